@@ -1,0 +1,21 @@
+"""thaadsim: an open, physics-based simulator of THAAD and the ballistic missiles it faces.
+
+Data flows one way: scenario -> flights -> sensing -> engagement -> analysis -> outputs.
+SI units inside; every public name carries its unit (``range_km``, ``flight_time_s``).
+Heavy modules are imported lazily so that ``import thaadsim`` and the CLI start fast.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from thaadsim.errors import ThaadsimError  # noqa: E402
+
+__all__ = ["ThaadsimError", "__version__", "load_scenario"]
+
+
+def load_scenario(path):
+    """Load and validate a scenario TOML file (see ``thaadsim.io.scenario``)."""
+    from thaadsim.io.scenario import load_scenario as _load
+
+    return _load(path)

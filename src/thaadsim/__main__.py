@@ -1,0 +1,3 @@
+from thaadsim.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""The one exception type for mistakes a user can make.
+
+Anything the user can cause (a bad file, an unknown id, impossible geometry, a target out of
+reach, a NaN) raises :class:`ThaadsimError` with a message that names the field and the fix.
+The CLI prints it on one line to stderr and exits with status 2; any other exception is a bug.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+class ThaadsimError(ValueError):
+    """A user error: the message names the field and how to fix it."""
+
+    def __init__(self, field: str, problem: str, fix: str | None = None):
+        self.field = field
+        self.problem = problem
+        self.fix = fix
+        msg = f"{field}: {problem}"
+        if fix:
+            msg += f" ({fix})"
+        super().__init__(msg)
+
+
+def require_finite(field: str, value: Any) -> float:
+    """Return ``value`` as a float, or raise a ThaadsimError if it is not a finite number."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ThaadsimError(field, f"{value!r} is not a number", "give a finite number") from None
+    if not math.isfinite(x):
+        raise ThaadsimError(field, f"{value!r} is not finite", "give a finite number")
+    return x
+
+
+def require_range(field: str, value: Any, lo: float | None = None, hi: float | None = None,
+                  unit: str = "") -> float:
+    """A finite float within [lo, hi], else a ThaadsimError naming the valid interval."""
+    x = require_finite(field, value)
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        lo_s = "-inf" if lo is None else f"{lo:g}"
+        hi_s = "inf" if hi is None else f"{hi:g}"
+        raise ThaadsimError(field, f"{x:g}{unit} is out of range", f"must be within [{lo_s}, {hi_s}]{unit}")
+    return x
+
+
+def require_positive(field: str, value: Any, unit: str = "") -> float:
+    x = require_finite(field, value)
+    if x <= 0:
+        raise ThaadsimError(field, f"{x:g}{unit} must be positive", "give a value > 0")
+    return x
