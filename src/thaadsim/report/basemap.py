@@ -1,0 +1,191 @@
+"""Offline coastlines and borders for maps: load the vendored outlines, draw them.
+
+The outlines are Natural Earth (public domain) converted once by ``tools/prep_natural_earth.py``
+and shipped in ``thaadsim/data/maps`` (see the README there). Nothing here touches the network:
+
+* matplotlib: lines drawn as a :class:`~matplotlib.collections.LineCollection` on a plain axis in
+  a local equirectangular projection (x = lon, y = lat, aspect 1/cos(mid-latitude)), which keeps
+  shapes right near the map centre — good enough for a regional or strategic overview.
+* plotly: every built-in geo base layer is switched OFF (plotly.js would otherwise fetch its
+  topojson from a CDN and render blank offline), and the outlines are plotted as ``Scattergeo``
+  line traces instead.
+
+Longitudes can be *unwrapped* around a centre (``lon_center_deg``), so that a Pacific view from
+Manchuria to Washington (100 E .. 285 E) is one continuous picture.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+#: Extent of the 50 m regional file (lon_min, lat_min, lon_max, lat_max), degrees.
+EAST_ASIA_BOX = (90.0, 0.0, 160.0, 60.0)
+
+STYLE = {
+    "coastline": {"color": "#303030", "width": 0.8, "dash": None},
+    "border": {"color": "#b04040", "width": 0.6, "dash": "dash"},
+}
+
+
+@lru_cache(maxsize=4)
+def load_outlines(name: str = "east_asia_50m") -> dict[str, tuple[np.ndarray, ...]]:
+    """Vendored outlines as ``{"coastline": (lines...), "border": (lines...)}``.
+
+    Each line is an ``(n, 2)`` float array of [lon_deg, lat_deg]. ``name`` is a file stem in
+    ``thaadsim/data/maps`` (``"east_asia_50m"`` or ``"world_110m"``).
+    """
+    path = resources.files("thaadsim").joinpath("data", "maps", f"{name}.geojson")
+    if not path.is_file():
+        from thaadsim.errors import ThaadsimError
+
+        raise ThaadsimError("map", f"no vendored outline file {name!r}",
+                            "use 'east_asia_50m' or 'world_110m'")
+    fc = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[str, list[np.ndarray]] = {"coastline": [], "border": []}
+    for f in fc["features"]:
+        kind = f["properties"]["kind"]
+        out.setdefault(kind, []).extend(np.asarray(ln, dtype=float) for ln in f["geometry"]["coordinates"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def wrap_lon(lon_deg, center_deg: float = 0.0):
+    """Longitude(s) mapped into [center - 180, center + 180)."""
+    return (np.asarray(lon_deg, dtype=float) - center_deg + 180.0) % 360.0 - 180.0 + center_deg
+
+
+def view_box(lons_deg, lats_deg, margin_deg: float = 2.0, min_span_deg: float = 4.0):
+    """A map box around the given points, with the longitude centre chosen to avoid the seam.
+
+    Returns ``(lon_min, lat_min, lon_max, lat_max, lon_center)``; lon_min/lon_max are unwrapped
+    around lon_center (they may exceed 180). The centre is the circular mean of the longitudes,
+    so points on both sides of the antimeridian (Asia and the US) end up side by side.
+    """
+    lon = np.asarray(lons_deg, dtype=float).ravel()
+    lat = np.asarray(lats_deg, dtype=float).ravel()
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    lon, lat = lon[ok], lat[ok]
+    if lon.size == 0:
+        return (*EAST_ASIA_BOX, 0.5 * (EAST_ASIA_BOX[0] + EAST_ASIA_BOX[2]))
+    ang = np.radians(lon)
+    center = math.degrees(math.atan2(np.sin(ang).mean(), np.cos(ang).mean()))
+    ul = wrap_lon(lon, center)
+    lo, hi = ul.min() - margin_deg, ul.max() + margin_deg
+    la0, la1 = lat.min() - margin_deg, lat.max() + margin_deg
+    if hi - lo < min_span_deg:
+        mid = 0.5 * (hi + lo)
+        lo, hi = mid - min_span_deg / 2, mid + min_span_deg / 2
+    if la1 - la0 < min_span_deg:
+        mid = 0.5 * (la1 + la0)
+        la0, la1 = mid - min_span_deg / 2, mid + min_span_deg / 2
+    la0, la1 = max(la0, -89.0), min(la1, 89.0)
+    center = 0.5 * (lo + hi)
+    return float(lo), float(la0), float(hi), float(la1), float(center)
+
+
+def outlines_for_box(lon_min: float, lat_min: float, lon_max: float, lat_max: float) -> str:
+    """Name of the finest vendored file that covers the box (50 m East Asia, else 110 m world)."""
+    b = EAST_ASIA_BOX
+    lo = wrap_lon(lon_min, 0.5 * (b[0] + b[2]))
+    hi = lo + (lon_max - lon_min)
+    if lo >= b[0] and hi <= b[2] and lat_min >= b[1] and lat_max <= b[3]:
+        return "east_asia_50m"
+    return "world_110m"
+
+
+def unwrap_lines(lines, center_deg: float):
+    """Wrap each line's longitudes around ``center_deg`` and split it where it jumps the seam."""
+    out = []
+    for ln in lines:
+        x = wrap_lon(ln[:, 0], center_deg)
+        jumps = np.nonzero(np.abs(np.diff(x)) > 180.0)[0]
+        start = 0
+        for j in list(jumps) + [len(x) - 1]:
+            seg = np.column_stack([x[start:j + 1], ln[start:j + 1, 1]])
+            if len(seg) >= 2:
+                out.append(seg)
+            start = j + 1
+    return out
+
+
+def draw_outlines(ax, box, *, name: str | None = None, zorder: float = 1.0) -> None:
+    """Draw coastlines and borders on a matplotlib axis and set its limits and aspect.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes (plain, x = lon_deg, y = lat_deg)
+    box : (lon_min, lat_min, lon_max, lat_max, lon_center) as from :func:`view_box`
+    name : outline file stem; default: :func:`outlines_for_box`
+    """
+    from matplotlib.collections import LineCollection
+
+    lon_min, lat_min, lon_max, lat_max, center = box
+    name = name or outlines_for_box(lon_min, lat_min, lon_max, lat_max)
+    for kind, lines in load_outlines(name).items():
+        st = STYLE.get(kind, STYLE["coastline"])
+        segs = unwrap_lines(lines, center)
+        ax.add_collection(LineCollection(segs, colors=st["color"], linewidths=st["width"],
+                                         linestyles="--" if st["dash"] else "-", zorder=zorder,
+                                         label=kind))
+    ax.set_xlim(lon_min, lon_max)
+    ax.set_ylim(lat_min, lat_max)
+    mid = math.radians(0.5 * (lat_min + lat_max))
+    ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
+    ax.set_xlabel("longitude (deg)")
+    ax.set_ylabel("latitude (deg)")
+    ax.set_facecolor("#eef4fa")
+    # tick labels in conventional -180..180 form even when unwrapped
+    from matplotlib.ticker import FuncFormatter
+
+    def _fmt(v, _pos):
+        w = float(wrap_lon(v, 0.0))
+        return f"{abs(w):g}°{'E' if w >= 0 else 'W'}" if abs(w) not in (0.0, 180.0) else f"{abs(w):g}°"
+
+    ax.xaxis.set_major_formatter(FuncFormatter(_fmt))
+
+
+def plotly_outline_traces(name: str = "east_asia_50m"):
+    """``Scattergeo`` line traces for the outlines (one per kind, None-separated lines)."""
+    import plotly.graph_objects as go
+
+    traces = []
+    for kind, lines in load_outlines(name).items():
+        xs: list = []
+        ys: list = []
+        for ln in lines:
+            xs.extend(ln[:, 0].round(4).tolist())
+            xs.append(None)
+            ys.extend(ln[:, 1].round(4).tolist())
+            ys.append(None)
+        st = STYLE.get(kind, STYLE["coastline"])
+        traces.append(go.Scattergeo(lon=xs, lat=ys, mode="lines", name=kind, hoverinfo="skip",
+                                    showlegend=False,
+                                    line=dict(color=st["color"], width=st["width"] + 0.2,
+                                              dash=st["dash"] or "solid")))
+    return traces
+
+
+#: plotly geo base layers that would fetch topojson from the network when on.
+GEO_LAYERS_OFF = {f"show{layer}": False
+                  for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}
+
+
+def plotly_geo_layout(box) -> dict:
+    """``layout.geo`` settings for a self-contained map: every base layer off, a fitted view."""
+    lon_min, lat_min, lon_max, lat_max, center = box
+    span = max(lon_max - lon_min, lat_max - lat_min)
+    if span > 60:
+        proj = dict(type="natural earth", rotation=dict(lon=float(wrap_lon(center, 0.0))))
+    else:
+        mid = 0.5 * (lat_min + lat_max)
+        proj = dict(type="conic conformal", rotation=dict(lon=float(wrap_lon(center, 0.0))),
+                    parallels=[mid - span / 6, mid + span / 6])
+    return dict(projection=proj,
+                lonaxis=dict(range=[lon_min, lon_max]),
+                lataxis=dict(range=[lat_min, lat_max]),
+                showframe=True, framecolor="#888", bgcolor="#eef4fa",
+                **GEO_LAYERS_OFF)
