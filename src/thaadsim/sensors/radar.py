@@ -1,0 +1,296 @@
+"""Radars as typed objects: the catalog entries in ``data/catalog/radars/*.toml`` and user files.
+
+A :class:`Radar` is the hardware and its operating mode (power, aperture, noise, dwell, threshold,
+scan limits, instrumented range); a :class:`PlacedRadar` puts one on the map (site latitude,
+longitude and ground height, face boresight azimuth and tilt).
+
+TOML format
+-----------
+Every number may be a bare value (a quick user-defined radar)::
+
+    frequency_ghz = 10.0
+
+or, as in the shipped catalog, a table that carries its provenance::
+
+    [frequency_ghz]
+    value = 10.0
+    source = "Lewis, mostlymissiledefense.com (Aug 2013): X-band, about 10 GHz"
+
+with ``source``, ``calibrated`` or ``estimate`` as the provenance key. The detection threshold is
+``snr_threshold_db`` directly, or ``pd`` and ``pfa`` (then Albersheim's equation sets it; see
+:mod:`thaadsim.sensors.radar_equation`). ``search_solid_angle_sr`` and ``search_frame_s`` are an
+optional search budget for the search form of the radar equation.
+
+Scan model: one planar face. A target is inside the face's scan limits when its azimuth is within
+``az_half_width_deg`` of the face boresight azimuth and its (apparent) elevation is within
+[``min_elevation_deg``, ``max_elevation_deg``]. The face tilt is recorded (it is where the
+boresight points in elevation) but the az/el box above is what limits coverage; scan loss
+(the cos θ drop of a phased array's gain off boresight) is not modelled.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from thaadsim.errors import ThaadsimError, require_finite, require_positive, require_range
+from thaadsim.sensors import radar_equation as req
+
+#: numeric fields of a radar, with (lo, hi, unit) bounds used by validation; hi None = unbounded
+_FIELDS = {
+    "frequency_ghz": (0.01, 300.0, " GHz"),
+    "average_power_kw": (None, None, " kW"),
+    "aperture_m2": (None, None, " m²"),
+    "aperture_efficiency": (0.0, 1.0, ""),
+    "noise_temperature_k": (None, None, " K"),
+    "losses_db": (0.0, 60.0, " dB"),
+    "dwell_s": (None, None, " s"),
+    "height_m": (0.0, 1000.0, " m"),
+    "min_elevation_deg": (-10.0, 90.0, "°"),
+    "max_elevation_deg": (-10.0, 90.0, "°"),
+    "az_half_width_deg": (0.0, 180.0, "°"),
+    "max_range_km": (None, None, " km"),
+}
+_POSITIVE = {"frequency_ghz", "average_power_kw", "aperture_m2", "aperture_efficiency", "noise_temperature_k",
+             "dwell_s", "max_range_km"}
+_OPTIONAL = ("snr_threshold_db", "pd", "pfa", "search_solid_angle_sr", "search_frame_s", "tilt_deg")
+_PROVENANCE_KEYS = ("source", "calibrated", "estimate")
+
+
+@dataclass(frozen=True)
+class Radar:
+    """A radar's hardware and operating mode (public edge units in the names; SI via properties).
+
+    Attributes
+    ----------
+    id, name : str
+        Catalog id (``tpy2-tm``) and display name.
+    frequency_ghz, average_power_kw, aperture_m2, aperture_efficiency, noise_temperature_k,
+    losses_db, dwell_s : float
+        Terms of the radar equation (see :mod:`thaadsim.sensors.radar_equation`).
+    snr_threshold_db : float
+        SNR at which a dwell declares a detection.
+    height_m : float
+        Antenna phase-centre height above the site's ground (added to the site height).
+    min_elevation_deg, max_elevation_deg, az_half_width_deg : float
+        Scan limits of the face (apparent elevation; azimuth off boresight).
+    max_range_km : float
+        Instrumented range: the longest slant range the radar's processing accepts.
+    search_solid_angle_sr, search_frame_s : float or None
+        Search budget: solid angle searched every frame time (search form of the equation).
+    tilt_deg : float
+        Default boresight elevation of the face (informational; see module notes).
+    provenance : dict
+        ``{field: "source: ..." | "estimate: ..." | "calibrated: ..."}`` for each number given one.
+    """
+
+    id: str
+    name: str
+    frequency_ghz: float
+    average_power_kw: float
+    aperture_m2: float
+    aperture_efficiency: float
+    noise_temperature_k: float
+    losses_db: float
+    dwell_s: float
+    snr_threshold_db: float
+    height_m: float
+    min_elevation_deg: float
+    max_elevation_deg: float
+    az_half_width_deg: float
+    max_range_km: float
+    search_solid_angle_sr: float | None = None
+    search_frame_s: float | None = None
+    tilt_deg: float = 20.0
+    pd: float | None = None
+    pfa: float | None = None
+    description: str = ""
+    provenance: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # --- SI views -----------------------------------------------------------------------------
+    @property
+    def wavelength_m(self) -> float:
+        return float(req.wavelength_m(self.frequency_ghz * 1e9))
+
+    @property
+    def power_w(self) -> float:
+        return self.average_power_kw * 1e3
+
+    @property
+    def max_range_m(self) -> float:
+        return self.max_range_km * 1e3
+
+    @property
+    def gain_db(self) -> float:
+        return float(req.linear_to_db(req.antenna_gain(self.aperture_m2, self.aperture_efficiency,
+                                                       self.wavelength_m)))
+
+    @property
+    def has_search(self) -> bool:
+        return self.search_solid_angle_sr is not None and self.search_frame_s is not None
+
+    def equation_kwargs(self, search: bool = False) -> dict:
+        """Keyword arguments for :func:`radar_equation.track_snr` (or ``search_snr``) minus rcs/range."""
+        common = dict(power_w=self.power_w, aperture_m2=self.aperture_m2, efficiency=self.aperture_efficiency,
+                      noise_temp_k=self.noise_temperature_k, loss_db=self.losses_db)
+        if search:
+            if not self.has_search:
+                raise ThaadsimError("search", f"radar {self.id!r} has no search budget",
+                                    "give search_solid_angle_sr and search_frame_s in its TOML, or use track mode")
+            return dict(common, solid_angle_sr=self.search_solid_angle_sr, frame_s=self.search_frame_s)
+        return dict(common, dwell_s=self.dwell_s, wavelength=self.wavelength_m)
+
+    def snr(self, range_m, rcs_m2, search: bool = False):
+        """Linear SNR at slant range ``range_m`` for RCS ``rcs_m2`` (broadcast arrays)."""
+        kw = self.equation_kwargs(search)
+        if search:
+            return req.search_snr(range_m, rcs_m2=rcs_m2, **kw)
+        return req.track_snr(range_m, rcs_m2=rcs_m2, **kw)
+
+    def detection_range_m(self, rcs_m2, search: bool = False):
+        """Radar-equation slant range at which the SNR reaches the threshold (no horizon, no limits)."""
+        kw = self.equation_kwargs(search)
+        if search:
+            return req.search_range_m(self.snr_threshold_db, rcs_m2=rcs_m2, **kw)
+        return req.track_range_m(self.snr_threshold_db, rcs_m2=rcs_m2, **kw)
+
+    def with_changes(self, **changes) -> "Radar":
+        """A copy with some fields changed, validated again."""
+        return _validated(replace(self, **changes))
+
+    def place(self, lat_deg, lon_deg, site_height_m=0.0, face_az_deg=0.0, tilt_deg=None) -> "PlacedRadar":
+        return PlacedRadar.create(self, lat_deg, lon_deg, site_height_m, face_az_deg, tilt_deg)
+
+
+@dataclass(frozen=True)
+class PlacedRadar:
+    """A radar at a site: geodetic WGS84 latitude/longitude (deg), site ground height (m above the
+    ellipsoid; sea level and ellipsoid are not distinguished), face boresight azimuth (deg clockwise
+    from north) and tilt (deg)."""
+
+    radar: Radar
+    lat_deg: float
+    lon_deg: float
+    site_height_m: float = 0.0
+    face_az_deg: float = 0.0
+    tilt_deg: float = 20.0
+
+    @classmethod
+    def create(cls, radar: Radar, lat_deg, lon_deg, site_height_m=0.0, face_az_deg=0.0, tilt_deg=None):
+        lat = require_range("lat_deg", lat_deg, -90.0, 90.0, "°")
+        lon = require_range("lon_deg", lon_deg, -180.0, 360.0, "°")
+        h = require_range("site_height_m", site_height_m, -500.0, 9000.0, " m")
+        az = require_finite("face_az_deg", face_az_deg) % 360.0
+        tilt = radar.tilt_deg if tilt_deg is None else require_range("tilt_deg", tilt_deg, -10.0, 90.0, "°")
+        return cls(radar, lat, ((lon + 180.0) % 360.0) - 180.0, h, az, tilt)
+
+    @property
+    def antenna_alt_m(self) -> float:
+        """Height of the antenna phase centre above the ellipsoid: site height + mast height."""
+        return self.site_height_m + self.radar.height_m
+
+
+def _validated(r: Radar) -> Radar:
+    """Check every field of a Radar; raise ThaadsimError naming the field and the fix."""
+    for name, (lo, hi, unit) in _FIELDS.items():
+        v = getattr(r, name)
+        if name in _POSITIVE:
+            require_positive(f"{r.id}.{name}", v, unit)
+        require_range(f"{r.id}.{name}", v, lo, hi, unit)
+    require_finite(f"{r.id}.snr_threshold_db", r.snr_threshold_db)
+    if r.min_elevation_deg >= r.max_elevation_deg:
+        raise ThaadsimError(f"{r.id}.min_elevation_deg",
+                            f"scan limits out of order: min {r.min_elevation_deg:g}° >= max {r.max_elevation_deg:g}°",
+                            "min_elevation_deg must be below max_elevation_deg")
+    if (r.search_solid_angle_sr is None) != (r.search_frame_s is None):
+        raise ThaadsimError(f"{r.id}.search_solid_angle_sr", "the search budget is half given",
+                            "give both search_solid_angle_sr and search_frame_s, or neither")
+    if r.search_solid_angle_sr is not None:
+        require_range(f"{r.id}.search_solid_angle_sr", r.search_solid_angle_sr, 1e-6, 4 * math.pi, " sr")
+        require_positive(f"{r.id}.search_frame_s", r.search_frame_s, " s")
+    require_range(f"{r.id}.tilt_deg", r.tilt_deg, -10.0, 90.0, "°")
+    return r
+
+
+def _flatten(raw: dict, origin: str) -> tuple[dict, dict]:
+    """Split ``{field: value | {value=..., source=...}}`` into values and provenance."""
+    values, prov = {}, {}
+    for key, item in raw.items():
+        if isinstance(item, dict):
+            if "value" not in item:
+                raise ThaadsimError(f"{origin}: {key}", "a table without 'value'",
+                                    'write [field] value = ... source = "..." (or estimate = "...")')
+            values[key] = item["value"]
+            for pk in _PROVENANCE_KEYS:
+                if pk in item:
+                    prov[key] = f"{pk}: {item[pk]}"
+                    break
+        else:
+            values[key] = item
+    return values, prov
+
+
+def radar_from_mapping(raw: dict, origin: str = "radar") -> Radar:
+    """Build and validate a :class:`Radar` from a parsed TOML mapping."""
+    values, prov = _flatten(raw, origin)
+    rid = str(values.get("id", Path(origin).stem))
+    known = set(_FIELDS) | set(_OPTIONAL) | {"id", "name", "description"}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ThaadsimError(f"{origin}: {unknown[0]}", "unknown radar field",
+                            f"valid fields: {', '.join(sorted(known))}")
+    missing = [k for k in _FIELDS if k not in values]
+    if missing:
+        raise ThaadsimError(f"{origin}: {missing[0]}", "missing radar field",
+                            f"a radar needs all of: {', '.join(_FIELDS)}")
+    nums = {k: require_finite(f"{rid}.{k}", values[k]) for k in _FIELDS}
+    opt = {k: (None if values.get(k) is None else require_finite(f"{rid}.{k}", values[k])) for k in _OPTIONAL}
+    thr = opt.pop("snr_threshold_db")
+    pd, pfa = opt.pop("pd"), opt.pop("pfa")
+    if thr is None:
+        if pd is None or pfa is None:
+            raise ThaadsimError(f"{origin}: snr_threshold_db", "no detection threshold",
+                                "give snr_threshold_db, or pd and pfa (Albersheim's equation sets it)")
+        thr = float(req.albersheim_snr_db(pd, pfa))
+        prov.setdefault("snr_threshold_db", f"calibrated: Albersheim (1981) for pd={pd:g}, pfa={pfa:g}")
+    tilt = opt.pop("tilt_deg")
+    r = Radar(id=rid, name=str(values.get("name", rid)), snr_threshold_db=thr, pd=pd, pfa=pfa,
+              tilt_deg=20.0 if tilt is None else tilt, description=str(values.get("description", "")),
+              provenance=prov, **nums, **opt)
+    return _validated(r)
+
+
+def catalog_dir():
+    return resources.files("thaadsim") / "data" / "catalog" / "radars"
+
+
+def radar_ids() -> list[str]:
+    """Ids of the radars shipped in the catalog."""
+    return sorted(p.name[:-5] for p in catalog_dir().iterdir() if p.name.endswith(".toml"))
+
+
+def load_radar(path_or_id) -> Radar:
+    """A radar from the catalog by id (``"tpy2-tm"``) or from a TOML file path."""
+    if isinstance(path_or_id, Radar):
+        return path_or_id
+    text = str(path_or_id)
+    p = Path(text)
+    if text.endswith(".toml") or p.exists():
+        if not p.is_file():
+            raise ThaadsimError("radar file", f"{text!r} does not exist", "give the path to a radar .toml file")
+        origin = str(p)
+        data = p.read_bytes()
+    else:
+        ids = radar_ids()
+        if text not in ids:
+            raise ThaadsimError("radar", f"unknown radar id {text!r}", f"use one of {', '.join(ids)} or --radar-file")
+        origin = f"catalog/radars/{text}.toml"
+        data = (catalog_dir() / f"{text}.toml").read_bytes()
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ThaadsimError(origin, f"not valid TOML ({exc})", "fix the syntax") from None
+    return radar_from_mapping(raw, origin)
