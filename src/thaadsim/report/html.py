@@ -1,0 +1,245 @@
+"""One self-contained, offline HTML report (plotly.js inlined once, no network at view time).
+
+Contents, top to bottom: title and the key answers in words, a table of key figures (number +
+unit + what it means), a "missing pieces" box if some part of the analysis could not run, the
+interactive map (plotly ``Scattergeo``; every geo base layer OFF and Natural Earth outlines drawn
+as traces — see :mod:`thaadsim.report.basemap`), altitude vs ground range, the engagement
+timeline, tables (raid results...), and the scenario file itself.
+
+Everything is passed in as plain data (lists of the export dataclasses, DataFrames, strings), so
+this module does not depend on how the numbers were made.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html as _html
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from thaadsim.io.exports import KIND_COLORS, Area, Site, Track
+from thaadsim.report import basemap
+
+
+@dataclass
+class Figure:
+    """A key figure: ``value`` in ``unit``, with a short note of what it is and where it comes from."""
+
+    label: str
+    value: Any
+    unit: str = ""
+    note: str = ""
+
+
+@dataclass
+class ReportContent:
+    """Everything the report shows (plain data)."""
+
+    title: str
+    answers: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
+    #: long-form profile data: columns ``name``, ``kind``, ``ground_range_km``, ``alt_km``
+    profiles: pd.DataFrame | None = None
+    #: timeline: columns ``row`` (label of the bar's line), ``start_s``, ``end_s``, ``kind``, ``text``
+    timeline: pd.DataFrame | None = None
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    scenario_text: str = ""
+    scenario_name: str = ""
+    version: str = ""
+    scenario_sha256: str = ""
+
+
+def _css_rgba(kind: str, alpha: float | None = None) -> str:
+    r, g, b, a = KIND_COLORS.get(kind, KIND_COLORS["site"])
+    return f"rgba({r},{g},{b},{(a / 255) if alpha is None else alpha:.3f})"
+
+
+def _fmt(v) -> str:
+    if isinstance(v, (float, np.floating)):
+        if not np.isfinite(v):
+            return "—"
+        av = abs(float(v))
+        if av >= 1000:
+            return f"{v:,.0f}"
+        if av >= 10:
+            return f"{v:.1f}"
+        return f"{v:.3g}"
+    return _html.escape(str(v))
+
+
+# ------------------------------------------------------------------------------------------ figures
+def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[Area], box=None,
+               height_px: int = 620):
+    """The interactive map: outlines as traces, base layers off (works offline)."""
+    import plotly.graph_objects as go
+
+    from thaadsim.report.map_png import fit_box
+
+    box = box or fit_box(tracks, sites, areas)
+    name = basemap.outlines_for_box(*box[:4])
+    fig = go.Figure()
+    for tr in basemap.plotly_outline_traces(name):
+        fig.add_trace(tr)
+    for a in areas:
+        polys = [a.geometry] if a.geometry.geom_type == "Polygon" else list(getattr(a.geometry, "geoms", []))
+        for k, p in enumerate(polys):
+            x, y = np.asarray(p.exterior.coords).T
+            fig.add_trace(go.Scattergeo(lon=x.round(4), lat=y.round(4), mode="lines", fill="toself",
+                                        fillcolor=_css_rgba(a.kind, 0.12),
+                                        line=dict(color=_css_rgba(a.kind, 0.9), width=1.2),
+                                        name=a.name, legendgroup=a.kind, showlegend=k == 0,
+                                        hoverinfo="name"))
+    for tr in tracks:
+        t, la, lo, h = tr.arrays()
+        step = max(1, t.size // 400)
+        idx = np.r_[np.arange(0, t.size - 1, step), t.size - 1] if t.size else np.arange(0)
+        text = [f"{tr.name}<br>t = {t[i]:.0f} s<br>alt = {h[i] / 1e3:.1f} km" for i in idx]
+        fig.add_trace(go.Scattergeo(lon=lo[idx].round(4), lat=la[idx].round(4), mode="lines",
+                                    line=dict(color=_css_rgba(tr.kind), width=2 if tr.kind == "threat" else 1.4),
+                                    name=tr.name, legendgroup=tr.kind, text=text, hoverinfo="text"))
+    symbols = {"radar": "triangle-up", "battery": "square", "site": "triangle-up", "intercept": "star",
+               "leak": "x", "asset": "circle", "launch": "triangle-down"}
+    kinds: dict[str, list[Site]] = {}
+    for s in sites:
+        kinds.setdefault(s.kind, []).append(s)
+    for kind, ss in kinds.items():
+        labelled = kind not in ("intercept", "leak")
+        hover = [f"{s.name}<br>{s.lat_deg:.2f}°, {s.lon_deg:.2f}°" +
+                 (f"<br>t = {s.time_s:.0f} s, alt = {s.alt_m / 1e3:.1f} km" if s.time_s is not None else "")
+                 for s in ss]
+        fig.add_trace(go.Scattergeo(lon=[s.lon_deg for s in ss], lat=[s.lat_deg for s in ss],
+                                    mode="markers+text" if labelled else "markers",
+                                    text=[s.name for s in ss] if labelled else None,
+                                    textposition="top right", textfont=dict(size=10),
+                                    hovertext=hover, hoverinfo="text",
+                                    marker=dict(symbol=symbols.get(kind, "circle"),
+                                                size=13 if kind == "intercept" else 9,
+                                                color=_css_rgba(kind), line=dict(color="black", width=0.6)),
+                                    name=kind))
+    fig.update_geos(**basemap.plotly_geo_layout(box))
+    fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=10, b=0),
+                      legend=dict(orientation="h", yanchor="bottom", y=-0.08, x=0))
+    return fig
+
+
+def profile_figure(profiles: pd.DataFrame):
+    """Altitude vs ground range from launch, one line per trajectory."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for (name, kind), df in profiles.groupby(["name", "kind"], sort=False):
+        fig.add_trace(go.Scatter(x=df["ground_range_km"], y=df["alt_km"], mode="lines", name=str(name),
+                                 line=dict(width=2 if kind == "threat" else 1.3,
+                                           dash="solid" if kind == "threat" else "dot")))
+    fig.update_layout(height=420, margin=dict(l=60, r=10, t=10, b=50),
+                      xaxis_title="ground range from launch (km)", yaxis_title="altitude (km)",
+                      legend=dict(font=dict(size=10)))
+    return fig
+
+
+def timeline_figure(tl: pd.DataFrame):
+    """Horizontal bars from ``start_s`` to ``end_s`` per row (detections, windows, shots)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    rows = list(dict.fromkeys(tl["row"]))
+    for kind, df in tl.groupby("kind", sort=False):
+        width = (df["end_s"] - df["start_s"]).clip(lower=2.0)
+        fig.add_trace(go.Bar(y=df["row"], x=width, base=df["start_s"], orientation="h", name=str(kind),
+                             marker_color=_css_rgba(str(kind), 0.8) if str(kind) in KIND_COLORS else None,
+                             text=df.get("text"), hovertemplate="%{y}<br>%{base:.0f} – %{x:.0f} s<br>%{text}"
+                             "<extra>" + str(kind) + "</extra>"))
+    fig.update_layout(barmode="overlay", height=max(260, 28 * len(rows) + 120),
+                      margin=dict(l=10, r=10, t=10, b=50), xaxis_title="time after first launch (s)",
+                      yaxis=dict(categoryorder="array", categoryarray=rows[::-1], automargin=True))
+    return fig
+
+
+# ------------------------------------------------------------------------------------------ page
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1d2329;background:#fafbfc}
+main{max-width:1180px;margin:0 auto;padding:18px 22px 60px}
+h1{font-size:1.55em;margin:0.2em 0 0.1em} h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+.meta{color:#57606a;font-size:0.85em}
+.answers{background:#fff;border-left:4px solid #1f77b4;padding:8px 16px;margin:14px 0}
+.answers li{margin:5px 0}
+.missing{background:#fff4e5;border-left:4px solid #e08a00;padding:8px 16px;margin:14px 0}
+table{border-collapse:collapse;font-size:0.86em;background:#fff}
+th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right} th{background:#f0f3f6}
+td:first-child,th:first-child{text-align:left}
+.figs td.note{text-align:left;color:#57606a}
+pre{background:#f0f3f6;padding:10px;overflow:auto;font-size:0.8em;max-height:420px}
+.plot{background:#fff;border:1px solid #d0d7de;margin:8px 0}
+.tablewrap{overflow-x:auto}
+"""
+
+
+def _fig_div(fig, div_id: str) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                       config={"displaylogo": False, "responsive": True})
+
+
+def build_html(c: ReportContent) -> str:
+    """Render the report page as one string (plotly.js inlined once in <head>)."""
+    from plotly.offline import get_plotlyjs
+
+    esc = _html.escape
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+             f"<title>{esc(c.title)}</title><style>{_CSS}</style>"
+             f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body><main>"]
+    parts.append(f"<h1>{esc(c.title)}</h1>")
+    meta = [f"thaadsim {esc(c.version)}" if c.version else "", f"scenario {esc(c.scenario_name)}" if c.scenario_name else "",
+            f"sha256 {esc(c.scenario_sha256[:16])}…" if c.scenario_sha256 else "", f"generated {now}"]
+    parts.append(f"<div class='meta'>{' · '.join(m for m in meta if m)}</div>")
+    if c.answers:
+        parts.append("<h2>Key answers</h2><div class='answers'><ul>" +
+                     "".join(f"<li>{esc(a)}</li>" for a in c.answers) + "</ul></div>")
+    if c.missing:
+        parts.append("<div class='missing'><b>Not computed in this run:</b><ul>" +
+                     "".join(f"<li>{esc(m)}</li>" for m in c.missing) + "</ul></div>")
+    if c.figures:
+        rows = "".join(f"<tr><td>{esc(f.label)}</td><td>{_fmt(f.value)}</td><td>{esc(f.unit)}</td>"
+                       f"<td class='note'>{esc(f.note)}</td></tr>" for f in c.figures)
+        parts.append("<h2>Key figures</h2><div class='tablewrap'><table class='figs'><tr><th>quantity</th>"
+                     f"<th>value</th><th>unit</th><th>note</th></tr>{rows}</table></div>")
+    parts.append("<h2>Map</h2><p class='meta'>Sites, radar coverage, trajectories and intercept points. "
+                 "Drag to pan, scroll to zoom, click legend entries to hide them. Outlines: Natural Earth "
+                 "(public domain).</p>")
+    parts.append("<div class='plot'>" + _fig_div(map_figure(c.tracks, c.sites, c.areas), "map") + "</div>")
+    if c.profiles is not None and len(c.profiles):
+        parts.append("<h2>Altitude vs ground range</h2>")
+        parts.append("<div class='plot'>" + _fig_div(profile_figure(c.profiles), "profiles") + "</div>")
+    if c.timeline is not None and len(c.timeline):
+        parts.append("<h2>Engagement timeline</h2><p class='meta'>Radar tracking, engagement windows and "
+                     "shots per threat, in seconds after the first launch.</p>")
+        parts.append("<div class='plot'>" + _fig_div(timeline_figure(c.timeline), "timeline") + "</div>")
+    for title, df in c.tables:
+        parts.append(f"<h2>{esc(title)}</h2><div class='tablewrap'>" +
+                     df.to_html(index=False, na_rep="—", float_format=lambda v: f"{v:,.3g}" if abs(v) < 10
+                                else f"{v:,.1f}", border=0, escape=True) + "</div>")
+    if c.notes:
+        parts.append("<h2>Notes and assumptions</h2><ul>" + "".join(f"<li>{esc(n)}</li>" for n in c.notes) +
+                     "</ul>")
+    if c.scenario_text:
+        parts.append(f"<h2>Scenario file</h2><pre>{esc(c.scenario_text)}</pre>")
+    parts.append("<p class='meta'>Public physics and public figures only; every catalog number carries its "
+                 "source in thaadsim's catalog files. Results are model estimates, not predictions of real "
+                 "system performance.</p></main></body></html>")
+    return "\n".join(parts)
+
+
+def write_html(path, content: ReportContent):
+    """Write the report atomically; returns the path."""
+    from thaadsim.io.atomic import write_text
+
+    return write_text(path, build_html(content))

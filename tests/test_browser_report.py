@@ -1,0 +1,104 @@
+"""The HTML report in a real headless browser (Debian Chromium driven by Playwright).
+
+Checks what a reader would notice: the page loads with no network at all (every non-file
+request is aborted and counted), no console or page errors, the map has plotted traces
+(plotly's own ``gd.data``), and the screenshot is not blank. The screenshot is saved under the
+test's tmp dir and its path printed (``pytest -s`` shows it).
+"""
+
+import os
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from thaadsim.io.exports import Area, Site, Track
+from thaadsim.report.html import Figure, ReportContent, write_html
+
+CHROMIUM = next((p for p in (os.environ.get("THAADSIM_CHROMIUM"), "/usr/bin/chromium",
+                             shutil.which("chromium"), shutil.which("chromium-browser")) if p and os.path.exists(p)),
+                None)
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found (apt-get install chromium); "
+                                "the browser test needs a real browser")
+
+
+def synthetic_report() -> ReportContent:
+    tracks = []
+    rows = []
+    for i, (lat, lon, city) in enumerate([(35.10, 129.04, "Busan"), (35.87, 128.60, "Daegu")]):
+        t = np.arange(0.0, 601.0, 10.0)
+        f = t / t[-1]
+        alt = 4 * 250e3 * f * (1 - f)
+        tracks.append(Track(f"t{i}", f"Nodong to {city}", t, 39.0 + (lat - 39.0) * f, 125.7 + (lon - 125.7) * f, alt))
+        rows.append(pd.DataFrame({"name": f"Nodong to {city}", "kind": "threat", "ground_range_km": f * 500,
+                                  "alt_km": alt / 1e3}))
+    sites = [Site("thaad", "THAAD Seongju", 35.92, 128.28, 680.0, kind="battery"),
+             Site("x", "intercept", 36.2, 128.3, 40e3, kind="intercept", time_s=500.0)]
+    areas = [Area("cov", "TPY-2 coverage", Point(128.28, 35.92).buffer(3.0), kind="coverage")]
+    tl = pd.DataFrame({"row": ["Nodong to Busan", "Nodong to Busan"], "start_s": [200.0, 450.0],
+                       "end_s": [560.0, 520.0], "kind": ["radar", "intercept"], "text": ["track", "window"]})
+    return ReportContent(title="Browser test report", answers=["A sentence."], tracks=tracks, sites=sites,
+                         areas=areas, figures=[Figure("apogee", 250.0, "km", "synthetic")],
+                         profiles=pd.concat(rows), timeline=tl, tables=[("raid", pd.DataFrame({"a": [1.5]}))],
+                         scenario_text="[scenario]\nname = 'x'\n", missing=["nothing"])
+
+
+def check_in_browser(html_path, screenshot_path):
+    """Open the page offline; return (external_requests, errors, n_map_traces, png_bytes)."""
+    from playwright.sync_api import sync_playwright
+
+    external, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+
+            def route(r):
+                if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                    r.continue_()
+                else:
+                    external.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"file://{html_path}", wait_until="load")
+            page.wait_for_function("() => document.getElementById('map') && "
+                                   "document.getElementById('map')._fullLayout !== undefined", timeout=20000)
+            n = page.evaluate("() => document.getElementById('map').data.length")
+            paths = page.evaluate("() => document.querySelectorAll('#map .scattergeo path').length")
+            page.locator("#map").scroll_into_view_if_needed()
+            png = page.locator("#map").screenshot(path=str(screenshot_path))
+            page.screenshot(path=str(screenshot_path).replace(".png", "_page.png"), full_page=True)
+        finally:
+            browser.close()
+    return external, errors, n, paths, png
+
+
+def nonbackground_fraction(png: bytes) -> float:
+    import io
+
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(io.BytesIO(png), format="png")[..., :3]
+    bg = np.median(img.reshape(-1, 3), axis=0)
+    return float(np.mean(np.abs(img - bg).sum(axis=-1) > 0.15))
+
+
+def test_report_renders_offline_with_a_map(tmp_path):
+    html_path = write_html(tmp_path / "report.html", synthetic_report())
+    shot = tmp_path / "report_map.png"
+    external, errors, n, paths, png = check_in_browser(html_path.resolve(), shot)
+    print(f"\nscreenshot: {shot}")
+    assert external == [], f"the page tried to reach the network: {external}"
+    assert errors == [], errors
+    assert n >= 2 + 1 + 2 + 2          # outlines (2) + coverage + tracks + site kinds
+    assert paths > 0                   # plotly drew geo paths
+    frac = nonbackground_fraction(png)
+    assert frac > 0.01, f"the map looks blank ({frac:.3%} non-background pixels)"
