@@ -1,0 +1,89 @@
+"""Line of sight and refraction against the radar-horizon formula and REFERENCES §1.5 / §6.2.
+
+Authorities
+-----------
+* Federal Standard 1037C "radar line of sight": d = √(2kRh_r) + √(2kRh_t), k = 4/3, i.e.
+  d[km] ≈ 4.12 (√h_r[m] + √h_t[m]); without refraction (k = 1) the coefficient is 3.57.
+* REFERENCES §6.2 worked values for a radar at 680 m: a target at 10/100/200/500 km altitude is
+  visible to 520/1411/1951/3022 km.
+* REFERENCES §1.5 (DERIVED) lowest visible altitude from Seongju (680 m): the "0°" column is the
+  grazing (tangent) ray by distance, the "5°" column the ray at 5° elevation by slant range.
+* Geometry: a target placed on the WGS84 ellipsoid with pyproj's geodesic at a given ground distance
+  and at the altitude the closed forms predict must show that elevation in the ECEF machinery.
+"""
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from thaadsim.sensors import geometry as geo
+
+GEOD = Geod(ellps="WGS84")
+SITE = (36.0, 128.2, 680.0)   # approximate Seongju radar (REFERENCES §5)
+
+
+@pytest.mark.parametrize("k,coef", [(4 / 3, 4.12), (1.0, 3.57)])
+def test_horizon_formula_km_form(k, coef):
+    for hr, ht in [(680, 10e3), (10, 100e3), (680, 500e3), (30, 30)]:
+        d_km = geo.horizon_distance_m(hr, ht, k=k) / 1e3
+        assert d_km == pytest.approx(coef * (np.sqrt(hr) + np.sqrt(ht)), rel=0.003)
+
+
+def test_references_6_2_worked_values():
+    ht = np.array([10, 100, 200, 500]) * 1e3
+    np.testing.assert_allclose(geo.horizon_distance_m(680, ht) / 1e3, [520, 1411, 1951, 3022], rtol=0.002)
+    # the exact tangent-ray ground distance agrees with the small-angle formula to ~2 %
+    np.testing.assert_allclose(geo.horizon_ground_range_m(680, ht) / 1e3, [520, 1411, 1951, 3022], rtol=0.025)
+
+
+def test_references_1_5_lowest_visible_altitudes():
+    dist = np.array([600, 800, 1000, 1500, 2000]) * 1e3
+    grazing = geo.lowest_visible_altitude_m(dist, 680.0, min_elevation_deg=-5.0) / 1e3
+    np.testing.assert_allclose(grazing, [14, 28, 47, 114, 211], rtol=0.03)
+    at5 = geo.ray_altitude_m(dist, 5.0, 680.0) / 1e3
+    np.testing.assert_allclose(at5, [73, 107, 145, 259, 400], rtol=0.015)
+    # a 5° floor by ground distance is stricter than by slant range, and than the grazing ray
+    by_ground = geo.lowest_visible_altitude_m(dist, 680.0, 5.0)
+    assert np.all(by_ground > at5 * 1e3) and np.all(by_ground > grazing * 1e3)
+
+
+def _target_at(ground_m, alt_m, az_deg=315.0):
+    lon, lat, _ = GEOD.fwd(np.full_like(ground_m, SITE[1]), np.full_like(ground_m, SITE[0]),
+                           np.full_like(ground_m, az_deg), ground_m)
+    return lat, lon, alt_m
+
+
+@pytest.mark.parametrize("refraction", [True, False])
+def test_line_of_sight_switches_at_the_horizon(refraction):
+    k = 4 / 3 if refraction else 1.0
+    ht = np.array([20e3, 100e3, 300e3])
+    radius = geo.euler_radius_m(SITE[0], 315.0)
+    s_h = geo.horizon_ground_range_m(SITE[2], ht, k=k, radius_m=radius)
+    for f, expect in [(0.99, True), (1.01, False)]:
+        lat, lon, alt = _target_at(s_h * f, ht)
+        la = geo.look_angles(*SITE, lat, lon, alt, refraction=refraction)
+        assert np.all(la["in_line_of_sight"] == expect), (f, la["elevation_deg"])
+
+
+def test_apparent_elevation_matches_closed_form_ray():
+    # a target at the altitude a 5° refracted ray reaches at a given ground distance is seen at 5°
+    s = np.array([200e3, 600e3, 1000e3, 2000e3])
+    radius = geo.euler_radius_m(SITE[0], 315.0)
+    h = geo.lowest_visible_altitude_m(s, SITE[2], 5.0, radius_m=radius)
+    lat, lon, alt = _target_at(s, h)
+    la = geo.look_angles(*SITE, lat, lon, alt, refraction=True)
+    np.testing.assert_allclose(la["elevation_deg"], 5.0, atol=0.02)
+    np.testing.assert_allclose(la["azimuth_deg"], 315.0, atol=0.5)
+    assert np.all(la["in_line_of_sight"])
+    # refraction raises the apparent elevation; without it the same target is lower
+    la0 = geo.look_angles(*SITE, lat, lon, alt, refraction=False)
+    assert np.all(la0["elevation_deg"] < la["elevation_deg"])
+
+
+def test_scan_box():
+    az = np.array([315.0, 0.0, 14.9, 15.1, 135.0, 315.0, 315.0])
+    el = np.array([10.0, 10.0, 10.0, 10.0, 10.0, 4.9, 80.1])
+    ok = geo.in_scan(az, el, face_az_deg=315.0, az_half_width_deg=60.0, min_elevation_deg=5.0,
+                     max_elevation_deg=80.0)
+    assert ok.tolist() == [True, True, True, False, False, False, False]
+    assert geo.off_boresight_deg(10.0, 350.0) == pytest.approx(20.0)
