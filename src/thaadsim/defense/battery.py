@@ -1,0 +1,135 @@
+"""A battery: interceptor type, position, launchers and inventory, radar, fire-control timeline.
+
+The fire-control timeline turns the first radar detection of a threat into the earliest time an
+interceptor can leave the launcher::
+
+    t_launch_min = t_detect + firm_track_s + launch_decision_s + launch_prep_s
+
+Between the shots of one engagement the battery waits ``salvo_interval_s``; before re-engaging a
+threat it waits for the kill assessment ("look"), ``kill_assessment_s`` after the intercept. None
+of these delays is published for THAAD; every default below is an **estimate** of this tool, meant to
+be varied (they are plain parameters of :class:`FireControl`).
+
+Reloads: each launcher holds ``interceptors_per_launcher`` rounds; a launcher that has fired its
+last round is reloaded ``reload_time_s`` later (REFERENCES 1.1: ~30 min, Xinhua, MEDIA) while the
+battery still has ``reload_loads`` spare launcher loads (default 0: a raid is fought with what is on
+the launchers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from thaadsim.defense.interceptors import Interceptor, load_interceptor
+from thaadsim.errors import ThaadsimError, require_finite, require_range
+
+#: provenance of the fire-control defaults (all estimates)
+FIRE_CONTROL_NOTES = {
+    "firm_track_s": "estimate: time from first detection to a firm (fire-control quality) track",
+    "launch_decision_s": "estimate: threat evaluation and weapon assignment",
+    "launch_prep_s": "estimate: from the decision to the interceptor leaving the launcher",
+    "kill_assessment_s": "estimate: time after an intercept before the battery knows whether it killed",
+    "salvo_interval_s": "estimate: spacing between interceptors fired in one salvo",
+    "cue_delay_s": "estimate: when a battery has no own radar, time after threat launch at which an external "
+                   "cue (early-warning satellite / forward radar) counts as its detection",
+}
+
+
+@dataclass(frozen=True)
+class FireControl:
+    """Fire-control delays in seconds (defaults are estimates; see :data:`FIRE_CONTROL_NOTES`)."""
+
+    firm_track_s: float = 20.0
+    launch_decision_s: float = 10.0
+    launch_prep_s: float = 5.0
+    kill_assessment_s: float = 10.0
+    salvo_interval_s: float = 3.0
+    cue_delay_s: float = 90.0
+
+    def __post_init__(self):
+        for name in ("firm_track_s", "launch_decision_s", "launch_prep_s", "kill_assessment_s",
+                     "salvo_interval_s", "cue_delay_s"):
+            require_range(f"fire_control.{name}", getattr(self, name), 0.0, 3600.0, " s")
+
+    @property
+    def detect_to_launch_s(self) -> float:
+        return self.firm_track_s + self.launch_decision_s + self.launch_prep_s
+
+
+@dataclass(frozen=True)
+class Battery:
+    """A battery of one interceptor type at one place.
+
+    Parameters
+    ----------
+    id : str
+        Name used in logs and outputs.
+    interceptor : Interceptor or str
+        The type (a catalog id is loaded).
+    lat_deg, lon_deg : float
+        Launcher position (geodetic). ``alt_m`` its height.
+    launchers, interceptors_per_launcher : int
+        Inventory on the launchers (THAAD: 6 x 8, REFERENCES 1.1).
+    reload_time_s, reload_loads : float, int
+        Reload delay per launcher and number of spare launcher loads.
+    pk : float or None
+        Single-shot kill probability; None takes the interceptor's catalog default.
+    radar : thaadsim.sensors.radar.PlacedRadar or None
+        The battery's own radar; None means it fires on an external cue (``fire_control.cue_delay_s``).
+    face_az_deg : float or None
+        Radar face azimuth; None points it toward each threat's launch point.
+    fire_control : FireControl
+    layer : int
+        Lower numbers engage first when several batteries can (e.g. 0 = SM-3, 1 = THAAD, 2 = PAC-3).
+    """
+
+    id: str
+    interceptor: Interceptor
+    lat_deg: float
+    lon_deg: float
+    alt_m: float = 0.0
+    launchers: int = 6
+    interceptors_per_launcher: int = 8
+    reload_time_s: float = 1800.0
+    reload_loads: int = 0
+    pk: float | None = None
+    radar: object | None = None
+    face_az_deg: float | None = None
+    fire_control: FireControl = field(default_factory=FireControl)
+    layer: int = 0
+
+    def __post_init__(self):
+        if isinstance(self.interceptor, str):
+            object.__setattr__(self, "interceptor", load_interceptor(self.interceptor))
+        p = f"battery {self.id}"
+        require_range(f"{p}.lat_deg", self.lat_deg, -90.0, 90.0, " deg")
+        require_range(f"{p}.lon_deg", self.lon_deg, -180.0, 360.0, " deg")
+        require_range(f"{p}.alt_m", self.alt_m, -500.0, 9000.0, " m")
+        for name in ("launchers", "interceptors_per_launcher"):
+            v = getattr(self, name)
+            if int(v) != v or v < 1:
+                raise ThaadsimError(f"{p}.{name}", f"{v!r} must be a whole number >= 1",
+                                    "a battery needs at least one launcher with at least one interceptor")
+        if int(self.reload_loads) != self.reload_loads or self.reload_loads < 0:
+            raise ThaadsimError(f"{p}.reload_loads", f"{self.reload_loads!r} must be a whole number >= 0")
+        require_range(f"{p}.reload_time_s", self.reload_time_s, 0.0, None, " s")
+        if self.pk is not None:
+            require_range(f"{p}.pk", self.pk, 0.0, 1.0)
+        if self.face_az_deg is not None:
+            require_finite(f"{p}.face_az_deg", self.face_az_deg)
+
+    @property
+    def single_shot_pk(self) -> float:
+        return self.interceptor.pk if self.pk is None else float(self.pk)
+
+    @property
+    def inventory(self) -> int:
+        """Rounds on the launchers at the start."""
+        return int(self.launchers) * int(self.interceptors_per_launcher)
+
+
+def make_battery(interceptor: str | Interceptor, lat_deg: float, lon_deg: float, *, id: str | None = None,
+                 **kw) -> Battery:
+    """Convenience constructor: ``make_battery("thaad", 36.0, 128.2, launchers=6)``."""
+    itc = load_interceptor(interceptor) if isinstance(interceptor, str) else interceptor
+    return Battery(id=id or itc.id, interceptor=itc, lat_deg=lat_deg, lon_deg=lon_deg, **kw)
