@@ -47,7 +47,7 @@ a = sqrt(1.4 R* T / M0), i.e. the kinetic temperature with the *sea-level* molec
 That is a convention, not physics (M falls to ~16 kg/kmol at 500 km, where "sound" hardly
 exists): drag there is negligible and Mach only indexes drag-coefficient tables. At 86 km the
 convention makes a step of -0.02 % in a (T_M = 186.946 K below, T = 186.867 K above); the
-switch from the closed form to the table makes a step of +0.005 % in rho and +0.001 % in p.
+table's 86 km node is replaced by the closed form, so rho, p and T are continuous there.
 
 Range and edge cases
 --------------------
@@ -119,11 +119,23 @@ _MRATIO = np.array([1.000000, 0.999996, 0.999989, 0.999971, 0.999941, 0.999909, 
 
 @functools.lru_cache(maxsize=1)
 def _upper_table() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(alt_m, ln rho, T_K, ln p) of the 86-1000 km table shipped as package data."""
+    """(alt_m, ln rho, T_K, ln p) of the 86-1000 km table shipped as package data.
+
+    The 86 km node is replaced by the closed form of the lower layers, so the profile is
+    continuous there (pyatmos's fit differs from it by +0.005 % in rho, which would otherwise
+    make density rise over the first ~14 m above 86 km).
+    """
     ref = resources.files("thaadsim") / "data" / "ussa76_upper.npz"
     with ref.open("rb") as fh, np.load(fh, allow_pickle=False) as d:
-        return (d["alt_m"].astype(np.float64), np.log(d["rho_kgm3"]), d["t_k"].astype(np.float64),
-                np.log(d["p_pa"]))
+        alt = d["alt_m"].astype(np.float64)
+        ln_rho, t_k, ln_p = np.log(d["rho_kgm3"]), d["t_k"].astype(np.float64), np.log(d["p_pa"])
+    if alt[0] != ALT_86KM_M:
+        raise RuntimeError(f"ussa76_upper.npz starts at {alt[0]} m, expected {ALT_86KM_M} m")
+    tm, p, t_kin = _lower(np.array([ALT_86KM_M]))
+    ln_p[0] = np.log(p[0])
+    ln_rho[0] = np.log(p[0] * M0_KGKMOL / (RSTAR_JKMOLK * tm[0]))
+    t_k[0] = t_kin[0]
+    return alt, ln_rho, t_k, ln_p
 
 
 def _lower(z_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
