@@ -183,7 +183,8 @@ def look_angles(radar_lat_deg, radar_lon_deg, radar_alt_m, target_lat_deg, targe
     az = np.degrees(np.arctan2(e, n)) % 360.0
     el_true = np.degrees(np.arctan2(u, horiz))
     # central angle between the ellipsoid normals at the radar and under the target
-    up_t = enu_basis(lat_t, lon_t)[..., 2, :]
+    pl, ql = np.radians(lat_t), np.radians(lon_t)
+    up_t = np.stack([np.cos(pl) * np.cos(ql), np.cos(pl) * np.sin(ql), np.sin(pl)], -1)
     cosang = np.clip(up_t @ basis[2], -1.0, 1.0)
     sinang = np.linalg.norm(np.cross(up_t, basis[2]), axis=-1)
     theta = np.arctan2(sinang, cosang)

@@ -1,0 +1,168 @@
+"""Detections along trajectories against closed forms: horizon loss time, scan limits, R⁴ range.
+
+Synthetic trajectories (plain arrays in the TrajectoryBatch layout) are built along known paths so
+the answer is a closed form: the refracted-ray altitude (REFERENCES §1.5 / §6.2 formulas), the
+radar-equation range, the face geometry. Plus one smoke check on a real flown trajectory.
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from thaadsim.earth.frames import geodetic_to_ecef
+from thaadsim.sensors import geometry as geo
+from thaadsim.sensors.detection import detect
+from thaadsim.sensors.radar import load_radar
+from thaadsim.sensors.signatures import Signature, signature_for
+
+GEOD = Geod(ellps="WGS84")
+SITE = (36.0, 128.2, 680.0)
+
+
+def make_batch(lat, lon, alt, t, phase=None):
+    lat, lon, alt, t = (np.atleast_2d(np.asarray(a, float)) for a in (lat, lon, alt, t))
+    n, m = lat.shape
+    return SimpleNamespace(t_s=t, n_samples=np.full(n, m), valid=np.ones((n, m), bool), lat_deg=lat,
+                           lon_deg=lon, alt_m=alt, r_ecef_m=geodetic_to_ecef(lat, lon, alt),
+                           phase=np.ones((n, m), np.int8) if phase is None else np.atleast_2d(phase),
+                           missile_id=np.array(["synthetic"] * n))
+
+
+def strong_radar(**changes):
+    """TPY-2 hardware with absurd power so only geometry limits detection."""
+    base = dict(average_power_kw=1e9, max_range_km=40000.0, height_m=0.0)
+    base.update(changes)
+    return load_radar("tpy2-tm").with_changes(**base)
+
+
+def point_at(ground_m, az_deg=315.0):
+    g = np.atleast_1d(np.asarray(ground_m, float))
+    lon, lat, _ = GEOD.fwd(np.full(g.shape, SITE[1]), np.full(g.shape, SITE[0]), np.full(g.shape, az_deg), g)
+    return (lat[0], lon[0]) if np.ndim(ground_m) == 0 else (lat, lon)
+
+
+@pytest.mark.parametrize("ground_km,min_el", [(800, 5.0), (1500, 5.0), (1200, 0.0), (1500, -3.0)])
+def test_descending_target_loses_track_when_it_sinks_below_the_visible_altitude(ground_km, min_el):
+    # a target falls vertically at 2 km/s over a point at a known ground distance; track is lost when
+    # it passes the lowest visible altitude (elevation floor, or the grazing ray below the dip)
+    lat, lon = point_at(ground_km * 1e3)
+    t = np.arange(0.0, 300.0, 1.0)
+    alt = 600e3 - 2000.0 * t
+    radar = strong_radar(min_elevation_deg=min_el).place(SITE[0], SITE[1], SITE[2], face_az_deg=315.0)
+    det = detect(make_batch(np.full_like(t, lat), np.full_like(t, lon), alt, t), radar)
+    radius = geo.euler_radius_m(SITE[0], 315.0)
+    h_loss = geo.lowest_visible_altitude_m(ground_km * 1e3, SITE[2], min_el, radius_m=radius)
+    t_loss = (600e3 - h_loss) / 2000.0
+    assert det.detected[0, 0]
+    assert det.last_detection_s[0] == pytest.approx(t_loss, abs=1.0 + 1e-6)
+    assert det.track_time_s[0] == pytest.approx(det.last_detection_s[0], abs=1e-9)
+    assert det.tracked_phases() == ["midcourse"]
+
+
+def _crossing_track(face_az):
+    lat, lon = point_at(np.linspace(1500e3, 100e3, 200))
+    alt = np.full(200, 300e3)
+    t = np.arange(200.0) * 5.0
+    radar = strong_radar().place(SITE[0], SITE[1], SITE[2], face_az_deg=face_az)
+    return detect(make_batch(lat, lon, alt, t), radar)
+
+
+def test_target_behind_the_face_is_never_detected():
+    front = _crossing_track(315.0)
+    behind = _crossing_track(135.0)
+    assert front.detected.any()
+    assert behind.in_line_of_sight.all() and not behind.in_scan.any()
+    assert not behind.detected.any() and np.isnan(behind.first_detection_s[0])
+    assert behind.summary().loc[0, "detected"] == False  # noqa: E712
+    assert behind.track_time_s[0] == 0.0
+
+
+def test_target_below_minimum_elevation_is_never_detected():
+    # low target far away: above the refracted horizon but below the 5 deg floor
+    lat, lon = point_at(np.linspace(900e3, 700e3, 50))
+    alt = np.full(50, 40e3)
+    t = np.arange(50.0)
+    radar = strong_radar().place(SITE[0], SITE[1], SITE[2], face_az_deg=315.0)
+    det = detect(make_batch(lat, lon, alt, t), radar)
+    assert det.in_line_of_sight.all()
+    assert np.all(det.elevation_deg < 5.0)
+    assert not det.detected.any()
+
+
+def test_first_detection_at_the_radar_equation_range():
+    # inbound at constant 600 km altitude along the boresight: SNR-limited, so first detection is at
+    # the slant range where SNR = threshold, R = (C/SNR)^(1/4)
+    radar = load_radar("tpy2-fbm").with_changes(max_range_km=40000.0, min_elevation_deg=0.0)
+    placed = radar.place(SITE[0], SITE[1], SITE[2], face_az_deg=315.0)
+    ground = np.linspace(2500e3, 200e3, 2301)   # 1 km steps
+    lat, lon = point_at(ground)
+    t = np.arange(ground.size, dtype=float)
+    rcs = 0.05
+    det = detect(make_batch(lat, lon, np.full(ground.size, 600e3), t), placed, rcs_m2=rcs)
+    r_eq = float(radar.detection_range_m(rcs))
+    assert det.first_detection_range_m[0] == pytest.approx(r_eq, abs=1.5e3)
+    assert det.snr_db[0, det.detected[0].argmax()] >= radar.snr_threshold_db
+    # R⁴ law along the track: 40 log10 of the range ratio
+    i, j = 100, 1500
+    d_snr = det.snr_db[0, j] - det.snr_db[0, i]
+    assert d_snr == pytest.approx(40 * np.log10(det.slant_range_m[0, i] / det.slant_range_m[0, j]), abs=1e-9)
+
+
+def test_phase_dependent_rcs():
+    # outbound along the boresight at constant 500 km altitude, 1000 -> 2000 km as a 10 m² booster,
+    # then 2000 -> 3000 km as a 0.01 m² RV: the RV is beyond its radar-equation range (< 1000 km)
+    radar = load_radar("tpy2-fbm").with_changes(max_range_km=40000.0, min_elevation_deg=0.0)
+    placed = radar.place(SITE[0], SITE[1], SITE[2], face_az_deg=315.0)
+    assert float(radar.detection_range_m(0.01)) < 1500e3 < float(radar.detection_range_m(10.0))
+    lat, lon = point_at(np.linspace(1000e3, 3000e3, 201))
+    t = np.arange(201.0) * 10
+    phase = np.where(np.arange(201) < 100, 0, 1).astype(np.int8)
+    det = detect(make_batch(lat, lon, np.full(201, 500e3), t, phase), placed,
+                 signature=Signature(booster_rcs_m2=10.0, rv_rcs_m2=0.01))
+    assert det.tracked_phases() == ["boost"]
+    assert det.last_detection_s[0] == t[99]
+    assert det.summary().loc[0, "first_detection_phase"] == "boost"
+
+
+def test_track_intervals_when_the_target_dips_below_the_floor():
+    # fixed ground distance 1200 km; altitude falls 400 -> 100 km and climbs back: seen above the
+    # lowest visible altitude h* only, so two intervals whose ends follow from h*
+    lat, lon = point_at(1200e3)
+    t = np.arange(0.0, 601.0, 1.0)
+    alt = 100e3 + np.abs(t - 300.0) * 1000.0
+    radar = strong_radar().place(SITE[0], SITE[1], SITE[2], face_az_deg=315.0)
+    det = detect(make_batch(np.full_like(t, lat), np.full_like(t, lon), alt, t), radar)
+    h_star = geo.lowest_visible_altitude_m(1200e3, SITE[2], 5.0, radius_m=geo.euler_radius_m(SITE[0], 315.0))
+    dt_gap = (h_star - 100e3) / 1000.0            # half-width of the invisible gap, s
+    iv = det.intervals_s[0]
+    assert iv.shape == (2, 2)
+    assert iv[0, 0] == 0.0 and iv[1, 1] == 600.0
+    assert iv[0, 1] == pytest.approx(300.0 - dt_gap, abs=1.0)
+    assert iv[1, 0] == pytest.approx(300.0 + dt_gap, abs=1.0)
+    assert det.track_time_s[0] == pytest.approx(600.0 - 2 * dt_gap, abs=2.0)
+    assert det.summary().loc[0, "n_track_intervals"] == 2
+
+
+def test_signature_defaults_overrides_and_catalog():
+    s = signature_for()
+    assert s.rv_rcs_m2 == 0.05 and "assumption" in s.rv_source
+    assert s.rcs_by_phase(np.array([0, 1, 2, -1])).tolist()[:3] == [10.0, 0.05, 0.05]
+    m = SimpleNamespace(id="x", meta={"signature": {"rv_rcs_m2": 0.2, "source": "test"}})
+    assert signature_for(m).rv_rcs_m2 == 0.2
+    assert signature_for(m, rv_rcs_m2=0.01).rv_rcs_m2 == 0.01
+
+
+def test_real_flown_trajectory_smoke():
+    flight = pytest.importorskip("thaadsim.flight")
+    b = flight.fly_targeted("hwasong-15", [39.0, 39.0], [125.7, 125.7], [38.9, 35.0], [-77.0, 139.0],
+                            sample_dt_s=5.0)
+    placed = load_radar("tpy2-fbm").place(SITE[0], SITE[1], SITE[2], face_az_deg=315.0)
+    det = detect(b, placed)
+    df = det.summary()
+    assert len(df) == 2 and df["detected"].all()
+    # detections only where valid and within each flight
+    assert not (det.detected & ~det.valid).any()
+    assert np.all(df["first_detection_s"] <= df["last_detection_s"])
+    assert np.all(df["track_time_s"] <= df["last_detection_s"] - df["first_detection_s"] + 1e-9)
