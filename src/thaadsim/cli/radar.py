@@ -1,0 +1,192 @@
+"""``thaadsim radar``: detection ranges of a radar, and detections along one missile trajectory.
+
+Examples::
+
+    thaadsim radar --radar tpy2-tm --at 35.95,128.18,680 --face-az-deg 315 --rcs-m2 0.01 --altitude-km 300 --json
+    thaadsim radar --radar-file my_radar.toml --at 35.95,128.18 --face-az-deg 315
+    thaadsim radar --radar tpy2-fbm --at 35.95,128.18,680 --face-az-deg 315 \\
+        --missile hwasong-15 --from 39.0,125.7 --to 38.9,-77.0 --json
+
+Argument parsing and printing only; the work is in :mod:`thaadsim.sensors`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import click
+
+from thaadsim.errors import ThaadsimError, require_range
+
+
+def _parse_point(field: str, text: str, allow_height: bool):
+    parts = [p.strip() for p in str(text).split(",")]
+    n_ok = (2, 3) if allow_height else (2,)
+    form = "LAT,LON[,HEIGHT_M]" if allow_height else "LAT,LON"
+    if len(parts) not in n_ok:
+        raise ThaadsimError(field, f"{text!r} is not {form}", f"e.g. {field} 35.95,128.18" + (",680" if allow_height else ""))
+    try:
+        vals = [float(p) for p in parts]
+    except ValueError:
+        raise ThaadsimError(field, f"{text!r} is not {form}", "give decimal degrees (and metres)") from None
+    lat = require_range(f"{field} latitude", vals[0], -90.0, 90.0, "°")
+    lon = require_range(f"{field} longitude", vals[1], -180.0, 360.0, "°")
+    h = require_range(f"{field} height", vals[2], -500.0, 9000.0, " m") if len(vals) == 3 else 0.0
+    return lat, lon, h
+
+
+def _num(x):
+    """JSON-safe float (NaN/inf -> None), rounded for reading."""
+    x = float(x)
+    return round(x, 3) if math.isfinite(x) else None
+
+
+@click.command("radar")
+@click.option("--radar", "radar_id", metavar="ID", help="Catalog radar id: tpy2-tm, tpy2-fbm, sbx.")
+@click.option("--radar-file", metavar="FILE", help="A user-defined radar TOML file (instead of --radar).")
+@click.option("--at", "at", required=True, metavar="LAT,LON[,HEIGHT_M]",
+              help="Radar site, degrees; ground height in m above sea level (default 0).")
+@click.option("--face-az-deg", type=float, default=None,
+              help="Face boresight azimuth, deg clockwise from north (default: toward --from if given).")
+@click.option("--tilt-deg", type=float, default=None, help="Face tilt (default: the radar's).")
+@click.option("--rcs-m2", type=float, default=None,
+              help="Target RCS in m² (default: the RV's, 0.05 m², an assumption). With --missile, the RV's RCS.")
+@click.option("--booster-rcs-m2", type=float, default=None, help="With --missile: the booster's RCS in m².")
+@click.option("--altitude-km", type=float, default=300.0, show_default=True,
+              help="Target altitude for the detection-range figures.")
+@click.option("--search", is_flag=True, help="Search-mode radar equation (the radar's search budget), not track.")
+@click.option("--no-refraction", is_flag=True, help="Straight rays (no 4/3-Earth refraction).")
+@click.option("--missile", metavar="ID", help="Also fly this catalog missile and report its detections.")
+@click.option("--from", "from_", metavar="LAT,LON", help="With --missile: launch point.")
+@click.option("--to", "to", metavar="LAT,LON", help="With --missile: aimpoint.")
+@click.option("--shape", type=click.Choice(["min-energy", "lofted", "depressed"]), default="min-energy",
+              show_default=True, help="With --missile: trajectory shape.")
+@click.option("--apogee-km", type=float, default=None, help="With --shape lofted/depressed: requested apogee.")
+@click.option("--geojson", metavar="FILE", help="Also write the coverage region (GeoJSON Feature) to FILE.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m2, altitude_km, search,
+          no_refraction, missile, from_, to, shape, apogee_km, geojson, as_json):
+    """Detection range of a radar against a target (and, with --missile, detections along its flight).
+
+    Prints the radar-equation range (detection_range_km), the refracted horizon (horizon_range_km),
+    the range limited by the minimum elevation (elevation_limited_range_km), the instrumented
+    range, the smallest of these (effective_range_km) and which one binds (limited_by).
+    All ranges are slant ranges to a target at --altitude-km.
+    """
+    from thaadsim.sensors.coverage import coverage_geojson, range_limits
+    from thaadsim.sensors.radar import load_radar
+    from thaadsim.sensors.signatures import DEFAULT_RV_RCS_M2
+
+    if bool(radar_id) == bool(radar_file):
+        raise ThaadsimError("--radar", "give exactly one of --radar ID or --radar-file FILE",
+                            "e.g. --radar tpy2-tm")
+    r = load_radar(radar_file if radar_file else radar_id)
+    lat, lon, h = _parse_point("--at", at, allow_height=True)
+    launch = target = None
+    if missile or from_ or to:
+        if not (missile and from_ and to):
+            raise ThaadsimError("--missile", "needs --missile ID, --from LAT,LON and --to LAT,LON together",
+                                "give all three, or none")
+        launch = _parse_point("--from", from_, allow_height=False)
+        target = _parse_point("--to", to, allow_height=False)
+    if face_az_deg is None:
+        if launch is None:
+            raise ThaadsimError("--face-az-deg", "is missing", "give the face boresight azimuth, e.g. --face-az-deg 315")
+        from pyproj import Geod
+        face_az_deg = Geod(ellps="WGS84").inv(lon, lat, launch[1], launch[0])[0] % 360.0
+    alt_km = require_range("--altitude-km", altitude_km, 0.0, 40000.0, " km")
+    rcs = DEFAULT_RV_RCS_M2 if rcs_m2 is None else rcs_m2
+    if not (math.isfinite(rcs) and rcs > 0):
+        raise ThaadsimError("--rcs-m2", f"{rcs_m2:g} m² must be a positive number", "e.g. --rcs-m2 0.01")
+    placed = r.place(lat, lon, h, face_az_deg, tilt_deg)
+    refraction = not no_refraction
+    lim = range_limits(placed, rcs, alt_km, search=search, refraction=refraction)
+    out = {
+        "radar_id": r.id, "radar_name": r.name, "mode": "search" if search else "track",
+        "site_lat_deg": lat, "site_lon_deg": lon, "site_height_m": h, "antenna_alt_m": placed.antenna_alt_m,
+        "face_az_deg": _num(placed.face_az_deg), "refraction": refraction,
+        "rcs_m2": rcs, "altitude_km": alt_km, "snr_threshold_db": _num(r.snr_threshold_db),
+        "detection_range_km": _num(lim["detection_range_km"]),
+        "horizon_range_km": _num(lim["horizon_range_km"]),
+        "elevation_limited_range_km": _num(lim["elevation_limited_range_km"]),
+        "instrumented_range_km": _num(lim["instrumented_range_km"]),
+        "effective_range_km": _num(lim["effective_range_km"]),
+        "limited_by": str(lim["limited_by"].item()),
+        "min_range_km": _num(lim["min_range_km"]),
+        "detectable_at_altitude": bool(lim["detectable"]),
+    }
+    if missile:
+        out.update(_trajectory_detections(placed, missile, launch, target, shape, apogee_km, rcs_m2,
+                                           booster_rcs_m2, search, refraction))
+    if geojson:
+        from thaadsim.io.atomic import write_json
+
+        write_json(geojson, coverage_geojson(placed, rcs, alt_km, search=search, refraction=refraction))
+        out["geojson"] = str(geojson)
+    if as_json:
+        click.echo(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        click.echo(_text(out))
+
+
+def _trajectory_detections(placed, missile, launch, target, shape, apogee_km, rcs_m2, booster_rcs_m2, search,
+                           refraction) -> dict:
+    from thaadsim.flight import fly_targeted, load_missile
+    from thaadsim.sensors.detection import detect
+    from thaadsim.sensors.signatures import signature_for
+
+    m = load_missile(missile)
+    sig = signature_for(m, booster_rcs_m2=booster_rcs_m2, rv_rcs_m2=rcs_m2)
+    batch = fly_targeted(m, launch[0], launch[1], target[0], target[1], shape=shape, apogee_km=apogee_km)
+    det = detect(batch, placed, signature=sig, search=search, refraction=refraction)
+    row = det.summary().iloc[0]
+    phases = [p for p in str(row["tracked_phases"]).split(",") if p]
+    return {
+        "missile_id": str(getattr(m, "id", missile)), "shape": shape,
+        "launch_lat_deg": launch[0], "launch_lon_deg": launch[1],
+        "target_lat_deg": target[0], "target_lon_deg": target[1],
+        "flight_time_s": _num(batch.flight_time_s[0]), "apogee_km": _num(batch.apogee_km[0]),
+        "booster_rcs_m2": sig.booster_rcs_m2, "rv_rcs_m2": sig.rv_rcs_m2,
+        "detected": bool(row["detected"]),
+        "first_detection_s": _num(row["first_detection_s"]),
+        "first_detection_alt_km": _num(row["first_detection_alt_km"]),
+        "first_detection_range_km": _num(row["first_detection_range_km"]),
+        "last_detection_s": _num(row["last_detection_s"]),
+        "last_detection_alt_km": _num(row["last_detection_alt_km"]),
+        "track_time_s": _num(row["track_time_s"]),
+        "tracked_phases": phases,
+        "track_intervals_s": [[_num(a), _num(b)] for a, b in det.intervals_s[0]],
+    }
+
+
+def _text(o: dict) -> str:
+    def km(v):
+        return "n/a" if v is None else f"{v:,.0f} km"
+
+    lines = [
+        f"{o['radar_name']} ({o['radar_id']}, {o['mode']} mode) at {o['site_lat_deg']:.3f}, {o['site_lon_deg']:.3f}, "
+        f"antenna {o['antenna_alt_m']:.0f} m, face {o['face_az_deg']:.0f}°",
+        f"target: RCS {o['rcs_m2']:g} m² at {o['altitude_km']:g} km altitude "
+        f"(SNR threshold {o['snr_threshold_db']:.1f} dB{', no refraction' if not o['refraction'] else ''})",
+        f"  radar equation        {km(o['detection_range_km'])}",
+        f"  refracted horizon     {km(o['horizon_range_km'])}",
+        f"  min-elevation limit   {km(o['elevation_limited_range_km'])}",
+        f"  instrumented range    {km(o['instrumented_range_km'])}",
+        f"  effective range       {km(o['effective_range_km'])}  (limited by {o['limited_by']})",
+    ]
+    if not o["detectable_at_altitude"]:
+        lines.append("  not detectable anywhere at this altitude (effective range shorter than the altitude "
+                     "or inside the maximum-elevation hole)")
+    if "missile_id" in o:
+        if o["detected"]:
+            lines.append(
+                f"{o['missile_id']} ({o['shape']}, {o['flight_time_s']:.0f} s flight): first detected at "
+                f"t = {o['first_detection_s']:.0f} s, {o['first_detection_alt_km']:.0f} km altitude, "
+                f"{o['first_detection_range_km']:.0f} km slant range; tracked {o['track_time_s']:.0f} s "
+                f"in {len(o['track_intervals_s'])} interval(s), phases: {', '.join(o['tracked_phases'])}")
+        else:
+            lines.append(f"{o['missile_id']} ({o['shape']}): never detected by this radar")
+    if "geojson" in o:
+        lines.append(f"coverage region written to {o['geojson']}")
+    return "\n".join(lines)
