@@ -165,7 +165,7 @@ def fly_out_fan(itc: Interceptor, elev_deg, *, sample_dt_s: float = 1.0, flyer=N
     from launch (boost segment included) to impact or to leaving the table's box.
     """
     if flyer is None:
-        from thaadsim.flight.engine import fly_kinematic as flyer
+        from thaadsim.flight import fly_kinematic as flyer
     elev = np.radians(np.asarray(elev_deg, float))
     v_bo = itc.burnout_speed_ms
     t_b = itc.burn_time_s

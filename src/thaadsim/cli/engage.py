@@ -1,0 +1,85 @@
+"""``thaadsim engage``: the engagement window of one battery against one missile."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from thaadsim.errors import ThaadsimError
+
+
+def parse_latlon(option: str, text: str) -> tuple[float, float]:
+    """'LAT,LON' in decimal degrees -> (lat, lon), else a ThaadsimError naming the option."""
+    parts = str(text).replace(" ", "").split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise ThaadsimError(option, f"{text!r} is not LAT,LON", "e.g. 35.95,128.18 (decimal degrees)") from None
+    if not (-90.0 <= lat <= 90.0) or not (-180.0 <= lon <= 360.0):
+        raise ThaadsimError(option, f"{text!r} is outside the globe", "latitude in [-90, 90] comes first")
+    return lat, lon
+
+
+@click.command("engage")
+@click.option("--battery", "interceptor", required=True, help="Interceptor type of the battery (thaad, pac3-mse, sm3-iia, gbi).")
+@click.option("--at", "at", required=True, help="Battery position LAT,LON (deg).")
+@click.option("--missile", required=True, help="Threat missile catalog id (e.g. nodong).")
+@click.option("--from", "src", required=True, help="Threat launch point LAT,LON (deg).")
+@click.option("--to", "dst", required=True, help="Threat aimpoint LAT,LON (deg).")
+@click.option("--shape", default="min-energy", show_default=True, type=click.Choice(["min-energy", "lofted", "depressed"]))
+@click.option("--apogee-km", type=float, default=None, help="Requested apogee for lofted/depressed shapes.")
+@click.option("--face-az-deg", type=float, default=None, help="Radar face azimuth (default: toward the launch point).")
+@click.option("--pk", type=float, default=None, help="Single-shot kill probability (default: catalog value).")
+@click.option("--radar", default="tpy2-tm", show_default=True, help="Battery radar catalog id, or 'none' to fire on an external cue.")
+@click.option("--site-height-m", type=float, default=0.0, show_default=True, help="Battery/radar ground height.")
+@click.option("--sample-dt-s", type=float, default=1.0, show_default=True, help="Threat sample spacing (window resolution).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk, radar, site_height_m, sample_dt_s,
+           as_json):
+    """Engagement window of one battery against one missile (times in s since the missile's launch)."""
+    from thaadsim.defense.battery import make_battery
+    from thaadsim.defense.engagement import engagement_windows
+    from thaadsim.errors import require_positive, require_range
+    from thaadsim.flight import fly_targeted
+
+    lat_b, lon_b = parse_latlon("--at", at)
+    lat0, lon0 = parse_latlon("--from", src)
+    lat1, lon1 = parse_latlon("--to", dst)
+    if pk is not None:
+        require_range("--pk", pk, 0.0, 1.0)
+    require_positive("--sample-dt-s", sample_dt_s, " s")
+    placed = None
+    if radar.strip().lower() != "none":
+        from thaadsim.sensors.radar import load_radar
+        placed = load_radar(radar).place(lat_b, lon_b, site_height_m, face_az_deg or 0.0)
+    bat = make_battery(interceptor, lat_b, lon_b, alt_m=site_height_m, pk=pk, radar=placed, face_az_deg=face_az_deg)
+    kw = {} if apogee_km is None else {"apogee_km": apogee_km}
+    batch = fly_targeted(missile, lat0, lon0, lat1, lon1, shape=shape, sample_dt_s=sample_dt_s, **kw)
+    w = engagement_windows(batch, [bat])
+    res = w.pair(0, 0)
+    out = {"missile": missile, "interceptor": bat.interceptor.id, "battery_lat_deg": lat_b, "battery_lon_deg": lon_b,
+           "radar": radar if placed is not None else None, "pk": bat.single_shot_pk,
+           "threat_range_km": round(float(batch.range_km[0]), 1),
+           "threat_apogee_km": round(float(batch.apogee_km[0]), 1),
+           "threat_flight_time_s": round(float(batch.flight_time_s[0]), 1)}
+    out.update({k: v for k, v in res.items() if k != "battery"})
+    out["p_kill_all_shots"] = (None if not res["engageable"]
+                               else round(1.0 - (1.0 - bat.single_shot_pk) ** res["shots_possible"], 4))
+    if as_json:
+        click.echo(json.dumps(out, indent=2, allow_nan=False))
+        return
+    if not out["engageable"]:
+        click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km): "
+                   f"NOT engageable by {bat.interceptor.id} at {lat_b:g},{lon_b:g}")
+        return
+    click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km, "
+               f"{out['threat_flight_time_s']} s) vs {bat.interceptor.id} at {lat_b:g},{lon_b:g}")
+    click.echo(f"  detected at {out['detect_s']} s; earliest launch {out['earliest_launch_s']} s")
+    click.echo(f"  intercepts from {out['earliest_intercept_s']} s ({out['earliest_intercept_alt_km']} km alt, "
+               f"{out['earliest_intercept_range_km']} km out) to {out['latest_intercept_s']} s "
+               f"({out['latest_intercept_alt_km']} km alt)")
+    click.echo(f"  fly-out {out['fly_out_time_s']} s, closing speed {out['closing_speed_kms']} km/s, "
+               f"shots (shoot-look-shoot) {out['shots_possible']}, P(kill) {out['p_kill_all_shots']}")

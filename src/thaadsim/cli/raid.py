@@ -1,0 +1,45 @@
+"""``thaadsim raid``: Monte Carlo of a raid scenario (TOML) against batteries."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command("raid")
+@click.argument("scenario_file", type=click.Path(dir_okay=False))
+@click.option("--runs", type=int, default=None, help="Monte Carlo runs (default: [montecarlo].runs).")
+@click.option("--seed", type=int, default=None, help="Seed (default: [montecarlo].seed, else [scenario].seed).")
+@click.option("--events", "events_path", type=click.Path(dir_okay=False), default=None,
+              help="Write run 0's event log here as JSON lines.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def raid(scenario_file, runs, seed, events_path, as_json):
+    """Run a raid scenario's Monte Carlo and print P(no leaker), expected leakers, interceptors used."""
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.io.scenario import load_scenario, run_raid
+
+    if runs is not None and runs < 1:
+        raise ThaadsimError("--runs", f"{runs} must be >= 1", "e.g. --runs 10000")
+    scn = load_scenario(scenario_file)
+    res = run_raid(scn, runs=runs, seed=seed)
+    summ = {"scenario": scn.scenario.name, **res.summary()}
+    summ["event_log_run0"] = res.event_log
+    if events_path:
+        from thaadsim.io.atomic import write_jsonl
+
+        write_jsonl(events_path, res.event_log)
+    if as_json:
+        click.echo(json.dumps(summ, indent=2, allow_nan=False))
+        return
+    click.echo(f"{summ['scenario']}: {summ['threats']} threats, {summ['runs']} runs, seed {summ['seed']}")
+    click.echo(f"  P(no leaker) {summ['p_no_leaker']:.4f}   expected leakers {summ['expected_leakers']:.3f}")
+    click.echo(f"  interceptors expended: mean {summ['interceptors_expended_mean']:.2f}, "
+               f"p5/p50/p95 {summ['interceptors_expended_p5']:g}/{summ['interceptors_expended_p50']:g}/"
+               f"{summ['interceptors_expended_p95']:g}")
+    for a in summ["per_asset"]:
+        click.echo(f"  {a['asset']:<14} value {a['value']:g}  threats {a['threats']}  P(hit) {a['p_hit']:.4f}  "
+                   f"E[leakers] {a['expected_leakers']:.3f}")
+    for t in summ["per_threat"]:
+        eng = ", ".join(b for b, ok in t["engageable_by"].items() if ok) or "nobody"
+        click.echo(f"  {t['threat']:<42} P(kill) {t['p_kill']:.4f}  shots {t['mean_shots']:.2f}  engageable by {eng}")
