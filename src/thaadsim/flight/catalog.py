@@ -1,0 +1,133 @@
+"""The missile catalog: TOML files in ``thaadsim/data/catalog/missiles/``, one per missile.
+
+Every number carries its provenance: a ``*_source`` string (publication, year) for published
+figures, or ``calibrated`` for the staged parameters no source gives, which are tuned so that the
+missile's minimum-energy range matches its published range (see ``tools/calibrate_catalog.py``).
+
+File layout (units in every key)::
+
+    id = "hwasong-15"
+    name = "Hwasong-15"
+    country = "DPRK"
+    class = "ICBM"
+    published_range_km = 13000
+    range_source = "..."
+    calibrated = "..."              # what was tuned, and to what
+
+    [rv]
+    mass_kg = 1000
+    mass_source = "..."
+    beta_kgm2 = 5000
+    beta_source = "assumption: ..."
+
+    [[stages]]
+    propellant_mass_kg = ...
+    dry_mass_kg = ...
+    isp_s = ...
+    burn_time_s = ...
+    diameter_m = ...
+    source = "..."
+
+    [pitch]                         # optional
+    vertical_rise_s = 10
+    kick_duration_s = 10
+
+    [signature]                     # optional, read by the sensors layer
+    booster_rcs_m2 = 10.0
+    rv_rcs_m2 = 0.05
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from thaadsim.errors import ThaadsimError
+from thaadsim.flight.vehicle import GENERIC_CD, GENERIC_CD_MACH, Missile, PitchProgram, ReentryVehicle, Stage
+
+_STAGE_KEYS = {"propellant_mass_kg", "dry_mass_kg", "isp_s", "burn_time_s", "diameter_m"}
+_TOP_KEYS = {"id", "name", "country", "class", "published_range_km", "range_source", "calibrated", "status",
+             "notes", "rv", "stages", "pitch", "signature", "drag", "launch_mass_source", "dimensions_source"}
+
+
+def catalog_dir() -> Path:
+    return Path(str(resources.files("thaadsim") / "data" / "catalog" / "missiles"))
+
+
+def _where(path, key):
+    return f"{path}: {key}"
+
+
+def missile_from_dict(d: dict, origin: str = "<dict>") -> Missile:
+    """Build and validate a :class:`Missile` from a catalog-style dict."""
+    unknown = set(d) - _TOP_KEYS
+    if unknown:
+        raise ThaadsimError(_where(origin, sorted(unknown)[0]), "unknown key",
+                            f"valid keys are {sorted(_TOP_KEYS)}")
+    for key in ("id", "rv", "stages"):
+        if key not in d:
+            raise ThaadsimError(_where(origin, key), "is missing", "see the catalog file layout in thaadsim.flight.catalog")
+    stages = []
+    for i, s in enumerate(d["stages"]):
+        missing = _STAGE_KEYS - set(s)
+        if missing:
+            raise ThaadsimError(_where(origin, f"stages.{i}.{sorted(missing)[0]}"), "is missing",
+                                f"each stage needs {sorted(_STAGE_KEYS)}")
+        try:
+            stages.append(Stage(**{k: float(s[k]) for k in _STAGE_KEYS}))
+        except ThaadsimError as exc:
+            raise ThaadsimError(_where(origin, f"stages.{i}.{exc.field.split('.')[-1]}"), exc.problem, exc.fix) from None
+    rv = d["rv"]
+    try:
+        rv_obj = ReentryVehicle(float(rv["mass_kg"]), float(rv["beta_kgm2"]))
+    except KeyError as exc:
+        raise ThaadsimError(_where(origin, f"rv.{exc.args[0]}"), "is missing", "give mass_kg and beta_kgm2") from None
+    except ThaadsimError as exc:
+        raise ThaadsimError(_where(origin, exc.field), exc.problem, exc.fix) from None
+    pitch = d.get("pitch", {})
+    pitch_obj = PitchProgram(float(pitch.get("vertical_rise_s", 10.0)), float(pitch.get("kick_duration_s", 10.0)))
+    drag = d.get("drag", {})
+    cd_mach = np.asarray(drag.get("cd_mach", GENERIC_CD_MACH), float)
+    cd = np.asarray(drag.get("cd", GENERIC_CD), float)
+    meta = {k: v for k, v in d.items() if k not in ("stages", "rv", "pitch", "drag")}
+    meta["rv"] = dict(rv)
+    meta["stages"] = [dict(s) for s in d["stages"]]
+    return Missile(id=str(d["id"]), name=str(d.get("name", d["id"])), stages=tuple(stages), rv=rv_obj,
+                   pitch=pitch_obj, cd_mach=cd_mach, cd=cd, meta=meta)
+
+
+def load_missile_file(path) -> Missile:
+    p = Path(path)
+    try:
+        d = tomllib.loads(p.read_text())
+    except FileNotFoundError:
+        raise ThaadsimError(str(p), "file not found", "check the path") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ThaadsimError(str(p), f"is not valid TOML ({exc})", "fix the syntax") from None
+    return missile_from_dict(d, str(p))
+
+
+@lru_cache(maxsize=None)
+def _catalog() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(catalog_dir().glob("*.toml"))}
+
+
+def missile_ids() -> list[str]:
+    return list(_catalog())
+
+
+@lru_cache(maxsize=None)
+def load_missile(missile_id: str) -> Missile:
+    """A catalog missile by id (e.g. ``"hwasong-15"``); a path to a TOML file also works."""
+    key = str(missile_id).strip().lower()
+    cat = _catalog()
+    if key in cat:
+        return load_missile_file(cat[key])
+    if key.endswith(".toml"):
+        return load_missile_file(missile_id)
+    raise ThaadsimError("missile", f"unknown missile id {missile_id!r}",
+                        f"use one of: {', '.join(cat)} (see `thaadsim catalog list`)")

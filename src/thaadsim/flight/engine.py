@@ -1,0 +1,298 @@
+"""The typed layer over the batch kernel: pack missiles and launch states into arrays, fly, unpack.
+
+Two entry points fly N trajectories in one call:
+
+* :func:`fly_powered` — catalog missiles from the launch pad, given azimuth, kick angle and cut-off;
+* :func:`fly_kinematic` — the analyst's model: a burnout state (speed relative to the ground,
+  flight-path angle, altitude, azimuth), then a coast to impact.
+
+Both return a :class:`~thaadsim.flight.trajectory.TrajectoryBatch`. ``targeting.py`` builds on
+:func:`fly_powered` to hit aimpoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from thaadsim.earth.atmosphere import kernel_table
+from thaadsim.earth.constants import EarthModel, earth_model
+from thaadsim.earth.frames import ecef_to_geodetic, enu_basis, geodetic_to_ecef
+from thaadsim.earth.geodesy import geodesic_inverse
+from thaadsim.errors import ThaadsimError
+from thaadsim.flight import kernel as K
+from thaadsim.flight.trajectory import (PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY, TrajectoryBatch)
+from thaadsim.flight.vehicle import Missile
+
+
+@dataclass(frozen=True)
+class FlightOptions:
+    """Physics switches and numerical settings shared by every trajectory of a call."""
+
+    earth: str = "wgs84"          # "wgs84" or "sphere"
+    rotation: bool = True
+    j2: bool | None = None        # None: WGS84 has J2, the sphere has not
+    atmosphere: bool = True
+    rtol: float = 1e-10           # relative error per step of the Dormand-Prince pair
+    max_step_s: float = 20.0
+    max_time_s: float = 3.0 * 3600.0
+
+    def model(self) -> EarthModel:
+        return earth_model(self.earth, rotation=self.rotation, j2=self.j2)
+
+    def earth_vector(self) -> np.ndarray:
+        m = self.model()
+        return np.array([m.mu_m3s2, m.j2, m.a_m, m.e2, m.omega_rads])
+
+
+def _broadcast(n: int, name: str, value) -> np.ndarray:
+    arr = np.asarray(value, float)
+    try:
+        arr = np.broadcast_to(arr, (n,)).astype(float)
+    except ValueError:
+        raise ThaadsimError(name, f"has shape {arr.shape}, expected a scalar or {n} values") from None
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise ThaadsimError(f"{name}[{int(np.argmax(bad))}]", "is not a finite number", "give finite values")
+    return arr
+
+
+def _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts: FlightOptions, sample_dt_s):
+    n = y0.shape[0]
+    h0, dh, logrho, sound = kernel_table()
+    summary = np.empty((n, K.N_SUMMARY))
+    events = np.empty((n, K.N_EVENTS, 7))
+    if sample_dt_s is None:
+        samples = np.empty((n, 0, 7))
+    else:
+        # a first pass without samples gives each flight time, to size the sample array exactly
+        _, _, s0 = _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts, None)
+        end = np.where(np.isfinite(s0[:, K.S_T_IMPACT]), s0[:, K.S_T_IMPACT], opts.max_time_s)
+        t_count = int(np.ceil(np.max(end - t0) / sample_dt_s)) + 2 if n else 1
+        samples = np.full((n, t_count, 7), np.nan)
+    starts, thrust, mdot, mass0, area, nst = stage_pack
+    cd_mach, cd_val, n_cd = cd_pack
+    K.fly_kernel(y0, t0, params, starts, thrust, mdot, mass0, area, nst, cd_mach, cd_val, n_cd,
+                 opts.earth_vector(), h0, dh, logrho, sound, bool(opts.atmosphere), target_alt,
+                 opts.rtol, opts.max_step_s, opts.max_time_s,
+                 float(sample_dt_s or 1.0), samples, events, summary)
+    return samples, events, summary
+
+
+def _pack_missiles(missiles: Sequence[Missile], index: np.ndarray):
+    """Per-row stage and drag arrays, gathered from one small table per distinct missile."""
+    s_max = max(len(m.stages) for m in missiles)
+    k_max = max(len(m.cd) for m in missiles)
+    m_count = len(missiles)
+    tabs = [np.zeros((m_count, s_max)) for _ in range(5)]
+    nst = np.zeros(m_count, np.int64)
+    cd_mach = np.zeros((m_count, k_max))
+    cd_val = np.zeros((m_count, k_max))
+    n_cd = np.zeros(m_count, np.int64)
+    for i, m in enumerate(missiles):
+        arrs = m.stage_arrays()
+        ns = len(m.stages)
+        for tab, a in zip(tabs, arrs):
+            tab[i, :ns] = a
+        nst[i] = ns
+        kk = len(m.cd)
+        cd_mach[i, :kk] = m.cd_mach
+        cd_val[i, :kk] = m.cd
+        n_cd[i] = kk
+    stage_pack = tuple(np.ascontiguousarray(t[index]) for t in tabs) + (nst[index],)
+    cd_pack = (np.ascontiguousarray(cd_mach[index]), np.ascontiguousarray(cd_val[index]), n_cd[index])
+    return stage_pack, cd_pack
+
+
+def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, launch_lon_deg, azimuth_deg,
+                kick_deg, cutoff_s=None, *, launch_alt_m=0.0, options: FlightOptions = FlightOptions(),
+                sample_dt_s: float | None = 2.0, raw: bool = False):
+    """Fly N powered missiles from their launch points.
+
+    Parameters
+    ----------
+    missiles : the distinct missiles; ``missile_index`` (N,) says which one each row flies.
+    azimuth_deg : launch azimuth in the Earth-fixed frame (deg from north).
+    kick_deg : tilt of the thrust at the end of the kick (the shape parameter).
+    cutoff_s : thrust termination time since launch (default: burn every stage to depletion).
+    sample_dt_s : output sampling; ``None`` flies summary-only (what targeting iterations use).
+    raw : return the kernel's (samples, events, summary) arrays instead of a TrajectoryBatch.
+    """
+    idx = np.atleast_1d(np.asarray(missile_index, np.int64))
+    n = idx.size
+    lat = _broadcast(n, "launch_lat_deg", launch_lat_deg)
+    lon = _broadcast(n, "launch_lon_deg", launch_lon_deg)
+    alt = _broadcast(n, "launch_alt_m", launch_alt_m)
+    az = _broadcast(n, "azimuth_deg", azimuth_deg)
+    kick = _broadcast(n, "kick_deg", kick_deg)
+    burn = np.array([m.total_burn_time_s for m in missiles])[idx]
+    cut = burn if cutoff_s is None else np.minimum(_broadcast(n, "cutoff_s", cutoff_s), burn)
+    model = options.model()
+    r0 = geodetic_to_ecef(lat, lon, alt, model)
+    omega = np.array([0.0, 0.0, model.omega_rads])
+    v0 = np.cross(omega, r0)
+    y0 = np.ascontiguousarray(np.concatenate([r0, v0], axis=1))
+    pitch_v = np.array([m.pitch.vertical_rise_s for m in missiles])[idx]
+    pitch_k = np.array([m.pitch.kick_duration_s for m in missiles])[idx] + pitch_v
+    inv_beta = np.array([1.0 / m.rv.beta_kgm2 for m in missiles])[idx]
+    params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta, np.ones(n)], 1)
+    stage_pack, cd_pack = _pack_missiles(missiles, idx)
+    out = _run_kernel(y0, np.zeros(n), np.ascontiguousarray(params), stage_pack, cd_pack, np.zeros(n),
+                      options, sample_dt_s)
+    if raw:
+        return out
+    ids = np.array([m.id for m in missiles])[idx]
+    return build_batch(*out, launch_lat_deg=lat, launch_lon_deg=lon, missile_id=ids, model=model)
+
+
+def fly_kinematic(burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lon_deg,
+                  burnout_altitude_km=0.0, beta_kgm2=None, *, earth: str = "wgs84", rotation: bool = True,
+                  atmosphere: bool = True, j2: bool | None = None, sample_dt_s: float | None = 2.0,
+                  options: FlightOptions | None = None) -> TrajectoryBatch:
+    """Fly N kinematic missiles from their burnout states to impact.
+
+    The burnout speed is relative to the rotating Earth (what a ground observer measures), the
+    flight-path angle is above the local horizontal, and the azimuth is from north. Time zero is
+    burnout, so ``flight_time_s`` is the coast time. ``beta_kgm2`` (ballistic coefficient m/(C_D A)) sets
+    reentry drag; ``None`` means a drag-free coast even with the atmosphere on.
+    """
+    arrays = [np.atleast_1d(np.asarray(x, float)) for x in
+              (burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lon_deg, burnout_altitude_km)]
+    n = max(a.size for a in arrays)
+    names = ("burnout_speed_kms", "burnout_angle_deg", "azimuth_deg", "lat_deg", "lon_deg", "burnout_altitude_km")
+    v, gam, az, lat, lon, alt_km = (_broadcast(n, nm, a) for nm, a in zip(names, arrays))
+    if np.any(v <= 0):
+        raise ThaadsimError("burnout_speed_kms", "must be positive", "give a speed in km/s, e.g. 7.0")
+    if np.any(np.abs(gam) >= 90):
+        raise ThaadsimError("burnout_angle_deg", "must be within (-90, 90) degrees", "e.g. 25")
+    if np.any(np.abs(lat) > 90):
+        raise ThaadsimError("lat_deg", "latitude must be within [-90, 90]", "check the order LAT,LON")
+    if np.any(alt_km < 0):
+        raise ThaadsimError("burnout_altitude_km", "must be >= 0", "give an altitude in km")
+    beta = None if beta_kgm2 is None else _broadcast(n, "beta_kgm2", beta_kgm2)
+    if beta is not None and np.any(beta <= 0):
+        raise ThaadsimError("beta_kgm2", "must be positive", "e.g. 5000 kg/m^2 for a modern RV")
+    opts = options or FlightOptions(earth=earth, rotation=rotation, j2=j2, atmosphere=atmosphere)
+    model = opts.model()
+    r0 = geodetic_to_ecef(lat, lon, alt_km * 1e3, model)
+    basis = enu_basis(lat, lon)               # rows east, north, up
+    g, a = np.radians(gam), np.radians(az)
+    enu = np.stack([np.cos(g) * np.sin(a), np.cos(g) * np.cos(a), np.sin(g)], 1) * (v * 1e3)[:, None]
+    v_rel = np.einsum("nij,ni->nj", basis, enu)
+    v0 = v_rel + np.cross(np.array([0.0, 0.0, model.omega_rads]), r0)
+    y0 = np.ascontiguousarray(np.concatenate([r0, v0], 1))
+    inv_beta = np.zeros(n) if beta is None else 1.0 / beta
+    params = np.stack([np.full(n, -1.0), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), inv_beta,
+                       np.zeros(n)], 1)
+    empty = np.zeros((n, 1))
+    stage_pack = (empty, empty, empty, np.ones((n, 1)), empty, np.zeros(n, np.int64))
+    cd_pack = (np.array([[0.0, 1.0]] * n), np.array([[0.0, 0.0]] * n), np.full(n, 2, np.int64))
+    out = _run_kernel(y0, np.zeros(n), np.ascontiguousarray(params), stage_pack, cd_pack, np.zeros(n),
+                      opts, sample_dt_s)
+    return build_batch(*out, launch_lat_deg=lat, launch_lon_deg=lon,
+                       missile_id=np.array(["kinematic"] * n), model=model)
+
+
+def _eci_to_ecef_state(t, r, v, omega):
+    """Rotate ECI states at times t into ECEF position and Earth-relative velocity."""
+    th = omega * t
+    c, s = np.cos(th), np.sin(th)
+
+    def rot(x):
+        return np.stack([c * x[..., 0] + s * x[..., 1], -s * x[..., 0] + c * x[..., 1], x[..., 2]], -1)
+
+    w = np.array([0.0, 0.0, omega])
+    return rot(r), rot(v - np.cross(w, r))
+
+
+def burnout_figures(t, r, v, model: EarthModel):
+    """Speed (km/s, ground-relative), flight-path angle (deg) and altitude (km) of ECI states."""
+    r_f, v_f = _eci_to_ecef_state(t, r, v, model.omega_rads)
+    lat, lon, alt = ecef_to_geodetic(r_f, model)
+    up = enu_basis(lat, lon)[..., 2, :]
+    speed = np.linalg.norm(v_f, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gamma = np.degrees(np.arcsin(np.clip(np.sum(up * v_f, -1) / speed, -1, 1)))
+    return speed / 1e3, gamma, alt / 1e3
+
+
+def build_batch(samples, events, summary, *, launch_lat_deg, launch_lon_deg, missile_id,
+                model: EarthModel) -> TrajectoryBatch:
+    """Merge regular samples with event rows, convert frames, and compute the summary figures."""
+    n = summary.shape[0]
+    om = model.omega_rads
+    n_reg = summary[:, K.S_N_SAMPLES].astype(np.int64)
+    reg = samples.copy()
+    if reg.shape[1]:
+        reg[np.arange(reg.shape[1])[None, :] >= n_reg[:, None]] = np.nan
+    allrows = np.concatenate([reg, events], axis=1)
+    t_all = allrows[..., 0]
+    # drop an event that coincides with a regular sample (within a microsecond)
+    order = np.argsort(np.where(np.isnan(t_all), np.inf, t_all), axis=1, kind="stable")
+    allrows = np.take_along_axis(allrows, order[..., None], axis=1)
+    t_sorted = allrows[..., 0]
+    dup = np.zeros_like(t_sorted, bool)
+    dup[:, 1:] = np.abs(np.diff(t_sorted, axis=1)) < 1e-6
+    allrows[dup] = np.nan
+    order = np.argsort(np.where(np.isnan(allrows[..., 0]), np.inf, allrows[..., 0]), axis=1, kind="stable")
+    allrows = np.take_along_axis(allrows, order[..., None], axis=1)
+    counts = np.sum(np.isfinite(allrows[..., 0]), axis=1)
+    t_len = int(counts.max()) if n else 0
+    allrows = allrows[:, :t_len]
+    t = allrows[..., 0]
+    r = allrows[..., 1:4]
+    v = allrows[..., 4:7]
+    r_f, v_f = _eci_to_ecef_state(np.nan_to_num(t), r, v, om)
+    lat, lon, alt = ecef_to_geodetic(np.nan_to_num(r_f, nan=model.a_m), model)
+    valid = np.isfinite(t)
+    for a in (lat, lon, alt):
+        a[~valid] = np.nan
+    speed = np.linalg.norm(v_f, axis=-1)
+
+    t_burn = events[:, K.E_BURNOUT, 0]
+    t_imp = summary[:, K.S_T_IMPACT]
+    t_ree = events[:, K.E_REENTRY, 0]
+    t_apo = summary[:, K.S_T_APOGEE]
+    phase = np.full(t.shape, -1, np.int8)
+    boost = valid & (t < t_burn[:, None] - 1e-9)
+    reentry = valid & ~boost & (t >= np.nan_to_num(t_ree, nan=np.inf)[:, None] - 1e-9)
+    phase[valid] = PHASE_MIDCOURSE
+    phase[boost] = PHASE_BOOST
+    phase[reentry] = PHASE_REENTRY
+
+    # summary figures
+    r_imp = summary[:, K.S_R_IMPACT:K.S_R_IMPACT + 3]
+    v_imp = summary[:, K.S_V_IMPACT:K.S_V_IMPACT + 3]
+    rf_imp, _ = _eci_to_ecef_state(np.nan_to_num(t_imp), r_imp, v_imp, om)
+    ilat, ilon, _ = ecef_to_geodetic(np.nan_to_num(rf_imp, nan=model.a_m), model)
+    ilat[np.isnan(t_imp)] = np.nan
+    ilon[np.isnan(t_imp)] = np.nan
+    dist, _ = geodesic_inverse(launch_lat_deg, launch_lon_deg, np.nan_to_num(ilat), np.nan_to_num(ilon), model)
+    dist[np.isnan(t_imp)] = np.nan
+    bo_speed, bo_angle, bo_alt = burnout_figures(t_burn, summary[:, K.S_R_BURNOUT:K.S_R_BURNOUT + 3],
+                                                 summary[:, K.S_V_BURNOUT:K.S_V_BURNOUT + 3], model)
+    return TrajectoryBatch(
+        t_s=t, n_samples=counts, r_eci_m=r, v_eci_ms=v, r_ecef_m=r_f, v_ecef_ms=v_f,
+        lat_deg=lat, lon_deg=lon, alt_m=alt, speed_ms=speed, phase=phase,
+        burnout_s=t_burn, apogee_s=t_apo, reentry_100km_s=t_ree, impact_s=t_imp,
+        missile_id=np.asarray(missile_id), launch_lat_deg=np.asarray(launch_lat_deg, float),
+        launch_lon_deg=np.asarray(launch_lon_deg, float), range_km=dist / 1e3,
+        apogee_km=summary[:, K.S_ALT_APOGEE] / 1e3, flight_time_s=t_imp,
+        impact_lat_deg=ilat, impact_lon_deg=ilon, max_speed_kms=summary[:, K.S_MAX_SPEED] / 1e3,
+        burnout_speed_kms=bo_speed, burnout_angle_deg=bo_angle, burnout_altitude_km=bo_alt,
+    )
+
+
+def summary_figures(summary, launch_lat_deg, launch_lon_deg, model: EarthModel):
+    """Impact point and range (km) from a summary-only kernel run (what targeting iterates on)."""
+    t_imp = summary[:, K.S_T_IMPACT]
+    r_imp = summary[:, K.S_R_IMPACT:K.S_R_IMPACT + 3]
+    rf, _ = _eci_to_ecef_state(np.nan_to_num(t_imp), r_imp, np.zeros_like(r_imp), model.omega_rads)
+    lat, lon, _ = ecef_to_geodetic(np.nan_to_num(rf, nan=model.a_m), model)
+    dist, az = geodesic_inverse(launch_lat_deg, launch_lon_deg, lat, lon, model)
+    bad = np.isnan(t_imp) | (summary[:, K.S_STATUS] != 0)
+    for a in (lat, lon, dist, az):
+        a[bad] = np.nan
+    return lat, lon, dist / 1e3, az

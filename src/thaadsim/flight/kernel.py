@@ -1,0 +1,506 @@
+"""The batch flight kernel: N rockets or reentry vehicles integrated at once, one thread per trajectory.
+
+Equations of motion (inertial frame, ECI coinciding with ECEF at launch, t = 0)::
+
+    dr/dt = v
+    dv/dt = g_J2(r) + (T(t)/m(t)) u_T - (rho |v_rel| / 2) (C_D(M) A / m) v_rel          (boost)
+    dv/dt = g_J2(r)                 - (rho |v_rel| / 2) (1 / beta)       v_rel          (after burnout)
+
+with v_rel = v - omega x r the velocity relative to the rotating air mass (the atmosphere co-rotates),
+rho and the speed of sound from the US Standard Atmosphere 1976 at the geodetic altitude, and the J2
+gravity of e.g. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed., eq. 8-30::
+
+    g = -mu r / |r|^3 [1 + 3/2 J2 (Re/|r|)^2 (1 - 5 z^2/|r|^2)]        (x and y components)
+    g_z = -mu z / |r|^3 [1 + 3/2 J2 (Re/|r|)^2 (3 - 5 z^2/|r|^2)]
+
+The thrust direction u_T follows a three-part pitch programme in the Earth-fixed frame: vertical rise
+along the local geodetic up, a linear "kick" that tilts the thrust toward the launch azimuth, then a
+gravity turn (thrust along the Earth-relative velocity). Stage masses are analytic in time
+(constant mass flow), so the state is just (r, v).
+
+The integrator is the Dormand-Prince 5(4) embedded Runge-Kutta pair (Dormand & Prince, J. Comput.
+Appl. Math. 6, 1980) with standard step-size control; steps are clipped to land exactly on thrust
+discontinuities (kick start/end, staging, cut-off). Output samples between steps use cubic Hermite
+interpolation with the derivatives at both ends. Events (apogee, 100 km on the way down, impact)
+are located by bisection on that interpolant and the state at each event is then recomputed by an
+exact Runge-Kutta step from the start of the step.
+
+Everything here is plain floats and arrays in SI units; the typed layer is in ``engine.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from thaadsim.earth.atmosphere import density_sound_at
+from thaadsim.earth.frames import ecef_to_geodetic_scalar
+
+# columns of the per-trajectory summary array returned by the kernel
+S_STATUS = 0          # 0 impact, 1 still flying at t_max, 2 hit the ground while thrusting
+S_T_IMPACT = 1
+S_R_IMPACT = 2        # 3 columns, ECI
+S_V_IMPACT = 5        # 3 columns, ECI
+S_T_BURNOUT = 8
+S_R_BURNOUT = 9       # 3 columns, ECI
+S_V_BURNOUT = 12      # 3 columns, ECI
+S_T_APOGEE = 15
+S_ALT_APOGEE = 16
+S_T_REENTRY = 17
+S_MAX_SPEED = 18      # Earth-relative
+S_N_SAMPLES = 19
+N_SUMMARY = 20
+
+# event rows returned alongside the regular samples (t, r, v)
+E_BURNOUT = 0
+E_APOGEE = 1
+E_REENTRY = 2
+E_IMPACT = 3
+N_EVENTS = 4
+
+REENTRY_ALT_M = 100_000.0
+
+# Dormand-Prince 5(4) tableau
+C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
+A21 = 1.0 / 5.0
+A31, A32 = 3.0 / 40.0, 9.0 / 40.0
+A41, A42, A43 = 44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0
+A51, A52, A53, A54 = 19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0
+A61, A62, A63, A64, A65 = 9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0
+B1, B3, B4, B5, B6 = 35.0 / 384.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0
+E1, E3, E4, E5, E6, E7 = (71.0 / 57600.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0,
+                          22.0 / 525.0, -1.0 / 40.0)
+
+
+@njit(cache=True, inline="always")
+def _interp_table(x, xs, ys, n):
+    if x <= xs[0]:
+        return ys[0]
+    if x >= xs[n - 1]:
+        return ys[n - 1]
+    lo = 0
+    hi = n - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if xs[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    f = (x - xs[lo]) / (xs[hi] - xs[lo])
+    return ys[lo] + f * (ys[hi] - ys[lo])
+
+
+@njit(cache=True)
+def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo):
+    """Right-hand side: ``out[:] = dy/dt``; returns the geodetic altitude (for events).
+
+    ``p`` holds the scalar parameters of one trajectory:
+    [t_cut, t_vertical, t_kick_end, kick_rad, azimuth_rad, inv_beta, thrust_on_flag(unused)]
+    ``earth`` = [mu, j2, a, e2, omega].
+    """
+    mu = earth[0]
+    j2 = earth[1]
+    a_e = earth[2]
+    e2 = earth[3]
+    om = earth[4]
+    x, yy, z, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
+    r2 = x * x + yy * yy + z * z
+    r = math.sqrt(r2)
+    mu_r3 = mu / (r2 * r)
+    k = 1.5 * j2 * a_e * a_e / r2
+    zr2 = z * z / r2
+    gx = -mu_r3 * x * (1.0 + k * (1.0 - 5.0 * zr2))
+    gy = -mu_r3 * yy * (1.0 + k * (1.0 - 5.0 * zr2))
+    gz = -mu_r3 * z * (1.0 + k * (3.0 - 5.0 * zr2))
+
+    # Earth-fixed position for geodetic altitude and the local frame
+    th = om * t
+    c = math.cos(th)
+    s = math.sin(th)
+    xf = c * x + s * yy
+    yf = -s * x + c * yy
+    lat, lon, h = ecef_to_geodetic_scalar(xf, yf, z, a_e, e2)
+
+    # velocity relative to the co-rotating atmosphere (ECI components)
+    wx = vx + om * yy
+    wy = vy - om * x
+    wz = vz
+    w = math.sqrt(wx * wx + wy * wy + wz * wz)
+
+    rho = 0.0
+    sound = 340.0
+    if use_atmo:
+        rho, sound = density_sound_at(h, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+
+    ax = gx
+    ay = gy
+    az = gz
+    t_cut = p[0]
+    if t < t_cut and n_stages > 0:
+        # which stage is burning
+        st = 0
+        for i in range(n_stages):
+            if t >= stage_start[i]:
+                st = i
+        m = stage_mass0[st] - stage_mdot[st] * (t - stage_start[st])
+        thrust_acc = stage_thrust[st] / m
+        # thrust direction in the Earth-fixed frame
+        slat = math.sin(lat)
+        clat = math.cos(lat)
+        slon = math.sin(lon)
+        clon = math.cos(lon)
+        ux, uy, uz = clat * clon, clat * slon, slat          # up
+        if t < p[1]:
+            dx, dy_, dz = ux, uy, uz
+        elif t < p[2]:
+            frac = (t - p[1]) / (p[2] - p[1])
+            ang = p[3] * frac
+            saz = math.sin(p[4])
+            caz = math.cos(p[4])
+            # horizontal unit vector toward the azimuth: cos(az) north + sin(az) east
+            hx = caz * (-slat * clon) + saz * (-slon)
+            hy = caz * (-slat * slon) + saz * clon
+            hz = caz * clat
+            ca = math.cos(ang)
+            sa = math.sin(ang)
+            dx, dy_, dz = ca * ux + sa * hx, ca * uy + sa * hy, ca * uz + sa * hz
+        else:
+            dx, dy_, dz = 0.0, 0.0, 0.0
+        if t < p[2]:
+            # rotate the Earth-fixed direction into ECI
+            tx = c * dx - s * dy_
+            ty = s * dx + c * dy_
+            tz = dz
+        else:
+            # gravity turn: along the Earth-relative velocity
+            if w > 0.0:
+                tx, ty, tz = wx / w, wy / w, wz / w
+            else:
+                tx, ty, tz = c * ux - s * uy, s * ux + c * uy, uz
+        ax += thrust_acc * tx
+        ay += thrust_acc * ty
+        az += thrust_acc * tz
+        if rho > 0.0:
+            cd = _interp_table(w / sound, cd_mach, cd_val, n_cd)
+            drag = 0.5 * rho * w * cd * stage_area[st] / m
+            ax -= drag * wx
+            ay -= drag * wy
+            az -= drag * wz
+    else:
+        if rho > 0.0 and p[5] > 0.0:
+            drag = 0.5 * rho * w * p[5]
+            ax -= drag * wx
+            ay -= drag * wy
+            az -= drag * wz
+    out[0] = vx
+    out[1] = vy
+    out[2] = vz
+    out[3] = ax
+    out[4] = ay
+    out[5] = az
+    return h
+
+
+@njit(cache=True)
+def _rk_step(t, y, f0, h, y_new, f_new, err_vec, ks, tmp, p, stage_start, stage_thrust, stage_mdot,
+             stage_mass0, stage_area, n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh,
+             atmo_logrho, atmo_sound, use_atmo):
+    """One Dormand-Prince step from (t, y) with derivative f0; fills y_new, f_new (FSAL) and err_vec."""
+    k2 = ks[0]
+    k3 = ks[1]
+    k4 = ks[2]
+    k5 = ks[3]
+    k6 = ks[4]
+    for i in range(6):
+        tmp[i] = y[i] + h * A21 * f0[i]
+    _deriv(t + C2 * h, tmp, k2, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    for i in range(6):
+        tmp[i] = y[i] + h * (A31 * f0[i] + A32 * k2[i])
+    _deriv(t + C3 * h, tmp, k3, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    for i in range(6):
+        tmp[i] = y[i] + h * (A41 * f0[i] + A42 * k2[i] + A43 * k3[i])
+    _deriv(t + C4 * h, tmp, k4, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    for i in range(6):
+        tmp[i] = y[i] + h * (A51 * f0[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i])
+    _deriv(t + C5 * h, tmp, k5, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    for i in range(6):
+        tmp[i] = y[i] + h * (A61 * f0[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i])
+    _deriv(t + h, tmp, k6, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    for i in range(6):
+        y_new[i] = y[i] + h * (B1 * f0[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i])
+    alt = _deriv(t + h, y_new, f_new, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
+                 n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    for i in range(6):
+        err_vec[i] = h * (E1 * f0[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * f_new[i])
+    return alt
+
+
+@njit(cache=True, inline="always")
+def _hermite(y0, f0, y1, f1, h, s, out):
+    """Cubic Hermite interpolation of the state at fraction s of a step of length h."""
+    s2 = s * s
+    s3 = s2 * s
+    h00 = 2 * s3 - 3 * s2 + 1
+    h10 = s3 - 2 * s2 + s
+    h01 = -2 * s3 + 3 * s2
+    h11 = s3 - s2
+    for i in range(6):
+        out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
+
+
+@njit(cache=True, inline="always")
+def _altitude_eci(t, yv, earth):
+    th = earth[4] * t
+    c = math.cos(th)
+    s = math.sin(th)
+    lat, lon, h = ecef_to_geodetic_scalar(c * yv[0] + s * yv[1], -s * yv[0] + c * yv[1], yv[2],
+                                          earth[2], earth[3])
+    return h
+
+
+@njit(cache=True, inline="always")
+def _rel_speed(yv, om):
+    wx = yv[3] + om * yv[1]
+    wy = yv[4] - om * yv[0]
+    return math.sqrt(wx * wx + wy * wy + yv[5] * yv[5])
+
+
+@njit(cache=True, parallel=True)
+def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
+               cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo,
+               target_alt, rtol, h_max, t_max, sample_dt, samples, events, summary):
+    """Fly N trajectories. Inputs are (N, ...) arrays; outputs are written in place.
+
+    Parameters
+    ----------
+    y0 : (N, 6) initial ECI state at time t0 (N,).
+    params : (N, 7) per-trajectory scalars, see ``_deriv``.
+    stage_* : (N, S) per-stage start time (s since launch), thrust (N), mass flow (kg/s),
+        mass at stage ignition (kg), reference area (m^2); n_stages : (N,) int.
+    cd_mach, cd_val : (N, K) drag coefficient tables; n_cd : (N,) int.
+    earth : [mu, j2, a, e2, omega].
+    target_alt : (N,) altitude (m) at which the flight ends on the way down.
+    samples : (N, T, 7) or (N, 0, 7); rows (t, r_eci, v_eci) every ``sample_dt`` s from t0.
+    events : (N, N_EVENTS, 7) the states at burnout, apogee, reentry at 100 km and impact (NaN if none).
+    summary : (N, N_SUMMARY) see the S_* column constants.
+    """
+    n = y0.shape[0]
+    max_samples = samples.shape[1]
+    for j in prange(n):
+        y = np.empty(6)
+        f = np.empty(6)
+        y_new = np.empty(6)
+        f_new = np.empty(6)
+        err = np.empty(6)
+        ks = np.empty((5, 6))
+        tmp = np.empty(6)
+        yi = np.empty(6)
+        fi = np.empty(6)
+        p = params[j]
+        ns = n_stages[j]
+        for i in range(N_SUMMARY):
+            summary[j, i] = np.nan
+        for e in range(N_EVENTS):
+            for i in range(7):
+                events[j, e, i] = np.nan
+        for i in range(6):
+            y[i] = y0[j, i]
+        t = t0[j]
+        alt = _deriv(t, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j], stage_area[j],
+                     ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+        t_cut = p[0]
+        # boundaries where the right-hand side is discontinuous: kick start/end, staging, cut-off
+        nb = 0
+        bounds = np.empty(ns + 3)
+        if ns > 0:
+            for b in (p[1], p[2]):
+                if b > t:
+                    bounds[nb] = b
+                    nb += 1
+            for i in range(1, ns):
+                if stage_start[j, i] > t and stage_start[j, i] < t_cut:
+                    bounds[nb] = stage_start[j, i]
+                    nb += 1
+            if t_cut > t:
+                bounds[nb] = t_cut
+                nb += 1
+        bounds[:nb] = np.sort(bounds[:nb])
+        ib = 0
+        powered = ns > 0 and t < t_cut
+        if not powered:
+            summary[j, S_T_BURNOUT] = t
+            events[j, E_BURNOUT, 0] = t
+            for i in range(6):
+                events[j, E_BURNOUT, 1 + i] = y[i]
+        h = 0.5
+        k_sample = 0
+        next_sample = t
+        if max_samples > 0:
+            samples[j, 0, 0] = t
+            for i in range(6):
+                samples[j, 0, 1 + i] = y[i]
+            k_sample = 1
+            next_sample = t + sample_dt
+        max_speed = _rel_speed(y, earth[4])
+        apogee_alt = alt
+        apogee_t = t
+        rdot_prev = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
+        reentry_done = False
+        status = 1.0
+        climbed = alt > target_alt[j] + 1.0
+        while t < t_max:
+            hb = h
+            clipped = False
+            if ib < nb and t + hb >= bounds[ib] - 1e-9:
+                hb = bounds[ib] - t
+                clipped = True
+            if t + hb > t_max:
+                hb = t_max - t
+            alt_new = _rk_step(t, y, f, hb, y_new, f_new, err, ks, tmp, p, stage_start[j], stage_thrust[j],
+                               stage_mdot[j], stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j],
+                               earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+            en = 0.0
+            for i in range(6):
+                sc = rtol * max(abs(y[i]), abs(y_new[i])) + (1e-4 if i < 3 else 1e-7)
+                q = abs(err[i]) / sc
+                if q > en:
+                    en = q
+            if en > 1.0 and hb > 1e-6:
+                h = hb * max(0.2, 0.9 * en ** -0.2)
+                continue
+            # accepted step [t, t + hb]
+            t_new = t + hb
+            # regular output samples inside the step
+            while max_samples > 0 and k_sample < max_samples and next_sample <= t_new:
+                s_frac = (next_sample - t) / hb
+                _hermite(y, f, y_new, f_new, hb, s_frac, yi)
+                samples[j, k_sample, 0] = next_sample
+                for i in range(6):
+                    samples[j, k_sample, 1 + i] = yi[i]
+                k_sample += 1
+                next_sample += sample_dt
+            # apogee: radial velocity changes sign (only after burnout)
+            rdot_new = y_new[0] * y_new[3] + y_new[1] * y_new[4] + y_new[2] * y_new[5]
+            if rdot_prev > 0.0 and rdot_new <= 0.0 and not (ns > 0 and t_new <= t_cut):
+                lo = 0.0
+                hi = 1.0
+                for _ in range(50):
+                    mid = 0.5 * (lo + hi)
+                    _hermite(y, f, y_new, f_new, hb, mid, yi)
+                    _deriv(t + mid * hb, yi, fi, p, stage_start[j], stage_thrust[j], stage_mdot[j],
+                           stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0,
+                           atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+                    if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
+                        lo = mid
+                    else:
+                        hi = mid
+                ta = t + lo * hb
+                _hermite(y, f, y_new, f_new, hb, lo, yi)
+                ha = _altitude_eci(ta, yi, earth)
+                if ha > apogee_alt or math.isnan(summary[j, S_T_APOGEE]):
+                    apogee_alt = ha
+                    apogee_t = ta
+                    events[j, E_APOGEE, 0] = ta
+                    for i in range(6):
+                        events[j, E_APOGEE, 1 + i] = yi[i]
+            rdot_prev = rdot_new
+            spd = _rel_speed(y_new, earth[4])
+            if spd > max_speed:
+                max_speed = spd
+            if alt_new > apogee_alt and math.isnan(events[j, E_APOGEE, 0]):
+                apogee_alt = alt_new
+                apogee_t = t_new
+            if alt_new > target_alt[j] + 1.0:
+                climbed = True
+            # reentry at 100 km, descending
+            if (not reentry_done) and alt > REENTRY_ALT_M and alt_new <= REENTRY_ALT_M and rdot_new < 0.0:
+                lo = 0.0
+                hi = 1.0
+                for _ in range(50):
+                    mid = 0.5 * (lo + hi)
+                    _hermite(y, f, y_new, f_new, hb, mid, yi)
+                    if _altitude_eci(t + mid * hb, yi, earth) > REENTRY_ALT_M:
+                        lo = mid
+                    else:
+                        hi = mid
+                _hermite(y, f, y_new, f_new, hb, hi, yi)
+                events[j, E_REENTRY, 0] = t + hi * hb
+                for i in range(6):
+                    events[j, E_REENTRY, 1 + i] = yi[i]
+                reentry_done = True
+            # impact: crossing the target altitude on the way down
+            if climbed and alt_new <= target_alt[j] and rdot_new < 0.0:
+                lo = 0.0
+                hi = 1.0
+                for _ in range(60):
+                    mid = 0.5 * (lo + hi)
+                    _hermite(y, f, y_new, f_new, hb, mid, yi)
+                    if _altitude_eci(t + mid * hb, yi, earth) > target_alt[j]:
+                        lo = mid
+                    else:
+                        hi = mid
+                # exact state at the crossing by one Runge-Kutta step from the start of the step
+                hi_step = hi * hb
+                _rk_step(t, y, f, hi_step, yi, fi, err, ks, tmp, p, stage_start[j], stage_thrust[j],
+                         stage_mdot[j], stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j],
+                         earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+                t_imp = t + hi_step
+                status = 2.0 if (ns > 0 and t_imp < t_cut) else 0.0
+                summary[j, S_T_IMPACT] = t_imp
+                events[j, E_IMPACT, 0] = t_imp
+                for i in range(6):
+                    summary[j, S_R_IMPACT + i] = yi[i]
+                    events[j, E_IMPACT, 1 + i] = yi[i]
+                if status == 2.0:
+                    summary[j, S_T_BURNOUT] = t_imp
+                    events[j, E_BURNOUT, 0] = t_imp
+                    for i in range(6):
+                        events[j, E_BURNOUT, 1 + i] = yi[i]
+                # the last regular sample is replaced by nothing: impact is an event row
+                # drop samples past the impact time
+                while k_sample > 0 and samples.shape[1] > 0 and samples[j, k_sample - 1, 0] > t_imp:
+                    k_sample -= 1
+                break
+            # step bookkeeping
+            t = t_new
+            alt = alt_new
+            for i in range(6):
+                y[i] = y_new[i]
+                f[i] = f_new[i]
+            if clipped:
+                if powered and abs(t - t_cut) < 1e-9:
+                    powered = False
+                    summary[j, S_T_BURNOUT] = t
+                    events[j, E_BURNOUT, 0] = t
+                    for i in range(6):
+                        events[j, E_BURNOUT, 1 + i] = y[i]
+                    # re-evaluate the derivative on the unpowered side of the discontinuity
+                    _deriv(t + 1e-9, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j],
+                           stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh,
+                           atmo_logrho, atmo_sound, use_atmo)
+                else:
+                    _deriv(t + 1e-9, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j],
+                           stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh,
+                           atmo_logrho, atmo_sound, use_atmo)
+                ib += 1
+                h = 0.5
+            else:
+                fac = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
+                h = min(hb * fac, h_max)
+        summary[j, S_STATUS] = status
+        for i in range(3):
+            summary[j, S_R_BURNOUT + i] = events[j, E_BURNOUT, 1 + i]
+            summary[j, S_V_BURNOUT + i] = events[j, E_BURNOUT, 4 + i]
+        summary[j, S_T_APOGEE] = apogee_t
+        summary[j, S_ALT_APOGEE] = apogee_alt
+        summary[j, S_T_REENTRY] = events[j, E_REENTRY, 0]
+        summary[j, S_MAX_SPEED] = max_speed
+        summary[j, S_N_SAMPLES] = k_sample

@@ -1,0 +1,538 @@
+"""Targeting: choose azimuth, kick angle and thrust cut-off so that N missiles hit N aimpoints.
+
+Shapes
+------
+``min-energy``
+    The trajectory that reaches the target with the least energy: the thrust is cut off as soon as
+    the missile, flown at the range-maximising kick angle for that energy, reaches the target. At the
+    missile's full burn it is the maximum-range trajectory.
+``lofted`` / ``depressed``
+    Steeper / flatter than min-energy. With ``apogee_km`` both kick and cut-off are solved for range
+    and apogee. Without it, a lofted shot burns to depletion on the steep side of the optimum kick
+    (the highest trajectory the missile can fly to that range, like the DPRK's test shots), and a
+    depressed shot flies at half the min-energy apogee.
+
+Method
+------
+1. For each distinct missile, a *shape table* is flown once on a non-rotating Earth (same gravity,
+   atmosphere and drag): range and apogee on a grid of (cut-off time, kick angle). It gives each
+   energy's range-maximising kick and a first guess of every parameter.
+2. Then all N trajectories are flown together on the real Earth (rotation on, if asked) and
+   corrected in batch: the launch azimuth by the azimuth error of the impact point seen from the
+   launch point; the range parameter (cut-off or kick) by the secant method on the range error. The
+   range-maximising kick is flat (range is stationary in it), so using the non-rotating optimum
+   costs only second-order range, which the cut-off correction absorbs.
+Iterations stop when every miss is below 50 m (``tolerance_km``), typically after 4 to 8 flights
+of the whole batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from thaadsim.earth.geodesy import geodesic_inverse
+from thaadsim.errors import ThaadsimError
+from thaadsim.flight import kernel as K
+from thaadsim.flight.engine import FlightOptions, fly_powered, summary_figures
+from thaadsim.flight.vehicle import Missile
+
+SHAPES = ("min-energy", "lofted", "depressed")
+KICK_GRID_DEG = np.linspace(0.5, 45.0, 46)
+CUT_GRID_FRAC = np.linspace(0.06, 1.0, 48)
+DEFAULT_DEPRESSED_APOGEE_FRACTION = 0.5
+
+
+@dataclass(frozen=True)
+class ShapeTable:
+    """Range and apogee (km) on a (cut-off, kick) grid, and each energy's range-maximising kick."""
+
+    cut_s: np.ndarray          # (C,)
+    kick_deg: np.ndarray       # (K,)
+    range_km: np.ndarray       # (C, K), NaN where the missile fails (crashes during boost)
+    apogee_km: np.ndarray      # (C, K)
+    best_kick_deg: np.ndarray  # (C,)
+    max_range_km: np.ndarray   # (C,)
+
+    def kick_opt(self, cut_s):
+        return np.interp(cut_s, self.cut_s, self.best_kick_deg)
+
+    def cut_for_range(self, range_km):
+        """Smallest cut-off whose maximum range reaches ``range_km`` (on the table's Earth)."""
+        mr = np.maximum.accumulate(np.nan_to_num(self.max_range_km, nan=0.0))
+        return np.interp(range_km, mr, self.cut_s)
+
+
+def _opts_key(o: FlightOptions):
+    return (o.earth, o.j2, o.atmosphere, o.rtol, o.max_step_s, o.max_time_s)
+
+
+@lru_cache(maxsize=64)
+def _shape_table_cached(missile: Missile, key) -> ShapeTable:
+    earth, j2, atmo, rtol, hmax, tmax = key
+    opts = FlightOptions(earth=earth, rotation=False, j2=j2, atmosphere=atmo, rtol=rtol * 100,
+                         max_step_s=hmax, max_time_s=tmax)
+    burn = missile.total_burn_time_s
+    cuts = CUT_GRID_FRAC * burn
+    cc, kk = np.meshgrid(cuts, KICK_GRID_DEG, indexing="ij")
+    n = cc.size
+    _, _, summ = fly_powered([missile], np.zeros(n, int), 0.0, 0.0, 90.0, kk.ravel(), cc.ravel(),
+                             options=opts, sample_dt_s=None, raw=True)
+    _, _, rng, _ = summary_figures(summ, np.zeros(n), np.zeros(n), opts.model())
+    rng = rng.reshape(cc.shape)
+    apo = (summ[:, K.S_ALT_APOGEE] / 1e3).reshape(cc.shape)
+    apo[np.isnan(rng)] = np.nan
+    filled = np.where(np.isnan(rng), -np.inf, rng)
+    j = np.argmax(filled, axis=1)
+    best = KICK_GRID_DEG[j].astype(float)
+    # parabolic refinement of the maximum on the kick grid
+    for i, jj in enumerate(j):
+        if 0 < jj < len(KICK_GRID_DEG) - 1 and np.all(np.isfinite(rng[i, jj - 1:jj + 2])):
+            y0, y1, y2 = rng[i, jj - 1:jj + 2]
+            den = y0 - 2 * y1 + y2
+            if den < 0:
+                best[i] += 0.5 * (y0 - y2) / den * (KICK_GRID_DEG[1] - KICK_GRID_DEG[0])
+    mr = np.nanmax(np.where(np.isnan(rng), np.nan, rng), axis=1)
+    return ShapeTable(cuts, KICK_GRID_DEG.copy(), rng, apo, best, mr)
+
+
+def shape_table(missile: Missile, options: FlightOptions = FlightOptions()) -> ShapeTable:
+    """The (cached) shape table of a missile for these physics options."""
+    return _shape_table_cached(missile, _opts_key(options))
+
+
+def max_range_km(missile: Missile, options: FlightOptions = FlightOptions()) -> float:
+    """Minimum-energy (maximum) range at full burn on a non-rotating Earth, km."""
+    return float(np.nanmax(shape_table(missile, options).max_range_km))
+
+
+def _branch_kick(table: ShapeTable, row: int, range_km: np.ndarray, lofted: bool):
+    """Kick angle on one side of the optimum that gives ``range_km`` at cut-off row ``row``."""
+    r = table.range_km[row]
+    jbest = int(np.argmin(np.abs(table.kick_deg - table.best_kick_deg[row])))
+    if lofted:
+        ks, rs = table.kick_deg[:jbest + 1], r[:jbest + 1]
+    else:
+        ks, rs = table.kick_deg[jbest:][::-1], r[jbest:][::-1]
+    ok = np.isfinite(rs)
+    ks, rs = ks[ok], rs[ok]
+    if rs.size < 2:
+        return np.full(np.shape(range_km), table.best_kick_deg[row])
+    order = np.argsort(rs)
+    return np.interp(range_km, rs[order], ks[order])
+
+
+def _wrap180(x):
+    return (np.asarray(x) + 180.0) % 360.0 - 180.0
+
+
+def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target_lon_deg, *,
+                 shape: str | Sequence[str] = "min-energy", apogee_km=None, earth: str = "wgs84",
+                 rotation: bool = True, atmosphere: bool = True, j2: bool | None = None,
+                 sample_dt_s: float | None = 2.0, tolerance_km: float = 0.05, max_iterations: int = 25,
+                 options: FlightOptions | None = None):
+    """Fly N missiles from launch points to aimpoints; every position argument broadcasts.
+
+    ``missile`` is a catalog id, a :class:`Missile`, or a sequence of either (one per row).
+    Raises :class:`ThaadsimError` for a target beyond the missile's reach, naming its maximum range
+    on that azimuth. The returned batch carries ``target_lat_deg``, ``target_lon_deg`` and ``miss_km``.
+    """
+    from thaadsim.flight.catalog import load_missile
+
+    opts = options or FlightOptions(earth=earth, rotation=rotation, j2=j2, atmosphere=atmosphere)
+    model = opts.model()
+    arrays = [np.atleast_1d(np.asarray(x, float)) for x in
+              (launch_lat_deg, launch_lon_deg, target_lat_deg, target_lon_deg)]
+    miss_list = list(missile) if isinstance(missile, (list, tuple, np.ndarray)) else [missile]
+    shapes = list(shape) if isinstance(shape, (list, tuple, np.ndarray)) else [shape]
+    n = max([a.size for a in arrays] + [len(miss_list), len(shapes)])
+    names = ("launch_lat_deg", "launch_lon_deg", "target_lat_deg", "target_lon_deg")
+    lat0, lon0, lat1, lon1 = (np.broadcast_to(a, (n,)).astype(float) if a.size in (1, n) else
+                              _bad_len(nm, a.size, n) for nm, a in zip(names, arrays))
+    for nm, a in zip(names, (lat0, lon0, lat1, lon1)):
+        if not np.all(np.isfinite(a)):
+            raise ThaadsimError(nm, "is not a finite number", "give decimal degrees")
+        if "lat" in nm and np.any(np.abs(a) > 90):
+            raise ThaadsimError(nm, f"{a[np.abs(a) > 90][0]:g} is outside [-90, 90]",
+                                "latitude comes first: LAT,LON in decimal degrees")
+    if len(miss_list) not in (1, n):
+        _bad_len("missile", len(miss_list), n)
+    if len(shapes) not in (1, n):
+        _bad_len("shape", len(shapes), n)
+    miss_list = [m if isinstance(m, Missile) else load_missile(m) for m in miss_list]
+    miss_list = miss_list * n if len(miss_list) == 1 else miss_list
+    shapes = [str(s).lower() for s in (shapes * n if len(shapes) == 1 else shapes)]
+    for s in shapes:
+        if s not in SHAPES:
+            raise ThaadsimError("shape", f"unknown trajectory shape {s!r}", f"use one of {', '.join(SHAPES)}")
+    apo = np.full(n, np.nan) if apogee_km is None else np.broadcast_to(
+        np.asarray(apogee_km, float), (n,)).astype(float)
+    for i, s in enumerate(shapes):
+        if s == "min-energy" and np.isfinite(apo[i]):
+            raise ThaadsimError("apogee_km", "applies to lofted or depressed shapes only",
+                                "add --shape lofted or --shape depressed, or drop the apogee")
+        if np.isfinite(apo[i]) and apo[i] <= 0:
+            raise ThaadsimError("apogee_km", f"{apo[i]:g} must be positive", "give an apogee in km")
+
+    distinct: list[Missile] = []
+    index = np.empty(n, int)
+    for i, m in enumerate(miss_list):
+        for k, d in enumerate(distinct):
+            if d is m or d == m:
+                index[i] = k
+                break
+        else:
+            distinct.append(m)
+            index[i] = len(distinct) - 1
+
+    dist_m, az = geodesic_inverse(lat0, lon0, lat1, lon1, model)
+    dist_km = dist_m / 1e3
+    if np.any(dist_km < 1.0):
+        i = int(np.argmax(dist_km < 1.0))
+        raise ThaadsimError("target", f"row {i}: the target is {dist_km[i]:.3f} km from the launch point",
+                            "give a target at least 1 km away")
+    burn = np.array([distinct[k].total_burn_time_s for k in index])
+    lofted = np.array([s == "lofted" for s in shapes])
+    depressed = np.array([s == "depressed" for s in shapes])
+    with_apogee = np.isfinite(apo)
+    cut = burn.copy()
+    kick = np.empty(n)
+
+    # first guesses from the shape tables
+    tables = [shape_table(m, opts) for m in distinct]
+    for k, tab in enumerate(tables):
+        rows = index == k
+        me = rows & ~lofted & ~depressed
+        cut[me] = tab.cut_for_range(dist_km[me])
+        kick[me] = tab.kick_opt(cut[me])
+        for flag, is_lofted in ((lofted, True), (depressed, False)):
+            sel = rows & flag
+            if sel.any():
+                kick[sel] = _branch_kick(tab, len(tab.cut_s) - 1, dist_km[sel], is_lofted)
+
+    # batch correction on the real Earth
+    ctx = _Context(distinct, index, lat0, lon0, lat1, lon1, dist_km, az, burn, tables, opts, model,
+                   tolerance_km, max_iterations, miss_list, shapes)
+    azimuth = az.copy()
+    me = ~lofted & ~depressed
+    if me.any():
+        _solve_min_energy(ctx, np.flatnonzero(me), azimuth, kick, cut)
+    br = lofted & ~with_apogee
+    if br.any():
+        _solve_branch(ctx, np.flatnonzero(br), azimuth, kick, cut, lofted)
+    dflt = depressed & ~with_apogee
+    if dflt.any():
+        # a full-burn depressed shot is ill-conditioned for long-range missiles (range changes by
+        # thousands of km per degree near circular speed), so the default depressed trajectory is
+        # defined by its apogee instead: half the min-energy apogee for that range
+        rows = np.flatnonzero(dflt)
+        a2, k2, c2 = azimuth.copy(), kick.copy(), cut.copy()
+        _solve_min_energy(ctx, rows, a2, k2, c2)
+        _, _, _, apo_me, _ = ctx.fly(rows, a2[rows], k2[rows], c2[rows])
+        apo[rows] = DEFAULT_DEPRESSED_APOGEE_FRACTION * apo_me
+        with_apogee = with_apogee | dflt
+    if with_apogee.any():
+        _solve_apogee(ctx, np.flatnonzero(with_apogee), azimuth, kick, cut, lofted, apo)
+    batch = fly_powered(distinct, index, lat0, lon0, azimuth, kick, cut, options=opts,
+                        sample_dt_s=sample_dt_s)
+    m_dist, _ = geodesic_inverse(batch.impact_lat_deg, batch.impact_lon_deg, lat1, lon1, model)
+    batch.target_lat_deg = lat1
+    batch.target_lon_deg = lon1
+    batch.miss_km = m_dist / 1e3
+    batch.kick_deg = kick
+    batch.cutoff_s = cut
+    batch.launch_azimuth_deg = azimuth
+    worst = np.nanmax(batch.miss_km) if n else 0.0
+    if not np.isfinite(worst) or worst > 1.0:
+        i = int(np.nanargmax(np.nan_to_num(batch.miss_km, nan=np.inf)))
+        raise ThaadsimError("target", f"row {i} ({miss_list[i].id}, {shapes[i]}): targeting did not converge "
+                            f"(miss {batch.miss_km[i]:.1f} km)",
+                            "try another shape or apogee; lofted/depressed shots need range margin")
+    return batch
+
+
+@dataclass
+class _Context:
+    distinct: list
+    index: np.ndarray
+    lat0: np.ndarray
+    lon0: np.ndarray
+    lat1: np.ndarray
+    lon1: np.ndarray
+    dist_km: np.ndarray
+    az: np.ndarray
+    burn: np.ndarray
+    tables: list
+    opts: FlightOptions
+    model: object
+    tol_km: float
+    max_it: int
+    missiles: list
+    shapes: list
+
+    def fly(self, rows, azimuth, kick, cut):
+        """Summary-only flights of ``rows``: (range_km, impact azimuth, miss_km, apogee_km, status)."""
+        _, _, summ = fly_powered(self.distinct, self.index[rows], self.lat0[rows], self.lon0[rows], azimuth,
+                                 kick, cut, options=self.opts, sample_dt_s=None, raw=True)
+        ilat, ilon, rng, iaz = summary_figures(summ, self.lat0[rows], self.lon0[rows], self.model)
+        miss, _ = geodesic_inverse(np.nan_to_num(ilat), np.nan_to_num(ilon), self.lat1[rows], self.lon1[rows],
+                                   self.model)
+        miss = np.where(np.isfinite(rng), miss / 1e3, np.inf)
+        return rng, iaz, miss, summ[:, K.S_ALT_APOGEE] / 1e3, summ[:, K.S_STATUS]
+
+    def best_kick(self, rows, azimuth, kick, cut, half_width_deg):
+        """Refine the range-maximising kick by a 3-point parabola of half-width ``half_width_deg``."""
+        n = rows.size
+        ks = np.concatenate([kick - half_width_deg, kick, kick + half_width_deg])
+        rr = np.concatenate([rows] * 3)
+        rng, _, _, _, _ = self.fly(rr, np.tile(azimuth, 3), np.clip(ks, KICK_GRID_DEG[0], 89.0), np.tile(cut, 3))
+        r = np.where(np.isfinite(rng), rng, -1e9).reshape(3, n)
+        den = r[0] - 2 * r[1] + r[2]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shift = np.where(den < 0, 0.5 * (r[0] - r[2]) / den, np.where(r[2] > r[0], 1.0, -1.0))
+        shift = np.clip(np.nan_to_num(shift), -1.5, 1.5)
+        return np.clip(kick + shift * half_width_deg, KICK_GRID_DEG[0], 89.0), r.max(axis=0)
+
+    def reach_error(self, i, reach_km, how):
+        raise ThaadsimError(
+            "target", f"({self.lat1[i]:.2f}, {self.lon1[i]:.2f}) is {self.dist_km[i]:,.0f} km from the launch "
+            f"point, beyond the {self.missiles[i].id}'s reach ({how}: about {reach_km:,.0f} km on azimuth "
+            f"{self.az[i]:.0f} deg, with this Earth model)", "choose a closer target, another shape or a "
+            "longer-range missile")
+
+
+def _impact_offset_km(ctx: _Context, rows, rng, iaz):
+    """Impact point minus aimpoint as (east, north) km in the launch point's frame of azimuths."""
+    d_err = rng - ctx.dist_km[rows]
+    x_err = np.radians(_wrap180(iaz - ctx.az[rows])) * ctx.dist_km[rows]
+    # along-track and cross-track components of the miss, good to first order near the aimpoint
+    return np.stack([d_err, x_err], -1)
+
+
+def _polish(ctx: _Context, rows, azimuth, kick, cut, use_cut, iterations: int = 8):
+    """Two-dimensional Newton on (range parameter, azimuth) against the (along, cross) miss.
+
+    Range and azimuth are coupled (Earth rotation turns a change of azimuth into a change of range,
+    strongly so for steep shots), so after the one-dimensional bracketing this solves both at once
+    with a finite-difference Jacobian: three summary flights per iteration.
+    """
+    rows = np.asarray(rows)
+    for _ in range(iterations):
+        rng, iaz, miss, _, _ = ctx.fly(rows, azimuth[rows], kick[rows], cut[rows])
+        todo = np.isfinite(rng) & (miss >= ctx.tol_km)
+        if not todo.any():
+            return
+        rows = rows[todo]
+        rng, iaz = rng[todo], iaz[todo]
+        uc = use_cut[rows]
+        e0 = _impact_offset_km(ctx, rows, rng, iaz)
+        dp = np.where(uc, 1e-3, 1e-4)
+        da = 1e-3
+        p = np.where(uc, cut[rows], kick[rows])
+        k1, c1 = kick[rows].copy(), cut[rows].copy()
+        k1[~uc] += dp[~uc]
+        c1[uc] += dp[uc]
+        r1, a1, _, _, _ = ctx.fly(rows, azimuth[rows], k1, c1)
+        r2, a2, _, _, _ = ctx.fly(rows, azimuth[rows] + da, kick[rows], cut[rows])
+        j_p = (_impact_offset_km(ctx, rows, r1, a1) - e0) / dp[:, None]
+        j_a = (_impact_offset_km(ctx, rows, r2, a2) - e0) / da
+        det = j_p[:, 0] * j_a[:, 1] - j_a[:, 0] * j_p[:, 1]
+        ok = np.isfinite(det) & (np.abs(det) > 1e-12)
+        det = np.where(ok, det, 1.0)
+        step_p = -(j_a[:, 1] * e0[:, 0] - j_a[:, 0] * e0[:, 1]) / det
+        step_a = -(-j_p[:, 1] * e0[:, 0] + j_p[:, 0] * e0[:, 1]) / det
+        # damp steps that would leave the parameter's valid range
+        lim_p = np.where(uc, 0.05 * ctx.burn[rows], 2.0)
+        scale = np.minimum(1.0, lim_p / np.maximum(np.abs(step_p), 1e-300))
+        scale = np.minimum(scale, 1.0 / np.maximum(np.abs(step_a), 1e-300))
+        step_p = np.where(ok, step_p * scale, 0.0)
+        step_a = np.where(ok, step_a * scale, 0.0)
+        new_p = p + step_p
+        cut[rows] = np.where(uc, np.clip(new_p, 0.0, ctx.burn[rows]), cut[rows])
+        kick[rows] = np.where(uc, kick[rows], np.clip(new_p, KICK_GRID_DEG[0], 89.0))
+        azimuth[rows] = (azimuth[rows] + step_a) % 360.0
+
+
+def _illinois(a, fa, b, fb, p, fp):
+    """One Illinois (modified regula falsi) update of brackets [a, b] with f(a) < 0 < f(b)."""
+    neg = fp < 0
+    a2 = np.where(neg, p, a)
+    fa2 = np.where(neg, fp, fa)
+    b2 = np.where(neg, b, p)
+    fb2 = np.where(neg, fb, fp)
+    # halve the function value at the end that stayed, so the bracket shrinks from both sides
+    fa2 = np.where(~neg, fa2 * 0.5, fa2)
+    fb2 = np.where(neg, fb2 * 0.5, fb2)
+    nxt = (a2 * fb2 - b2 * fa2) / (fb2 - fa2)
+    nxt = np.where(np.isfinite(nxt), nxt, 0.5 * (a2 + b2))
+    return a2, fa2, b2, fb2, nxt
+
+
+def _solve_min_energy(ctx: _Context, rows, azimuth, kick, cut):
+    """Least cut-off that reaches the target, at each energy's range-maximising kick (real Earth)."""
+    burn = ctx.burn[rows]
+    d = ctx.dist_km[rows]
+    az_r = azimuth[rows]
+    # full burn first: the reach on this azimuth, and the upper end of the bracket
+    k_full = np.array([ctx.tables[k].kick_opt(b) for k, b in zip(ctx.index[rows], burn)])
+    for _ in range(3):
+        k_full, r_full = ctx.best_kick(rows, az_r, k_full, burn, 1.0)
+    short = r_full < d - 0.5
+    if short.any():
+        j = int(np.argmax(short))
+        ctx.reach_error(rows[j], r_full[j], "maximum range")
+    a = np.full(rows.size, CUT_GRID_FRAC[0]) * burn
+    fa = np.full(rows.size, -1.0) * d
+    b = burn.copy()
+    fb = r_full - d
+    p = np.clip(cut[rows], a, b)
+    k = kick[rows]
+    # settle the azimuth first (it moves the range a little, which would spoil the brackets)
+    for _ in range(3):
+        _, iaz, _, _, _ = ctx.fly(rows, az_r, k, p)
+        az_r = (az_r + np.where(np.isfinite(iaz), _wrap180(ctx.az[rows] - iaz), 0.0)) % 360.0
+    done = np.zeros(rows.size, bool)
+    for _ in range(ctx.max_it):
+        todo = np.flatnonzero(~done)
+        if todo.size == 0:
+            break
+        rr = rows[todo]
+        k[todo], _ = ctx.best_kick(rr, az_r[todo], k[todo], p[todo], 0.5)
+        rng, iaz, miss, _, _ = ctx.fly(rr, az_r[todo], k[todo], p[todo])
+        done[todo] = miss < ctx.tol_km
+        az_r[todo] = (az_r[todo] + np.where(np.isfinite(iaz), _wrap180(ctx.az[rr] - iaz), 0.0)) % 360.0
+        f = np.where(np.isfinite(rng), rng - d[todo], -d[todo])
+        a[todo], fa[todo], b[todo], fb[todo], nxt = _illinois(a[todo], fa[todo], b[todo], fb[todo], p[todo], f)
+        # a bracket made stale by the azimuth correction is reopened to full burn
+        stale = (f < 0) & (b[todo] - p[todo] < 1e-6 * burn[todo])
+        b[todo] = np.where(stale, burn[todo], b[todo])
+        fb[todo] = np.where(stale, r_full[todo] - d[todo], fb[todo])
+        nxt = np.where(stale, 0.5 * (p[todo] + burn[todo]), nxt)
+        p[todo] = np.where(done[todo], p[todo], nxt)
+    azimuth[rows], kick[rows], cut[rows] = az_r, k, p
+    _polish(ctx, rows[~done], azimuth, kick, cut, np.ones(len(ctx.index), bool))
+
+
+def _peak_kick(ctx: _Context, rows, azimuth, cut):
+    """A kick that reaches at least the target range (near the real optimum) and that range."""
+    k0 = np.array([ctx.tables[k].kick_opt(c) for k, c in zip(ctx.index[rows], cut)])
+    offsets = np.array([-6.0, -3.0, 0.0, 3.0, 6.0])
+    ks = np.clip(k0[None, :] + offsets[:, None], KICK_GRID_DEG[0], 89.0)
+    rng, _, _, _, _ = ctx.fly(np.tile(rows, 5), np.tile(azimuth, 5), ks.ravel(), np.tile(cut, 5))
+    r = np.where(np.isfinite(rng), rng, -1e9).reshape(5, rows.size)
+    j = np.argmax(r, axis=0)
+    kp = ks[j, np.arange(rows.size)]
+    kp, rmax = ctx.best_kick(rows, azimuth, kp, cut, 1.0)
+    return kp, np.maximum(rmax, r.max(axis=0))
+
+
+def _solve_branch(ctx: _Context, rows, azimuth, kick, cut, lofted, cut_value=None, quiet=False):
+    """Kick on the steep (lofted) or flat (depressed) side of the optimum that hits the target."""
+    c = ctx.burn[rows] if cut_value is None else cut_value
+    d = ctx.dist_km[rows]
+    az_r = azimuth[rows].copy()
+    lf = lofted[rows]
+    kp, rmax = _peak_kick(ctx, rows, az_r, c)
+    ok = rmax >= d
+    if not quiet and (~ok).any():
+        j = int(np.argmax(~ok))
+        ctx.reach_error(rows[j], rmax[j], f"maximum range for a {ctx.shapes[rows[j]]} shot")
+    # f > 0 at the peak; f < 0 at the vertical end (lofted) or the flat end (depressed)
+    a = np.where(lf, KICK_GRID_DEG[0], 89.0)
+    fa = -d.copy()
+    b = kp.copy()
+    fb = rmax - d
+    p = np.clip(np.where(lf, kick[rows], kick[rows]), np.minimum(a, b), np.maximum(a, b))
+    p = np.where(lf, np.minimum(p, kp - 0.1), np.maximum(p, kp + 0.1))
+    for _ in range(3):
+        _, iaz, _, _, _ = ctx.fly(rows, az_r, p, c)
+        az_r = (az_r + np.where(np.isfinite(iaz), _wrap180(ctx.az[rows] - iaz), 0.0)) % 360.0
+    done = ~ok
+    miss = np.full(rows.size, np.inf)
+    apo = np.full(rows.size, np.nan)
+    for _ in range(ctx.max_it + 10):
+        todo = np.flatnonzero(~done)
+        if todo.size == 0:
+            break
+        rr = rows[todo]
+        rng, iaz, m, ap, _ = ctx.fly(rr, az_r[todo], p[todo], c[todo])
+        miss[todo] = m
+        apo[todo] = ap
+        done[todo] = m < ctx.tol_km
+        az_r[todo] = (az_r[todo] + np.where(np.isfinite(iaz), _wrap180(ctx.az[rr] - iaz), 0.0)) % 360.0
+        f = np.where(np.isfinite(rng), rng - d[todo], -d[todo])
+        a[todo], fa[todo], b[todo], fb[todo], nxt = _illinois(a[todo], fa[todo], b[todo], fb[todo], p[todo], f)
+        stale = (f < 0) & (np.abs(b[todo] - p[todo]) < 1e-9)
+        b[todo] = np.where(stale, kp[todo], b[todo])
+        fb[todo] = np.where(stale, rmax[todo] - d[todo], fb[todo])
+        nxt = np.where(stale, 0.5 * (p[todo] + kp[todo]), nxt)
+        p[todo] = np.where(done[todo], p[todo], nxt)
+    azimuth[rows], kick[rows] = az_r, p
+    cut[rows] = c
+    if (ok & ~done).any():
+        _polish(ctx, rows[ok & ~done], azimuth, kick, cut, np.zeros(len(ctx.index), bool))
+        _, _, m, ap, _ = ctx.fly(rows, azimuth[rows], kick[rows], cut[rows])
+        apo = np.where(ok, ap, apo)
+    return ok, apo
+
+
+def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
+    """Cut-off (energy) and kick that hit the target at the requested apogee (nested bracketing).
+
+    On either branch the apogee at a fixed range is monotone in the energy: the lofted apogee rises
+    from the min-energy one as the cut-off grows, the depressed one falls. So an outer bracketing
+    search on the cut-off, between the min-energy cut-off and full burn, wraps the inner kick solve.
+    """
+    h = apogee_km[rows]
+    burn = ctx.burn[rows]
+    lf = lofted[rows]
+    # the min-energy solution bounds both branches: lofted apogees lie above it, depressed below
+    az_me, k_me, c_me = azimuth.copy(), kick.copy(), cut.copy()
+    _solve_min_energy(ctx, rows, az_me, k_me, c_me)
+    _, _, _, apo_me, _ = ctx.fly(rows, az_me[rows], k_me[rows], c_me[rows])
+    wrong = np.where(lf, h < apo_me - 0.5, h > apo_me + 0.5)
+    if wrong.any():
+        j = int(np.argmax(wrong))
+        i = rows[j]
+        side = "above" if lf[j] else "below"
+        raise ThaadsimError("apogee_km", f"{h[j]:g} km is not a {ctx.shapes[i]} apogee for the {ctx.missiles[i].id} at "
+                            f"{ctx.dist_km[i]:,.0f} km", f"the min-energy apogee there is {apo_me[j]:,.0f} km: ask for "
+                            f"one {side} it")
+    if lf.any():
+        # lofted apogees top out at full burn
+        lrows = rows[lf]
+        ok, apo_full = _solve_branch(ctx, lrows, azimuth, kick, cut, lofted, quiet=True)
+        high = ok & (apo_full < h[lf] - 0.5)
+        if high.any():
+            j = int(np.argmax(high))
+            i = lrows[j]
+            raise ThaadsimError("apogee_km", f"{h[lf][j]:g} km is out of reach for a lofted {ctx.missiles[i].id} at "
+                                f"{ctx.dist_km[i]:,.0f} km", f"its highest apogee at full burn is {apo_full[j]:,.0f} km")
+    a = c_me[rows].copy()
+    b = burn.copy()
+    fa = np.where(lf, -1.0, 1.0) * np.maximum(np.abs(apo_me - h), 1.0)
+    fb = np.where(lf, 1.0, -1.0) * h
+    # orient so that the bracket reads f(a) < 0 < f(b) in the Illinois update
+    a, b = np.where(lf, a, b), np.where(lf, b, a)
+    fa, fb = np.where(lf, fa, fb), np.where(lf, fb, fa)
+    p = c_me[rows] + 0.3 * (burn - c_me[rows])
+    kick[rows] = k_me[rows]
+    azimuth[rows] = az_me[rows]
+    done = np.zeros(rows.size, bool)
+    for _ in range(ctx.max_it):
+        todo = np.flatnonzero(~done)
+        if todo.size == 0:
+            break
+        rr = rows[todo]
+        ok, apo = _solve_branch(ctx, rr, azimuth, kick, cut, lofted, cut_value=p[todo], quiet=True)
+        g = np.where(ok, apo - h[todo], np.where(lf[todo], -1.0, 1.0) * 1e3)
+        done[todo] = ok & (np.abs(g) < 0.5)
+        a[todo], fa[todo], b[todo], fb[todo], nxt = _illinois(a[todo], fa[todo], b[todo], fb[todo], p[todo], g)
+        p[todo] = np.where(done[todo], p[todo], np.clip(nxt, 0.0, burn[todo]))
+
+
+def _bad_len(name, got, n):
+    raise ThaadsimError(name, f"has {got} values but other inputs have {n}", "give one value or one per trajectory")

@@ -1,0 +1,162 @@
+"""`TrajectoryBatch`: N flown trajectories as padded arrays, with events and summary figures.
+
+A single trajectory is a batch of one. Rows have different lengths; ``n_samples`` gives each row's
+length and ``valid`` masks the padding (times are NaN there). Samples are regular in time plus the
+exact event times (burnout, apogee, 100 km on the way down, impact), so the last valid sample of a
+row that impacted is the impact itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY = 0, 1, 2
+PHASE_NAMES = {PHASE_BOOST: "boost", PHASE_MIDCOURSE: "midcourse", PHASE_REENTRY: "reentry"}
+
+SUMMARY_COLUMNS = (
+    "missile_id", "launch_lat_deg", "launch_lon_deg", "range_km", "apogee_km", "flight_time_s",
+    "impact_lat_deg", "impact_lon_deg", "max_speed_kms", "burnout_speed_kms", "burnout_angle_deg",
+    "burnout_altitude_km", "burnout_s", "apogee_s", "reentry_100km_s", "impact_s",
+)
+
+
+@dataclass
+class TrajectoryBatch:
+    """Arrays for N trajectories (see the module docstring for the layout)."""
+
+    t_s: np.ndarray              # (N, T)
+    n_samples: np.ndarray        # (N,)
+    r_eci_m: np.ndarray          # (N, T, 3)
+    v_eci_ms: np.ndarray         # (N, T, 3)
+    r_ecef_m: np.ndarray         # (N, T, 3)
+    v_ecef_ms: np.ndarray        # (N, T, 3) relative to the rotating Earth
+    lat_deg: np.ndarray          # (N, T)
+    lon_deg: np.ndarray          # (N, T)
+    alt_m: np.ndarray            # (N, T)
+    speed_ms: np.ndarray         # (N, T) relative to the rotating Earth
+    phase: np.ndarray            # (N, T) int8, -1 padding
+    # events (N,)
+    burnout_s: np.ndarray
+    apogee_s: np.ndarray
+    reentry_100km_s: np.ndarray
+    impact_s: np.ndarray
+    # summary (N,)
+    missile_id: np.ndarray
+    launch_lat_deg: np.ndarray
+    launch_lon_deg: np.ndarray
+    range_km: np.ndarray
+    apogee_km: np.ndarray
+    flight_time_s: np.ndarray
+    impact_lat_deg: np.ndarray
+    impact_lon_deg: np.ndarray
+    max_speed_kms: np.ndarray
+    burnout_speed_kms: np.ndarray
+    burnout_angle_deg: np.ndarray
+    burnout_altitude_km: np.ndarray
+    # targeting diagnostics, NaN where not targeted
+    target_lat_deg: np.ndarray | None = None
+    target_lon_deg: np.ndarray | None = None
+    miss_km: np.ndarray | None = None
+    # the flight programme that targeting chose (NaN/None for kinematic flights)
+    kick_deg: np.ndarray | None = None
+    cutoff_s: np.ndarray | None = None
+    launch_azimuth_deg: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.n_samples.shape[0])
+
+    @property
+    def valid(self) -> np.ndarray:
+        return np.arange(self.t_s.shape[1])[None, :] < self.n_samples[:, None]
+
+    def __getitem__(self, idx) -> "TrajectoryBatch":
+        """A sub-batch (rows ``idx``: an int, slice, boolean mask or index array)."""
+        if isinstance(idx, (int, np.integer)):
+            idx = [int(idx)]
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = None if v is None else v[idx]
+        return TrajectoryBatch(**out)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per trajectory with the summary figures (units in the column names)."""
+        data = {c: getattr(self, c) for c in SUMMARY_COLUMNS}
+        if self.target_lat_deg is not None:
+            data["target_lat_deg"] = self.target_lat_deg
+            data["target_lon_deg"] = self.target_lon_deg
+            data["miss_km"] = self.miss_km
+        return pd.DataFrame(data)
+
+    def to_dataframe(self, i: int = 0) -> pd.DataFrame:
+        """The samples of trajectory ``i``: time, position, altitude, speed, phase."""
+        n = int(self.n_samples[i])
+        return pd.DataFrame({
+            "t_s": self.t_s[i, :n],
+            "lat_deg": self.lat_deg[i, :n],
+            "lon_deg": self.lon_deg[i, :n],
+            "alt_km": self.alt_m[i, :n] / 1e3,
+            "speed_kms": self.speed_ms[i, :n] / 1e3,
+            "ground_range_km": self.ground_range_km()[i, :n],
+            "phase": [PHASE_NAMES.get(int(p), "") for p in self.phase[i, :n]],
+            "x_ecef_m": self.r_ecef_m[i, :n, 0],
+            "y_ecef_m": self.r_ecef_m[i, :n, 1],
+            "z_ecef_m": self.r_ecef_m[i, :n, 2],
+        })
+
+    def ground_range_km(self) -> np.ndarray:
+        """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84)."""
+        from thaadsim.earth.geodesy import geodesic_inverse
+
+        lat0 = np.broadcast_to(self.launch_lat_deg[:, None], self.lat_deg.shape)
+        lon0 = np.broadcast_to(self.launch_lon_deg[:, None], self.lat_deg.shape)
+        ok = self.valid
+        out = np.full(self.lat_deg.shape, np.nan)
+        dist_m, _ = geodesic_inverse(lat0[ok], lon0[ok], self.lat_deg[ok], self.lon_deg[ok])
+        out[ok] = dist_m / 1e3
+        return out
+
+    def ecef_at(self, times_s) -> np.ndarray:
+        """Earth-fixed positions (N, K, 3) at times (N, K) (or (K,) shared), linearly interpolated.
+
+        NaN outside each trajectory's flight. Samples are a few seconds apart, so linear
+        interpolation is good to metres-to-tens-of-metres; use the sample arrays for more.
+        """
+        times = np.asarray(times_s, float)
+        if times.ndim == 1:
+            times = np.broadcast_to(times[None, :], (len(self), times.size))
+        out = np.full(times.shape + (3,), np.nan)
+        for i in range(len(self)):  # per row: np.interp needs 1-D; rows are few next to samples
+            n = int(self.n_samples[i])
+            ts = self.t_s[i, :n]
+            inside = (times[i] >= ts[0]) & (times[i] <= ts[-1])
+            for k in range(3):
+                out[i, inside, k] = np.interp(times[i, inside], ts, self.r_ecef_m[i, :n, k])
+        return out
+
+    def info(self) -> str:
+        """A short readable table of the summary figures."""
+        df = self.summary()
+        cols = ["missile_id", "range_km", "apogee_km", "flight_time_s", "burnout_speed_kms",
+                "burnout_angle_deg", "max_speed_kms"]
+        return df[cols].to_string(index=False, float_format=lambda x: f"{x:,.1f}")
+
+    def plot(self, ax=None):
+        """Altitude against ground range for every trajectory (matplotlib)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4.5))
+        gr = self.ground_range_km()
+        for i in range(len(self)):
+            n = int(self.n_samples[i])
+            ax.plot(gr[i, :n], self.alt_m[i, :n] / 1e3, label=str(self.missile_id[i]))
+        ax.set_xlabel("ground range (km)")
+        ax.set_ylabel("altitude (km)")
+        ax.grid(True, alpha=0.3)
+        if len(self) <= 10:
+            ax.legend()
+        return ax
