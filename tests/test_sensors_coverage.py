@@ -37,6 +37,11 @@ def test_effective_range_is_the_smallest_limit_and_names_it():
         assert row["effective_range_km"] == pytest.approx(row[cols[row["limited_by"]]])
     # every kind of limit shows up somewhere in this sweep
     assert set(df["limited_by"]) >= {"detection", "elevation", "instrumented"}
+    # with an elevation floor below the horizon dip, the refracted horizon binds for low, bright targets
+    low = load_radar("tpy2-fbm").with_changes(min_elevation_deg=-2.0).place(LAT, LON, 675.0, 315.0)
+    row = range_table(low, rcs_m2=[10.0], altitude_km=[20.0]).iloc[0]
+    assert row["limited_by"] == "horizon"
+    assert row["effective_range_km"] == pytest.approx(4.12 * (np.sqrt(680) + np.sqrt(20e3)), rel=0.02)
 
 
 def test_detection_range_scales_as_fourth_root_of_rcs():

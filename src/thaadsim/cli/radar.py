@@ -49,7 +49,7 @@ def _num(x):
               help="Radar site, degrees; ground height in m above sea level (default 0).")
 @click.option("--face-az-deg", type=float, default=None,
               help="Face boresight azimuth, deg clockwise from north (default: toward --from if given).")
-@click.option("--tilt-deg", type=float, default=None, help="Face tilt (default: the radar's).")
+@click.option("--tilt-deg", type=float, default=None, help="Face tilt, deg (recorded in the output; the az/el scan box sets coverage).")
 @click.option("--rcs-m2", type=float, default=None,
               help="Target RCS in m² (default: the RV's, 0.05 m², an assumption). With --missile, the RV's RCS.")
 @click.option("--booster-rcs-m2", type=float, default=None, help="With --missile: the booster's RCS in m².")
@@ -105,7 +105,7 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     out = {
         "radar_id": r.id, "radar_name": r.name, "mode": "search" if search else "track",
         "site_lat_deg": lat, "site_lon_deg": lon, "site_height_m": h, "antenna_alt_m": placed.antenna_alt_m,
-        "face_az_deg": _num(placed.face_az_deg), "refraction": refraction,
+        "face_az_deg": _num(placed.face_az_deg), "tilt_deg": _num(placed.tilt_deg), "refraction": refraction,
         "rcs_m2": rcs, "altitude_km": alt_km, "snr_threshold_db": _num(r.snr_threshold_db),
         "detection_range_km": _num(lim["detection_range_km"]),
         "horizon_range_km": _num(lim["horizon_range_km"]),
