@@ -166,3 +166,21 @@ def test_real_flown_trajectory_smoke():
     assert not (det.detected & ~det.valid).any()
     assert np.all(df["first_detection_s"] <= df["last_detection_s"])
     assert np.all(df["track_time_s"] <= df["last_detection_s"] - df["first_detection_s"] + 1e-9)
+
+
+def test_flown_trajectory_loses_track_where_the_closed_form_horizon_says():
+    # missiles flown by the flight engine outbound from near the radar; each is lost when it sinks
+    # below the lowest visible altitude (5 deg floor, 4/3 Earth) at its ground distance
+    flight = pytest.importorskip("thaadsim.flight")
+    lat0, lon0 = point_at(np.array([50e3, 80e3, 120e3]))
+    b = flight.fly_kinematic([3.0, 3.5, 4.0], 40.0, 315.0, lat0, lon0, burnout_altitude_km=30.0, sample_dt_s=1.0)
+    radar = strong_radar(max_elevation_deg=90.0).place(SITE[0], SITE[1], SITE[2], face_az_deg=315.0)
+    det = detect(b, radar)
+    for i in range(len(b)):
+        n = int(b.n_samples[i])
+        _, _, ground = GEOD.inv(np.full(n, SITE[1]), np.full(n, SITE[0]), b.lon_deg[i, :n], b.lat_deg[i, :n])
+        h_vis = geo.lowest_visible_altitude_m(ground, SITE[2], 5.0, radius_m=geo.euler_radius_m(SITE[0], 315.0))
+        visible = b.alt_m[i, :n] >= h_vis
+        expected_last = b.t_s[i, np.nonzero(visible)[0][-1]]
+        assert b.impact_s[i] - expected_last > 30.0          # the track ends well before impact
+        assert det.last_detection_s[i] == pytest.approx(expected_last, abs=1.0 + 1e-6)
