@@ -1,20 +1,10 @@
 """Which radar sees which threat, when, and how well: one row per (threat, radar).
 
-A sample of a trajectory counts as *detected* by a radar face when all of these hold
-(the sensors layer supplies each piece):
-
-1. line of sight over the 4/3 effective Earth (:func:`thaadsim.sensors.geometry.look_angles`);
-2. inside the face's scan box: azimuth within ``az_half_width_deg`` of the boresight, apparent
-   elevation within [min, max] (:func:`thaadsim.sensors.geometry.in_scan`);
-3. slant range within the instrumented range;
-4. the radar equation's SNR for the target's RCS at that moment is at or above the detection
-   threshold (:meth:`thaadsim.sensors.radar.Radar.snr`).
-
-The RCS depends on what the radar sees: during boost the (large) burning booster, after burnout
-the separated reentry vehicle. Defaults (:data:`DEFAULT_RCS_M2`) are **assumptions** of this
-tool, in the range open analyses use (an RV seen nose-on at X band ~0.01–0.1 m²: Sessler et al.,
-*Countermeasures*, UCS/MIT 2000, Appendix A; a missile body in boost ~1–10 m²), and can be
-overridden per phase. A sensors-layer RCS model, when present, can be passed as ``rcs_m2``.
+The physics is the sensors layer's (:func:`thaadsim.sensors.detection.detect`: line of sight over
+the 4/3 Earth, the face's scan box, instrumented range, and the radar equation's SNR for the RCS
+of what the radar sees in each flight phase). This module only runs it for every radar of a
+scenario and puts the answers on the scenario clock (each threat launches ``launch_time_s`` after
+the scenario starts; the sensors layer counts from each launch).
 """
 
 from __future__ import annotations
@@ -22,72 +12,59 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: RCS by flight phase (0 boost, 1 midcourse, 2 reentry), m². Assumptions (see module docstring).
-DEFAULT_RCS_M2 = {0: 5.0, 1: 0.05, 2: 0.05}
-RCS_NOTE = ("RCS assumptions: booster in boost 5 m², reentry vehicle after burnout 0.05 m² (open-literature "
-            "range 0.01–0.1 m² nose-on at X band; Sessler et al. 2000)")
+
+def run_detections(batch, radars: dict, signatures=None) -> dict:
+    """``{radar_id: DetectionResult}`` for every placed radar.
+
+    ``signatures``: optional list (one per trajectory) of :class:`thaadsim.sensors.signatures.Signature`;
+    rows of the batch may be different missiles, so the RCS array is assembled per row.
+    """
+    from thaadsim.sensors.detection import detect
+
+    rcs = None
+    if signatures is not None:
+        rcs = rcs_array(batch, signatures)
+    return {rid: detect(batch, placed, rcs_m2=rcs) for rid, placed in radars.items()}
 
 
-def rcs_by_phase(phase, rcs_m2: dict | None = None) -> np.ndarray:
-    """RCS array (m²) shaped like ``phase``; NaN on padding."""
-    table = dict(DEFAULT_RCS_M2)
-    if rcs_m2:
-        table.update(rcs_m2)
-    ph = np.asarray(phase)
-    out = np.full(ph.shape, np.nan)
-    for k, v in table.items():
-        out[ph == k] = v
-    return out
+def rcs_array(batch, signatures) -> np.ndarray:
+    """(N, T) RCS (m²) from one :class:`~thaadsim.sensors.signatures.Signature` per row."""
+    ph = np.asarray(batch.phase)
+    return np.stack([sig.rcs_by_phase(ph[i]) for i, sig in enumerate(signatures)]) if len(signatures) else \
+        np.full(ph.shape, np.nan)
 
 
-def detection_mask(batch, placed, rcs_m2: dict | np.ndarray | None = None, refraction=True):
-    """(N, T) boolean mask of detected samples and a dict of the look quantities (N, T)."""
-    from thaadsim.sensors.geometry import in_scan, look_angles
+def detections_table(results: dict, threat_ids, launch_time_s=None) -> pd.DataFrame:
+    """Concatenate the per-radar summaries into one (threat, radar) table on the scenario clock.
 
-    r = placed.radar
-    la = look_angles(placed.lat_deg, placed.lon_deg, placed.antenna_alt_m, batch.lat_deg, batch.lon_deg,
-                     batch.alt_m, target_ecef_m=batch.r_ecef_m, refraction=refraction)
-    rcs = rcs_m2 if isinstance(rcs_m2, np.ndarray) else rcs_by_phase(batch.phase, rcs_m2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        snr_db = 10.0 * np.log10(r.snr(la["slant_range_m"], rcs))
-        ok = (np.asarray(batch.valid, bool) & la["in_line_of_sight"]
-              & in_scan(la["azimuth_deg"], la["elevation_deg"], placed.face_az_deg, r.az_half_width_deg,
-                        r.min_elevation_deg, r.max_elevation_deg)
-              & (la["slant_range_m"] <= r.max_range_m) & (snr_db >= r.snr_threshold_db))
-    la["snr_db"] = snr_db
-    return ok, la
-
-
-def detections_table(batch, threat_ids, radars: dict, launch_time_s=None, rcs_m2=None) -> pd.DataFrame:
-    """One row per (threat, radar): was it detected, first/last detection (scenario s), track time,
-    altitude/range/phase at first detection, peak SNR, closest ground distance."""
-    n = len(batch)
+    Adds ``threat_id`` and ``first_detection_scenario_s`` / ``last_detection_scenario_s``
+    (scenario seconds) next to the sensors layer's per-launch times.
+    """
+    frames = []
+    n = len(threat_ids)
     t0 = np.zeros(n) if launch_time_s is None else np.broadcast_to(np.asarray(launch_time_s, float), (n,))
+    for rid, res in results.items():
+        df = res.summary().copy()
+        df.insert(0, "threat_id", list(threat_ids))
+        if "radar_id" in df:
+            df["radar_id"] = rid
+        df["first_detection_scenario_s"] = df["first_detection_s"].to_numpy() + t0
+        df["last_detection_scenario_s"] = df["last_detection_s"].to_numpy() + t0
+        frames.append(df)
+    if not frames:
+        return pd.DataFrame(columns=["threat_id", "radar_id", "detected"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def track_intervals_frame(results: dict, threat_names, launch_time_s=None) -> pd.DataFrame:
+    """Timeline rows (``row``, ``start_s``, ``end_s``, ``kind`` = "radar", ``text``) of every track
+    interval, on the scenario clock."""
     rows = []
-    for rid, placed in radars.items():
-        det, la = detection_mask(batch, placed, rcs_m2)
-        valid = np.asarray(batch.valid, bool)
-        t = np.where(det, batch.t_s, np.nan)
-        any_det = det.any(axis=1)
-        first_idx = np.argmax(det, axis=1)
-        last_idx = det.shape[1] - 1 - np.argmax(det[:, ::-1], axis=1)
-        ground_km = la["central_angle_rad"] * 6371.0
-        closest = np.where(valid, ground_km, np.inf).min(axis=1)
-        snr = np.where(valid & la["in_line_of_sight"], la["snr_db"], -np.inf).max(axis=1)
-        for i in range(n):
-            f = first_idx[i]
-            rows.append({
-                "threat_id": str(threat_ids[i]), "radar_id": rid, "detected": bool(any_det[i]),
-                "first_detect_s": float(t[i, f] + t0[i]) if any_det[i] else np.nan,
-                "last_detect_s": float(t[i, last_idx[i]] + t0[i]) if any_det[i] else np.nan,
-                "first_detect_after_launch_s": float(t[i, f]) if any_det[i] else np.nan,
-                "track_time_s": float(np.nansum(np.diff(batch.t_s[i]) * (det[i, 1:] & det[i, :-1])))
-                if any_det[i] else 0.0,
-                "first_detect_alt_km": float(batch.alt_m[i, f] / 1e3) if any_det[i] else np.nan,
-                "first_detect_range_km": float(la["slant_range_m"][i, f] / 1e3) if any_det[i] else np.nan,
-                "first_detect_phase": (["boost", "midcourse", "reentry"][int(batch.phase[i, f])]
-                                       if any_det[i] and 0 <= int(batch.phase[i, f]) <= 2 else ""),
-                "peak_snr_db": float(snr[i]) if np.isfinite(snr[i]) else np.nan,
-                "closest_ground_km": float(closest[i]),
-            })
-    return pd.DataFrame(rows)
+    n = len(threat_names)
+    t0 = np.zeros(n) if launch_time_s is None else np.broadcast_to(np.asarray(launch_time_s, float), (n,))
+    for rid, res in results.items():
+        for i, iv in enumerate(res.intervals_s):
+            for a, b in np.asarray(iv, float).reshape(-1, 2):
+                rows.append({"row": str(threat_names[i]), "start_s": a + t0[i], "end_s": b + t0[i],
+                             "kind": "radar", "text": f"tracked by {rid}"})
+    return pd.DataFrame(rows, columns=["row", "start_s", "end_s", "kind", "text"])

@@ -43,6 +43,7 @@ KIND_COLORS = {
     "site": (44, 160, 44, 255),
     "intercept": (255, 127, 14, 255),
     "leak": (148, 0, 0, 255),
+    "miss": (120, 120, 120, 255),
     "asset": (148, 103, 189, 255),
     "launch": (90, 90, 90, 255),
     "coverage": (44, 160, 44, 70),
@@ -278,7 +279,7 @@ def to_czml(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Ite
                               position=Position(cartographicDegrees=[float(s.lon_deg), float(s.lat_deg),
                                                                      float(s.alt_m)]),
                               point=Point(pixelSize=10 if s.kind == "intercept" else 9, color=color(s.kind)),
-                              label=Label(text=s.name, show=s.kind not in ("intercept", "leak")), **kw))
+                              label=Label(text=s.name, show=s.kind not in ("intercept", "leak", "miss")), **kw))
     return Document(packets=packets).dumps()
 
 

@@ -106,12 +106,12 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
                                     line=dict(color=_css_rgba(tr.kind), width=2 if tr.kind == "threat" else 1.4),
                                     name=tr.name, legendgroup=tr.kind, text=text, hoverinfo="text"))
     symbols = {"radar": "triangle-up", "battery": "square", "site": "triangle-up", "intercept": "star",
-               "leak": "x", "asset": "circle", "launch": "triangle-down"}
+               "leak": "x", "miss": "x", "asset": "circle", "launch": "triangle-down"}
     kinds: dict[str, list[Site]] = {}
     for s in sites:
         kinds.setdefault(s.kind, []).append(s)
     for kind, ss in kinds.items():
-        labelled = kind not in ("intercept", "leak")
+        labelled = kind not in ("intercept", "leak", "miss")
         hover = [f"{s.name}<br>{s.lat_deg:.2f}°, {s.lon_deg:.2f}°" +
                  (f"<br>t = {s.time_s:.0f} s, alt = {s.alt_m / 1e3:.1f} km" if s.time_s is not None else "")
                  for s in ss]

@@ -16,7 +16,7 @@ import numpy as np
 from thaadsim.io.exports import KIND_COLORS, Area, Site, Track
 from thaadsim.report import basemap
 
-MARKERS = {"radar": "^", "battery": "s", "site": "^", "intercept": "*", "leak": "X", "asset": "o",
+MARKERS = {"radar": "^", "battery": "s", "site": "^", "intercept": "*", "leak": "X", "miss": "X", "asset": "o",
            "launch": "v"}
 
 
@@ -85,8 +85,9 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
         ax.plot([x], [s.lat_deg], linestyle="none", marker=MARKERS.get(s.kind, "o"),
                 markersize=11 if s.kind == "intercept" else 7, color=_rgb(s.kind),
                 markeredgecolor="k", markeredgewidth=0.5, zorder=5, label=lab)
-        if label_sites and s.kind not in ("intercept", "leak"):
-            ax.annotate(s.name, (x, s.lat_deg), xytext=(4, 4), textcoords="offset points", fontsize=7,
+        if label_sites and s.kind not in ("intercept", "leak", "miss"):
+            off = (4, -11) if s.kind == "radar" else (4, 4)      # radars often share a battery's site
+            ax.annotate(s.name, (x, s.lat_deg), xytext=off, textcoords="offset points", fontsize=7,
                         zorder=6, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
     if title:
         ax.set_title(title, fontsize=10)
@@ -122,7 +123,7 @@ def render_png(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: 
              color="#666")
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.15)
     return buf.getvalue()
 
 

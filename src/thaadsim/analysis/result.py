@@ -1,0 +1,474 @@
+"""`ScenarioResult`: everything a scenario run produced, as DataFrames, plus the key answers.
+
+Tables (pandas DataFrames, units in the column names):
+
+* ``threats`` — one row per threat: missile, shape, launch area, target, launch time, range,
+  apogee, flight time, impact point, targeting miss;
+* ``detections`` — one row per (threat, radar): detected?, first/last detection, altitude and
+  range at first detection, track time, tracked phases;
+* ``engagements`` — one row per (threat, battery): engageable?, detection time, earliest launch,
+  earliest/latest intercept time and altitude, fly-out time, closing speed, shots possible;
+* ``raid`` — one row per threat from the Monte Carlo: P(kill), mean shots; ``raid_summary`` the
+  whole-raid figures (P(no leaker), expected leakers, interceptors expended);
+* ``events`` — the event log (one Monte Carlo run, plus the deterministic flight/sensor events).
+
+``result.plot()`` draws the map and the altitude profiles with matplotlib; ``result.summary()``
+is the JSON-ready dict written to ``summary.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class ScenarioResult:
+    plan: object
+    batch: object | None = None
+    detection_results: dict = field(default_factory=dict)
+    coverage: list = field(default_factory=list)
+    windows: object | None = None
+    raid: dict | None = None
+    missing: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    # built by finalize()
+    threats: pd.DataFrame | None = None
+    detections: pd.DataFrame | None = None
+    engagements: pd.DataFrame | None = None
+    raid_table: pd.DataFrame | None = None
+    raid_summary: dict | None = None
+    events: list = field(default_factory=list)
+    answers: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+
+    # ------------------------------------------------------------------ tables
+    def finalize(self) -> "ScenarioResult":
+        from thaadsim.analysis.detections import detections_table
+        from thaadsim.analysis.pipeline import threats_frame
+
+        plan = self.plan
+        ids = [t.id for t in plan.threats]
+        t0 = np.array([t.launch_time_s for t in plan.threats], float)
+        self.threats = threats_frame(plan, self.batch)
+        self.detections = (detections_table(self.detection_results, ids, t0) if self.detection_results
+                           else pd.DataFrame(columns=["threat_id", "radar_id", "detected"]))
+        if self.windows is not None:
+            df = self.windows.to_dataframe()
+            df.insert(0, "threat_id", [ids[i] for i in df.pop("threat")])
+            df = df.rename(columns={"battery": "battery_id"})
+            self.engagements = df
+        else:
+            self.engagements = pd.DataFrame(columns=["threat_id", "battery_id", "engageable"])
+        if self.raid is not None:
+            s = self.raid["summary"]
+            self.raid_summary = {k: v for k, v in s.items() if k not in ("per_threat", "per_asset")}
+            rows = []
+            for pt in s.get("per_threat", []):
+                row = {"threat_id": pt["threat"], "target": pt.get("asset"), "p_kill": pt["p_kill"],
+                       "mean_shots": pt["mean_shots"]}
+                row["engageable_by"] = ", ".join(b for b, ok in pt.get("engageable_by", {}).items() if ok) or "none"
+                rows.append(row)
+            self.raid_table = pd.DataFrame(rows)
+            self.raid_assets = pd.DataFrame(s.get("per_asset", []))
+        else:
+            self.raid_table = None
+            self.raid_assets = None
+        self.events = self._events()
+        self.answers, self.figures = self._answers()
+        return self
+
+    def _events(self) -> list[dict]:
+        plan = self.plan
+        ev = []
+        if self.raid is not None:
+            ev = [dict(e, source="raid run 0") for e in self.raid.get("event_log", [])]
+        else:
+            b = self.batch
+            for i, th in enumerate(plan.threats):
+                ev.append({"time_s": th.launch_time_s, "event": "threat_launch", "threat": th.id,
+                           "asset": th.target.name})
+                if b is not None:
+                    ev.append({"time_s": th.launch_time_s + float(b.impact_s[i]), "event": "impact",
+                               "threat": th.id, "asset": th.target.name})
+        if self.batch is not None:
+            b = self.batch
+            for i, th in enumerate(plan.threats):
+                for name, arr in (("burnout", b.burnout_s), ("apogee", b.apogee_s)):
+                    if np.isfinite(arr[i]):
+                        ev.append({"time_s": round(th.launch_time_s + float(arr[i]), 2), "event": name,
+                                   "threat": th.id, "source": "flight"})
+        if self.detections is not None and len(self.detections):
+            for r in self.detections.itertuples():
+                if bool(r.detected):
+                    ev.append({"time_s": round(float(r.first_detection_scenario_s), 2), "event": "radar_first_detection",
+                               "threat": r.threat_id, "radar": r.radar_id,
+                               "alt_km": round(float(r.first_detection_alt_km), 1), "source": "sensors"})
+                    ev.append({"time_s": round(float(r.last_detection_scenario_s), 2), "event": "radar_last_detection",
+                               "threat": r.threat_id, "radar": r.radar_id, "source": "sensors"})
+        if self.engagements is not None and len(self.engagements) and "earliest_intercept_s" in self.engagements:
+            t0 = {t.id: t.launch_time_s for t in plan.threats}
+            for r in self.engagements.itertuples():
+                if bool(r.engageable):
+                    ev.append({"time_s": round(t0[r.threat_id] + float(r.earliest_intercept_s), 2),
+                               "event": "engagement_window_open", "threat": r.threat_id, "battery": r.battery_id,
+                               "source": "defense"})
+                    ev.append({"time_s": round(t0[r.threat_id] + float(r.latest_intercept_s), 2),
+                               "event": "engagement_window_close", "threat": r.threat_id, "battery": r.battery_id,
+                               "source": "defense"})
+        ev.sort(key=lambda e: (e["time_s"] if e.get("time_s") is not None and np.isfinite(e["time_s"]) else np.inf))
+        return ev
+
+    # ------------------------------------------------------------------ words and numbers
+    def _answers(self):
+        from thaadsim.report.html import Figure
+
+        plan = self.plan
+        A: list[str] = []
+        F: list = []
+        n = len(plan.threats)
+        th = self.threats
+        if self.batch is not None and n:
+            rng = th["range_km"]
+            apo = th["apogee_km"]
+            ft = th["flight_time_s"] / 60
+            A.append(f"{n} threat trajectories flown ({', '.join(sorted(set(th['missile_id'])))}): range "
+                     f"{_span(rng.min(), rng.max())} km, apogee {_span(apo.min(), apo.max())} km, "
+                     f"flight time {_span(ft.min(), ft.max(), '{:.1f}')} min.")
+            F.append(Figure("threats flown", n, "", "one trajectory per threat entry"))
+            F.append(Figure("longest flight time", float(th["flight_time_s"].max()), "s", ""))
+            F.append(Figure("highest apogee", float(apo.max()), "km", ""))
+            if "miss_km" in th and np.isfinite(th["miss_km"]).any():
+                F.append(Figure("largest targeting miss", float(np.nanmax(th["miss_km"])), "km",
+                                "distance of the flown impact point from the aimpoint (solver tolerance)"))
+        det = self.detections
+        if det is not None and len(det):
+            for rid, g in det.groupby("radar_id", sort=False):
+                k = int(g["detected"].sum())
+                s = f"Radar {rid} detects {k} of {len(g)} threats"
+                if k:
+                    d = g[g["detected"]]
+                    s += (f"; first detection {_span(d['first_detection_s'].min(), d['first_detection_s'].max())} s "
+                          f"after launch, at {_span(d['first_detection_alt_km'].min(), d['first_detection_alt_km'].max())} km "
+                          f"altitude and {_span(d['first_detection_range_km'].min(), d['first_detection_range_km'].max())} km "
+                          f"slant range; tracked for {_span(d['track_time_s'].min(), d['track_time_s'].max())} s")
+                    phases = sorted({p for ps in d["tracked_phases"] for p in str(ps).split(",") if p})
+                    if phases:
+                        s += f" (phases seen: {', '.join(phases)})"
+                missed = g[~g["detected"]]["threat_id"].tolist()
+                if missed and len(missed) <= 6:
+                    s += f". Not detected: {', '.join(missed)}"
+                A.append(s + ".")
+                F.append(Figure(f"threats detected by {rid}", k, f"of {len(g)}", "radar equation + line of sight + scan box"))
+                if k:
+                    F.append(Figure(f"{rid}: earliest detection after launch", float(g["first_detection_s"].min()), "s", ""))
+        eng = self.engagements
+        if eng is not None and len(eng):
+            for bid, g in eng.groupby("battery_id", sort=False):
+                k = int(g["engageable"].sum())
+                s = f"Battery {bid} can engage {k} of {len(g)} threats"
+                if k:
+                    e = g[g["engageable"]]
+                    shots = int(e["shots_possible"].max())
+                    s += (f"; intercept altitudes {_span(e['intercept_alt_km_min'].min(), e['intercept_alt_km_max'].max())} km, "
+                          f"up to {shots} shoot-look-shoot opportunit{'y' if shots == 1 else 'ies'} per threat")
+                no = g[~g["engageable"]]
+                if len(no):
+                    reasons = [self.why_not(r.threat_id, bid) for r in no.itertuples()]
+                    uniq = list(dict.fromkeys(reasons))
+                    s += ". Not engageable: " + "; ".join(uniq[:3])
+                A.append(s + ".")
+                F.append(Figure(f"threats engageable by {bid}", k, f"of {len(g)}", "kinematic reach + fire-control timeline"))
+        if self.raid_summary is not None:
+            r = self.raid_summary
+            A.append(f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}, "
+                     f"expected leakers {r['expected_leakers']:.2f} of {r['threats']}, interceptors expended "
+                     f"{r['interceptors_expended_mean']:.1f} on average (5–95 %: "
+                     f"{_span(r['interceptors_expended_p5'], r['interceptors_expended_p95'])}).")
+            F.append(Figure("P(no leaker)", r["p_no_leaker"], "", f"{r['runs']} Monte Carlo runs"))
+            F.append(Figure("expected leakers", r["expected_leakers"], "threats", ""))
+            F.append(Figure("leakers, 95th percentile", r["leakers_p95"], "threats", ""))
+            F.append(Figure("interceptors expended (mean)", r["interceptors_expended_mean"], "", ""))
+            for b, v in r.get("interceptors_expended_by_battery_mean", {}).items():
+                F.append(Figure(f"interceptors expended by {b} (mean)", v, "", ""))
+        for c in self.coverage:
+            area = _area_km2(c["polygon"])
+            F.append(Figure(f"{c['radar_id']} coverage at {c['alt_km']:g} km altitude", area, "km²",
+                            f"detection range {c['range_km']:.0f} km for RCS {c['rcs_m2']:g} m²"))
+        for q in plan.questions:
+            A.append(f"Question asked: {q}")
+        return A, F
+
+    def why_not(self, threat_id: str, battery_id: str) -> str:
+        """A short reason why a battery cannot engage a threat (envelope, reach, detection)."""
+        plan = self.plan
+        try:
+            i = [t.id for t in plan.threats].index(threat_id)
+            bat = next(b for b in plan.batteries if b.id == battery_id)
+        except (ValueError, StopIteration):
+            return f"{threat_id}: no reason available"
+        b = self.batch
+        if b is None:
+            return f"{threat_id}: not flown"
+        from thaadsim.defense.detection import ground_range_m
+
+        itc = bat.interceptor
+        m = int(b.n_samples[i])
+        alt = b.alt_m[i, :m]
+        gr = ground_range_m(bat.lat_deg, bat.lon_deg, b.lat_deg[i, :m], b.lon_deg[i, :m])
+        in_alt = (alt >= itc.min_alt_m) & (alt <= itc.max_alt_m) & (b.phase[i, :m] >= 1)
+        if not in_alt.any():
+            return f"{threat_id}: never inside {itc.id}'s altitude band"
+        closest = float(gr[in_alt].min() / 1e3)
+        if closest > itc.max_range_m / 1e3:
+            return (f"{threat_id}: passes no closer than {closest:,.0f} km while inside {itc.id}'s altitude band "
+                    f"(max range {itc.max_range_m / 1e3:.0f} km)")
+        if self.windows is not None:
+            j = self.windows.battery_ids.index(battery_id)
+            d = self.windows.detect_s[i, j]
+            if not np.isfinite(d):
+                return f"{threat_id}: not detected in time by {battery_id}'s sensors"
+            return f"{threat_id}: detected at {d:.0f} s, too late for the fire-control timeline and fly-out"
+        return f"{threat_id}: outside the engagement envelope"
+
+    # ------------------------------------------------------------------ export objects
+    def export_objects(self):
+        """(tracks, sites, areas) for the maps and the GeoJSON/KML/CZML exports."""
+        from thaadsim.analysis.tracks import batch_tracks
+        from thaadsim.io.exports import Area, Site
+
+        plan = self.plan
+        tracks = []
+        if self.batch is not None:
+            props = [{"missile_id": t.missile_id, "shape": t.shape, "launch_area": t.launch.name,
+                      "target": t.target.name} for t in plan.threats]
+            tracks = batch_tracks(self.batch, [t.id for t in plan.threats], [t.label() for t in plan.threats],
+                                  [t.launch_time_s for t in plan.threats], properties=props)
+        sites = []
+        for rid, pr in plan.radars.items():
+            sites.append(Site(f"radar/{rid}", f"{pr.radar.name} ({rid})", pr.lat_deg, pr.lon_deg, pr.site_height_m,
+                              kind="radar", properties={"face_az_deg": pr.face_az_deg}))
+        for bat in plan.batteries:
+            sites.append(Site(f"battery/{bat.id}", f"{bat.id} ({bat.interceptor.id})", bat.lat_deg, bat.lon_deg,
+                              bat.alt_m, kind="battery",
+                              properties={"interceptor": bat.interceptor.id, "inventory": bat.inventory}))
+        seen = set()
+        for a in plan.assets + [t.target for t in plan.threats]:
+            if a.name not in seen:
+                seen.add(a.name)
+                sites.append(Site(f"asset/{a.name}", a.name, a.lat_deg, a.lon_deg, a.alt_m, kind="asset"))
+        for t in plan.threats:
+            if ("L", t.launch.name) not in seen:
+                seen.add(("L", t.launch.name))
+                sites.append(Site(f"launch/{t.launch.name}", t.launch.name, t.launch.lat_deg, t.launch.lon_deg,
+                                  kind="launch"))
+        sites += self.intercept_sites()
+        areas = [Area(f"{c['radar_id']}@{c['alt_km']:g}km", f"{c['radar_id']} coverage, target at {c['alt_km']:g} km",
+                      c["polygon"], kind="coverage",
+                      properties={"alt_km": c["alt_km"], "rcs_m2": c["rcs_m2"], "range_km": round(c["range_km"], 1)})
+                 for c in self.coverage if not c["polygon"].is_empty]
+        from thaadsim.analysis.coverage import geodesic_circle
+
+        for bat in plan.batteries:
+            r_km = bat.interceptor.max_range_m / 1e3
+            areas.append(Area(f"reach/{bat.id}", f"{bat.id}: max intercept ground range {r_km:.0f} km",
+                              geodesic_circle(bat.lat_deg, bat.lon_deg, r_km), kind="defended",
+                              properties={"max_range_km": r_km}))
+        return tracks, sites, areas
+
+    def intercept_sites(self):
+        """Intercept points: from the logged Monte Carlo run if any, else the earliest feasible ones."""
+        from thaadsim.io.exports import Site
+
+        b = self.batch
+        if b is None:
+            return []
+        plan = self.plan
+        idx = {t.id: i for i, t in enumerate(plan.threats)}
+        out = []
+
+        def at(i, t_rel):
+            m = int(b.n_samples[i])
+            ts = b.t_s[i, :m]
+            return (float(np.interp(t_rel, ts, b.lat_deg[i, :m])), float(np.interp(t_rel, ts, b.lon_deg[i, :m])),
+                    float(np.interp(t_rel, ts, b.alt_m[i, :m])))
+
+        if self.raid is not None:
+            for k, e in enumerate(self.raid.get("event_log", [])):
+                if e.get("event") == "intercept" and e.get("threat") in idx:
+                    i = idx[e["threat"]]
+                    la, lo, h = at(i, e["time_s"] - plan.threats[i].launch_time_s)
+                    kind = "intercept" if e.get("outcome") == "kill" else "miss"
+                    out.append(Site(f"intercept/{k}", f"{e['battery']} vs {e['threat']}: {e.get('outcome')}", la, lo, h,
+                                    kind=kind, time_s=float(e["time_s"]),
+                                    properties={"battery": e["battery"], "threat": e["threat"],
+                                                "outcome": e.get("outcome"), "run": 0}))
+        elif self.engagements is not None and len(self.engagements) and "earliest_intercept_s" in self.engagements:
+            for k, r in enumerate(self.engagements.itertuples()):
+                if bool(r.engageable):
+                    i = idx[r.threat_id]
+                    la, lo, h = at(i, float(r.earliest_intercept_s))
+                    out.append(Site(f"intercept/{k}", f"earliest intercept {r.battery_id} vs {r.threat_id}", la, lo, h,
+                                    kind="intercept", time_s=plan.threats[i].launch_time_s + float(r.earliest_intercept_s),
+                                    properties={"battery": r.battery_id, "threat": r.threat_id}))
+        return out
+
+    # ------------------------------------------------------------------ summary / report
+    def summary(self) -> dict:
+        """Every figure the report shows, JSON-ready (NaN become null when written)."""
+        import thaadsim
+
+        plan = self.plan
+
+        def recs(df):
+            return [] if df is None else df.replace({np.nan: None}).to_dict(orient="records")
+
+        return {
+            "thaadsim_version": thaadsim.__version__,
+            "scenario": {"name": plan.name, "title": plan.title, "path": plan.scenario_path,
+                         "sha256": plan.scenario_sha256, "seed": plan.seed, "trials": plan.trials},
+            "answers": self.answers,
+            "figures": [{"label": f.label, "value": f.value, "unit": f.unit, "note": f.note} for f in self.figures],
+            "threats": recs(self.threats),
+            "detections": recs(self.detections.drop(columns=[c for c in ("missile_id",) if c in self.detections])
+                               if self.detections is not None else None),
+            "engagements": recs(self.engagements),
+            "raid": self.raid_summary,
+            "raid_per_threat": recs(self.raid_table),
+            "raid_per_asset": recs(getattr(self, "raid_assets", None)),
+            "coverage": [{"radar_id": c["radar_id"], "alt_km": c["alt_km"], "rcs_m2": c["rcs_m2"],
+                          "range_km": c["range_km"], "area_km2": _area_km2(c["polygon"])} for c in self.coverage],
+            "missing": self.missing,
+            "notes": self.notes,
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def timeline(self) -> pd.DataFrame:
+        """Bars for the engagement timeline (scenario seconds)."""
+        from thaadsim.analysis.detections import track_intervals_frame
+
+        plan = self.plan
+        names = [t.id for t in plan.threats]
+        parts = []
+        if self.detection_results:
+            parts.append(track_intervals_frame(self.detection_results, names,
+                                               [t.launch_time_s for t in plan.threats]))
+        rows = []
+        if self.batch is not None:
+            for i, t in enumerate(plan.threats):
+                rows.append({"row": t.id, "start_s": t.launch_time_s, "end_s": t.launch_time_s + float(self.batch.flight_time_s[i]),
+                             "kind": "threat", "text": f"{t.label()} in flight"})
+        if self.engagements is not None and len(self.engagements) and "earliest_intercept_s" in self.engagements:
+            t0 = {t.id: t.launch_time_s for t in plan.threats}
+            for r in self.engagements.itertuples():
+                if bool(r.engageable):
+                    rows.append({"row": r.threat_id, "start_s": t0[r.threat_id] + r.earliest_intercept_s,
+                                 "end_s": t0[r.threat_id] + r.latest_intercept_s, "kind": "battery",
+                                 "text": f"intercept window of {r.battery_id}"})
+        if self.raid is not None:
+            for e in self.raid.get("event_log", []):
+                if e.get("event") == "intercept":
+                    rows.append({"row": e["threat"], "start_s": e["time_s"] - 1, "end_s": e["time_s"] + 1,
+                                 "kind": "intercept" if e.get("outcome") == "kill" else "miss",
+                                 "text": f"{e['battery']}: {e.get('outcome')} (run 0)"})
+        parts.append(pd.DataFrame(rows, columns=["row", "start_s", "end_s", "kind", "text"]))
+        df = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[-1]
+        order = {"threat": 0, "radar": 1, "battery": 2, "intercept": 3, "miss": 3}
+        return df.sort_values(by="kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+    def report_content(self):
+        """A :class:`thaadsim.report.html.ReportContent` for the HTML report."""
+        import thaadsim
+        from thaadsim.analysis.tracks import profiles_frame
+        from thaadsim.report.html import ReportContent
+
+        plan = self.plan
+        tracks, sites, areas = self.export_objects()
+        profiles = profiles_frame(self.batch, [t.label() for t in plan.threats]) if self.batch is not None else None
+        tables = []
+        if self.threats is not None and len(self.threats):
+            tables.append(("Threats", _round(self.threats)))
+        if self.raid_table is not None and len(self.raid_table):
+            tables.append(("Raid table (Monte Carlo, per threat)", _round(self.raid_table)))
+        if getattr(self, "raid_assets", None) is not None and len(self.raid_assets):
+            tables.append(("Defended assets", _round(self.raid_assets)))
+        if self.detections is not None and len(self.detections):
+            cols = [c for c in ("threat_id", "radar_id", "detected", "first_detection_s", "first_detection_alt_km",
+                                "first_detection_range_km", "first_detection_phase", "last_detection_s",
+                                "track_time_s", "tracked_phases") if c in self.detections]
+            tables.append(("Radar detections (times after each threat's launch)", _round(self.detections[cols])))
+        if self.engagements is not None and len(self.engagements):
+            cols = [c for c in ("threat_id", "battery_id", "engageable", "detect_s", "earliest_launch_s",
+                                "earliest_intercept_s", "latest_intercept_s", "intercept_alt_km_min",
+                                "intercept_alt_km_max", "fly_out_time_s", "closing_speed_kms", "shots_possible")
+                    if c in self.engagements]
+            tables.append(("Engagement windows (times after each threat's launch)", _round(self.engagements[cols])))
+        notes = list(self.notes)
+        notes.append("Radar cross sections by flight phase are the sensors layer's documented assumptions "
+                     "(booster 10 m², reentry vehicle 0.05 m²) unless the missile's catalog entry overrides them.")
+        notes.append("Coverage polygons: ground footprint of each radar face for a target at the stated altitude "
+                     "(range and elevation limits on the 4/3 Earth).")
+        notes.append("Blue circles: each battery's maximum intercept ground range (catalog), not a defended footprint.")
+        if self.raid is not None:
+            notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
+                         "statistics over all runs.")
+        return ReportContent(
+            title=plan.title or plan.name, answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
+            areas=areas, profiles=profiles, timeline=self.timeline(), tables=tables, missing=self.missing,
+            notes=notes + ([plan.description] if plan.description else []), scenario_text=plan.scenario_text,
+            scenario_name=plan.name, version=thaadsim.__version__, scenario_sha256=plan.scenario_sha256)
+
+    def plot(self, figsize=(13, 5.5)):
+        """Map and altitude profiles side by side (matplotlib); returns the Figure."""
+        import matplotlib.pyplot as plt
+
+        from thaadsim.report.map_png import draw_map
+
+        tracks, sites, areas = self.export_objects()
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 1]})
+        draw_map(ax1, tracks, sites, areas, title=self.plan.title or self.plan.name)
+        if self.batch is not None:
+            gr = self.batch.ground_range_km()
+            for i, t in enumerate(self.plan.threats):
+                m = int(self.batch.n_samples[i])
+                ax2.plot(gr[i, :m], self.batch.alt_m[i, :m] / 1e3, label=t.label())
+            ax2.set_xlabel("ground range from launch (km)")
+            ax2.set_ylabel("altitude (km)")
+            ax2.grid(True, alpha=0.3)
+            if len(self.plan.threats) <= 12:
+                ax2.legend(fontsize=7)
+        fig.tight_layout()
+        return fig
+
+    def __repr__(self) -> str:
+        n = len(self.plan.threats)
+        return (f"ScenarioResult({self.plan.name!r}: {n} threats, {len(self.plan.radars)} radars, "
+                f"{len(self.plan.batteries)} batteries; tables: threats, detections, engagements"
+                f"{', raid_table' if self.raid_table is not None else ''}; missing: {len(self.missing)})")
+
+
+def _span(a, b, fmt: str = "{:,.0f}") -> str:
+    """'a–b', or just 'a' when both round to the same text."""
+    x, y = fmt.format(a), fmt.format(b)
+    return x if x == y else f"{x}–{y}"
+
+
+def _area_km2(poly) -> float:
+    """Geodesic area of a lon/lat polygon (km²) on WGS84."""
+    if poly is None or poly.is_empty:
+        return 0.0
+    from pyproj import Geod
+
+    area, _ = Geod(ellps="WGS84").geometry_area_perimeter(poly)
+    return abs(float(area)) / 1e6
+
+
+def _round(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(3 if c.startswith("p_") else 1)
+    return out

@@ -1,0 +1,60 @@
+"""``thaadsim run SCENARIO --out DIR``: run a scenario file and write the report, map, JSON and exports."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+
+@click.command("run")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for the outputs (created if needed; files in it are replaced atomically).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on the terminal.")
+@click.option("--runs", type=int, default=None, help="Override [montecarlo].runs (e.g. 200 for a quick look).")
+def run(scenario, out_dir, quiet, runs):
+    """Run SCENARIO (a TOML file) and write summary.json, report.html, map.png, events.jsonl,
+    scenario.geojson, scenario.kml and scenario.czml into --out."""
+    from thaadsim.io.scenario_outputs import load_run_scenario
+    from thaadsim.report.outputs import write_outputs
+
+    t0 = time.perf_counter()
+    scn = load_run_scenario(scenario)
+    if runs is not None:
+        if runs < 1:
+            from thaadsim.errors import ThaadsimError
+
+            raise ThaadsimError("--runs", f"{runs} must be >= 1", "e.g. --runs 200")
+        scn.montecarlo.runs = runs
+    plan = scn.to_plan()
+    from thaadsim.analysis.pipeline import run_plan
+
+    if quiet:
+        result = run_plan(plan)
+        paths = write_outputs(result, out_dir)
+        return
+    with click.progressbar(length=100, label=f"{plan.name}: starting".ljust(34), file=sys.stderr,
+                           show_eta=False, width=30) as bar:
+        state = {"pos": 0}
+
+        def progress(lo, hi):
+            def cb(stage, frac):
+                target = int(lo + (hi - lo) * frac)
+                bar.label = f"{plan.name}: {stage}"[:34].ljust(34)
+                if target > state["pos"]:
+                    bar.update(target - state["pos"])
+                    state["pos"] = target
+                else:
+                    bar.render_progress()
+            return cb
+
+        result = run_plan(plan, progress=progress(0, 85))
+        paths = write_outputs(result, out_dir, progress=progress(85, 100))
+    for a in result.answers:
+        click.echo(f"  - {a}", err=False)
+    for m in result.missing:
+        click.echo(f"  ! not computed: {m}")
+    click.echo(f"wrote {len(paths)} files to {out_dir}/ in {time.perf_counter() - t0:.1f} s; "
+               f"open {paths['report.html']}")

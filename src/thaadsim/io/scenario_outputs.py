@@ -1,0 +1,124 @@
+"""What ``thaadsim run`` adds to the scenario file: an ``[analysis]`` section and a ``run()`` method.
+
+The base schema (:mod:`thaadsim.io.scenario`) describes the situation (sites, threats, doctrine,
+Monte Carlo). A full run also asks for some analysis outputs::
+
+    [analysis]
+    title = "THAAD at Seongju against a North Korean raid"   # report title (default: scenario name)
+    coverage_alt_km = [50.0, 150.0]    # draw each radar face's ground footprint for targets at these altitudes
+    coverage_rcs_m2 = 0.05             # RCS for those footprints (default: the sensors layer's RV value)
+    raid = true                        # run the raid Monte Carlo ([montecarlo].runs) when batteries exist
+    questions = ["Does the TPY-2 see ...?"]   # echoed in the report next to the answers
+
+Use::
+
+    from thaadsim.io.scenario_outputs import load_run_scenario
+    result = load_run_scenario("examples/seongju.toml").run()      # a ScenarioResult
+    result.threats, result.detections, result.engagements, result.raid_table; result.plot()
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import Field, PrivateAttr, field_validator
+
+from thaadsim.io.scenario import Scenario, _Model, load_scenario
+
+
+class AnalysisSection(_Model):
+    title: str = ""
+    coverage_alt_km: list[float] = Field(default_factory=lambda: [100.0])
+    coverage_rcs_m2: float | None = Field(None, gt=0, le=1e4)
+    raid: bool = True
+    questions: list[str] = Field(default_factory=list)
+
+    @field_validator("coverage_alt_km")
+    @classmethod
+    def _alts(cls, v):
+        if len(v) > 8:
+            raise ValueError("at most 8 coverage altitudes")
+        for a in v:
+            if not (0.0 <= a <= 3000.0):
+                raise ValueError(f"coverage altitude {a!r} km must be within [0, 3000] km")
+        return v
+
+
+class RunScenario(Scenario):
+    """The scenario schema plus ``[analysis]``; ``run()`` runs everything and returns a ScenarioResult."""
+
+    analysis: AnalysisSection = Field(default_factory=AnalysisSection)
+    _source_path: str = PrivateAttr(default="")
+    _source_text: str = PrivateAttr(default="")
+    _source_sha256: str = PrivateAttr(default="")
+
+    def to_plan(self):
+        """The pipeline's :class:`~thaadsim.analysis.plan.Plan` for this scenario."""
+        from thaadsim.analysis.plan import Plan, PlacePoint, ThreatPlan
+        from thaadsim.defense.raid import Doctrine
+        from thaadsim.sensors.radar import load_radar
+
+        rows = self.expand_threats()
+        assets = {a.name: a for a in self.assets}
+        threats = []
+        for k, r in enumerate(rows):
+            la = r["launch_lat_deg"], r["launch_lon_deg"]
+            src = self.threats[r["source"]].launch_area or f"{la[0]:.2f}N {la[1]:.2f}E"
+            if r["asset"] is not None:
+                tgt = PlacePoint(r["asset"], assets[r["asset"]].lat_deg, assets[r["asset"]].lon_deg)
+            else:
+                tgt = PlacePoint(f"{r['aim_lat_deg']:.2f}N {r['aim_lon_deg']:.2f}E", r["aim_lat_deg"], r["aim_lon_deg"])
+            tid = f"T{k + 1:02d} {r['missile']}→{tgt.name}"
+            threats.append(ThreatPlan(id=tid, missile_id=r["missile"], launch=PlacePoint(src, *la), target=tgt,
+                                      shape=r["shape"], apogee_km=r["apogee_km"], launch_time_s=r["launch_time_s"],
+                                      name=f"{r['missile']} {r['shape']} {src} → {tgt.name}"))
+        radars = {}
+        batteries = self.build_batteries()
+        by_id = {b.id: b for b in batteries}
+        for r in self.radars:
+            # the battery's placed radar object when one uses this radar, so detections are shared
+            user = next((by_id[b.id].radar for b in self.batteries if b.radar == r.id), None)
+            radars[r.id] = user or load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
+                                                             r.face_az_deg or 0.0)
+        d = self.doctrine
+        doctrine = Doctrine(mode=d.mode, salvo_size=d.salvo_size, priority=d.priority,
+                            max_shots_per_threat=d.max_shots_per_threat, decision_step_s=d.decision_step_s,
+                            hold_for_priority=d.hold_for_priority)
+        mc = self.montecarlo
+        text = self._source_text
+        plan = Plan(
+            name=self.scenario.name, title=self.analysis.title or self.scenario.name,
+            description=self.scenario.description, threats=threats, radars=radars, batteries=batteries,
+            assets=[PlacePoint(a.name, a.lat_deg, a.lon_deg, value=a.value) for a in self.assets],
+            coverage_alt_km=tuple(self.analysis.coverage_alt_km), coverage_rcs_m2=self.analysis.coverage_rcs_m2,
+            sample_dt_s=self.flight.sample_dt_s,
+            trials=mc.runs if (self.analysis.raid and batteries) else 0,
+            seed=mc.seed if mc.seed is not None else self.scenario.seed, questions=list(self.analysis.questions),
+            scenario_path=self._source_path, scenario_text=text,
+            scenario_sha256=self._source_sha256,
+            doctrine=doctrine, chunk_runs=mc.chunk_runs,
+            flyer=lambda: self.fly_threats(rows))
+        return plan
+
+    def run(self, progress=None):
+        """Run everything the scenario asks; returns a :class:`~thaadsim.analysis.result.ScenarioResult`."""
+        from thaadsim.analysis.pipeline import run_plan
+
+        return run_plan(self.to_plan(), progress=progress)
+
+
+def load_run_scenario(path) -> RunScenario:
+    """Load a scenario file with the ``[analysis]`` section allowed; remembers its path and text."""
+    scn = load_scenario(path, model=RunScenario)
+    p = Path(path)
+    scn._source_path = str(p)
+    data = p.read_bytes()
+    scn._source_text = data.decode("utf-8", errors="replace")
+    scn._source_sha256 = hashlib.sha256(data).hexdigest()
+    return scn
+
+
+def file_sha256(path) -> str:
+    """sha256 of a file's bytes (hex)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
