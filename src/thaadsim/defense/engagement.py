@@ -197,7 +197,15 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None) -> Eng
     n = len(batch.alt_m)
     m = len(batteries)
     if detect_s is not None:
-        det = np.broadcast_to(np.asarray(detect_s, float).reshape(n, -1), (n, m))
+        d = np.asarray(detect_s, float)
+        if d.ndim == 1 and d.size == n:
+            d = d[:, None]
+        try:
+            det = np.broadcast_to(d, (n, m))
+        except ValueError:
+            from thaadsim.errors import ThaadsimError
+            raise ThaadsimError("detect_s", f"shape {d.shape} does not fit {n} threats x {m} batteries",
+                                "give a scalar, (N,) or (N, M) array") from None
     else:
         det = np.stack([first_detection_s(batch, b, face_az_deg) for b in batteries], axis=1)
     cols: dict = {}

@@ -1,0 +1,132 @@
+"""Raid Monte Carlo against the binomial law and against inventory arithmetic.
+
+* n independent shots with single-shot Pk leave a threat alive with probability (1 - Pk)^n; the
+  Monte Carlo estimate must sit within 4 binomial standard errors of it.
+* With Pk = 1 a raid larger than the inventory leaks exactly (threats - inventory) in every run.
+* Inventory never goes negative and never more is fired than there was.
+* The same seed gives the same answer, whatever the chunk size.
+"""
+
+import numpy as np
+import pytest
+
+from thaadsim.defense.battery import make_battery
+from thaadsim.defense.raid import Doctrine, simulate_raid
+from thaadsim.flight import fly_kinematic
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def one():
+    return fly_kinematic(3.0, 40.0, 150.0, 39.0, 125.7, sample_dt_s=1.0)
+
+
+def _raid(one, n):
+    return fly_kinematic(np.full(n, 3.0), 40.0, 150.0, 39.0, 125.7, sample_dt_s=1.0)
+
+
+def _at_impact(one, **kw):
+    return make_battery("thaad", float(one.impact_lat_deg[0]), float(one.impact_lon_deg[0]), **kw)
+
+
+def _within_binomial(p_hat, p, runs, z=4.0):
+    se = np.sqrt(p * (1 - p) / runs)
+    return abs(p_hat - p) <= z * se + 1e-12
+
+
+@pytest.mark.parametrize("n,pk", [(1, 0.8), (2, 0.6), (3, 0.5)])
+def test_salvo_leak_probability_is_binomial(one, n, pk):
+    bat = _at_impact(one, pk=pk, launchers=1, interceptors_per_launcher=n)
+    runs = 20000
+    r = simulate_raid(one, [bat], doctrine=Doctrine(mode="salvo", salvo_size=n, max_shots_per_threat=n),
+                      runs=runs, seed=7, detect_s=100.0)
+    assert np.all(r.expended == n)
+    assert _within_binomial(r.leakers.mean(), (1 - pk) ** n, runs)
+
+
+def test_shoot_look_shoot_leak_probability_is_binomial(one):
+    bat = _at_impact(one, pk=0.5)
+    w_shots = 2
+    runs = 20000
+    r = simulate_raid(one, [bat], doctrine=Doctrine(mode="shoot-look-shoot", max_shots_per_threat=w_shots),
+                      runs=runs, seed=11, detect_s=100.0)
+    assert r.windows.shots_possible[0, 0] >= w_shots
+    assert _within_binomial(r.leakers.mean(), 0.5 ** w_shots, runs)
+    # expended: 1 shot, plus a second one when the first missed -> mean 1.5
+    assert _within_binomial((r.expended == 2).mean(), 0.5, runs)
+    assert set(np.unique(r.expended)) <= {1, 2}
+
+
+def test_raid_larger_than_inventory_leaks_exactly_the_excess(one):
+    n = 20
+    raid = _raid(one, n)
+    bat = _at_impact(one, pk=1.0, launchers=2, interceptors_per_launcher=7)   # 14 rounds
+    r = simulate_raid(raid, [bat], launch_time_s=np.arange(n) * 5.0, runs=200, seed=1, detect_s=100.0)
+    assert np.all(r.leakers == n - 14)
+    assert np.all(r.expended == 14)
+
+
+def test_inventory_never_negative_and_bounded(one):
+    n = 12
+    raid = _raid(one, n)
+    bats = [_at_impact(one, pk=0.4, launchers=1, interceptors_per_launcher=8, id="a"),
+            _at_impact(one, pk=0.6, launchers=1, interceptors_per_launcher=5, id="b", layer=1)]
+    r = simulate_raid(raid, bats, launch_time_s=np.arange(n) * 3.0, runs=3000, seed=3, detect_s=100.0,
+                      doctrine=Doctrine(mode="shoot-shoot-look"))
+    assert np.all(r.expended_by_battery >= 0)
+    assert np.all(r.expended_by_battery <= np.array([8, 5]))
+    assert np.all(r.expended == r.expended_by_battery.sum(axis=1))
+    assert np.all(r.shots_at.sum(axis=1) == r.expended)
+
+
+def test_reload_adds_exactly_one_launcher_load(one):
+    n = 4
+    raid = _raid(one, n)
+    bat = _at_impact(one, pk=1.0, launchers=1, interceptors_per_launcher=1, reload_loads=1, reload_time_s=1.0)
+    r = simulate_raid(raid, [bat], launch_time_s=np.arange(n) * 60.0, runs=50, seed=1, detect_s=100.0)
+    assert np.all(r.expended == 2) and np.all(r.leakers == n - 2)
+
+
+def test_priority_by_asset_value_keeps_the_round_for_the_valuable_target(one):
+    raid = _raid(one, 2)
+    bat = _at_impact(one, pk=1.0, launchers=1, interceptors_per_launcher=1)
+    r = simulate_raid(raid, [bat], launch_time_s=[0.0, 60.0], asset_index=[0, 1], asset_names=["low", "high"],
+                      asset_values=[1.0, 5.0], runs=10, seed=1, detect_s=100.0,
+                      doctrine=Doctrine(priority="asset-value"))
+    assert np.all(r.killed[:, 1]) and not np.any(r.killed[:, 0])
+    r2 = simulate_raid(raid, [bat], launch_time_s=[0.0, 60.0], asset_index=[0, 1], asset_names=["low", "high"],
+                       asset_values=[1.0, 5.0], runs=10, seed=1, detect_s=100.0,
+                       doctrine=Doctrine(priority="time-to-impact"))
+    assert np.all(r2.killed[:, 0]) and not np.any(r2.killed[:, 1])
+
+
+def test_same_seed_same_answer_regardless_of_chunking(one):
+    n = 6
+    raid = _raid(one, n)
+    bats = [_at_impact(one, pk=0.7, launchers=1, interceptors_per_launcher=8)]
+    kw = dict(launch_time_s=np.arange(n) * 4.0, runs=1000, seed=42, detect_s=100.0)
+    a = simulate_raid(raid, bats, chunk_runs=1000, **kw)
+    b = simulate_raid(raid, bats, chunk_runs=37, **kw)
+    c = simulate_raid(raid, bats, chunk_runs=1000, **{**kw, "seed": 43})
+    np.testing.assert_array_equal(a.killed, b.killed)
+    np.testing.assert_array_equal(a.expended, b.expended)
+    assert a.summary() == b.summary()
+    assert not np.array_equal(a.killed, c.killed)
+
+
+def test_event_log_is_consistent_with_the_run(one):
+    raid = _raid(one, 3)
+    bat = _at_impact(one, pk=0.5)
+    r = simulate_raid(raid, [bat], launch_time_s=[0, 10, 20], runs=5, seed=5, detect_s=100.0)
+    log = r.event_log
+    assert [e["time_s"] for e in log] == sorted(e["time_s"] for e in log)
+    launches = [e for e in log if e["event"] == "interceptor_launch"]
+    assert len(launches) == r.expended[0]
+    leaks = [e for e in log if e["event"] == "leak_impact"]
+    assert len(leaks) == r.leakers[0]
+    for e in log:
+        assert {"time_s", "event", "threat"} <= set(e)
