@@ -3,9 +3,11 @@
 Shapes
 ------
 ``min-energy``
-    The trajectory that reaches the target with the least energy: the thrust is cut off as soon as
-    the missile, flown at the range-maximising kick angle for that energy, reaches the target. At the
-    missile's full burn it is the maximum-range trajectory.
+    The trajectory that reaches the target with the least propellant: the thrust is cut off as soon
+    as the missile, flown at the range-maximising kick angle for that burn, reaches the target. At
+    full burn it is the maximum-range trajectory. (For a kinematic missile this is the textbook
+    minimum burnout speed; for a powered one the least burn, since a steep lofted burn loses more to
+    gravity and can reach the same range with a lower burnout energy but more propellant.)
 ``lofted`` / ``depressed``
     Steeper / flatter than min-energy. With ``apogee_km`` both kick and cut-off are solved for range
     and apogee. Without it, a lofted shot burns to depletion on the steep side of the optimum kick
@@ -70,8 +72,7 @@ def _opts_key(o: FlightOptions):
     return (o.earth, o.j2, o.atmosphere, o.rtol, o.max_step_s, o.max_time_s)
 
 
-@lru_cache(maxsize=64)
-def _shape_table_cached(missile: Missile, key) -> ShapeTable:
+def _compute_shape_table(missile: Missile, key) -> ShapeTable:
     earth, j2, atmo, rtol, hmax, tmax = key
     opts = FlightOptions(earth=earth, rotation=False, j2=j2, atmosphere=atmo, rtol=rtol * 100,
                          max_step_s=hmax, max_time_s=tmax)
@@ -97,6 +98,60 @@ def _shape_table_cached(missile: Missile, key) -> ShapeTable:
                 best[i] += 0.5 * (y0 - y2) / den * (KICK_GRID_DEG[1] - KICK_GRID_DEG[0])
     mr = np.nanmax(np.where(np.isnan(rng), np.nan, rng), axis=1)
     return ShapeTable(cuts, KICK_GRID_DEG.copy(), rng, apo, best, mr)
+
+
+SHAPE_TABLE_VERSION = "1"   # bump when the kernel's physics or the grids change
+
+
+def _table_digest(missile: Missile, key) -> str:
+    import hashlib
+
+    h = hashlib.sha256(SHAPE_TABLE_VERSION.encode())
+    for arr in missile.stage_arrays():
+        h.update(np.ascontiguousarray(arr, float).tobytes())
+    h.update(np.array([missile.rv.mass_kg, missile.rv.beta_kgm2, missile.pitch.vertical_rise_s,
+                       missile.pitch.kick_duration_s]).tobytes())
+    h.update(np.ascontiguousarray(missile.cd_mach, float).tobytes())
+    h.update(np.ascontiguousarray(missile.cd, float).tobytes())
+    h.update(repr(key).encode())
+    h.update(KICK_GRID_DEG.tobytes())
+    h.update(CUT_GRID_FRAC.tobytes())
+    return h.hexdigest()[:24]
+
+
+def cache_dir():
+    """Where derived tables are cached: $THAADSIM_CACHE_DIR, else $XDG_CACHE_HOME/thaadsim, else ~/.cache/thaadsim."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("THAADSIM_CACHE_DIR"):
+        return Path(os.environ["THAADSIM_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "thaadsim"
+
+
+@lru_cache(maxsize=64)
+def _shape_table_cached(missile: Missile, key) -> ShapeTable:
+    """In memory per Missile object, on disk per missile content (a table costs ~2,000 flights)."""
+    path = cache_dir() / "shape_tables" / f"{missile.id}-{_table_digest(missile, key)}.npz"
+    try:
+        with np.load(path) as z:
+            return ShapeTable(*(z[name] for name in ("cut_s", "kick_deg", "range_km", "apogee_km",
+                                                     "best_kick_deg", "max_range_km")))
+    except (OSError, KeyError, ValueError):
+        pass
+    tab = _compute_shape_table(missile, key)
+    try:
+        import io
+
+        from thaadsim.io.atomic import write_bytes
+
+        buf = io.BytesIO()
+        np.savez(buf, **tab.__dict__)
+        write_bytes(path, buf.getvalue())
+    except OSError:
+        pass   # a read-only cache only costs time
+    return tab
 
 
 def shape_table(missile: Missile, options: FlightOptions = FlightOptions()) -> ShapeTable:

@@ -144,7 +144,7 @@ class TrajectoryBatch:
                 "burnout_angle_deg", "max_speed_kms"]
         return df[cols].to_string(index=False, float_format=lambda x: f"{x:,.1f}")
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, labels=None):
         """Altitude against ground range for every trajectory (matplotlib)."""
         import matplotlib.pyplot as plt
 
@@ -153,7 +153,7 @@ class TrajectoryBatch:
         gr = self.ground_range_km()
         for i in range(len(self)):
             n = int(self.n_samples[i])
-            ax.plot(gr[i, :n], self.alt_m[i, :n] / 1e3, label=str(self.missile_id[i]))
+            ax.plot(gr[i, :n], self.alt_m[i, :n] / 1e3, label=labels[i] if labels else str(self.missile_id[i]))
         ax.set_xlabel("ground range (km)")
         ax.set_ylabel("altitude (km)")
         ax.grid(True, alpha=0.3)

@@ -1,0 +1,66 @@
+"""``thaadsim catalog``: list and show catalog entries with their sources."""
+
+from __future__ import annotations
+
+import click
+
+from thaadsim.cli._args import dumps
+from thaadsim.errors import ThaadsimError
+
+
+@click.group("catalog")
+def catalog():
+    """Catalog entries (missiles; every number with its source or calibration note)."""
+
+
+@catalog.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def list_(as_json):
+    """List the catalog missiles."""
+    from thaadsim.flight.catalog import load_missile, missile_ids
+
+    rows = []
+    for mid in missile_ids():
+        m = load_missile(mid)
+        rows.append({"id": m.id, "name": m.name, "country": m.meta.get("country", ""),
+                     "class": m.meta.get("class", ""), "stages": len(m.stages),
+                     "published_range_km": m.meta.get("published_range_km"),
+                     "launch_mass_kg": round(m.launch_mass_kg, 1)})
+    if as_json:
+        for r in rows:
+            click.echo(dumps(r))
+        return
+    click.echo(f"{'id':<12} {'name':<14} {'country':<8} {'class':<6} {'stages':>6} {'range km':>9} {'mass t':>7}")
+    for r in rows:
+        rng = r["published_range_km"]
+        click.echo(f"{r['id']:<12} {r['name']:<14} {r['country']:<8} {r['class']:<6} {r['stages']:>6} "
+                   f"{(f'{rng:,.0f}' if rng else '-'):>9} {r['launch_mass_kg'] / 1e3:>7.1f}")
+
+
+@catalog.command("show")
+@click.argument("missile_id")
+@click.option("--json", "as_json", is_flag=True)
+def show(missile_id, as_json):
+    """Show one missile with every number and its source."""
+    from thaadsim.flight.catalog import load_missile
+
+    m = load_missile(missile_id)
+    data = dict(m.meta)
+    data["launch_mass_kg"] = m.launch_mass_kg
+    data["total_burn_time_s"] = m.total_burn_time_s
+    data["ideal_delta_v_kms"] = m.ideal_delta_v_ms() / 1e3
+    if as_json:
+        click.echo(dumps(data))
+        return
+    for k, v in data.items():
+        if k == "stages":
+            for i, s in enumerate(v):
+                click.echo(f"stage {i + 1}:")
+                for kk, vv in s.items():
+                    click.echo(f"    {kk:<22} {vv}")
+        elif isinstance(v, dict):
+            click.echo(f"{k}:")
+            for kk, vv in v.items():
+                click.echo(f"    {kk:<22} {vv}")
+        else:
+            click.echo(f"{k:<26} {v}")
