@@ -151,12 +151,25 @@ def timeline_figure(tl: pd.DataFrame):
 
     fig = go.Figure()
     rows = list(dict.fromkeys(tl["row"]))
+    lane = {"threat": (0.85, 0.25), "radar": (0.55, 0.85), "battery": (0.32, 0.85), "intercept": (0.6, 1.0),
+            "miss": (0.6, 1.0)}
     for kind, df in tl.groupby("kind", sort=False):
-        width = (df["end_s"] - df["start_s"]).clip(lower=2.0)
-        fig.add_trace(go.Bar(y=df["row"], x=width, base=df["start_s"], orientation="h", name=str(kind),
-                             marker_color=_css_rgba(str(kind), 0.8) if str(kind) in KIND_COLORS else None,
-                             text=df.get("text"), hovertemplate="%{y}<br>%{base:.0f} – %{x:.0f} s<br>%{text}"
-                             "<extra>" + str(kind) + "</extra>"))
+        kind = str(kind)
+        length = (df["end_s"] - df["start_s"]).clip(lower=2.0)
+        w, alpha = lane.get(kind, (0.5, 0.8))
+        names = {"threat": "threat in flight", "radar": "radar track", "battery": "intercept window",
+                 "intercept": "intercept (kill, run 0)", "miss": "intercept (miss, run 0)"}
+        if kind in ("intercept", "miss"):
+            fig.add_trace(go.Scatter(y=df["row"], x=0.5 * (df["start_s"] + df["end_s"]), mode="markers",
+                                     name=names[kind], customdata=df.get("text"),
+                                     marker=dict(symbol="star" if kind == "intercept" else "x", size=13,
+                                                 color=_css_rgba(kind), line=dict(color="black", width=0.6)),
+                                     hovertemplate="%{y}<br>t = %{x:.0f} s<br>%{customdata}<extra></extra>"))
+            continue
+        fig.add_trace(go.Bar(y=df["row"], x=length, base=df["start_s"], orientation="h", name=names.get(kind, kind),
+                             width=w, marker_color=_css_rgba(kind, alpha) if kind in KIND_COLORS else None,
+                             customdata=df.get("text"), textposition="none",
+                             hovertemplate="%{y}<br>%{base:.0f} s, for %{x:.0f} s<br>%{customdata}<extra></extra>"))
     fig.update_layout(barmode="overlay", height=max(260, 28 * len(rows) + 120),
                       margin=dict(l=10, r=10, t=10, b=50), xaxis_title="time after first launch (s)",
                       yaxis=dict(categoryorder="array", categoryarray=rows[::-1], automargin=True))
