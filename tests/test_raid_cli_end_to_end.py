@@ -1,0 +1,106 @@
+"""The engage and raid commands end to end, as a user runs them (in-process CLI, JSON output).
+
+Checks against the command contract of issue 4 (keys, types) and against the interceptor's
+published envelope (REFERENCES 1.2: THAAD intercepts within 40-150 km altitude, 200 km range).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from thaadsim.cli import main
+from thaadsim.flight import missile_ids
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "raid_seongju.toml"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+
+
+def _run(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out = capsys.readouterr()
+    assert exc.value.code == 0, out.err
+    return out.out
+
+
+def _missile():
+    return "nodong" if "nodong" in missile_ids() else "hwasong-15"
+
+
+def test_engage_json_has_the_contract_keys(capsys):
+    out = json.loads(_run(["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", _missile(),
+                           "--from", "39.0,125.7", "--to", "35.1,129.0", "--json"], capsys))
+    for key in ("engageable", "earliest_intercept_s", "latest_intercept_s", "intercept_alt_km_min",
+                "intercept_alt_km_max", "shots_possible", "fly_out_time_s", "closing_speed_kms"):
+        assert key in out
+    assert out["engageable"] is True
+    assert 40.0 <= out["intercept_alt_km_min"] <= out["intercept_alt_km_max"] <= 150.0
+    assert out["earliest_intercept_s"] < out["latest_intercept_s"] <= out["threat_flight_time_s"]
+    assert out["shots_possible"] >= 1 and out["pk"] == 0.8
+
+
+def _scenario(tmp_path):
+    p = tmp_path / "raid.toml"
+    p.write_text(f"""
+[scenario]
+name = "mini"
+seed = 5
+[[radars]]
+id = "r"
+radar = "tpy2-tm"
+lat_deg = 36.0
+lon_deg = 128.2
+site_height_m = 680.0
+face_az_deg = 320.0
+[[batteries]]
+id = "thaad-seongju"
+interceptor = "thaad"
+lat_deg = 36.0
+lon_deg = 128.2
+launchers = 1
+interceptors_per_launcher = 2
+radar = "r"
+[[assets]]
+name = "Busan"
+lat_deg = 35.18
+lon_deg = 129.08
+[[threats]]
+missile = "{_missile()}"
+launch_lat_deg = 39.0
+launch_lon_deg = 125.7
+aimpoint = "Busan"
+count = 3
+launch_interval_s = 10.0
+""")
+    return p
+
+
+def test_raid_json_summary_and_reproducibility(tmp_path, capsys):
+    p = _scenario(tmp_path)
+    events = tmp_path / "events.jsonl"
+    a = json.loads(_run(["raid", str(p), "--runs", "2000", "--seed", "1", "--json", "--events", str(events)], capsys))
+    b = json.loads(_run(["raid", str(p), "--runs", "2000", "--seed", "1", "--json"], capsys))
+    assert a == b
+    assert a["threats"] == 3 and a["runs"] == 2000
+    assert 0.0 <= a["p_no_leaker"] <= 1.0
+    # only 2 interceptors for 3 threats: at least one leaks in every run
+    assert a["p_no_leaker"] == 0.0 and a["expected_leakers"] >= 1.0
+    assert a["interceptors_expended_p95"] <= 2.0
+    assert a["per_asset"][0]["asset"] == "Busan" and a["per_asset"][0]["p_hit"] == 1.0
+    lines = events.read_text().splitlines()
+    assert lines and all("time_s" in json.loads(x) for x in lines)
+
+
+@pytest.mark.skipif(not {"scud-c", "nodong", "musudan"} <= set(missile_ids()),
+                    reason="scud-c/nodong/musudan not yet in the flight catalog")
+def test_shipped_seongju_example_runs(capsys):
+    out = json.loads(_run(["raid", str(EXAMPLE), "--runs", "2000", "--seed", "1", "--json"], capsys))
+    assert out["threats"] == 7
+    assert {a["asset"] for a in out["per_asset"]} == {"Busan", "Daegu", "Pyeongtaek"}
+    assert 0.0 <= out["p_no_leaker"] <= 1.0
+    assert out["interceptors_expended_p95"] <= 48
