@@ -64,3 +64,17 @@ def test_geodesic_circle_radius():
     g = Geodesic.WGS84
     r = [g.Inverse(36.0, 128.2, y, x)["s12"] for x, y in list(poly.exterior.coords)[:-1]]
     assert np.allclose(r, 200e3, rtol=1e-9)
+
+
+@pytest.mark.parametrize("dist_km,h0_km,h5_km", [(600, 14, 73), (800, 28, 107), (1000, 47, 145), (1500, 114, 259),
+                                                  (2000, 211, 400)])
+def test_seongju_horizon_table_of_references_1_5(dist_km, h0_km, h5_km):
+    """REFERENCES §1.5 (derived, 4/3 Earth, radar at 680 m): lowest visible altitude at a distance,
+    at the radar horizon and at a 5° elevation floor. Table altitudes are rounded to 1 km, so ~1 %."""
+    dip = -math.degrees(math.acos(A / (A + 680.0)))          # 0° column = the radar's own horizon
+    g0 = max_ground_range_m(h0_km * 1e3, radar_alt_m=680.0, min_elevation_deg=dip)
+    assert g0 / 1e3 == pytest.approx(dist_km, rel=0.012)
+    g5 = max_ground_range_m(h5_km * 1e3, radar_alt_m=680.0, min_elevation_deg=5.0)
+    r0, r1 = A + 680.0, A + h5_km * 1e3
+    slant = math.sqrt(r0 * r0 + r1 * r1 - 2 * r0 * r1 * math.cos(g5 / A))
+    assert slant / 1e3 == pytest.approx(dist_km, rel=0.01)
