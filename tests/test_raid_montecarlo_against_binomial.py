@@ -130,3 +130,19 @@ def test_event_log_is_consistent_with_the_run(one):
     assert len(leaks) == r.leakers[0]
     for e in log:
         assert {"time_s", "event", "threat"} <= set(e)
+
+
+def test_two_layers_multiply_leak_probabilities(one):
+    # THAAD (upper tier) first, PAC-3 (lower tier) only on a THAAD miss: P(leak) = (1 - p1)(1 - p2),
+    # and PAC-3 fires with probability 1 - p1 (independent layers, one round each)
+    p1, p2 = 0.6, 0.5
+    lat, lon = float(one.impact_lat_deg[0]), float(one.impact_lon_deg[0])
+    bats = [make_battery("thaad", lat, lon, pk=p1, launchers=1, interceptors_per_launcher=1, layer=1),
+            make_battery("pac3-mse", lat, lon, pk=p2, launchers=1, interceptors_per_launcher=1, layer=2)]
+    runs = 20000
+    r = simulate_raid(one, bats, runs=runs, seed=2, detect_s=100.0)
+    assert r.windows.engageable.all()
+    assert r.windows.earliest_intercept_s[0, 0] < r.windows.earliest_intercept_s[0, 1]
+    assert _within_binomial(r.leakers.mean(), (1 - p1) * (1 - p2), runs)
+    assert np.all(r.expended_by_battery[:, 0] == 1)
+    assert _within_binomial(r.expended_by_battery[:, 1].mean(), 1 - p1, runs)

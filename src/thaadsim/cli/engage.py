@@ -58,7 +58,12 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
     bat = make_battery(interceptor, lat_b, lon_b, alt_m=site_height_m, pk=pk, radar=placed, face_az_deg=face_az_deg)
     kw = {} if apogee_km is None else {"apogee_km": apogee_km}
     batch = fly_targeted(missile, lat0, lon0, lat1, lon1, shape=shape, sample_dt_s=sample_dt_s, **kw)
-    w = engagement_windows(batch, [bat])
+    signature = None
+    if placed is not None:
+        from thaadsim.flight import load_missile
+        from thaadsim.sensors import signature_for
+        signature = signature_for(load_missile(missile))
+    w = engagement_windows(batch, [bat], signature=signature)
     res = w.pair(0, 0)
     out = {"missile": missile, "interceptor": bat.interceptor.id, "battery_lat_deg": lat_b, "battery_lon_deg": lon_b,
            "radar": radar if placed is not None else None, "pk": bat.single_shot_pk,

@@ -39,10 +39,12 @@ def ground_range_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
     return 2.0 * _R_MEAN_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def first_detection_s(batch, battery, face_az_deg=None):
+def first_detection_s(batch, battery, face_az_deg=None, signature=None):
     """(N,) first time (s since each threat's launch) the battery holds the threat; NaN if never.
 
-    ``face_az_deg`` overrides the battery's face azimuth (scalar or (N,)).
+    ``face_az_deg`` overrides the battery's face azimuth (scalar or (N,)); ``signature`` (a
+    :class:`thaadsim.sensors.Signature`) sets the threats' RCS by phase (default: the sensors
+    layer's documented assumptions).
     """
     n = len(batch.alt_m)
     if battery.radar is None:
@@ -60,6 +62,6 @@ def first_detection_s(batch, battery, face_az_deg=None):
     for az in np.unique(face):
         rows = np.nonzero(face == az)[0]
         sub = batch if rows.size == n else batch[rows]
-        det = detect(sub, replace(pr, face_az_deg=float(az)))
+        det = detect(sub, replace(pr, face_az_deg=float(az)), signature=signature)
         out[rows] = det.first_detection_s
     return out

@@ -104,7 +104,7 @@ def _battery_pass(batch, bat: Battery, detect_s):
     t = np.asarray(batch.t_s, float)
     alt = np.asarray(batch.alt_m, float)
     rng = ground_range_m(bat.lat_deg, bat.lon_deg, batch.lat_deg, batch.lon_deg)
-    tau, spd, gam = table.lookup(rng, alt)
+    tau, spd, gam = table.lookup(rng, alt - bat.alt_m)   # height above the launcher
     launch = t - tau
     t_min_launch = detect_s + bat.fire_control.detect_to_launch_s          # (N,)
     phase = np.asarray(batch.phase)
@@ -176,7 +176,7 @@ def _battery_pass(batch, bat: Battery, detect_s):
     return res, geom
 
 
-def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None) -> EngagementWindows:
+def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signature=None) -> EngagementWindows:
     """Engagement windows of every threat in ``batch`` against every battery.
 
     Parameters
@@ -191,6 +191,8 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None) -> Eng
     face_az_deg : float or None
         Override every battery's radar face azimuth (None: the battery's own, else toward the
         threat's launch point).
+    signature : thaadsim.sensors.Signature or None
+        Threat RCS by phase for the radar detections (when ``detect_s`` is None).
     """
     if isinstance(batteries, Battery):
         batteries = [batteries]
@@ -207,7 +209,7 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None) -> Eng
             raise ThaadsimError("detect_s", f"shape {d.shape} does not fit {n} threats x {m} batteries",
                                 "give a scalar, (N,) or (N, M) array") from None
     else:
-        det = np.stack([first_detection_s(batch, b, face_az_deg) for b in batteries], axis=1)
+        det = np.stack([first_detection_s(batch, b, face_az_deg, signature) for b in batteries], axis=1)
     cols: dict = {}
     geoms = []
     for j, bat in enumerate(batteries):

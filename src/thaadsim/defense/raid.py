@@ -136,6 +136,8 @@ class RaidResult:
             "p_no_leaker": float((lk == 0).mean()),
             "expected_leakers": float(lk.mean()),
             "leakers_p95": float(np.percentile(lk, 95)),
+            "leakers_histogram": {str(int(v)): float(c) / lk.size
+                                  for v, c in zip(*np.unique(lk, return_counts=True))},
             "interceptors_expended_mean": float(ex.mean()),
             "interceptors_expended_p5": float(np.percentile(ex, 5)),
             "interceptors_expended_p50": float(np.percentile(ex, 50)),

@@ -408,7 +408,25 @@ def run_raid(scn: Scenario, *, runs: int | None = None, seed: int | None = None,
                         hold_for_priority=d.hold_for_priority)
     mc = scn.montecarlo
     seed = seed if seed is not None else (mc.seed if mc.seed is not None else scn.scenario.seed)
+    detect_s = _detections_by_missile(batch, batteries, [r["missile"] for r in rows])
     return simulate_raid(batch, batteries, launch_time_s=[r["launch_time_s"] for r in rows], asset_index=idx,
                          asset_names=names, asset_values=values, threat_labels=[r["label"] for r in rows],
                          doctrine=doctrine, runs=runs if runs is not None else mc.runs, seed=seed,
-                         chunk_runs=mc.chunk_runs, log_run=log_run)
+                         chunk_runs=mc.chunk_runs, log_run=log_run, detect_s=detect_s)
+
+
+def _detections_by_missile(batch, batteries, missiles):
+    """(N, M) first detection times, each threat seen with its own missile's RCS signature."""
+    from thaadsim.defense.detection import first_detection_s
+    from thaadsim.flight import load_missile
+    from thaadsim.sensors import signature_for
+
+    missiles = np.asarray(missiles)
+    out = np.full((len(missiles), len(batteries)), np.nan)
+    for mid in np.unique(missiles):
+        rows = np.nonzero(missiles == mid)[0]
+        sub = batch if rows.size == len(missiles) else batch[rows]
+        sig = signature_for(load_missile(str(mid)))
+        for j, bat in enumerate(batteries):
+            out[rows, j] = first_detection_s(sub, bat, signature=sig)
+    return out
