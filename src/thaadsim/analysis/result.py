@@ -161,6 +161,10 @@ class ScenarioResult:
                 missed = g[~g["detected"]]["threat_id"].tolist()
                 if missed and len(missed) <= 6:
                     s += f". Not detected: {', '.join(missed)}"
+                elif missed:
+                    s += f". {len(missed)} not detected"
+                if missed:
+                    s += self._why_unseen(rid, [i for i, ok in enumerate(g["detected"]) if not ok])
                 A.append(s + ".")
                 F.append(Figure(f"threats detected by {rid}", k, f"of {len(g)}", "radar equation + line of sight + scan box"))
                 if k:
@@ -201,6 +205,36 @@ class ScenarioResult:
         for q in plan.questions:
             A.append(f"Question asked: {q}")
         return A, F
+
+    def _why_unseen(self, rid: str, rows: list[int]) -> str:
+        """Closest approach of undetected threats to a radar, against the radar's reach."""
+        res = self.detection_results.get(rid)
+        pr = self.plan.radars.get(rid)
+        if res is None or pr is None or not rows:
+            return ""
+        r = pr.radar
+        valid = np.asarray(res.valid, bool)[rows]
+        slant = np.asarray(res.slant_range_m, float)[rows]
+        los = valid & np.asarray(res.in_line_of_sight, bool)[rows]
+        face = los & np.asarray(res.in_scan, bool)[rows]
+        with np.errstate(invalid="ignore"):
+            d_all = np.nanmin(np.where(valid, slant, np.inf)) / 1e3
+            d_los = np.nanmin(np.where(los, slant, np.inf)) / 1e3
+            d_face = np.nanmin(np.where(face, slant, np.inf)) / 1e3
+        try:
+            from thaadsim.sensors.signatures import DEFAULT_RV_RCS_M2 as rv
+        except ImportError:
+            rv = 0.05
+        reach = min(r.max_range_m, float(r.detection_range_m(rv))) / 1e3
+        parts = [f"closest slant range {d_all:,.0f} km"]
+        parts.append(f"above its horizon no closer than {d_los:,.0f} km" if np.isfinite(d_los)
+                     else "never above its horizon")
+        if np.isfinite(d_los):
+            parts.append(f"inside its face's scan limits no closer than {d_face:,.0f} km" if np.isfinite(d_face)
+                         else "never inside its face's scan limits")
+        return (f" ({'; '.join(parts)}; the radar reaches {reach:,.0f} km: instrumented "
+                f"{r.max_range_m / 1e3:,.0f} km, radar equation {float(r.detection_range_m(rv)) / 1e3:,.0f} km "
+                f"for a {rv:g} m² RV)")
 
     def why_not(self, threat_id: str, battery_id: str) -> str:
         """A short reason why a battery cannot engage a threat (envelope, reach, detection)."""

@@ -74,6 +74,8 @@ def view_box(lons_deg, lats_deg, margin_deg: float = 2.0, min_span_deg: float = 
     ang = np.radians(lon)
     center = math.degrees(math.atan2(np.sin(ang).mean(), np.cos(ang).mean()))
     ul = wrap_lon(lon, center)
+    span = max(ul.max() - ul.min(), lat.max() - lat.min())
+    margin_deg = max(margin_deg, 0.07 * span)          # room for labels on wide views
     lo, hi = ul.min() - margin_deg, ul.max() + margin_deg
     la0, la1 = lat.min() - margin_deg, lat.max() + margin_deg
     if hi - lo < min_span_deg:

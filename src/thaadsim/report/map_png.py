@@ -63,13 +63,16 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
     box = box or fit_box(tracks, sites, areas)
     center = box[4]
     basemap.draw_outlines(ax, box)
+    seen = set()
+    area_names = {"coverage": "radar coverage", "defended": "interceptor reach"}
     for a in areas:
         for poly in basemap_polys(a.geometry):
             x, y = np.asarray(poly.exterior.coords).T
             x = basemap.wrap_lon(x, center)
+            lab = area_names.get(a.kind, a.kind) if a.kind not in seen else None
+            seen.add(a.kind)
             ax.fill(x, y, facecolor=_rgb(a.kind, 0.15), edgecolor=_rgb(a.kind, 0.9), linewidth=1.0,
-                    zorder=2)
-    seen = set()
+                    zorder=2, label=lab)
     for tr in tracks:
         _, la, lo, _ = tr.arrays()
         lab = tr.kind if tr.kind not in seen else None
@@ -92,7 +95,7 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
     if title:
         ax.set_title(title, fontsize=10)
     if seen:
-        ax.legend(loc="lower left", fontsize=7, framealpha=0.85)
+        ax.legend(loc="best", fontsize=7, framealpha=0.85)
     ax.grid(True, color="#c8d0d8", linewidth=0.4, zorder=0)
     return box
 
