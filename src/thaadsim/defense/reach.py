@@ -23,8 +23,9 @@ A fan of elevation angles ``e`` (azimuth does not matter: the table is built on 
 sphere, where every azimuth is the same) gives a family of trajectories. The **reach table** is
 the lower envelope of their arrival times: every trajectory is resampled finely in time, each
 sample is dropped into its (ground range, altitude) cell, and each cell keeps the smallest time.
-Cells no trajectory enters are NaN: unreachable. Isolated one-cell gaps between neighbouring
-fan members are filled by averaging the two neighbours on either side.
+Cells no trajectory enters are NaN: unreachable. Gaps between neighbouring
+fan members (NaN cells inside a row's reachable interval) are filled by linear interpolation
+along range.
 
 This is a kinematic envelope, not a guidance law: it says how soon an interceptor *could* be at
 a point, which is what engagement windows need. Post-burnout drag uses the catalog's
@@ -51,7 +52,7 @@ import numpy as np
 
 from thaadsim.defense.interceptors import Interceptor
 
-REACH_CACHE_VERSION = 1
+REACH_CACHE_VERSION = 3
 SPHERE_R_M = 6371.0e3   # the "sphere" Earth model of thaadsim.earth.constants (mean radius)
 
 _MEMORY: dict[str, "ReachTable"] = {}
@@ -142,6 +143,12 @@ def _default_resolution(itc: Interceptor) -> tuple[int, int]:
     return 201, 151
 
 
+def _default_angles(itc: Interceptor) -> int:
+    """Fan size: 360 elevations for theatre interceptors, 1440 when the table spans > 500 km
+    (the gap between neighbouring fan members grows with range)."""
+    return 360 if itc.max_range_km <= 500.0 else 1440
+
+
 def _cache_dir() -> Path | None:
     env = os.environ.get("THAADSIM_CACHE_DIR")
     if env is not None:
@@ -200,15 +207,16 @@ def fly_out_fan(itc: Interceptor, elev_deg, *, sample_dt_s: float = 1.0, flyer=N
 
 
 def compute_reach_table(itc: Interceptor, *, n_range: int | None = None, n_alt: int | None = None,
-                        n_angles: int = 360, flyer=None) -> ReachTable:
+                        n_angles: int | None = None, flyer=None) -> ReachTable:
     """Build the reach table of an interceptor (no caching; see :func:`reach_table`).
 
     The grid spans ground range 0..max_range_km and altitude 0..max_intercept_alt_km. The fan
-    has ``n_angles`` boost elevations evenly spaced in [0.2 deg, 89.9 deg].
+    has ``n_angles`` (default :func:`_default_angles`) boost elevations evenly spaced in [0.2 deg, 89.9 deg].
     """
     dn_r, dn_a = _default_resolution(itc)
     n_range = n_range or dn_r
     n_alt = n_alt or dn_a
+    n_angles = n_angles or _default_angles(itc)
     r_grid = np.linspace(0.0, itc.max_range_m, n_range)
     h_grid = np.linspace(0.0, itc.max_alt_m, n_alt)
     dr, dh = r_grid[1] - r_grid[0], h_grid[1] - h_grid[0]
@@ -258,25 +266,51 @@ def compute_reach_table(itc: Interceptor, *, n_range: int | None = None, n_alt: 
     return ReachTable(itc.id, r_grid, h_grid, time, speed, gamma)
 
 
+def _despike(time):
+    """NaN out cells far slower than the cells on both sides in their row (within 2 cells).
+
+    Such a cell was missed by the fast (ascending) fan members and caught only by a slow lofted
+    one on its way down: a sampling artefact of the fan, not the shortest fly-out. It is then
+    refilled by :func:`_fill_gaps` from its neighbours.
+    """
+    t = time.copy()
+    n = t.shape[0]
+    with np.errstate(invalid="ignore"):
+        left = np.full_like(t, np.inf)
+        right = np.full_like(t, np.inf)
+        for k in (1, 2):
+            sh = np.full_like(t, np.inf)
+            sh[k:] = np.where(np.isfinite(t[:-k]), t[:-k], np.inf)
+            left = np.minimum(left, sh)
+            sh = np.full_like(t, np.inf)
+            sh[:n - k] = np.where(np.isfinite(t[k:]), t[k:], np.inf)
+            right = np.minimum(right, sh)
+        spike = np.isfinite(t) & (t > 1.25 * np.maximum(left, right))
+    t[spike] = np.nan
+    return t
+
+
 def _fill_gaps(time, speed, gamma):
-    """Fill single NaN cells whose two opposite neighbours (along range or altitude) are finite."""
+    """Fill interior holes along ground range, altitude row by altitude row.
+
+    At a given altitude the reachable ground ranges form one interval (every boost elevation from
+    grazing to vertical is flown), so a NaN cell with finite cells on both sides in its row is a
+    gap between neighbouring fan members, not a region out of reach: it is filled by linear
+    interpolation in range of time, speed and flight-path angle.
+    """
+    time = _despike(time)
     out = [time.copy(), speed.copy(), gamma.copy()]
-    hole = np.isnan(time)
-    for axis in (0, 1):
-        a = np.moveaxis(time, axis, 0)
-        lo = np.full(a.shape, np.nan)
-        hi = np.full(a.shape, np.nan)
-        lo[1:] = a[:-1]
-        hi[:-1] = a[1:]
-        fill = np.moveaxis(np.isfinite(lo) & np.isfinite(hi), 0, axis) & hole & np.isnan(out[0])
+    idx = np.arange(time.shape[0])
+    for j in range(time.shape[1]):
+        fin = np.isfinite(time[:, j])
+        if fin.sum() < 2:
+            continue
+        lo, hi = idx[fin][0], idx[fin][-1]
+        hole = ~fin & (idx > lo) & (idx < hi)
+        if not hole.any():
+            continue
         for k, grid in enumerate((time, speed, gamma)):
-            g = np.moveaxis(grid, axis, 0)
-            lo_g = np.full(g.shape, np.nan)
-            hi_g = np.full(g.shape, np.nan)
-            lo_g[1:] = g[:-1]
-            hi_g[:-1] = g[1:]
-            mean = np.moveaxis(0.5 * (lo_g + hi_g), 0, axis)
-            out[k] = np.where(fill, mean, out[k])
+            out[k][hole, j] = np.interp(idx[hole], idx[fin], grid[fin, j])
     return tuple(out)
 
 
@@ -286,7 +320,7 @@ def reach_table(itc: Interceptor, *, cache: bool = True, **kw) -> ReachTable:
     Keyword arguments go to :func:`compute_reach_table` (``n_range``, ``n_alt``, ``n_angles``).
     """
     dn_r, dn_a = _default_resolution(itc)
-    key = _key(itc, kw.get("n_range") or dn_r, kw.get("n_alt") or dn_a, kw.get("n_angles", 360))
+    key = _key(itc, kw.get("n_range") or dn_r, kw.get("n_alt") or dn_a, kw.get("n_angles") or _default_angles(itc))
     if cache and key in _MEMORY and "flyer" not in kw:
         return _MEMORY[key]
     cdir = _cache_dir() if cache and "flyer" not in kw else None
