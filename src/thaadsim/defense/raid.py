@@ -153,26 +153,31 @@ class RaidResult:
 def _slots(geom_f, geom_t, geom_L, doctrine: Doctrine, salvo_dt: float, launch_offset: float):
     """Decision opportunities of one (threat, battery) pair.
 
-    Returns (L, T_I) with L (S,) decision times and T_I (S, k) intercept times of the k shots
-    (NaN where a shot of the salvo has no feasible intercept), all absolute (offset added).
+    Returns (L, T_I, T_L) with L (S,) decision times, T_I (S, k) intercept times of the k shots
+    (NaN where a shot of the salvo has no feasible intercept) and T_L (S, k) their launch times,
+    all absolute (offset added).
     """
     f = geom_f
+    k = doctrine.shots_per_engagement
     if not f.any():
-        return np.zeros(0), np.zeros((0, doctrine.shots_per_engagement))
+        return np.zeros(0), np.zeros((0, k)), np.zeros((0, k))
     t = geom_t[f]
     L = geom_L[f]
-    k = doctrine.shots_per_engagement
     cand = np.arange(L.min(), L.max() + 1e-9, doctrine.decision_step_s)
     cand = np.unique(np.concatenate([cand, [L.max()]]))
     ti = np.full((cand.size, k), np.nan)
+    tl = np.full((cand.size, k), np.nan)
     for i in range(k):
         want = cand + i * salvo_dt
         ok = L[None, :] >= want[:, None] - 1e-9          # (S, K)
         # earliest intercept among samples whose launch time is late enough
-        tt = np.where(ok, t[None, :], np.inf).min(axis=1)
-        ti[:, i] = np.where(np.isfinite(tt), tt, np.nan)
+        tt = np.where(ok, t[None, :], np.inf)
+        am = np.argmin(tt, axis=1)
+        fin = np.isfinite(tt[np.arange(cand.size), am])
+        ti[:, i] = np.where(fin, t[am], np.nan)
+        tl[:, i] = np.where(fin, L[am], np.nan)
     keep = np.isfinite(ti[:, 0])
-    return cand[keep] + launch_offset, ti[keep] + launch_offset
+    return cand[keep] + launch_offset, ti[keep] + launch_offset, tl[keep] + launch_offset
 
 
 def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asset_names=None,
@@ -237,12 +242,12 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
 
     # ---- deterministic event list ------------------------------------------------------------
     k = doctrine.shots_per_engagement
-    ev_t, ev_j, ev_m, ev_ti = [], [], [], []
+    ev_t, ev_j, ev_m, ev_ti, ev_tl = [], [], [], [], []
     last_launch = np.full((n, m), -np.inf)
     for mm, bat in enumerate(batteries):
         g = windows.geometry[mm]
         for j in range(n):
-            L, TI = _slots(g.feasible[j], g.t_s[j], g.launch_s[j], doctrine, bat.fire_control.salvo_interval_s,
+            L, TI, TL = _slots(g.feasible[j], g.t_s[j], g.launch_s[j], doctrine, bat.fire_control.salvo_interval_s,
                            launch[j])
             if L.size:
                 last_launch[j, mm] = L.max()
@@ -250,13 +255,16 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
             ev_j.append(np.full(L.size, j))
             ev_m.append(np.full(L.size, mm))
             ev_ti.append(TI)
+            ev_tl.append(TL)
     ev_t = np.concatenate(ev_t) if ev_t else np.zeros(0)
     ev_j = np.concatenate(ev_j).astype(np.int64) if ev_j else np.zeros(0, np.int64)
     ev_m = np.concatenate(ev_m).astype(np.int64) if ev_m else np.zeros(0, np.int64)
     ev_ti = np.concatenate(ev_ti) if ev_ti else np.zeros((0, k))
+    ev_tl = np.concatenate(ev_tl) if ev_tl else np.zeros((0, k))
     layer = np.array([b.layer for b in batteries])
     ev_order = np.lexsort((prio_rank[ev_j], layer[ev_m], ev_t))
-    ev_t, ev_j, ev_m, ev_ti = ev_t[ev_order], ev_j[ev_order], ev_m[ev_order], ev_ti[ev_order]
+    ev_t, ev_j, ev_m, ev_ti, ev_tl = (ev_t[ev_order], ev_j[ev_order], ev_m[ev_order], ev_ti[ev_order],
+                                      ev_tl[ev_order])
 
     inv0 = np.array([b.inventory for b in batteries], np.int64)
     per_l = np.array([b.interceptors_per_launcher for b in batteries], np.int64)
@@ -346,8 +354,7 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
             if want_log and fire[lr]:
                 for i in range(int(nshot[lr])):
                     u = U[lr, min(n_fired[lr] - nshot[lr] + i, n_cols - 1)]
-                    event_log.append({"time_s": round(float(L + i * batteries[mm].fire_control.salvo_interval_s), 2),
-                                      "event": "interceptor_launch", "threat": threat_labels[j],
+                    event_log.append({"time_s": round(float(ev_tl[e, i]), 2), "event": "interceptor_launch", "threat": threat_labels[j],
                                       "battery": batteries[mm].id, "ready_after": int(ready[lr, mm])})
                     event_log.append({"time_s": round(float(ti[i]), 2), "event": "intercept",
                                       "threat": threat_labels[j], "battery": batteries[mm].id,
