@@ -104,3 +104,17 @@ def test_shipped_seongju_example_runs(capsys):
     assert {a["asset"] for a in out["per_asset"]} == {"Busan", "Daegu", "Pyeongtaek"}
     assert 0.0 <= out["p_no_leaker"] <= 1.0
     assert out["interceptors_expended_p95"] <= 48
+
+
+@pytest.mark.skipif(not {"scud-c", "nodong", "musudan"} <= set(missile_ids()),
+                    reason="scud-c/nodong/musudan not yet in the flight catalog")
+def test_adding_layers_never_raises_the_leak_probability(capsys):
+    # same raid, same seed: SM-3 and PAC-3 only add chances to kill (each threat's P(kill) cannot
+    # drop by more than Monte Carlo noise, and P(no leaker) cannot fall)
+    one = json.loads(_run(["raid", str(EXAMPLE), "--runs", "4000", "--seed", "2", "--json"], capsys))
+    lay = json.loads(_run(["raid", str(EXAMPLE.with_name("raid_layers.toml")), "--runs", "4000", "--seed", "2",
+                           "--json"], capsys))
+    se = 4.0 * (0.25 / 4000) ** 0.5
+    assert lay["p_no_leaker"] >= one["p_no_leaker"] - se
+    for a, b in zip(one["per_threat"], lay["per_threat"]):
+        assert b["p_kill"] >= a["p_kill"] - se

@@ -248,31 +248,28 @@ class Scenario(_Model):
         return rows
 
     def fly_threats(self, rows=None):
-        """Fly every expanded threat with the flight engine (one batch per shape class)."""
+        """Fly every expanded threat with the flight engine: one ``fly_targeted`` call for all the
+        distinct flights (a ``count`` of 10 flies once), then rows are repeated as needed."""
         from thaadsim.flight import fly_targeted
 
         rows = rows if rows is not None else self.expand_threats()
         if not rows:
             raise ThaadsimError("threats", "no threats in the scenario", "add at least one [[threats]] entry")
-        f = self.flight
-        batches = []
-        for r in rows:   # small raids: per-threat calls keep apogee/shape handling simple
-            kw = dict(shape=r["shape"], earth=f.earth, rotation=f.rotation, atmosphere=f.atmosphere,
-                      sample_dt_s=f.sample_dt_s)
-            if r["apogee_km"] is not None:
-                kw["apogee_km"] = r["apogee_km"]
-            batches.append((r, kw))
-        # group identical flights (same missile, points, shape) so a count of 10 flies once
-        cache = {}
-        out = []
-        for r, kw in batches:
+        keys, index = [], []
+        for r in rows:
             key = (r["missile"], r["launch_lat_deg"], r["launch_lon_deg"], r["aim_lat_deg"], r["aim_lon_deg"],
                    r["shape"], r["apogee_km"])
-            if key not in cache:
-                cache[key] = fly_targeted(r["missile"], r["launch_lat_deg"], r["launch_lon_deg"],
-                                          r["aim_lat_deg"], r["aim_lon_deg"], **kw)
-            out.append(cache[key])
-        return _concat_batches(out)
+            if key not in keys:
+                keys.append(key)
+            index.append(keys.index(key))
+        f = self.flight
+        apo = [np.nan if k[6] is None else k[6] for k in keys]
+        batch = fly_targeted([k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
+                             [k[3] for k in keys], [k[4] for k in keys], shape=[k[5] for k in keys],
+                             apogee_km=None if all(np.isnan(apo)) else apo, earth=f.earth,
+                             rotation=f.rotation, atmosphere=f.atmosphere, sample_dt_s=f.sample_dt_s)
+        index = np.asarray(index)
+        return batch if np.array_equal(index, np.arange(len(keys))) else batch[index]
 
 
 class _RefError(ValueError):
@@ -288,38 +285,6 @@ def _unique(items, key, where):
         if v in seen:
             raise _RefError(f"{where}.{i}.{key}", f"duplicate {key} {v!r}", f"every {where} entry needs its own {key}")
         seen.add(v)
-
-
-def _concat_batches(batches):
-    """Concatenate TrajectoryBatch objects along N, padding the time axis with NaN / -1."""
-    import dataclasses
-
-    if len(batches) == 1:
-        return batches[0]
-    T = max(b.t_s.shape[1] for b in batches)
-    first = batches[0]
-    kw = {}
-    for f in dataclasses.fields(first):
-        vals = [getattr(b, f.name) for b in batches]
-        if vals[0] is None:
-            kw[f.name] = None if all(v is None for v in vals) else np.concatenate(
-                [np.full(len(b.t_s), np.nan) if v is None else v for b, v in zip(batches, vals)])
-            continue
-        a0 = np.asarray(vals[0])
-        if a0.ndim >= 2 and a0.shape[1] == first.t_s.shape[1]:
-            padded = []
-            for v in vals:
-                v = np.asarray(v)
-                pad = T - v.shape[1]
-                if pad:
-                    fill = -1 if v.dtype.kind in "iu" else (False if v.dtype == bool else np.nan)
-                    widths = [(0, 0), (0, pad)] + [(0, 0)] * (v.ndim - 2)
-                    v = np.pad(v, widths, constant_values=fill)
-                padded.append(v)
-            kw[f.name] = np.concatenate(padded)
-        else:
-            kw[f.name] = np.concatenate([np.asarray(v) for v in vals])
-    return type(first)(**kw)
 
 
 def _fields_at(model_cls, loc):
