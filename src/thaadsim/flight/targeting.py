@@ -43,7 +43,7 @@ from thaadsim.flight.engine import FlightOptions, fly_powered, summary_figures
 from thaadsim.flight.vehicle import Missile
 
 SHAPES = ("min-energy", "lofted", "depressed")
-KICK_GRID_DEG = np.linspace(0.5, 45.0, 46)
+KICK_GRID_DEG = np.linspace(0.5, 85.0, 70)
 CUT_GRID_FRAC = np.linspace(0.06, 1.0, 48)
 DEFAULT_DEPRESSED_APOGEE_FRACTION = 0.5
 
@@ -100,7 +100,7 @@ def _compute_shape_table(missile: Missile, key) -> ShapeTable:
     return ShapeTable(cuts, KICK_GRID_DEG.copy(), rng, apo, best, mr)
 
 
-SHAPE_TABLE_VERSION = "1"   # bump when the kernel's physics or the grids change
+SHAPE_TABLE_VERSION = "2"   # bump when the kernel's physics or the grids change
 
 
 def _table_digest(missile: Missile, key) -> str:
@@ -531,7 +531,18 @@ def _solve_branch(ctx: _Context, rows, azimuth, kick, cut, lofted, cut_value=Non
         _polish(ctx, rows[ok & ~done], azimuth, kick, cut, np.zeros(len(ctx.index), bool))
         _, _, m, ap, _ = ctx.fly(rows, azimuth[rows], kick[rows], cut[rows])
         apo = np.where(ok, ap, apo)
-    return ok, apo
+        done = done | (m < ctx.tol_km)
+    # status: 0 hit; +1 the target is beyond reach at this energy; -1 even the most extreme kick on
+    # this side still overshoots (too much energy for this shape)
+    status = np.where(ok, 0, 1)
+    left = ok & ~done
+    if left.any():
+        extreme = np.where(lf[left], KICK_GRID_DEG[0], 89.0)
+        r_ext, _, _, _, _ = ctx.fly(rows[left], az_r[left], extreme, c[left])
+        status[left] = np.where(np.isfinite(r_ext) & (r_ext > d[left]), -1, 1)
+    if quiet:
+        return status, apo
+    return status == 0, apo
 
 
 def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
@@ -559,8 +570,8 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
     if lf.any():
         # lofted apogees top out at full burn
         lrows = rows[lf]
-        ok, apo_full = _solve_branch(ctx, lrows, azimuth, kick, cut, lofted, quiet=True)
-        high = ok & (apo_full < h[lf] - 0.5)
+        st_full, apo_full = _solve_branch(ctx, lrows, azimuth, kick, cut, lofted, quiet=True)
+        high = (st_full == 0) & (apo_full < h[lf] - 0.5)
         if high.any():
             j = int(np.argmax(high))
             i = lrows[j]
@@ -582,9 +593,12 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
         if todo.size == 0:
             break
         rr = rows[todo]
-        ok, apo = _solve_branch(ctx, rr, azimuth, kick, cut, lofted, cut_value=p[todo], quiet=True)
-        g = np.where(ok, apo - h[todo], np.where(lf[todo], -1.0, 1.0) * 1e3)
-        done[todo] = ok & (np.abs(g) < 0.5)
+        status, apo = _solve_branch(ctx, rr, azimuth, kick, cut, lofted, cut_value=p[todo], quiet=True)
+        # on failure, step toward more energy (status +1) or less (status -1); the apogee rises with
+        # energy on the lofted branch and falls on the depressed one, which sets the sign
+        more = np.where(lf[todo], -1.0, 1.0) * 1e3
+        g = np.where(status == 0, apo - h[todo], np.where(status > 0, more, -more))
+        done[todo] = (status == 0) & (np.abs(g) < 0.5)
         a[todo], fa[todo], b[todo], fb[todo], nxt = _illinois(a[todo], fa[todo], b[todo], fb[todo], p[todo], g)
         p[todo] = np.where(done[todo], p[todo], np.clip(nxt, 0.0, burn[todo]))
 

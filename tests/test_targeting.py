@@ -1,0 +1,100 @@
+"""Targeting: every shape lands within 1 km of its aimpoint on the rotating WGS84 Earth with drag,
+shapes order as their definitions say, and impossible requests are clear errors."""
+
+import numpy as np
+import pytest
+
+from thaadsim.earth.geodesy import geodesic_inverse
+from thaadsim.errors import ThaadsimError
+from thaadsim.flight import fly_targeted, load_missile, max_range_km
+
+PYONGYANG_AREA = (39.0, 125.7)
+WASHINGTON = (38.9, -77.0)
+
+
+def test_hwasong15_to_washington_all_shapes_hit():
+    shapes = ["min-energy", "lofted", "depressed"]
+    b = fly_targeted("hwasong-15", *PYONGYANG_AREA, *WASHINGTON, shape=shapes, sample_dt_s=None)
+    d, _ = geodesic_inverse(b.impact_lat_deg, b.impact_lon_deg, WASHINGTON[0], WASHINGTON[1])
+    assert np.all(d < 1000.0)
+    assert np.allclose(b.miss_km, d / 1e3)
+    me, lo, de = b.apogee_km
+    assert lo > me > de
+    # flight time grows with apogee
+    assert b.flight_time_s[1] > b.flight_time_s[0] > b.flight_time_s[2]
+    # the lofted shot burns everything; min-energy burns less
+    m = load_missile("hwasong-15")
+    assert b.cutoff_s[1] == pytest.approx(m.total_burn_time_s)
+    assert b.cutoff_s[0] <= m.total_burn_time_s
+
+
+def test_batch_of_targets_in_one_call():
+    lats = np.array([35.1, 37.5, 34.7, 33.5])
+    lons = np.array([129.0, 127.0, 135.5, 126.5])
+    b = fly_targeted("hwasong-15", *PYONGYANG_AREA, lats, lons, shape="depressed", sample_dt_s=None)
+    assert len(b) == 4
+    assert np.all(b.miss_km < 1.0)
+
+
+def test_lofted_to_a_requested_apogee():
+    b = fly_targeted("hwasong-15", *PYONGYANG_AREA, 39.5, 135.0, shape="lofted", apogee_km=2000.0,
+                     sample_dt_s=None)
+    assert b.miss_km[0] < 1.0
+    assert b.apogee_km[0] == pytest.approx(2000.0, abs=1.0)
+
+
+def test_target_out_of_reach_names_the_maximum_range():
+    with pytest.raises(ThaadsimError, match=r"maximum range") as err:
+        fly_targeted("hwasong-15", *PYONGYANG_AREA, -40.0, -60.0)
+    assert "km" in str(err.value)
+
+
+def _test_missile():
+    """A Scud-class single-stage rocket defined here, so the test does not move with catalog calibration."""
+    from thaadsim.flight import Missile, ReentryVehicle, Stage
+
+    return Missile("test-srbm", "test SRBM", (Stage(4500.0, 1000.0, 235.0, 65.0, 0.88),),
+                   ReentryVehicle(800.0, 3000.0))
+
+
+def test_eastward_reach_beats_westward():
+    """From the equator at full burn, the best eastward shot flies farther than the non-rotating
+    maximum range and the best westward shot falls short of it (REFERENCES §6.1: rotation adds up to
+    ~0.46 km/s eastward at the equator)."""
+    from thaadsim.flight import fly_powered
+
+    m = _test_missile()
+    ref = max_range_km(m)
+    kicks = np.linspace(2.0, 85.0, 167)
+    best = {}
+    for az in (90.0, 270.0):
+        b = fly_powered([m], np.zeros(kicks.size, int), 0.0, 0.0, az, kicks, sample_dt_s=None)
+        best[az] = np.nanmax(b.range_km)
+    assert best[90.0] > ref > best[270.0]
+    assert best[90.0] - best[270.0] > 0.02 * ref
+
+
+def test_short_range_missile_all_shapes_hit():
+    m = _test_missile()
+    d = 0.7 * max_range_km(m)
+    shapes = ["min-energy", "lofted", "depressed"]
+    b = fly_targeted(m, 40.0, 125.0, 40.0 - d / 111.0, 125.0, shape=shapes, sample_dt_s=None)
+    assert np.all(b.miss_km < 1.0)
+    assert b.apogee_km[1] > b.apogee_km[0] > b.apogee_km[2]
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(missile="no-such-missile"), "missile"),
+    (dict(target=(95.0, 0.0)), "target_lat_deg"),
+    (dict(target=(float("nan"), 0.0)), "target_lat_deg"),
+    (dict(shape="sideways"), "shape"),
+    (dict(shape="min-energy", apogee_km=500.0), "apogee_km"),
+    (dict(shape="lofted", apogee_km=-5.0), "apogee_km"),
+    (dict(target=PYONGYANG_AREA), "target"),
+])
+def test_bad_requests_are_clear_errors(kwargs, field):
+    missile = kwargs.pop("missile", "hwasong-15")
+    target = kwargs.pop("target", WASHINGTON)
+    with pytest.raises(ThaadsimError) as err:
+        fly_targeted(missile, *PYONGYANG_AREA, *target, sample_dt_s=None, **kwargs)
+    assert err.value.field.startswith(field)
