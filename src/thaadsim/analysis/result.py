@@ -283,10 +283,10 @@ class ScenarioResult:
                                   [t.launch_time_s for t in plan.threats], properties=props)
         sites = []
         for rid, pr in plan.radars.items():
-            sites.append(Site(f"radar/{rid}", f"{pr.radar.name} ({rid})", pr.lat_deg, pr.lon_deg, pr.site_height_m,
-                              kind="radar", properties={"face_az_deg": pr.face_az_deg}))
+            sites.append(Site(f"radar/{rid}", rid, pr.lat_deg, pr.lon_deg, pr.site_height_m, kind="radar",
+                              properties={"radar": pr.radar.name, "face_az_deg": pr.face_az_deg}))
         for bat in plan.batteries:
-            sites.append(Site(f"battery/{bat.id}", f"{bat.id} ({bat.interceptor.id})", bat.lat_deg, bat.lon_deg,
+            sites.append(Site(f"battery/{bat.id}", bat.id, bat.lat_deg, bat.lon_deg,
                               bat.alt_m, kind="battery",
                               properties={"interceptor": bat.interceptor.id, "inventory": bat.inventory}))
         seen = set()

@@ -102,6 +102,25 @@ class Area:
     properties: dict[str, Any] = field(default_factory=dict)
 
 
+def label_groups(sites, tol_deg: float = 0.03) -> dict[int, str]:
+    """Map labels for sites, merging co-located ones: {index of the first site of a group: 'a / b'}.
+
+    Sites closer than ``tol_deg`` in both coordinates share one label (a battery and its radar).
+    Intercept/miss/leak points are not labelled.
+    """
+    groups: list[tuple[float, float, list[int]]] = []
+    for i, s in enumerate(sites):
+        if s.kind in ("intercept", "leak", "miss"):
+            continue
+        for la, lo, members in groups:
+            if abs(la - s.lat_deg) < tol_deg and abs(lo - s.lon_deg) < tol_deg:
+                members.append(i)
+                break
+        else:
+            groups.append((s.lat_deg, s.lon_deg, [i]))
+    return {m[0]: " / ".join(dict.fromkeys(sites[k].name for k in m)) for _, _, m in groups}
+
+
 def _props(obj, **extra) -> dict:
     p = {"id": obj.id, "name": obj.name, "kind": obj.kind}
     p.update(extra)

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from thaadsim.io.exports import KIND_COLORS, Area, Site, Track
+from thaadsim.io.exports import KIND_COLORS, Area, Site, Track, label_groups
 from thaadsim.report import basemap
 
 
@@ -88,6 +88,9 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
     fig = go.Figure()
     for tr in basemap.plotly_outline_traces(name):
         fig.add_trace(tr)
+    group_names = {"coverage": "radar coverage", "defended": "interceptor reach", "threat": "threat trajectories",
+                   "interceptor": "interceptor trajectories"}
+    shown: set = set()
     for a in areas:
         polys = [a.geometry] if a.geometry.geom_type == "Polygon" else list(getattr(a.geometry, "geoms", []))
         for k, p in enumerate(polys):
@@ -95,8 +98,9 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
             fig.add_trace(go.Scattergeo(lon=x.round(4), lat=y.round(4), mode="lines", fill="toself",
                                         fillcolor=_css_rgba(a.kind, 0.12),
                                         line=dict(color=_css_rgba(a.kind, 0.9), width=1.2),
-                                        name=a.name, legendgroup=a.kind, showlegend=k == 0,
-                                        hoverinfo="name"))
+                                        name=group_names.get(a.kind, a.kind), legendgroup=a.kind,
+                                        showlegend=a.kind not in shown, text=a.name, hoverinfo="text"))
+            shown.add(a.kind)
     for tr in tracks:
         t, la, lo, h = tr.arrays()
         step = max(1, t.size // 400)
@@ -104,20 +108,24 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
         text = [f"{tr.name}<br>t = {t[i]:.0f} s<br>alt = {h[i] / 1e3:.1f} km" for i in idx]
         fig.add_trace(go.Scattergeo(lon=lo[idx].round(4), lat=la[idx].round(4), mode="lines",
                                     line=dict(color=_css_rgba(tr.kind), width=2 if tr.kind == "threat" else 1.4),
-                                    name=tr.name, legendgroup=tr.kind, text=text, hoverinfo="text"))
+                                    name=group_names.get(tr.kind, tr.kind), legendgroup=tr.kind,
+                                    showlegend=tr.kind not in shown, text=text, hoverinfo="text"))
+        shown.add(tr.kind)
     symbols = {"radar": "triangle-up", "battery": "square", "site": "triangle-up", "intercept": "star",
                "leak": "x", "miss": "x", "asset": "circle", "launch": "triangle-down"}
-    kinds: dict[str, list[Site]] = {}
-    for s in sites:
-        kinds.setdefault(s.kind, []).append(s)
-    for kind, ss in kinds.items():
+    kinds: dict[str, list[int]] = {}
+    for i, s in enumerate(sites):
+        kinds.setdefault(s.kind, []).append(i)
+    labels = label_groups(sites)
+    for kind, members in kinds.items():
+        ss = [sites[i] for i in members]
         labelled = kind not in ("intercept", "leak", "miss")
         hover = [f"{s.name}<br>{s.lat_deg:.2f}°, {s.lon_deg:.2f}°" +
                  (f"<br>t = {s.time_s:.0f} s, alt = {s.alt_m / 1e3:.1f} km" if s.time_s is not None else "")
                  for s in ss]
         fig.add_trace(go.Scattergeo(lon=[s.lon_deg for s in ss], lat=[s.lat_deg for s in ss],
                                     mode="markers+text" if labelled else "markers",
-                                    text=[s.name for s in ss] if labelled else None,
+                                    text=[labels.get(i, "") for i in members] if labelled else None,
                                     textposition="top right", textfont=dict(size=10),
                                     hovertext=hover, hoverinfo="text",
                                     marker=dict(symbol=symbols.get(kind, "circle"),
@@ -126,7 +134,8 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
                                     name=kind))
     fig.update_geos(**basemap.plotly_geo_layout(box))
     fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=10, b=0),
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.08, x=0))
+                      legend=dict(orientation="v", x=1.0, xanchor="right", y=1.0, bgcolor="rgba(255,255,255,0.8)",
+                                  font=dict(size=11)))
     return fig
 
 

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from thaadsim.io.exports import KIND_COLORS, Area, Site, Track
+from thaadsim.io.exports import KIND_COLORS, Area, Site, Track, label_groups
 from thaadsim.report import basemap
 
 MARKERS = {"radar": "^", "battery": "s", "site": "^", "intercept": "*", "leak": "X", "miss": "X", "asset": "o",
@@ -81,16 +81,16 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
             ax.plot(x, y, color=_rgb(tr.kind), linewidth=1.4 if tr.kind == "threat" else 1.0,
                     alpha=0.85, zorder=3, label=lab)
             lab = None
-    for s in sites:
+    labels = label_groups(sites)
+    for k, s in enumerate(sites):
         lab = s.kind if s.kind not in seen else None
         seen.add(s.kind)
         x = float(basemap.wrap_lon(s.lon_deg, center))
         ax.plot([x], [s.lat_deg], linestyle="none", marker=MARKERS.get(s.kind, "o"),
                 markersize=11 if s.kind == "intercept" else 7, color=_rgb(s.kind),
                 markeredgecolor="k", markeredgewidth=0.5, zorder=5, label=lab)
-        if label_sites and s.kind not in ("intercept", "leak", "miss"):
-            off = (4, -11) if s.kind == "radar" else (4, 4)      # radars often share a battery's site
-            ax.annotate(s.name, (x, s.lat_deg), xytext=off, textcoords="offset points", fontsize=7,
+        if label_sites and k in labels:
+            ax.annotate(labels[k], (x, s.lat_deg), xytext=(5, 4), textcoords="offset points", fontsize=7,
                         zorder=6, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
     if title:
         ax.set_title(title, fontsize=10)
