@@ -1,0 +1,93 @@
+"""The shipped examples run end to end, answer what they ask, and agree with plain geometry.
+
+Independent references: geographiclib (geodesic distances and ground tracks), the THAAD
+interceptor's published 200 km maximum range (REFERENCES §1.2, ROK MND), and a real browser for
+the Seongju report (skipped where no Chromium exists).
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from thaadsim.io.scenario_outputs import load_run_scenario
+from thaadsim.report.outputs import write_outputs
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+G = Geodesic.WGS84
+SEONGJU = (36.0, 128.2)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = {}
+    for name in ("seongju", "strategic", "guam"):
+        scn = load_run_scenario(EXAMPLES / f"{name}.toml")
+        scn.montecarlo.runs = 100
+        res = scn.run()
+        d = tmp_path_factory.mktemp(name)
+        out[name] = (scn, res, write_outputs(res, d))
+    return out
+
+
+@pytest.mark.parametrize("name", ["seongju", "strategic", "guam"])
+def test_example_runs_completely(runs, name):
+    scn, res, paths = runs[name]
+    assert res.missing == []
+    s = json.loads(paths["summary.json"].read_text())
+    assert len(s["threats"]) == sum(t.count for t in scn.threats)
+    assert s["raid"]["runs"] == 100
+    for r in scn.radars:
+        assert any(a.startswith(f"Radar {r.id} ") for a in s["answers"])
+    for b in scn.batteries:
+        assert any(a.startswith(f"Battery {b.id} ") for a in s["answers"])
+
+
+@pytest.mark.parametrize("name", ["seongju", "strategic", "guam"])
+def test_every_threat_flies_to_its_aimpoint(runs, name):
+    _, res, _ = runs[name]
+    for t, row in zip(res.plan.threats, res.threats.itertuples()):
+        ref_km = G.Inverse(t.launch.lat_deg, t.launch.lon_deg, t.target.lat_deg, t.target.lon_deg)["s12"] / 1e3
+        assert row.range_km == pytest.approx(ref_km, abs=3.0), t.id
+
+
+def test_strategic_icbms_never_come_within_thaad_reach_of_seongju(runs):
+    """Every ICBM ground track (geodesic launch -> target) stays more than 200 km from Seongju, so the
+    THAAD battery there can engage none of them; the run must say so."""
+    _, res, _ = runs["strategic"]
+    for t in res.plan.threats:
+        line = G.InverseLine(t.launch.lat_deg, t.launch.lon_deg, t.target.lat_deg, t.target.lon_deg)
+        s = np.linspace(0.0, line.s13, 400)
+        pts = [line.Position(x) for x in s]
+        closest = min(G.Inverse(*SEONGJU, p["lat2"], p["lon2"])["s12"] for p in pts) / 1e3
+        assert closest > 200.0
+    assert not res.engagements["engageable"].any()
+    assert res.raid_summary["expected_leakers"] == len(res.plan.threats)
+
+
+def test_seongju_thaad_covers_threats_aimed_within_its_reach(runs):
+    """Daegu and Busan lie within THAAD's 200 km of Seongju; the battery must be able to engage at
+    least the threats aimed there (it is the example's point)."""
+    _, res, _ = runs["seongju"]
+    for city in ("Daegu", "Busan"):
+        t = next(t for t in res.plan.threats if t.target.name == city)
+        assert G.Inverse(*SEONGJU, t.target.lat_deg, t.target.lon_deg)["s12"] < 200e3
+    e = res.engagements[res.engagements["battery_id"] == "THAAD Seongju"]
+    aimed = {t.id for t in res.plan.threats if t.target.name in ("Daegu", "Busan")}
+    assert e[e["threat_id"].isin(aimed)]["engageable"].all()
+
+
+def test_seongju_report_renders_in_a_browser(runs, tmp_path):
+    from test_browser_report import CHROMIUM, check_in_browser, nonbackground_fraction
+
+    if CHROMIUM is None:
+        pytest.skip("no Chromium found (apt-get install chromium); the browser check needs a real browser")
+    _, _, paths = runs["seongju"]
+    shot = tmp_path / "seongju_map.png"
+    external, errors, n, geo_paths, png = check_in_browser(paths["report.html"].resolve(), shot)
+    print(f"\nscreenshot: {shot}")
+    assert external == [] and errors == []
+    assert n > 10 and geo_paths > 0
+    assert nonbackground_fraction(png) > 0.02
