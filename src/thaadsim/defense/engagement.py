@@ -121,11 +121,9 @@ def _battery_pass(batch, bat: Battery, detect_s):
     def pick(a, idx):
         return np.where(any_f, a[rows, idx], np.nan)
 
-    alt_f = np.where(feasible, alt, np.nan)
     with np.errstate(all="ignore"):
         alt_min = np.where(any_f, np.nanmin(np.where(feasible, alt, np.inf), axis=1), np.nan)
         alt_max = np.where(any_f, np.nanmax(np.where(feasible, alt, -np.inf), axis=1), np.nan)
-    del alt_f
 
     # closing speed at the earliest intercept
     r_t = np.asarray(batch.r_ecef_m)[rows, i_first]
