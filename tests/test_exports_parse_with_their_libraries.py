@@ -107,3 +107,12 @@ def test_jsonl_has_one_object_per_line(tmp_path):
     p = atomic.write_jsonl(tmp_path / "e.jsonl", [{"t_s": 1.0, "event": "launch"}, {"t_s": np.float32(2.5)}])
     lines = p.read_text().splitlines()
     assert [json.loads(x)["t_s"] for x in lines] == [1.0, 2.5]
+
+
+def test_geojson_splits_a_track_at_the_antimeridian(tmp_path):
+    t = np.arange(5.0)
+    tr = Track("p", "Pacific", t, [40, 42, 44, 46, 48], [176.0, 178.0, 179.9, -178.0, -176.0], [0, 1e5, 2e5, 1e5, 0])
+    fc = json.loads(write_geojson(tmp_path / "p.geojson", [tr]).read_text())
+    g = shape(fc["features"][0]["geometry"])
+    assert g.geom_type == "MultiLineString" and len(g.geoms) == 2
+    assert max(abs(a[0] - b[0]) for ln in g.geoms for a, b in zip(ln.coords[:-1], ln.coords[1:])) < 5.0

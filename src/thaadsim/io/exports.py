@@ -143,11 +143,17 @@ def to_geojson(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: 
         t, la, lo, h = tr.arrays()
         if t.size < 2:
             continue
-        coords = np.column_stack([lo.round(ndigits), la.round(ndigits), h.round(1)]).tolist()
+        coords = np.column_stack([lo.round(ndigits), la.round(ndigits), h.round(1)])
+        cut = np.nonzero(np.abs(np.diff(lo)) > 180.0)[0]
+        if cut.size:   # RFC 7946 §3.1.9: split lines that cross the antimeridian
+            parts = [p.tolist() for p in np.split(coords, cut + 1) if len(p) >= 2]
+            geom = {"type": "MultiLineString", "coordinates": parts}
+        else:
+            geom = {"type": "LineString", "coordinates": coords.tolist()}
         feats.append({"type": "Feature",
                       "properties": _props(tr, t_start_s=float(t[0]), t_end_s=float(t[-1]),
                                            apogee_m=float(h.max())),
-                      "geometry": {"type": "LineString", "coordinates": coords}})
+                      "geometry": geom})
     for s in sites:
         extra = {} if s.time_s is None else {"time_s": float(s.time_s)}
         feats.append({"type": "Feature", "properties": _props(s, alt_m=float(s.alt_m), **extra),
