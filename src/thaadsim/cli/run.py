@@ -31,9 +31,17 @@ def run(scenario, out_dir, quiet, runs):
     plan = scn.to_plan()
     from thaadsim.analysis.pipeline import run_plan
 
+    def write(result, progress=None):
+        try:
+            return write_outputs(result, out_dir, progress=progress)
+        except OSError as exc:
+            from thaadsim.errors import ThaadsimError
+
+            raise ThaadsimError("--out", f"cannot write to {out_dir!r} ({exc.strerror or exc})",
+                                "choose a directory you can write to") from None
+
     if quiet:
-        result = run_plan(plan)
-        paths = write_outputs(result, out_dir)
+        write(run_plan(plan))
         return
     with click.progressbar(length=100, label=f"{plan.name}: starting".ljust(34), file=sys.stderr,
                            show_eta=False, width=30) as bar:
@@ -51,7 +59,7 @@ def run(scenario, out_dir, quiet, runs):
             return cb
 
         result = run_plan(plan, progress=progress(0, 85))
-        paths = write_outputs(result, out_dir, progress=progress(85, 100))
+        paths = write(result, progress(85, 100))
     for a in result.answers:
         click.echo(f"  - {a}", err=False)
     for m in result.missing:
