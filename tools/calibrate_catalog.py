@@ -161,6 +161,8 @@ def main(argv=None) -> int:
     ap.add_argument("ids", nargs="*", help="missile ids (default: every catalog file)")
     ap.add_argument("--check", action="store_true", help="report the model range only; write nothing")
     args = ap.parse_args(argv)
+    # every trial factor is a new rocket: keep its throw-away shape tables out of the user's cache
+    os.environ.setdefault("THAADSIM_CACHE_DIR", tempfile.mkdtemp(prefix="thaadsim-calibrate-"))
     paths = sorted(catalog_dir().glob("*.toml"))
     if args.ids:
         paths = [catalog_dir() / f"{i}.toml" for i in args.ids]

@@ -1,0 +1,189 @@
+"""The missile catalog against its published figures (REFERENCES §3) and the §6.1 closed form.
+
+Authorities:
+
+* each file's ``published_range_km`` (with its ``range_source``): the model's minimum-energy
+  range at full burn (``max_range_km``) must lie within +-5 % of it (the calibration aims at +-1 %);
+* the public figures of REFERENCES §3 (launch mass, diameter, payload) that the catalog must carry
+  unchanged, copied into ``PUBLISHED`` below;
+* the two-body minimum-energy relation of REFERENCES §6.1 (Wheelon 1959): the burnout speed a
+  published range needs on a spherical Earth is a floor for the stack's ideal (Tsiolkovsky) delta-v.
+
+It also checks provenance (every stage and RV number carries a note) and that the loader refuses
+bad files with a ThaadsimError naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+
+import pytest
+
+from thaadsim.errors import ThaadsimError
+from thaadsim.flight import load_missile, max_range_km
+from thaadsim.flight.catalog import catalog_dir, load_missile_file
+
+REQUIRED_IDS = {"scud-b", "scud-c", "nodong", "musudan", "hwasong-12", "hwasong-14", "hwasong-15", "hwasong-17",
+                "df-15", "df-21", "df-26", "df-31a", "df-41", "iskander-m", "topol-m", "yars"}
+FILES = sorted(catalog_dir().glob("*.toml"))
+IDS = [p.stem for p in FILES]
+G0 = 9.80665
+MU = 3.986004418e14
+R_E = 6371e3
+
+# Public figures from REFERENCES §3 that the catalog must keep as published (bounds where a span is given).
+# key: (what, low, high)
+PUBLISHED = {
+    "scud-b": [("rv.mass_kg", 1000, 1000)],                       # ~1,000 kg (CNS / Morimoto 1994)
+    "scud-c": [("rv.mass_kg", 700, 700)],                         # ~700 kg
+    "nodong": [("rv.mass_kg", 1000, 1200)],                       # 1.0-1.2 t (Japanese est.)
+    "musudan": [("rv.mass_kg", 650, 650)],                        # 650 kg (38 North assumption)
+    "hwasong-15": [("rv.mass_kg", 1000, 1000), ("diameter_m", 2.0, 2.0), ("stages", 2, 2)],  # Elleman; Arirang
+    "hwasong-17": [("launch_mass_kg", 80e3, 110e3), ("diameter_m", 2.4, 2.5), ("stages", 2, 2)],  # 38 North
+    "hwasong-14": [("stages", 2, 2)],
+    "df-26": [("rv.mass_kg", 1200, 1800), ("stages", 2, 2)],      # CSIS
+    "df-31a": [("stages", 3, 3)],
+    "df-41": [("diameter_m", 2.78, 2.78), ("stages", 3, 3)],      # CCTV
+    "iskander-m": [("rv.mass_kg", 1, 700)],                       # up to 700 kg (MDAA)
+    "topol-m": [("stages", 3, 3)],
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_shape_table_cache(tmp_path_factory):
+    """Compute every shape table here, never read one cached on disk by an earlier run."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("THAADSIM_CACHE_DIR", str(tmp_path_factory.mktemp("shape_tables")))
+        yield
+
+
+def _raw(path):
+    return tomllib.loads(path.read_text())
+
+
+def test_every_required_missile_is_in_the_catalog():
+    assert REQUIRED_IDS <= set(IDS), f"missing: {sorted(REQUIRED_IDS - set(IDS))}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_id_matches_file_name(path):
+    assert _raw(path)["id"] == path.stem
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_model_max_range_within_5_percent_of_published(path):
+    d = _raw(path)
+    m = load_missile(path.stem)
+    model = max_range_km(m)
+    published = float(d["published_range_km"])
+    assert abs(model / published - 1.0) <= 0.05, f"{path.stem}: model {model:.0f} km vs published {published:.0f} km"
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_every_number_carries_a_note(path):
+    d = _raw(path)
+    for key in ("range_source", "calibrated", "launch_mass_source"):
+        assert isinstance(d.get(key), str) and d[key].strip(), f"{path.stem}: {key} missing or empty"
+    for key in ("mass_source", "beta_source"):
+        assert isinstance(d["rv"].get(key), str) and d["rv"][key].strip(), f"{path.stem}: rv.{key}"
+    assert "assumption" in d["rv"]["beta_source"].lower(), f"{path.stem}: beta is not published: label it an assumption"
+    for i, s in enumerate(d["stages"]):
+        assert isinstance(s.get("source"), str) and s["source"].strip(), f"{path.stem}: stages.{i}.source"
+    # the calibration note is a real one, and it names the range this file publishes
+    note = d["calibrated"]
+    assert "PLACEHOLDER" not in note and "not yet" not in note
+    assert f"published_range_km = {float(d['published_range_km']):.0f}" in note, \
+        f"{path.stem}: calibrated note does not match published_range_km (re-run tools/calibrate_catalog.py)"
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_launch_mass_and_lift_off(path):
+    """The stated launch mass is the model's, and the first stage lifts it with T/W > 1.3."""
+    d = _raw(path)
+    m = load_missile(path.stem)
+    stated = float(re.match(r"launch mass ([0-9,]+) kg", d["launch_mass_source"]).group(1).replace(",", ""))
+    assert m.launch_mass_kg == pytest.approx(stated, abs=1.0)
+    tw = m.stages[0].thrust_n / (m.launch_mass_kg * G0)
+    assert tw > 1.3, f"{path.stem}: lift-off T/W {tw:.2f}"
+    for s in m.stages:   # calibration keeps structure >= 4 % of each stage
+        assert s.propellant_mass_kg / (s.propellant_mass_kg + s.dry_mass_kg) <= 0.96 + 1e-6
+
+
+@pytest.mark.parametrize("mid", sorted(PUBLISHED))
+def test_published_figures_kept(mid):
+    m = load_missile(mid)
+    for what, lo, hi in PUBLISHED[mid]:
+        value = {"rv.mass_kg": m.rv.mass_kg, "launch_mass_kg": m.launch_mass_kg,
+                 "diameter_m": m.stages[0].diameter_m, "stages": len(m.stages)}[what]
+        assert lo - 1e-9 <= value <= hi + 1e-9, f"{mid}: {what} = {value}, REFERENCES §3 gives {lo}-{hi}"
+
+
+def _min_energy_speed_ms(range_km):
+    """Burnout speed for a minimum-energy shot of this range (REFERENCES §6.1, sphere, no drag).
+
+    sin(psi/2) = nu / (2 - nu)  =>  nu = 2 s / (1 + s),  v = sqrt(nu mu / R).
+    """
+    s = math.sin(range_km * 1e3 / R_E / 2.0)
+    return math.sqrt(2.0 * s / (1.0 + s) * MU / R_E)
+
+
+def test_section_6_1_inversion_reproduces_its_table():
+    # REFERENCES §6.1 table rows: 3.0 km/s -> 988 km, 5.0 -> 3,215 km, 7.2 -> 10,012 km
+    for v_kms, r_km in ((3.0, 988), (5.0, 3215), (7.2, 10012)):
+        assert _min_energy_speed_ms(r_km) / 1e3 == pytest.approx(v_kms, abs=0.005)
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_ideal_delta_v_covers_the_two_body_burnout_speed(path):
+    """Tsiolkovsky delta-v minus the §6.1 speed is the gravity+drag+steering loss: positive, < 2.5 km/s."""
+    d = _raw(path)
+    m = load_missile(path.stem)
+    loss = m.ideal_delta_v_ms() - _min_energy_speed_ms(float(d["published_range_km"]))
+    assert 0.0 < loss < 2500.0, f"{path.stem}: implied loss {loss:.0f} m/s"
+
+
+# --- the loader refuses bad files, naming the field ---------------------------------------------
+
+def _write(tmp_path, text):
+    p = tmp_path / "bad.toml"
+    p.write_text(text)
+    return p
+
+
+@pytest.fixture()
+def good_text():
+    return (catalog_dir() / "scud-b.toml").read_text()
+
+
+def test_loader_accepts_the_unmodified_file(tmp_path, good_text):
+    assert load_missile_file(_write(tmp_path, good_text)).id == "scud-b"
+
+
+@pytest.mark.parametrize("key", ["propellant_mass_kg", "dry_mass_kg"])
+def test_loader_rejects_negative_stage_mass(tmp_path, good_text, key):
+    text = re.sub(rf"^{key} = \d+", f"{key} = -100", good_text, count=1, flags=re.M)
+    with pytest.raises(ThaadsimError) as exc:
+        load_missile_file(_write(tmp_path, text))
+    assert f"stages.0.{key}" in exc.value.field
+
+
+def test_loader_rejects_negative_rv_mass(tmp_path, good_text):
+    text = re.sub(r"^mass_kg = \d+", "mass_kg = -5", good_text, count=1, flags=re.M)
+    with pytest.raises(ThaadsimError) as exc:
+        load_missile_file(_write(tmp_path, text))
+    assert "rv.mass_kg" in exc.value.field
+
+
+def test_loader_rejects_unknown_key(tmp_path, good_text):
+    with pytest.raises(ThaadsimError) as exc:
+        load_missile_file(_write(tmp_path, "published_range_kms = 300\n" + good_text))
+    assert "published_range_kms" in exc.value.field
+
+
+def test_loader_rejects_missing_stage_field(tmp_path, good_text):
+    text = re.sub(r"^isp_s = .*\n", "", good_text, count=1, flags=re.M)
+    with pytest.raises(ThaadsimError) as exc:
+        load_missile_file(_write(tmp_path, text))
+    assert "stages.0.isp_s" in exc.value.field
