@@ -43,21 +43,19 @@ alt_m = 680.0
 radar = "TPY-2 Seongju"
 
 [[assets]]
-name = "Busan"
-lat_deg = 35.10
-lon_deg = 129.04
+name = "Daegu"
+lat_deg = 35.87
+lon_deg = 128.60
 
 [[launch_areas]]
-name = "Pyongyang area"
-lat_deg = 39.0
-lon_deg = 125.75
+name = "Wonsan area"
+lat_deg = 39.15
+lon_deg = 127.45
 
 [[threats]]
-missile = "hwasong-15"
-launch_area = "Pyongyang area"
-aimpoint = "Busan"
-shape = "lofted"
-apogee_km = 900.0
+missile = "scud-c"
+launch_area = "Wonsan area"
+aimpoint = "Daegu"
 count = 2
 launch_interval_s = 40.0
 
@@ -110,7 +108,7 @@ def test_summary_carries_version_hash_and_the_flown_geometry(run_dir):
     assert s["scenario"]["sha256"] == hashlib.sha256(scn.read_bytes()).hexdigest()
     assert s["missing"] == []
     assert len(s["threats"]) == 2
-    ref = Geodesic.WGS84.Inverse(39.0, 125.75, 35.10, 129.04)["s12"] / 1e3
+    ref = Geodesic.WGS84.Inverse(39.15, 127.45, 35.87, 128.60)["s12"] / 1e3
     for t in s["threats"]:
         assert t["range_km"] == pytest.approx(ref, abs=2.0)          # flew to the aimpoint
     assert [t["launch_time_s"] for t in s["threats"]] == [0.0, 40.0]
@@ -136,12 +134,12 @@ def test_exports_parse_and_start_at_the_launch_area(run_dir):
     for ln in lines:
         lon0, lat0, _ = ln.coords[0]
         lon1, lat1, _ = ln.coords[-1]
-        assert (lat0, lon0) == pytest.approx((39.0, 125.75), abs=1e-3)
-        assert (lat1, lon1) == pytest.approx((35.10, 129.04), abs=0.03)
+        assert (lat0, lon0) == pytest.approx((39.15, 127.45), abs=1e-3)
+        assert (lat1, lon1) == pytest.approx((35.87, 128.60), abs=0.03)
     root = ET.parse(out / "scenario.kml").getroot()
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     names = {e.text for e in root.findall(".//k:Placemark/k:name", ns)}
-    assert "Busan" in names and "Pyongyang area" in names
+    assert "Daegu" in names and "Wonsan area" in names
     from czml3 import Packet
 
     doc = json.loads((out / "scenario.czml").read_text())
@@ -177,7 +175,7 @@ def test_python_api_returns_dataframes_and_plots(tmp_path):
     scn = tmp_path / "s.toml"
     scn.write_text(SCENARIO.replace("runs = 100", "runs = 20"))
     res = load_run_scenario(scn).run()
-    assert list(res.threats["threat_id"]) == ["T01 hwasong-15→Busan", "T02 hwasong-15→Busan"]
+    assert list(res.threats["threat_id"]) == ["T01 scud-c→Daegu", "T02 scud-c→Daegu"]
     assert set(res.detections["radar_id"]) == {"TPY-2 Seongju"}
     assert res.raid_table is not None and len(res.raid_table) == 2
     fig = res.plot()
