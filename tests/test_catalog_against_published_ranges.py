@@ -82,6 +82,18 @@ def test_model_max_range_within_5_percent_of_published(path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_max_range_is_an_interior_maximum_of_the_kick_grid(path):
+    """The full-burn range peaks inside the kick grid: a peak at the edge would understate max range."""
+    import numpy as np
+
+    from thaadsim.flight.targeting import shape_table
+
+    t = shape_table(load_missile(path.stem))
+    j = int(np.nanargmax(t.range_km[-1]))
+    assert 0 < j < len(t.kick_deg) - 1, f"{path.stem}: best kick {t.kick_deg[j]:.1f} deg is at the grid edge"
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_every_number_carries_a_note(path):
     d = _raw(path)
     for key in ("range_source", "calibrated", "launch_mass_source"):
