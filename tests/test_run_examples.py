@@ -26,6 +26,8 @@ def runs(tmp_path_factory):
     for name in ("seongju", "strategic", "guam"):
         scn = load_run_scenario(EXAMPLES / f"{name}.toml")
         scn.montecarlo.runs = 100
+        for q in scn.analysis.defended_area:     # a coarse footprint grid keeps the test quick
+            q.grid_n = 5
         res = scn.run()
         d = tmp_path_factory.mktemp(name)
         out[name] = (scn, res, write_outputs(res, d))

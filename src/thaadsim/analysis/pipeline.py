@@ -135,6 +135,21 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
         res.notes.append("No battery in the scenario: engagement windows and the raid were not computed.")
     timings["engagement_s"] = time.perf_counter() - t
 
+    # 3b. defended footprints (optional, one batch of aimpoints per request) -----------------
+    t = time.perf_counter()
+    if plan.footprints and plan.batteries:
+        from thaadsim.analysis.footprint import defended_footprints
+
+        for k, req in enumerate(plan.footprints):
+            progress(f"footprint {k + 1}/{len(plan.footprints)}", 0.55 + 0.15 * k / len(plan.footprints))
+            c = req.center or _mean_point(plan.batteries)
+            fp = defended_footprints(req.missile_id, req.launch.lat_deg, req.launch.lon_deg, plan.batteries,
+                                     plan.radars, center_lat_deg=c.lat_deg, center_lon_deg=c.lon_deg,
+                                     half_width_km=req.half_width_km, n=req.grid_n, shape=req.shape,
+                                     apogee_km=req.apogee_km, sample_dt_s=plan.sample_dt_s)
+            res.footprints.append({"request": req, "result": fp})
+    timings["footprints_s"] = time.perf_counter() - t
+
     # 4. raid Monte Carlo -------------------------------------------------------------------
     t = time.perf_counter()
     progress("raid Monte Carlo", 0.7)
@@ -151,6 +166,15 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     res.finalize()
     progress("done", 1.0)
     return res
+
+
+def _mean_point(batteries):
+    from thaadsim.analysis.plan import PlacePoint
+
+    lat = float(np.mean([b.lat_deg for b in batteries]))
+    ang = np.radians([b.lon_deg for b in batteries])
+    lon = float(np.degrees(np.arctan2(np.sin(ang).mean(), np.cos(ang).mean())))
+    return PlacePoint("defence centre", lat, lon)
 
 
 def plan_missile(th, batch, i):

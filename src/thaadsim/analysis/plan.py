@@ -40,6 +40,22 @@ class ThreatPlan:
 
 
 @dataclass
+class FootprintRequest:
+    """Ask for the defended footprints against one threat type (see :mod:`thaadsim.analysis.footprint`)."""
+
+    missile_id: str
+    launch: PlacePoint
+    shape: str = "min-energy"
+    apogee_km: float | None = None
+    center: PlacePoint | None = None      # None: the mean position of the batteries
+    half_width_km: float = 300.0
+    grid_n: int = 11
+
+    def label(self) -> str:
+        return f"{self.missile_id} {self.shape} from {self.launch.name}"
+
+
+@dataclass
 class Plan:
     """Everything :func:`thaadsim.analysis.pipeline.run_plan` needs."""
 
@@ -56,6 +72,7 @@ class Plan:
     trials: int = 0                                       # raid Monte Carlo trials (0 = skip)
     seed: int = 0
     questions: list[str] = field(default_factory=list)    # free-text questions echoed in the report
+    footprints: list[FootprintRequest] = field(default_factory=list)
     scenario_path: str = ""
     scenario_text: str = ""
     scenario_sha256: str = ""

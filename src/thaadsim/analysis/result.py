@@ -32,6 +32,7 @@ class ScenarioResult:
     coverage: list = field(default_factory=list)
     windows: object | None = None
     raid: dict | None = None
+    footprints: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
@@ -198,6 +199,17 @@ class ScenarioResult:
             F.append(Figure("interceptors expended (mean)", r["interceptors_expended_mean"], "", ""))
             for b, v in r.get("interceptors_expended_by_battery_mean", {}).items():
                 F.append(Figure(f"interceptors expended by {b} (mean)", v, "", ""))
+        for fp in self.footprints:
+            req, r = fp["request"], fp["result"]
+            parts = [f"{bid} {v['area_km2']:,.0f} km²" + (" (reaches the grid edge: larger in fact)"
+                                                          if v.get("touches_edge") else "")
+                     for bid, v in r["per_battery"].items()]
+            A.append(f"Defended footprint against a {req.label()} (aimpoints on a {req.grid_n}×{req.grid_n} grid, "
+                     f"{r.get('cell_km', 0):.0f} km cells): " + "; ".join(parts) +
+                     f"; all batteries together {r['any']['area_km2']:,.0f} km².")
+            for bid, v in r["per_battery"].items():
+                F.append(Figure(f"{bid}: defended footprint vs {req.label()}", v["area_km2"], "km²",
+                                f"{v['defended_nodes']} of {r['nodes']} grid aimpoints defended"))
         for c in self.coverage:
             area = _area_km2(c["polygon"])
             F.append(Figure(f"{c['radar_id']} coverage at {c['alt_km']:g} km altitude", area, "km²",
@@ -304,6 +316,14 @@ class ScenarioResult:
                       c["polygon"], kind="coverage",
                       properties={"alt_km": c["alt_km"], "rcs_m2": c["rcs_m2"], "range_km": round(c["range_km"], 1)})
                  for c in self.coverage if not c["polygon"].is_empty]
+        for fp in self.footprints:
+            req, r = fp["request"], fp["result"]
+            for bid, v in r["per_battery"].items():
+                if not v["polygon"].is_empty:
+                    areas.append(Area(f"footprint/{bid}/{req.label()}", f"{bid}: defended footprint vs {req.label()}",
+                                      v["polygon"], kind="footprint",
+                                      properties={"area_km2": round(v["area_km2"], 1), "missile_id": req.missile_id,
+                                                  "launch_area": req.launch.name, "shape": req.shape}))
         from thaadsim.analysis.coverage import geodesic_circle
 
         for bat in plan.batteries:
@@ -375,6 +395,13 @@ class ScenarioResult:
             "raid_per_asset": recs(getattr(self, "raid_assets", None)),
             "coverage": [{"radar_id": c["radar_id"], "alt_km": c["alt_km"], "rcs_m2": c["rcs_m2"],
                           "range_km": c["range_km"], "area_km2": _area_km2(c["polygon"])} for c in self.coverage],
+            "defended_footprints": [
+                {"missile_id": fp["request"].missile_id, "launch_area": fp["request"].launch.name,
+                 "shape": fp["request"].shape, "grid_n": fp["request"].grid_n,
+                 "half_width_km": fp["request"].half_width_km, "cell_km": fp["result"].get("cell_km"),
+                 "reachable_nodes": fp["result"]["reachable_nodes"],
+                 "area_km2": {bid: v["area_km2"] for bid, v in fp["result"]["per_battery"].items()},
+                 "area_km2_all_batteries": fp["result"]["any"]["area_km2"]} for fp in self.footprints],
             "missing": self.missing,
             "notes": self.notes,
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
@@ -446,6 +473,10 @@ class ScenarioResult:
         notes.append("Coverage polygons: ground footprint of each radar face for a target at the stated altitude "
                      "(range and elevation limits on the 4/3 Earth).")
         notes.append("Blue circles: each battery's maximum intercept ground range (catalog), not a defended footprint.")
+        if self.footprints:
+            notes.append("Defended footprints (purple): grid cells whose aimpoint the battery can engage against the "
+                         "stated threat (detected in time and inside the interceptor's envelope); edges are good "
+                         "to about half a cell.")
         if self.raid is not None:
             notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
                          "statistics over all runs.")

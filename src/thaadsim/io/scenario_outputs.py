@@ -10,6 +10,13 @@ Monte Carlo). A full run also asks for some analysis outputs::
     raid = true                        # run the raid Monte Carlo ([montecarlo].runs) when batteries exist
     questions = ["Does the TPY-2 see ...?"]   # echoed in the report next to the answers
 
+    [[analysis.defended_area]]         # optional, repeatable: defended footprints of every battery
+    missile = "nodong"                 # against this threat type ...
+    launch_area = "Wonsan area"        # ... from here (or launch_lat_deg / launch_lon_deg)
+    shape = "min-energy"               # (apogee_km for lofted/depressed)
+    grid_n = 11                        # aimpoints on an 11 x 11 grid (one flight each) ...
+    half_width_km = 300.0              # ... spanning +-300 km around the batteries (or center_lat_deg/lon)
+
 Use::
 
     from thaadsim.io.scenario_outputs import load_run_scenario
@@ -22,9 +29,46 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pydantic import Field, PrivateAttr, field_validator
+from typing import Literal
+
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from thaadsim.io.scenario import Scenario, _Model, load_scenario
+
+
+class DefendedAreaRequest(_Model):
+    """``[[analysis.defended_area]]``: footprints of every battery against one threat type."""
+
+    missile: str
+    launch_area: str | None = None
+    launch_lat_deg: float | None = Field(None, ge=-90, le=90)
+    launch_lon_deg: float | None = Field(None, ge=-180, le=360)
+    shape: Literal["min-energy", "lofted", "depressed"] = "min-energy"
+    apogee_km: float | None = Field(None, gt=0)
+    center_lat_deg: float | None = Field(None, ge=-90, le=90)
+    center_lon_deg: float | None = Field(None, ge=-180, le=360)
+    half_width_km: float = Field(300.0, gt=10, le=3000)
+    grid_n: int = Field(11, ge=3, le=41)
+
+    @field_validator("missile")
+    @classmethod
+    def _known_missile(cls, v):
+        from thaadsim.flight import missile_ids
+
+        ids = missile_ids()
+        if v.strip().lower() not in ids:
+            raise ValueError(f"unknown missile {v!r}; valid: {', '.join(ids)}")
+        return v.strip().lower()
+
+    @model_validator(mode="after")
+    def _points(self):
+        if (self.launch_area is None) == (self.launch_lat_deg is None or self.launch_lon_deg is None):
+            raise ValueError("give launch_area (a [[launch_areas]] name) or launch_lat_deg and launch_lon_deg")
+        if (self.center_lat_deg is None) != (self.center_lon_deg is None):
+            raise ValueError("give both center_lat_deg and center_lon_deg, or neither (mean battery position)")
+        if self.shape != "min-energy" and self.apogee_km is None:
+            raise ValueError(f"shape {self.shape!r} needs apogee_km")
+        return self
 
 
 class AnalysisSection(_Model):
@@ -33,6 +77,7 @@ class AnalysisSection(_Model):
     coverage_rcs_m2: float | None = Field(None, gt=0, le=1e4)
     raid: bool = True
     questions: list[str] = Field(default_factory=list)
+    defended_area: list[DefendedAreaRequest] = Field(default_factory=list)
 
     @field_validator("coverage_alt_km")
     @classmethod
@@ -55,7 +100,7 @@ class RunScenario(Scenario):
 
     def to_plan(self):
         """The pipeline's :class:`~thaadsim.analysis.plan.Plan` for this scenario."""
-        from thaadsim.analysis.plan import Plan, PlacePoint, ThreatPlan
+        from thaadsim.analysis.plan import FootprintRequest, PlacePoint, Plan, ThreatPlan
         from thaadsim.defense.raid import Doctrine
         from thaadsim.sensors.radar import load_radar
 
@@ -81,6 +126,25 @@ class RunScenario(Scenario):
             user = next((by_id[b.id].radar for b in self.batteries if b.radar == r.id), None)
             radars[r.id] = user or load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
                                                              r.face_az_deg or 0.0)
+        areas = {a.name: a for a in self.launch_areas}
+        footprints = []
+        for i, q in enumerate(self.analysis.defended_area):
+            if q.launch_area is not None:
+                if q.launch_area not in areas:
+                    from thaadsim.errors import ThaadsimError
+
+                    raise ThaadsimError(f"analysis.defended_area.{i}.launch_area",
+                                        f"no [[launch_areas]] entry named {q.launch_area!r}",
+                                        f"valid: {', '.join(areas) or '(none defined)'}")
+                a = areas[q.launch_area]
+                launch = PlacePoint(a.name, a.lat_deg, a.lon_deg)
+            else:
+                launch = PlacePoint(f"{q.launch_lat_deg:.2f}N {q.launch_lon_deg:.2f}E", q.launch_lat_deg,
+                                    q.launch_lon_deg)
+            center = (PlacePoint("footprint centre", q.center_lat_deg, q.center_lon_deg)
+                      if q.center_lat_deg is not None else None)
+            footprints.append(FootprintRequest(q.missile, launch, q.shape, q.apogee_km, center, q.half_width_km,
+                                               q.grid_n))
         d = self.doctrine
         doctrine = Doctrine(mode=d.mode, salvo_size=d.salvo_size, priority=d.priority,
                             max_shots_per_threat=d.max_shots_per_threat, decision_step_s=d.decision_step_s,
@@ -97,7 +161,7 @@ class RunScenario(Scenario):
             seed=mc.seed if mc.seed is not None else self.scenario.seed, questions=list(self.analysis.questions),
             scenario_path=self._source_path, scenario_text=text,
             scenario_sha256=self._source_sha256,
-            doctrine=doctrine, chunk_runs=mc.chunk_runs,
+            doctrine=doctrine, chunk_runs=mc.chunk_runs, footprints=footprints,
             flyer=lambda: self.fly_threats(rows))
         return plan
 

@@ -88,7 +88,7 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
     fig = go.Figure()
     for tr in basemap.plotly_outline_traces(name):
         fig.add_trace(tr)
-    group_names = {"coverage": "radar coverage", "defended": "interceptor reach", "threat": "threat trajectories",
+    group_names = {"coverage": "radar coverage", "defended": "interceptor reach", "footprint": "defended footprint", "threat": "threat trajectories",
                    "interceptor": "interceptor trajectories"}
     shown: set = set()
     for a in areas:

@@ -64,7 +64,7 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
     center = box[4]
     basemap.draw_outlines(ax, box)
     seen = set()
-    area_names = {"coverage": "radar coverage", "defended": "interceptor reach"}
+    area_names = {"coverage": "radar coverage", "defended": "interceptor reach", "footprint": "defended footprint"}
     for a in areas:
         for poly in basemap_polys(a.geometry):
             x, y = np.asarray(poly.exterior.coords).T
