@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from geographiclib.geodesic import Geodesic

@@ -136,7 +136,7 @@ class ScenarioResult:
             rng = th["range_km"]
             apo = th["apogee_km"]
             ft = th["flight_time_s"] / 60
-            A.append(f"{n} threat trajectories flown ({', '.join(sorted(set(th['missile_id'])))}): range "
+            A.append(f"{n} threat {'trajectory' if n == 1 else 'trajectories'} flown ({', '.join(sorted(set(th['missile_id'])))}): range "
                      f"{_span(rng.min(), rng.max())} km, apogee {_span(apo.min(), apo.max())} km, "
                      f"flight time {_span(ft.min(), ft.max(), '{:.1f}')} min.")
             F.append(Figure("threats flown", n, "", "one trajectory per threat entry"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import html as _html
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
