@@ -96,7 +96,8 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
         for k, p in enumerate(polys):
             x, y = np.asarray(p.exterior.coords).T
             fig.add_trace(go.Scattergeo(lon=x.round(4), lat=y.round(4), mode="lines", fill="toself",
-                                        fillcolor=_css_rgba(a.kind, 0.12),
+                                        fillcolor=_css_rgba(a.kind, {"coverage": 0.12, "footprint": 0.25,
+                                                                     "defended": 0.03}.get(a.kind, 0.12)),
                                         line=dict(color=_css_rgba(a.kind, 0.9), width=1.2),
                                         name=group_names.get(a.kind, a.kind), legendgroup=a.kind,
                                         showlegend=a.kind not in shown, text=a.name, hoverinfo="text"))

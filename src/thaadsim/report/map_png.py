@@ -16,6 +16,9 @@ import numpy as np
 from thaadsim.io.exports import KIND_COLORS, Area, Site, Track, label_groups
 from thaadsim.report import basemap
 
+#: fill opacity by area kind (reach circles are context: outline, almost no fill)
+FILL_ALPHA = {"coverage": 0.15, "footprint": 0.25, "defended": 0.04}
+
 MARKERS = {"radar": "^", "battery": "s", "site": "^", "intercept": "*", "leak": "X", "miss": "X", "asset": "o",
            "launch": "v"}
 
@@ -71,7 +74,8 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
             x = basemap.wrap_lon(x, center)
             lab = area_names.get(a.kind, a.kind) if a.kind not in seen else None
             seen.add(a.kind)
-            ax.fill(x, y, facecolor=_rgb(a.kind, 0.15), edgecolor=_rgb(a.kind, 0.9), linewidth=1.0,
+            ax.fill(x, y, facecolor=_rgb(a.kind, FILL_ALPHA.get(a.kind, 0.15)), edgecolor=_rgb(a.kind, 0.9),
+                    linewidth=1.0,
                     zorder=2, label=lab)
     for tr in tracks:
         _, la, lo, _ = tr.arrays()
