@@ -250,9 +250,12 @@ def kernel_table() -> tuple[float, float, np.ndarray, np.ndarray]:
 
 @numba.njit(cache=True, inline="always")
 def density_sound_at(h_m, h0_m, dh_m, log_rho, sound_ms):
-    """Linear interpolation in log-density and in sound speed; returns (rho_kgm3, a_ms).
+    """Cubic (Catmull-Rom) interpolation in log-density, linear in sound speed; returns (rho_kgm3, a_ms).
 
-    Below the grid: the first node. Above the top: rho = 0.0 and the last sound speed.
+    The cubic makes the density continuously differentiable in altitude. That matters to the
+    flight integrator more than the last digit: with piecewise-linear log-density every grid node
+    is a kink that the adaptive step control must creep over, and a reentry crosses a thousand
+    of them. Below the grid: the first node. Above the top: rho = 0.0 and the last sound speed.
     NaN altitude gives (nan, nan).
     """
     n = log_rho.shape[0]
@@ -267,6 +270,13 @@ def density_sound_at(h_m, h0_m, dh_m, log_rho, sound_ms):
     if i >= n - 1:
         i = n - 2
     f = x - i
-    lr = log_rho[i] + f * (log_rho[i + 1] - log_rho[i])
+    y0 = log_rho[i]
+    y1 = log_rho[i + 1]
+    # one-sided slopes at the ends of the table, central ones inside
+    m0 = (y1 - log_rho[i - 1]) * 0.5 if i > 0 else y1 - y0
+    m1 = (log_rho[i + 2] - y0) * 0.5 if i + 2 < n else y1 - y0
+    f2 = f * f
+    f3 = f2 * f
+    lr = (2 * f3 - 3 * f2 + 1) * y0 + (f3 - 2 * f2 + f) * m0 + (-2 * f3 + 3 * f2) * y1 + (f3 - f2) * m1
     a = sound_ms[i] + f * (sound_ms[i + 1] - sound_ms[i])
     return np.exp(lr), a

@@ -76,6 +76,10 @@ E1, E3, E4, E5, E6, E7 = (71.0 / 57600.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253
 
 @njit(cache=True, inline="always")
 def _interp_table(x, xs, ys, n):
+    """Catmull-Rom (C1) interpolation of a short table such as C_D(Mach); flat beyond its ends.
+
+    C1 rather than piecewise-linear so that the adaptive step control does not stall on kinks.
+    """
     if x <= xs[0]:
         return ys[0]
     if x >= xs[n - 1]:
@@ -88,8 +92,15 @@ def _interp_table(x, xs, ys, n):
             lo = mid
         else:
             hi = mid
-    f = (x - xs[lo]) / (xs[hi] - xs[lo])
-    return ys[lo] + f * (ys[hi] - ys[lo])
+    h = xs[hi] - xs[lo]
+    f = (x - xs[lo]) / h
+    d = (ys[hi] - ys[lo]) / h
+    m0 = d if lo == 0 else (ys[hi] - ys[lo - 1]) / (xs[hi] - xs[lo - 1])
+    m1 = d if hi == n - 1 else (ys[hi + 1] - ys[lo]) / (xs[hi + 1] - xs[lo])
+    f2 = f * f
+    f3 = f2 * f
+    return ((2 * f3 - 3 * f2 + 1) * ys[lo] + (f3 - 2 * f2 + f) * h * m0 + (-2 * f3 + 3 * f2) * ys[hi]
+            + (f3 - f2) * h * m1)
 
 
 @njit(cache=True)

@@ -41,6 +41,16 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
     cut = min(cutoff_s, missile.total_burn_time_s)
     inv_beta = 1.0 / missile.rv.beta_kgm2
     wvec = np.array([0.0, 0.0, om])
+    # the catalog's C_D(Mach) points define a C1 curve: cubic Hermite with central-difference
+    # slopes inside and one-sided ones at the ends (scipy's spline here, the kernel's own code there)
+    from scipy.interpolate import CubicHermiteSpline
+
+    xm, ym = np.asarray(missile.cd_mach, float), np.asarray(missile.cd, float)
+    slopes = np.empty_like(ym)
+    slopes[1:-1] = (ym[2:] - ym[:-2]) / (xm[2:] - xm[:-2])
+    slopes[0] = (ym[1] - ym[0]) / (xm[1] - xm[0])
+    slopes[-1] = (ym[-1] - ym[-2]) / (xm[-1] - xm[-2])
+    cd_curve = CubicHermiteSpline(xm, ym, slopes)
 
     def to_ecef(t, r):
         c, s = np.cos(om * t), np.sin(om * t)
@@ -81,7 +91,7 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
             acc = acc + thrust[st] / m * d
             if rho > 0:
                 mach = wn / float(speed_of_sound_ms(h))
-                cd = np.interp(mach, missile.cd_mach, missile.cd)
+                cd = float(cd_curve(np.clip(mach, xm[0], xm[-1])))
                 acc = acc - 0.5 * rho * wn * cd * area[st] / m * w
         elif rho > 0:
             acc = acc - 0.5 * rho * wn * inv_beta * w

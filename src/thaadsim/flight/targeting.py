@@ -268,16 +268,32 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
             if sel.any():
                 kick[sel] = _branch_kick(tab, len(tab.cut_s) - 1, dist_km[sel], is_lofted)
 
+    # a target far beyond the table's reach is refused before any flight (rotation adds a few % at most)
+    full = np.array([np.nanmax(t.max_range_km) for t in tables])[index]
+    far = dist_km > 1.1 * full
+    if far.any():
+        i = int(np.argmax(far))
+        raise ThaadsimError("target", f"({lat1[i]:.2f}, {lon1[i]:.2f}) is {dist_km[i]:,.0f} km from the launch point, "
+                            f"beyond the {miss_list[i].id}'s maximum range of about {full[i]:,.0f} km "
+                            "(non-rotating Earth)", "choose a closer target or a longer-range missile")
+
     # batch correction on the real Earth
     ctx = _Context(distinct, index, lat0, lon0, lat1, lon1, dist_km, az, burn, tables, opts, model,
                    tolerance_km, max_iterations, miss_list, shapes)
     azimuth = az.copy()
     me = ~lofted & ~depressed
     if me.any():
-        _solve_min_energy(ctx, np.flatnonzero(me), azimuth, kick, cut)
+        rows = np.flatnonzero(me)
+        slow = rows[~_fast_min_energy(ctx, rows, azimuth, kick, cut)]
+        if slow.size:
+            _solve_min_energy(ctx, slow, azimuth, kick, cut)
     br = lofted & ~with_apogee
     if br.any():
-        _solve_branch(ctx, np.flatnonzero(br), azimuth, kick, cut, lofted)
+        rows = np.flatnonzero(br)
+        # Newton from the table's guess first; bracketing for whatever it leaves
+        slow = rows[~_polish(ctx, rows, azimuth, kick, cut, np.zeros(n, bool), iterations=6)]
+        if slow.size:
+            _solve_branch(ctx, slow, azimuth, kick, cut, lofted)
     dflt = depressed & ~with_apogee
     if dflt.any():
         # a full-burn depressed shot is ill-conditioned for long-range missiles (range changes by
@@ -374,17 +390,21 @@ def _polish(ctx: _Context, rows, azimuth, kick, cut, use_cut, iterations: int = 
     strongly so for steep shots), so after the one-dimensional bracketing this solves both at once
     with a finite-difference Jacobian: three summary flights per iteration.
     """
-    rows = np.asarray(rows)
-    for _ in range(iterations):
+    all_rows = np.asarray(rows)
+    converged = np.zeros(all_rows.size, bool)
+    rows = all_rows
+    for it in range(iterations + 1):
         rng, iaz, miss, _, _ = ctx.fly(rows, azimuth[rows], kick[rows], cut[rows])
-        todo = np.isfinite(rng) & (miss >= ctx.tol_km)
-        if not todo.any():
-            return
+        hit = np.isfinite(rng) & (miss < ctx.tol_km)
+        converged[np.isin(all_rows, rows[hit])] = True
+        todo = np.isfinite(rng) & ~hit
+        if not todo.any() or it == iterations:
+            break
         rows = rows[todo]
         rng, iaz = rng[todo], iaz[todo]
         uc = use_cut[rows]
         e0 = _impact_offset_km(ctx, rows, rng, iaz)
-        dp = np.where(uc, 1e-3, 1e-4)
+        dp = np.where(uc, 1e-2, 1e-3)
         da = 1e-3
         p = np.where(uc, cut[rows], kick[rows])
         k1, c1 = kick[rows].copy(), cut[rows].copy()
@@ -402,13 +422,14 @@ def _polish(ctx: _Context, rows, azimuth, kick, cut, use_cut, iterations: int = 
         # damp steps that would leave the parameter's valid range
         lim_p = np.where(uc, 0.05 * ctx.burn[rows], 2.0)
         scale = np.minimum(1.0, lim_p / np.maximum(np.abs(step_p), 1e-300))
-        scale = np.minimum(scale, 1.0 / np.maximum(np.abs(step_a), 1e-300))
+        scale = np.minimum(scale, 15.0 / np.maximum(np.abs(step_a), 1e-300))
         step_p = np.where(ok, step_p * scale, 0.0)
         step_a = np.where(ok, step_a * scale, 0.0)
         new_p = p + step_p
         cut[rows] = np.where(uc, np.clip(new_p, 0.0, ctx.burn[rows]), cut[rows])
         kick[rows] = np.where(uc, kick[rows], np.clip(new_p, KICK_GRID_DEG[0], 89.0))
         azimuth[rows] = (azimuth[rows] + step_a) % 360.0
+    return converged
 
 
 def _illinois(a, fa, b, fb, p, fp):
@@ -424,6 +445,20 @@ def _illinois(a, fa, b, fb, p, fp):
     nxt = (a2 * fb2 - b2 * fa2) / (fb2 - fa2)
     nxt = np.where(np.isfinite(nxt), nxt, 0.5 * (a2 + b2))
     return a2, fa2, b2, fb2, nxt
+
+
+def _fast_min_energy(ctx: _Context, rows, azimuth, kick, cut):
+    """Newton from the shape table's guess, re-optimising the kick once at the solved cut-off.
+
+    Returns which rows converged; the others go to the bracketing solver.
+    """
+    use_cut = np.ones(len(ctx.index), bool)
+    ok = _polish(ctx, rows, azimuth, kick, cut, use_cut, iterations=6)
+    good = rows[ok]
+    if good.size:
+        kick[good], _ = ctx.best_kick(good, azimuth[good], kick[good], cut[good], 0.5)
+        ok[ok] = _polish(ctx, good, azimuth, kick, cut, use_cut, iterations=4)
+    return ok
 
 
 def _solve_min_energy(ctx: _Context, rows, azimuth, kick, cut):
