@@ -1,0 +1,62 @@
+"""The report page and the static map, read back: escaping, one inlined plotly.js, what a reader
+should find, and a decodable, non-blank PNG (decoded by matplotlib's PNG reader)."""
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+from shapely.geometry import Point
+
+from thaadsim.io.exports import Area, Site, Track
+from thaadsim.report.html import Figure, ReportContent, build_html
+from thaadsim.report.map_png import render_png
+
+
+def _content(**kw):
+    t = np.arange(0.0, 301.0, 10.0)
+    f = t / t[-1]
+    tr = Track("t1", "Scud to <Daegu>", t, 39.15 + (35.87 - 39.15) * f, 127.45 + (128.6 - 127.45) * f,
+               4 * 80e3 * f * (1 - f))
+    base = dict(title="Test <b>report</b>", answers=["THAAD & Patriot: 2 < 3"], tracks=[tr],
+                sites=[Site("s", "THAAD Seongju", 36.0, 128.2, 680.0, kind="battery")],
+                areas=[Area("c", "cov", Point(128.2, 36.0).buffer(2.0), kind="coverage")],
+                figures=[Figure("P(no leaker)", 0.4567, "", "2000 runs"), Figure("apogee", float("nan"), "km")],
+                tables=[("Raid", pd.DataFrame({"threat_id": ["T01"], "p_kill": [0.96]}))],
+                scenario_text='[scenario]\nname = "</pre><script>alert(1)</script>"\n', missing=["radar layer"])
+    base.update(kw)
+    return ReportContent(**base)
+
+
+def test_page_escapes_user_text_and_inlines_plotly_once():
+    html = build_html(_content())
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Test &lt;b&gt;report&lt;/b&gt;" in html and "THAAD &amp; Patriot: 2 &lt; 3" in html
+    assert len(re.findall(r"<script type='text/javascript'>", html)) == 1
+    assert "Not computed in this run" in html and "radar layer" in html
+    assert ">0.457<" in html and ">—<" in html        # 3 significant digits; NaN shown as a dash
+
+
+def test_plots_present_only_with_their_data():
+    html = build_html(_content())
+    assert 'id="map"' in html and 'id="profiles"' not in html and 'id="timeline"' not in html
+    prof = pd.DataFrame({"name": ["a", "a"], "kind": ["threat"] * 2, "ground_range_km": [0, 1], "alt_km": [0, 1]})
+    tl = pd.DataFrame({"row": ["a"], "start_s": [0.0], "end_s": [10.0], "kind": ["radar"], "text": ["x"]})
+    html = build_html(_content(profiles=prof, timeline=tl))
+    assert 'id="profiles"' in html and 'id="timeline"' in html
+
+
+def test_png_decodes_and_is_not_blank():
+    import matplotlib.image as mpimg
+
+    c = _content()
+    png = render_png(c.tracks, c.sites, c.areas, title="t", width_in=6.0, dpi=80)
+    img = mpimg.imread(io.BytesIO(png), format="png")
+    h, w = img.shape[:2]
+    assert 300 < w < 1.2 * 6.0 * 80 and h > 200      # tight bbox trims or adds a little
+    rgb = img[..., :3].reshape(-1, 3)
+    bg = np.median(rgb, axis=0)
+    assert np.mean(np.abs(rgb - bg).sum(axis=1) > 0.15) > 0.02
+    red = (rgb[:, 0] > 0.7) & (rgb[:, 1] < 0.35) & (rgb[:, 2] < 0.35)   # the threat track is drawn in red
+    assert red.sum() > 50
