@@ -30,10 +30,11 @@ def list_(as_json):
         for r in rows:
             click.echo(dumps(r))
         return
-    click.echo(f"{'id':<12} {'name':<14} {'country':<8} {'class':<6} {'stages':>6} {'range km':>9} {'mass t':>7}")
+    wn = max([4] + [len(r["name"]) for r in rows])
+    click.echo(f"{'id':<12} {'name':<{wn}} {'country':<8} {'class':<6} {'stages':>6} {'range km':>9} {'mass t':>7}")
     for r in rows:
         rng = r["published_range_km"]
-        click.echo(f"{r['id']:<12} {r['name']:<14} {r['country']:<8} {r['class']:<6} {r['stages']:>6} "
+        click.echo(f"{r['id']:<12} {r['name']:<{wn}} {r['country']:<8} {r['class']:<6} {r['stages']:>6} "
                    f"{(f'{rng:,.0f}' if rng else '-'):>9} {r['launch_mass_kg'] / 1e3:>7.1f}")
 
 

@@ -50,6 +50,13 @@ from thaadsim.errors import ThaadsimError
 from thaadsim.flight.vehicle import GENERIC_CD, GENERIC_CD_MACH, Missile, PitchProgram, ReentryVehicle, Stage
 
 _STAGE_KEYS = {"propellant_mass_kg", "dry_mass_kg", "isp_s", "burn_time_s", "diameter_m"}
+_NOTE_KEYS = {"source", "calibrated", "notes", "estimate"}
+_SUB_KEYS = {
+    "stages": _STAGE_KEYS | _NOTE_KEYS,
+    "rv": {"mass_kg", "beta_kgm2", "mass_source", "beta_source"} | _NOTE_KEYS,
+    "pitch": {"vertical_rise_s", "kick_duration_s"} | _NOTE_KEYS,
+    "drag": {"cd_mach", "cd"} | _NOTE_KEYS,
+}
 _TOP_KEYS = {"id", "name", "country", "class", "published_range_km", "range_source", "calibrated", "status",
              "notes", "rv", "stages", "pitch", "signature", "drag", "launch_mass_source", "dimensions_source"}
 
@@ -71,6 +78,16 @@ def missile_from_dict(d: dict, origin: str = "<dict>") -> Missile:
     for key in ("id", "rv", "stages"):
         if key not in d:
             raise ThaadsimError(_where(origin, key), "is missing", "see the catalog file layout in thaadsim.flight.catalog")
+    for table, allowed in _SUB_KEYS.items():
+        entries = d.get(table, [])
+        for j, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+            if not isinstance(entry, dict):
+                raise ThaadsimError(_where(origin, table), "must be a table", "see the catalog file layout")
+            extra = set(entry) - allowed
+            if extra:
+                where = f"{table}.{j}" if table == "stages" else table
+                raise ThaadsimError(_where(origin, f"{where}.{sorted(extra)[0]}"), "unknown key",
+                                    f"valid keys are {sorted(allowed)}")
     stages = []
     for i, s in enumerate(d["stages"]):
         missing = _STAGE_KEYS - set(s)
