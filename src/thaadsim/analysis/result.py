@@ -481,9 +481,9 @@ class ScenarioResult:
             notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
                          "statistics over all runs.")
         return ReportContent(
-            title=plan.title or plan.name, answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
+            title=plan.title or plan.name, description=plan.description, answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
             areas=areas, profiles=profiles, timeline=self.timeline(), tables=tables, missing=self.missing,
-            notes=notes + ([plan.description] if plan.description else []), scenario_text=plan.scenario_text,
+            notes=notes, scenario_text=plan.scenario_text,
             scenario_name=plan.name, version=thaadsim.__version__, scenario_sha256=plan.scenario_sha256)
 
     def plot(self, figsize=(13, 5.5)):

@@ -39,6 +39,7 @@ class ReportContent:
     """Everything the report shows (plain data)."""
 
     title: str
+    description: str = ""
     answers: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     tracks: list[Track] = field(default_factory=list)
@@ -224,6 +225,8 @@ def build_html(c: ReportContent) -> str:
     meta = [f"thaadsim {esc(c.version)}" if c.version else "", f"scenario {esc(c.scenario_name)}" if c.scenario_name else "",
             f"sha256 {esc(c.scenario_sha256[:16])}…" if c.scenario_sha256 else "", f"generated {now}"]
     parts.append(f"<div class='meta'>{' · '.join(m for m in meta if m)}</div>")
+    if c.description:
+        parts.append(f"<p>{esc(c.description)}</p>")
     if c.answers:
         parts.append("<h2>Key answers</h2><div class='answers'><ul>" +
                      "".join(f"<li>{esc(a)}</li>" for a in c.answers) + "</ul></div>")
