@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench venv clean
+.PHONY: run test bench demo venv clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
+# The main job: THAAD at Seongju against a North Korean raid (examples/seongju.toml).
 run: $(STAMP)
-	$(VENV)/bin/thaadsim demo
+	$(VENV)/bin/thaadsim run examples/seongju.toml --out out/seongju
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
+
+demo: $(STAMP)
+	$(VENV)/bin/thaadsim demo
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_flight.py

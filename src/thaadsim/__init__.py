@@ -15,7 +15,11 @@ __all__ = ["ThaadsimError", "__version__", "load_scenario"]
 
 
 def load_scenario(path):
-    """Load and validate a scenario TOML file (see ``thaadsim.io.scenario``)."""
-    from thaadsim.io.scenario import load_scenario as _load
+    """Load and validate a scenario TOML file; ``.run()`` on the result runs it.
 
-    return _load(path)
+    The format is described in ``thaadsim.io.scenario`` (sites, threats, raids) and
+    ``thaadsim.io.scenario_outputs`` (the ``[analysis]`` section); errors name the file and field.
+    """
+    from thaadsim.io.scenario_outputs import load_run_scenario
+
+    return load_run_scenario(path)

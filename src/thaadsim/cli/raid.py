@@ -17,7 +17,8 @@ import click
 def raid(scenario_file, runs, seed, events_path, as_json):
     """Run a raid scenario's Monte Carlo and print P(no leaker), expected leakers, interceptors used."""
     from thaadsim.errors import ThaadsimError
-    from thaadsim.io.scenario import load_scenario, run_raid
+    from thaadsim.io.scenario import run_raid
+    from thaadsim.io.scenario_outputs import load_run_scenario as load_scenario
 
     if runs is not None and runs < 1:
         raise ThaadsimError("--runs", f"{runs} must be >= 1", "e.g. --runs 10000")
