@@ -26,6 +26,8 @@ def parse_latlon(option: str, text: str, allow_height: bool = False) -> tuple[fl
         raise ThaadsimError(option, f"latitude {vals[0]:g} is outside [-90, 90]", "latitude comes first: LAT,LON")
     if abs(vals[1]) > 360:
         raise ThaadsimError(option, f"longitude {vals[1]:g} is outside [-360, 360]", "give decimal degrees")
+    if len(vals) == 3 and not -500.0 <= vals[2] <= 9000.0:
+        raise ThaadsimError(option, f"height {vals[2]:g} m is outside [-500, 9000] m", "the third number is metres above sea level")
     return vals
 
 

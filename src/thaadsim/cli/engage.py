@@ -6,21 +6,8 @@ import json
 
 import click
 
+from thaadsim.cli._args import parse_latlon
 from thaadsim.errors import ThaadsimError
-
-
-def parse_latlon(option: str, text: str) -> tuple[float, float]:
-    """'LAT,LON' in decimal degrees -> (lat, lon), else a ThaadsimError naming the option."""
-    parts = str(text).replace(" ", "").split(",")
-    try:
-        if len(parts) != 2:
-            raise ValueError
-        lat, lon = float(parts[0]), float(parts[1])
-    except ValueError:
-        raise ThaadsimError(option, f"{text!r} is not LAT,LON", "e.g. 35.95,128.18 (decimal degrees)") from None
-    if not (-90.0 <= lat <= 90.0) or not (-180.0 <= lon <= 360.0):
-        raise ThaadsimError(option, f"{text!r} is outside the globe", "latitude in [-90, 90] comes first")
-    return lat, lon
 
 
 @click.command("engage")

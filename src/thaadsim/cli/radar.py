@@ -17,23 +17,13 @@ import math
 
 import click
 
+from thaadsim.cli._args import parse_latlon
 from thaadsim.errors import ThaadsimError, require_range
 
 
 def _parse_point(field: str, text: str, allow_height: bool):
-    parts = [p.strip() for p in str(text).split(",")]
-    n_ok = (2, 3) if allow_height else (2,)
-    form = "LAT,LON[,HEIGHT_M]" if allow_height else "LAT,LON"
-    if len(parts) not in n_ok:
-        raise ThaadsimError(field, f"{text!r} is not {form}", f"e.g. {field} 35.95,128.18" + (",680" if allow_height else ""))
-    try:
-        vals = [float(p) for p in parts]
-    except ValueError:
-        raise ThaadsimError(field, f"{text!r} is not {form}", "give decimal degrees (and metres)") from None
-    lat = require_range(f"{field} latitude", vals[0], -90.0, 90.0, "°")
-    lon = require_range(f"{field} longitude", vals[1], -180.0, 360.0, "°")
-    h = require_range(f"{field} height", vals[2], -500.0, 9000.0, " m") if len(vals) == 3 else 0.0
-    return lat, lon, h
+    vals = parse_latlon(field, text, allow_height=allow_height)
+    return (vals + (0.0,))[:3] if allow_height else vals
 
 
 def _num(x):
