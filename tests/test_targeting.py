@@ -98,3 +98,12 @@ def test_bad_requests_are_clear_errors(kwargs, field):
     with pytest.raises(ThaadsimError) as err:
         fly_targeted(missile, *PYONGYANG_AREA, *target, sample_dt_s=None, **kwargs)
     assert err.value.field.startswith(field)
+
+
+def test_each_stage_burnout_is_an_event():
+    """A three-stage ICBM to a far target fires every stage; to a near one the cut-off skips the last."""
+    b = fly_targeted("df-41", 44.0, 125.3, [38.9, 41.0], [-77.0, 130.0], sample_dt_s=None)
+    far, near = b.stage_burnout_s
+    assert np.all(np.diff(far) > 0)
+    assert far[-1] == pytest.approx(b.burnout_s[0])
+    assert np.isnan(near[-1]) and near[np.isfinite(near)][-1] == pytest.approx(b.burnout_s[1])

@@ -7,7 +7,6 @@ import json
 import click
 
 from thaadsim.cli._args import parse_latlon
-from thaadsim.errors import ThaadsimError
 
 
 @click.command("engage")

@@ -46,6 +46,9 @@ def _records(batch, shape):
             "max_speed_kms": row["max_speed_kms"], "burnout_time_s": row["burnout_s"],
             "reentry_100km_s": row["reentry_100km_s"],
         }
+        stage_cols = [c for c in df.columns if c.startswith("stage") and c.endswith("_burnout_s")]
+        if stage_cols:
+            rec["stage_burnout_s"] = [row[c] for c in stage_cols if row[c] == row[c]]
         if "target_lat_deg" in df:
             rec.update(target_lat=row["target_lat_deg"], target_lon=row["target_lon_deg"], miss_km=row["miss_km"])
         out.append(rec)

@@ -144,7 +144,16 @@ def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, laun
     if raw:
         return out
     ids = np.array([m.id for m in missiles])[idx]
-    return build_batch(*out, launch_lat_deg=lat, launch_lon_deg=lon, missile_id=ids, model=model)
+    batch = build_batch(*out, launch_lat_deg=lat, launch_lon_deg=lon, missile_id=ids, model=model)
+    # each stage's burnout: its scheduled end, clipped at the cut-off; stages after the cut-off never fire
+    starts, _, _, _, _, nst = stage_pack
+    ends = np.concatenate([starts[:, 1:], burn[:, None]], axis=1)
+    ends = np.where(np.arange(ends.shape[1])[None, :] < nst[:, None], ends, np.nan)
+    fired = starts < cut[:, None] - 1e-9
+    ends = np.where(fired, np.minimum(ends, cut[:, None]), np.nan)
+    crashed = np.isfinite(batch.impact_s) & (batch.impact_s < cut)
+    batch.stage_burnout_s = np.where(crashed[:, None] & (ends > batch.impact_s[:, None]), np.nan, ends)
+    return batch
 
 
 def fly_kinematic(burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lon_deg,

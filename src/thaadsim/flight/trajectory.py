@@ -64,6 +64,9 @@ class TrajectoryBatch:
     kick_deg: np.ndarray | None = None
     cutoff_s: np.ndarray | None = None
     launch_azimuth_deg: np.ndarray | None = None
+    # (N, S) burnout time of each stage that fired (NaN for stages the cut-off skipped); the last
+    # one fired is also ``burnout_s``, when the reentry vehicle separates
+    stage_burnout_s: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.n_samples.shape[0])
@@ -85,6 +88,9 @@ class TrajectoryBatch:
     def summary(self) -> pd.DataFrame:
         """One row per trajectory with the summary figures (units in the column names)."""
         data = {c: getattr(self, c) for c in SUMMARY_COLUMNS}
+        if self.stage_burnout_s is not None:
+            for k in range(self.stage_burnout_s.shape[1]):
+                data[f"stage{k + 1}_burnout_s"] = self.stage_burnout_s[:, k]
         if self.target_lat_deg is not None:
             data["target_lat_deg"] = self.target_lat_deg
             data["target_lon_deg"] = self.target_lon_deg
