@@ -137,7 +137,7 @@ def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, laun
     pitch_v = np.array([m.pitch.vertical_rise_s for m in missiles])[idx]
     pitch_k = np.array([m.pitch.kick_duration_s for m in missiles])[idx] + pitch_v
     inv_beta = np.array([1.0 / m.rv.beta_kgm2 for m in missiles])[idx]
-    params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta, np.ones(n)], 1)
+    params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta], 1)
     stage_pack, cd_pack = _pack_missiles(missiles, idx)
     out = _run_kernel(y0, np.zeros(n), np.ascontiguousarray(params), stage_pack, cd_pack, np.zeros(n),
                       options, sample_dt_s)
@@ -193,8 +193,7 @@ def fly_kinematic(burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lo
     v0 = v_rel + np.cross(np.array([0.0, 0.0, model.omega_rads]), r0)
     y0 = np.ascontiguousarray(np.concatenate([r0, v0], 1))
     inv_beta = np.zeros(n) if beta is None else 1.0 / beta
-    params = np.stack([np.full(n, -1.0), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), inv_beta,
-                       np.zeros(n)], 1)
+    params = np.stack([np.full(n, -1.0), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), inv_beta], 1)
     empty = np.zeros((n, 1))
     stage_pack = (empty, empty, empty, np.ones((n, 1)), empty, np.zeros(n, np.int64))
     cd_pack = (np.array([[0.0, 1.0]] * n), np.array([[0.0, 0.0]] * n), np.full(n, 2, np.int64))

@@ -109,7 +109,7 @@ def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, sta
     """Right-hand side: ``out[:] = dy/dt``; returns the geodetic altitude (for events).
 
     ``p`` holds the scalar parameters of one trajectory:
-    [t_cut, t_vertical, t_kick_end, kick_rad, azimuth_rad, inv_beta, thrust_on_flag(unused)]
+    [t_cut, t_vertical, t_kick_end, kick_rad, azimuth_rad, inv_beta]
     ``earth`` = [mu, j2, a, e2, omega].
     """
     mu = earth[0]
@@ -293,7 +293,7 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
     Parameters
     ----------
     y0 : (N, 6) initial ECI state at time t0 (N,).
-    params : (N, 7) per-trajectory scalars, see ``_deriv``.
+    params : (N, 6) per-trajectory scalars, see ``_deriv``.
     stage_* : (N, S) per-stage start time (s since launch), thrust (N), mass flow (kg/s),
         mass at stage ignition (kg), reference area (m^2); n_stages : (N,) int.
     cd_mach, cd_val : (N, K) drag coefficient tables; n_cd : (N,) int.

@@ -106,22 +106,25 @@ class TrajectoryBatch:
             "lon_deg": self.lon_deg[i, :n],
             "alt_km": self.alt_m[i, :n] / 1e3,
             "speed_kms": self.speed_ms[i, :n] / 1e3,
-            "ground_range_km": self.ground_range_km()[i, :n],
+            "ground_range_km": self.ground_range_km([i])[0, :n],
             "phase": [PHASE_NAMES.get(int(p), "") for p in self.phase[i, :n]],
             "x_ecef_m": self.r_ecef_m[i, :n, 0],
             "y_ecef_m": self.r_ecef_m[i, :n, 1],
             "z_ecef_m": self.r_ecef_m[i, :n, 2],
         })
 
-    def ground_range_km(self) -> np.ndarray:
-        """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84)."""
+    def ground_range_km(self, rows=None) -> np.ndarray:
+        """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84);
+        only ``rows`` (an index array) if given, shape (len(rows), T)."""
         from thaadsim.earth.geodesy import geodesic_inverse
 
-        lat0 = np.broadcast_to(self.launch_lat_deg[:, None], self.lat_deg.shape)
-        lon0 = np.broadcast_to(self.launch_lon_deg[:, None], self.lat_deg.shape)
-        ok = self.valid
-        out = np.full(self.lat_deg.shape, np.nan)
-        dist_m, _ = geodesic_inverse(lat0[ok], lon0[ok], self.lat_deg[ok], self.lon_deg[ok])
+        sel = slice(None) if rows is None else np.atleast_1d(rows)
+        lat, lon = self.lat_deg[sel], self.lon_deg[sel]
+        lat0 = np.broadcast_to(self.launch_lat_deg[sel][:, None], lat.shape)
+        lon0 = np.broadcast_to(self.launch_lon_deg[sel][:, None], lat.shape)
+        ok = self.valid[sel]
+        out = np.full(lat.shape, np.nan)
+        dist_m, _ = geodesic_inverse(lat0[ok], lon0[ok], lat[ok], lon[ok])
         out[ok] = dist_m / 1e3
         return out
 
@@ -130,18 +133,36 @@ class TrajectoryBatch:
 
         NaN outside each trajectory's flight. Samples are a few seconds apart, so linear
         interpolation is good to metres-to-tens-of-metres; use the sample arrays for more.
+        All rows at once: each row's times are shifted by a per-row offset so that one sorted
+        search serves the whole batch.
         """
         times = np.asarray(times_s, float)
+        n, t_len = self.t_s.shape
         if times.ndim == 1:
-            times = np.broadcast_to(times[None, :], (len(self), times.size))
-        out = np.full(times.shape + (3,), np.nan)
-        for i in range(len(self)):  # per row: np.interp needs 1-D; rows are few next to samples
-            n = int(self.n_samples[i])
-            ts = self.t_s[i, :n]
-            inside = (times[i] >= ts[0]) & (times[i] <= ts[-1])
-            for k in range(3):
-                out[i, inside, k] = np.interp(times[i, inside], ts, self.r_ecef_m[i, :n, k])
-        return out
+            times = np.broadcast_to(times[None, :], (n, times.size))
+        t = np.where(self.valid, self.t_s, np.inf)
+        span = np.nanmax(np.where(self.valid, self.t_s, np.nan)) + 1.0 if self.valid.any() else 1.0
+        lo_t = np.nanmin(np.where(self.valid, self.t_s, np.nan)) if self.valid.any() else 0.0
+        offset = (np.arange(n) * 2.0 * (span - lo_t + 1.0))[:, None]
+        flat_t = np.where(np.isfinite(t), t + offset, np.inf).ravel()
+        order = np.argsort(flat_t, kind="stable")
+        q = (times + offset).ravel()
+        j = np.clip(np.searchsorted(flat_t[order], q, side="right") - 1, 0, flat_t.size - 2)
+        i0 = order[j]
+        i1 = np.minimum(i0 + 1, flat_t.size - 1)
+        row = np.repeat(np.arange(n), times.shape[1])
+        t0 = self.t_s.ravel()[i0]
+        t1 = self.t_s.ravel()[i1]
+        same_row = (i0 // t_len == row) & (i1 // t_len == row)
+        inside = same_row & (times.ravel() >= t0) & (times.ravel() <= t1) & np.isfinite(t1)
+        w = np.where(inside & (t1 > t0), (times.ravel() - t0) / np.where(t1 > t0, t1 - t0, 1.0), 0.0)
+        r = self.r_ecef_m.reshape(-1, 3)
+        out = r[i0] + w[:, None] * (r[i1] - r[i0])
+        # a query exactly at a row's last sample
+        at_end = same_row & ~inside & (times.ravel() == t0)
+        out[at_end] = r[i0[at_end]]
+        out[~(inside | at_end)] = np.nan
+        return out.reshape(times.shape + (3,))
 
     def info(self) -> str:
         """A short readable table of the summary figures."""
