@@ -119,38 +119,18 @@ def _table_digest(missile: Missile, key) -> str:
     return h.hexdigest()[:24]
 
 
-def cache_dir():
-    """Where derived tables are cached: $THAADSIM_CACHE_DIR, else $XDG_CACHE_HOME/thaadsim, else ~/.cache/thaadsim."""
-    import os
-    from pathlib import Path
-
-    if os.environ.get("THAADSIM_CACHE_DIR"):
-        return Path(os.environ["THAADSIM_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "thaadsim"
-
-
 @lru_cache(maxsize=64)
 def _shape_table_cached(missile: Missile, key) -> ShapeTable:
     """In memory per Missile object, on disk per missile content (a table costs ~2,000 flights)."""
-    path = cache_dir() / "shape_tables" / f"{missile.id}-{_table_digest(missile, key)}.npz"
-    try:
-        with np.load(path) as z:
-            return ShapeTable(*(z[name] for name in ("cut_s", "kick_deg", "range_km", "apogee_km",
-                                                     "best_kick_deg", "max_range_km")))
-    except (OSError, KeyError, ValueError):
-        pass
+    from thaadsim.cache import load_arrays, save_arrays
+
+    name = f"{missile.id}-{_table_digest(missile, key)}"
+    stored = load_arrays("shape_tables", name)
+    fields = ("cut_s", "kick_deg", "range_km", "apogee_km", "best_kick_deg", "max_range_km")
+    if stored is not None and all(f in stored for f in fields):
+        return ShapeTable(*(stored[f] for f in fields))
     tab = _compute_shape_table(missile, key)
-    try:
-        import io
-
-        from thaadsim.io.atomic import write_bytes
-
-        buf = io.BytesIO()
-        np.savez(buf, **tab.__dict__)
-        write_bytes(path, buf.getvalue())
-    except OSError:
-        pass   # a read-only cache only costs time
+    save_arrays("shape_tables", name, **tab.__dict__)
     return tab
 
 
