@@ -12,7 +12,9 @@ Shapes
     Steeper / flatter than min-energy. With ``apogee_km`` both kick and cut-off are solved for range
     and apogee. Without it, a lofted shot burns to depletion on the steep side of the optimum kick
     (the highest trajectory the missile can fly to that range, like the DPRK's test shots), and a
-    depressed shot flies at half the min-energy apogee.
+    depressed shot flies at half the min-energy apogee, or, where the missile cannot fly that flat
+    to that range (short-range missiles, whose flat paths lose much to drag), the flattest
+    trajectory it can fly there: full burn on the flat side of the optimum kick.
 
 Method
 ------
@@ -234,15 +236,12 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     depressed = np.array([s == "depressed" for s in shapes])
     with_apogee = np.isfinite(apo)
     cut = burn.copy()
-    kick = np.empty(n)
+    kick = np.full(n, np.nan)
 
     # first guesses from the shape tables
     tables = [shape_table(m, opts) for m in distinct]
     for k, tab in enumerate(tables):
         rows = index == k
-        me = rows & ~lofted & ~depressed
-        cut[me] = tab.cut_for_range(dist_km[me])
-        kick[me] = tab.kick_opt(cut[me])
         for flag, is_lofted in ((lofted, True), (depressed, False)):
             sel = rows & flag
             if sel.any():
@@ -263,10 +262,7 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     azimuth = az.copy()
     me = ~lofted & ~depressed
     if me.any():
-        rows = np.flatnonzero(me)
-        slow = rows[~_fast_min_energy(ctx, rows, azimuth, kick, cut)]
-        if slow.size:
-            _solve_min_energy(ctx, slow, azimuth, kick, cut)
+        _min_energy(ctx, np.flatnonzero(me), azimuth, kick, cut)
     br = lofted & ~with_apogee
     if br.any():
         rows = np.flatnonzero(br)
@@ -275,18 +271,33 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         if slow.size:
             _solve_branch(ctx, slow, azimuth, kick, cut, lofted)
     dflt = depressed & ~with_apogee
+    apo_me_default = np.full(n, np.nan)
+    flattest = np.zeros(n, bool)
     if dflt.any():
         # a full-burn depressed shot is ill-conditioned for long-range missiles (range changes by
         # thousands of km per degree near circular speed), so the default depressed trajectory is
         # defined by its apogee instead: half the min-energy apogee for that range
         rows = np.flatnonzero(dflt)
         a2, k2, c2 = azimuth.copy(), kick.copy(), cut.copy()
-        _solve_min_energy(ctx, rows, a2, k2, c2)
+        _min_energy(ctx, rows, a2, k2, c2)
         _, _, _, apo_me, _ = ctx.fly(rows, a2[rows], k2[rows], c2[rows])
         apo[rows] = DEFAULT_DEPRESSED_APOGEE_FRACTION * apo_me
+        apo_me_default[rows] = apo_me
         with_apogee = with_apogee | dflt
     if with_apogee.any():
-        _solve_apogee(ctx, np.flatnonzero(with_apogee), azimuth, kick, cut, lofted, apo)
+        wa_rows = np.flatnonzero(with_apogee)
+        reached = _solve_apogee(ctx, wa_rows, azimuth, kick, cut, lofted, apo)
+        # a short-range missile may not fly that flat to that range (a flat path loses much to drag):
+        # its default depressed shot is then the flattest it can fly, at full burn
+        flat = wa_rows[~reached & dflt[wa_rows]]
+        if flat.size:
+            flattest[flat] = True
+            # the apogee search kept its flattest hit; full burn on the flat side may be flatter still
+            a3, k3, c3 = azimuth.copy(), kick.copy(), cut.copy()
+            status, apo_full = _solve_branch(ctx, flat, a3, k3, c3, lofted, quiet=True)
+            _, _, _, apo_kept, _ = ctx.fly(flat, azimuth[flat], kick[flat], cut[flat])
+            use = (status == 0) & ~(apo_kept <= apo_full)
+            azimuth[flat[use]], kick[flat[use]], cut[flat[use]] = a3[flat[use]], k3[flat[use]], c3[flat[use]]
     batch = fly_powered(distinct, index, lat0, lon0, azimuth, kick, cut, options=opts,
                         sample_dt_s=sample_dt_s)
     m_dist, _ = geodesic_inverse(batch.impact_lat_deg, batch.impact_lon_deg, lat1, lon1, model)
@@ -296,6 +307,14 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     batch.kick_deg = kick
     batch.cutoff_s = cut
     batch.launch_azimuth_deg = azimuth
+    # an apogee that was asked for (or the default depressed one) must have been reached too
+    off = with_apogee & ~flattest & ~(np.abs(batch.apogee_km - apo) <= np.maximum(2.0, 0.01 * apo))
+    off |= flattest & ~(batch.apogee_km < apo_me_default - 1.0)
+    if off.any():
+        i = int(np.argmax(off))
+        raise ThaadsimError("apogee_km", f"row {i} ({miss_list[i].id}, {shapes[i]}): could not reach an apogee of "
+                            f"{apo[i]:,.0f} km at {dist_km[i]:,.0f} km (got {batch.apogee_km[i]:,.0f} km)",
+                            "ask for another apogee with --apogee-km, or another shape")
     worst = np.nanmax(batch.miss_km) if n else 0.0
     if not np.isfinite(worst) or worst > 1.0:
         i = int(np.nanargmax(np.nan_to_num(batch.miss_km, nan=np.inf)))
@@ -412,6 +431,13 @@ def _polish(ctx: _Context, rows, azimuth, kick, cut, use_cut, iterations: int = 
     return converged
 
 
+def _range_excess(rng, status, d):
+    """Range beyond the target (km): negative when short, a crash in boost counts as short, a flight
+    that never comes down (orbit) as far beyond."""
+    orbit = ~np.isfinite(rng) & (status == 1)
+    return np.where(np.isfinite(rng), rng - d, np.where(orbit, 1e6, -d))
+
+
 def _illinois(a, fa, b, fb, p, fp):
     """One Illinois (modified regula falsi) update of brackets [a, b] with f(a) < 0 < f(b)."""
     neg = fp < 0
@@ -425,6 +451,18 @@ def _illinois(a, fa, b, fb, p, fp):
     nxt = (a2 * fb2 - b2 * fa2) / (fb2 - fa2)
     nxt = np.where(np.isfinite(nxt), nxt, 0.5 * (a2 + b2))
     return a2, fa2, b2, fb2, nxt
+
+
+def _min_energy(ctx: _Context, rows, azimuth, kick, cut):
+    """Min-energy solutions for ``rows`` from the shape tables' guesses: Newton first, bracketing for the rest."""
+    for k, tab in enumerate(ctx.tables):
+        sel = rows[ctx.index[rows] == k]
+        cut[sel] = tab.cut_for_range(ctx.dist_km[sel])
+        kick[sel] = tab.kick_opt(cut[sel])
+        azimuth[sel] = ctx.az[sel]
+    slow = rows[~_fast_min_energy(ctx, rows, azimuth, kick, cut)]
+    if slow.size:
+        _solve_min_energy(ctx, slow, azimuth, kick, cut)
 
 
 def _fast_min_energy(ctx: _Context, rows, azimuth, kick, cut):
@@ -450,6 +488,8 @@ def _solve_min_energy(ctx: _Context, rows, azimuth, kick, cut):
     k_full = np.array([ctx.tables[k].kick_opt(b) for k, b in zip(ctx.index[rows], burn)])
     for _ in range(3):
         k_full, r_full = ctx.best_kick(rows, az_r, k_full, burn, 1.0)
+    _, _, _, _, st_full = ctx.fly(rows, az_r, k_full, burn)
+    r_full = np.where(st_full == 1, 1e6, r_full)      # never comes down at full burn: reaches anything
     short = r_full < d - 0.5
     if short.any():
         j = int(np.argmax(short))
@@ -471,10 +511,10 @@ def _solve_min_energy(ctx: _Context, rows, azimuth, kick, cut):
             break
         rr = rows[todo]
         k[todo], _ = ctx.best_kick(rr, az_r[todo], k[todo], p[todo], 0.5)
-        rng, iaz, miss, _, _ = ctx.fly(rr, az_r[todo], k[todo], p[todo])
+        rng, iaz, miss, _, st = ctx.fly(rr, az_r[todo], k[todo], p[todo])
         done[todo] = miss < ctx.tol_km
         az_r[todo] = (az_r[todo] + np.where(np.isfinite(iaz), _wrap180(ctx.az[rr] - iaz), 0.0)) % 360.0
-        f = np.where(np.isfinite(rng), rng - d[todo], -d[todo])
+        f = _range_excess(rng, st, d[todo])
         a[todo], fa[todo], b[todo], fb[todo], nxt = _illinois(a[todo], fa[todo], b[todo], fb[todo], p[todo], f)
         # a bracket made stale by the azimuth correction is reopened to full burn
         stale = (f < 0) & (b[todo] - p[todo] < 1e-6 * burn[todo])
@@ -491,12 +531,20 @@ def _peak_kick(ctx: _Context, rows, azimuth, cut):
     k0 = np.array([ctx.tables[k].kick_opt(c) for k, c in zip(ctx.index[rows], cut)])
     offsets = np.array([-6.0, -3.0, 0.0, 3.0, 6.0])
     ks = np.clip(k0[None, :] + offsets[:, None], KICK_GRID_DEG[0], 89.0)
-    rng, _, _, _, _ = ctx.fly(np.tile(rows, 5), np.tile(azimuth, 5), ks.ravel(), np.tile(cut, 5))
+    rng, _, _, _, st = ctx.fly(np.tile(rows, 5), np.tile(azimuth, 5), ks.ravel(), np.tile(cut, 5))
+    # a probe that never comes down (orbit) reaches anything; prefer the best finite one for the peak
+    orbit = (~np.isfinite(rng) & (st == 1)).reshape(5, rows.size)
     r = np.where(np.isfinite(rng), rng, -1e9).reshape(5, rows.size)
+    r = np.where(orbit & (r.max(axis=0) < 0)[None, :], 1e9, r)
     j = np.argmax(r, axis=0)
     kp = ks[j, np.arange(rows.size)]
-    kp, rmax = ctx.best_kick(rows, azimuth, kp, cut, 1.0)
-    return kp, np.maximum(rmax, r.max(axis=0))
+    rbest = r.max(axis=0)
+    fin = rbest < 1e9                      # rows whose best probe comes down: refine the peak
+    rmax = rbest.copy()
+    if fin.any():
+        kp[fin], rm = ctx.best_kick(rows[fin], azimuth[fin], kp[fin], cut[fin], 1.0)
+        rmax[fin] = np.maximum(rm, rbest[fin])
+    return kp, rmax
 
 
 def _solve_branch(ctx: _Context, rows, azimuth, kick, cut, lofted, cut_value=None, quiet=False):
@@ -528,12 +576,12 @@ def _solve_branch(ctx: _Context, rows, azimuth, kick, cut, lofted, cut_value=Non
         if todo.size == 0:
             break
         rr = rows[todo]
-        rng, iaz, m, ap, _ = ctx.fly(rr, az_r[todo], p[todo], c[todo])
+        rng, iaz, m, ap, st = ctx.fly(rr, az_r[todo], p[todo], c[todo])
         miss[todo] = m
         apo[todo] = ap
         done[todo] = m < ctx.tol_km
         az_r[todo] = (az_r[todo] + np.where(np.isfinite(iaz), _wrap180(ctx.az[rr] - iaz), 0.0)) % 360.0
-        f = np.where(np.isfinite(rng), rng - d[todo], -d[todo])
+        f = _range_excess(rng, st, d[todo])
         a[todo], fa[todo], b[todo], fb[todo], nxt = _illinois(a[todo], fa[todo], b[todo], fb[todo], p[todo], f)
         stale = (f < 0) & (np.abs(b[todo] - p[todo]) < 1e-9)
         b[todo] = np.where(stale, kp[todo], b[todo])
@@ -553,8 +601,8 @@ def _solve_branch(ctx: _Context, rows, azimuth, kick, cut, lofted, cut_value=Non
     left = ok & ~done
     if left.any():
         extreme = np.where(lf[left], KICK_GRID_DEG[0], 89.0)
-        r_ext, _, _, _, _ = ctx.fly(rows[left], az_r[left], extreme, c[left])
-        status[left] = np.where(np.isfinite(r_ext) & (r_ext > d[left]), -1, 1)
+        r_ext, _, _, _, st_ext = ctx.fly(rows[left], az_r[left], extreme, c[left])
+        status[left] = np.where(_range_excess(r_ext, st_ext, d[left]) > 0, -1, 1)
     if quiet:
         return status, apo
     return status == 0, apo
@@ -572,7 +620,7 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
     lf = lofted[rows]
     # the min-energy solution bounds both branches: lofted apogees lie above it, depressed below
     az_me, k_me, c_me = azimuth.copy(), kick.copy(), cut.copy()
-    _solve_min_energy(ctx, rows, az_me, k_me, c_me)
+    _min_energy(ctx, rows, az_me, k_me, c_me)
     _, _, _, apo_me, _ = ctx.fly(rows, az_me[rows], k_me[rows], c_me[rows])
     wrong = np.where(lf, h < apo_me - 0.5, h > apo_me + 0.5)
     if wrong.any():
@@ -603,6 +651,9 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
     kick[rows] = k_me[rows]
     azimuth[rows] = az_me[rows]
     done = np.zeros(rows.size, bool)
+    # the hit closest to the requested apogee so far, kept for rows that never reach it exactly
+    best_err = np.full(rows.size, np.inf)
+    best = np.full((rows.size, 3), np.nan)
     for _ in range(ctx.max_it):
         todo = np.flatnonzero(~done)
         if todo.size == 0:
@@ -614,8 +665,14 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
         more = np.where(lf[todo], -1.0, 1.0) * 1e3
         g = np.where(status == 0, apo - h[todo], np.where(status > 0, more, -more))
         done[todo] = (status == 0) & (np.abs(g) < 0.5)
+        better = (status == 0) & (np.abs(g) < best_err[todo])
+        best_err[todo[better]] = np.abs(g[better])
+        best[todo[better]] = np.column_stack([azimuth[rr], kick[rr], cut[rr]])[better]
         a[todo], fa[todo], b[todo], fb[todo], nxt = _illinois(a[todo], fa[todo], b[todo], fb[todo], p[todo], g)
         p[todo] = np.where(done[todo], p[todo], np.clip(nxt, 0.0, burn[todo]))
+    keep = ~done & np.isfinite(best_err)
+    azimuth[rows[keep]], kick[rows[keep]], cut[rows[keep]] = best[keep].T
+    return done
 
 
 def _bad_len(name, got, n):
