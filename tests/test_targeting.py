@@ -107,3 +107,16 @@ def test_each_stage_burnout_is_an_event():
     assert np.all(np.diff(far) > 0)
     assert far[-1] == pytest.approx(b.burnout_s[0])
     assert np.isnan(near[-1]) and near[np.isfinite(near)][-1] == pytest.approx(b.burnout_s[1])
+
+
+@pytest.mark.parametrize("missile, launch, target", [
+    # a near-orbital ICBM to a quarter of its range: its full-burn probes never come down
+    ("hwasong-17", (49.16, -140.51), (60.67, -78.09)),
+    # a Scud-class missile cannot fly at half its min-energy apogee: the flattest it can fly
+    ("scud-c", (39.0, 125.7), (35.9, 128.6)),
+])
+def test_default_depressed_is_flatter_than_min_energy(missile, launch, target):
+    b = fly_targeted(missile, *launch, *target, shape=["min-energy", "depressed"], sample_dt_s=None)
+    assert np.all(b.miss_km < 1.0)
+    assert b.apogee_km[1] < b.apogee_km[0] - 1.0
+    assert b.flight_time_s[1] < b.flight_time_s[0]
