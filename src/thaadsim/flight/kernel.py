@@ -475,8 +475,7 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                     events[j, E_BURNOUT, 0] = t_imp
                     for i in range(6):
                         events[j, E_BURNOUT, 1 + i] = yi[i]
-                # the last regular sample is replaced by nothing: impact is an event row
-                # drop samples past the impact time
+                # regular samples interpolated past the impact are dropped; the impact itself is an event row
                 while k_sample > 0 and samples.shape[1] > 0 and samples[j, k_sample - 1, 0] > t_imp:
                     k_sample -= 1
                 break
