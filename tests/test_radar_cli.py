@@ -121,3 +121,10 @@ def test_bad_input_exits_2_with_one_line(args, needle, tmp_path, capsys):
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("error: ") and needle in err
     assert "Traceback" not in err
+
+
+def test_unwritable_geojson_is_a_one_line_error(tmp_path, capsys):
+    # a directory where the file should go: the write fails, the user gets one line, not a traceback
+    code, out, err = run(["radar", "--radar", "tpy2-tm", "--at", "35,128", "--face-az-deg", "0",
+                          "--geojson", str(tmp_path)], capsys)
+    assert code == 2 and err.startswith("error: --geojson") and err.count("\n") == 1

@@ -112,7 +112,12 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     if geojson:
         from thaadsim.io.atomic import write_json
 
-        write_json(geojson, coverage_geojson(placed, rcs, alt_km, search=search, refraction=refraction))
+        feature = coverage_geojson(placed, rcs, alt_km, search=search, refraction=refraction)
+        try:
+            write_json(geojson, feature)
+        except OSError as exc:
+            raise ThaadsimError("--geojson", f"cannot write {geojson!r} ({exc.strerror or exc})",
+                                "give a file path in a folder you can write to") from None
         out["geojson"] = str(geojson)
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
