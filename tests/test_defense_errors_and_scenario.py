@@ -128,3 +128,24 @@ def test_cli_errors_exit_2_with_one_line(tmp_path, capsys):
         assert exc.value.code == 2, argv
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_raid_seed_and_events_path_errors(tmp_path, capsys):
+    # numpy refuses negative seeds with a bare ValueError; the user must get one line instead
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from thaadsim.defense.raid import simulate_raid
+
+    fake = SimpleNamespace(alt_m=np.zeros((1, 2)))
+    with pytest.raises(ThaadsimError, match="seed"):
+        simulate_raid(fake, [make_battery("thaad", 36.0, 128.2)], seed=-1, runs=1)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[threats]]\nmissile = "nodongx"\nlaunch_lat_deg = 39.0\nlaunch_lon_deg = 125.7\n'
+                   'aim_lat_deg = 35.0\naim_lon_deg = 129.0\n')
+    for argv, needle in ((["raid", str(bad), "--seed", "-1"], "--seed"),):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and err.startswith(f"error: {needle}") and err.count("\n") == 1, err

@@ -118,3 +118,12 @@ def test_adding_layers_never_raises_the_leak_probability(capsys):
     assert lay["p_no_leaker"] >= one["p_no_leaker"] - se
     for a, b in zip(one["per_threat"], lay["per_threat"]):
         assert b["p_kill"] >= a["p_kill"] - se
+
+
+def test_raid_unwritable_events_path_is_a_one_line_error(tmp_path, capsys):
+    p = _scenario(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main(["raid", str(p), "--runs", "10", "--events", str(tmp_path / "no" / "such" / "x.jsonl").replace(
+            str(tmp_path), "/proc/thaadsim-nonexistent")])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("error: --events") and err.count("\n") == 1, err

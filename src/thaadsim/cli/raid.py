@@ -22,6 +22,8 @@ def raid(scenario_file, runs, seed, events_path, as_json):
 
     if runs is not None and runs < 1:
         raise ThaadsimError("--runs", f"{runs} must be >= 1", "e.g. --runs 10000")
+    if seed is not None and seed < 0:
+        raise ThaadsimError("--seed", f"{seed} must be >= 0", "e.g. --seed 1")
     scn = load_scenario(scenario_file)
     res = run_raid(scn, runs=runs, seed=seed)
     summ = {"scenario": scn.scenario.name, **res.summary()}
@@ -29,7 +31,11 @@ def raid(scenario_file, runs, seed, events_path, as_json):
     if events_path:
         from thaadsim.io.atomic import write_jsonl
 
-        write_jsonl(events_path, res.event_log)
+        try:
+            write_jsonl(events_path, res.event_log)
+        except OSError as exc:
+            raise ThaadsimError("--events", f"cannot write {events_path!r} ({exc.strerror or exc})",
+                                "give a file path in a folder you can write to") from None
     if as_json:
         click.echo(json.dumps(summ, indent=2, allow_nan=False))
         return

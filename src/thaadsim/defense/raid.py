@@ -216,7 +216,9 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         raise ThaadsimError("runs", f"{runs!r} must be a whole number >= 1", "e.g. --runs 10000")
     if int(chunk_runs) != chunk_runs or chunk_runs < 1:
         raise ThaadsimError("chunk_runs", f"{chunk_runs!r} must be a whole number >= 1")
-    runs, chunk_runs = int(runs), int(chunk_runs)
+    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+        raise ThaadsimError("seed", f"{seed!r} must be a whole number >= 0", "e.g. --seed 1")
+    runs, chunk_runs, seed = int(runs), int(chunk_runs), int(seed)
     n = len(batch.alt_m)
     m = len(batteries)
     launch = np.broadcast_to(np.asarray(launch_time_s, float), (n,)).copy()
