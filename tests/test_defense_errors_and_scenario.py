@@ -122,7 +122,12 @@ def test_cli_errors_exit_2_with_one_line(tmp_path, capsys):
                  ["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "hwasong-15",
                   "--from", "39.0,125.7", "--to", "35.1,129.0", "--pk", "1.5"],
                  ["engage", "--battery", "thaad", "--at", "north", "--missile", "hwasong-15",
-                  "--from", "39.0,125.7", "--to", "35.1,129.0"]):
+                  "--from", "39.0,125.7", "--to", "35.1,129.0"],
+                 # 1e-6 s samples would need gigabytes (the process was OOM-killed); NaN apogee meant "none"
+                 ["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "hwasong-15",
+                  "--from", "39.0,125.7", "--to", "35.1,129.0", "--sample-dt-s", "1e-6"],
+                 ["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "hwasong-15",
+                  "--from", "39.0,125.7", "--to", "35.1,129.0", "--shape", "lofted", "--apogee-km", "nan"]):
         with pytest.raises(SystemExit) as exc:
             main(argv)
         assert exc.value.code == 2, argv

@@ -109,6 +109,8 @@ BAD_SCAN = USER.replace("max_elevation_deg = 60", "max_elevation_deg = 0.5")
     (["--radar", "tpy2-tm", "--at", "35,128", "--face-az-deg", "0", "--missile", "nope",
       "--from", "39,125.7", "--to", "35,139"], "nope"),
     (["--radar-file", "/nonexistent/r.toml", "--at", "35,128", "--face-az-deg", "0"], "does not exist"),
+    (["--radar", "tpy2-tm", "--at", "35,128", "--face-az-deg", "0", "--missile", "nodong", "--from", "39,125.7",
+      "--to", "35.1,129", "--shape", "lofted", "--apogee-km", "nan"], "--apogee-km"),
     ("BAD_POWER", "average_power_kw"),
     ("BAD_SCAN", "scan limits out of order"),
 ])

@@ -36,7 +36,10 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
     lat1, lon1 = parse_latlon("--to", dst)
     if pk is not None:
         require_range("--pk", pk, 0.0, 1.0)
-    require_positive("--sample-dt-s", sample_dt_s, " s")
+    # below 0.01 s a long flight needs gigabytes of samples; above 60 s the window is meaningless
+    require_range("--sample-dt-s", sample_dt_s, 0.01, 60.0, " s")
+    if apogee_km is not None:
+        require_positive("--apogee-km", apogee_km, " km")   # NaN would silently mean "no apogee"
     placed = None
     if radar.strip().lower() != "none":
         from thaadsim.sensors.radar import load_radar

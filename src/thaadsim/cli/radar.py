@@ -18,7 +18,7 @@ import math
 import click
 
 from thaadsim.cli._args import parse_latlon
-from thaadsim.errors import ThaadsimError, require_range
+from thaadsim.errors import ThaadsimError, require_positive, require_range
 
 
 def _parse_point(field: str, text: str, allow_height: bool):
@@ -79,6 +79,8 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
             raise ThaadsimError("--missile", "needs --missile ID, --from LAT,LON and --to LAT,LON together",
                                 "give all three, or none")
         launch = _parse_point("--from", from_, allow_height=False)
+        if apogee_km is not None:
+            require_positive("--apogee-km", apogee_km, " km")   # NaN would silently mean "no apogee"
         target = _parse_point("--to", to, allow_height=False)
     if face_az_deg is None:
         if launch is None:
