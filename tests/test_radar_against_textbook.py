@@ -106,3 +106,29 @@ def test_albersheim_textbook_value():
 def test_albersheim_rejects_bad_probabilities(pd, pfa):
     with pytest.raises(ThaadsimError):
         req.albersheim_snr_db(pd, pfa)
+
+
+@pytest.mark.parametrize("rid", ["tpy2-tm", "tpy2-fbm", "sbx"])
+def test_catalog_radar_range_worked_by_hand_from_its_toml_fields(rid):
+    # The Radar object's unit plumbing (kW -> W, GHz -> Hz, dB -> linear, rho*A) against issue 3's formulas
+    # written out here with SI constants, so a wrong factor of 1e3, 4π or a dB slip in radar.py shows.
+    from thaadsim.sensors.radar import load_radar
+
+    r = load_radar(rid)
+    k_b, c = 1.380649e-23, 299792458.0
+    lam = c / (r.frequency_ghz * 1e9)
+    ae = r.aperture_efficiency * r.aperture_m2
+    gain = 4 * np.pi * ae / lam**2
+    loss = 10 ** (r.losses_db / 10)
+    snr = 10 ** (r.snr_threshold_db / 10)
+    p_w = r.average_power_kw * 1000.0
+    for sigma in (0.01, 1.0):
+        track = (p_w * r.dwell_s * gain * ae * sigma / ((4 * np.pi) ** 2 * k_b * r.noise_temperature_k * loss * snr)) ** 0.25
+        assert float(r.detection_range_m(sigma)) == pytest.approx(track, rel=1e-9)
+        search = (p_w * ae * sigma * r.search_frame_s
+                  / (4 * np.pi * r.search_solid_angle_sr * k_b * r.noise_temperature_k * loss * snr)) ** 0.25
+        assert float(r.detection_range_m(sigma, search=True)) == pytest.approx(search, rel=1e-9)
+    assert r.gain_db == pytest.approx(10 * np.log10(gain), abs=1e-9)
+    if rid == "tpy2-tm":
+        # the README figure: 0.01 m² at the Albersheim Pd 0.9 / Pfa 1e-6 threshold -> about 962 km
+        assert float(r.detection_range_m(0.01)) / 1e3 == pytest.approx(962.4, abs=0.5)
