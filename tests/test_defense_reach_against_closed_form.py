@@ -71,3 +71,22 @@ def test_disk_cache_round_trip_and_key(tmp_path):
     np.testing.assert_array_equal(a.time_s, b.time_s)
     assert itc.kinematic_key() != itc.with_overrides(burnout_speed_kms=2.1).kinematic_key()
     assert itc.kinematic_key() == itc.with_overrides(pk=0.9).kinematic_key()   # Pk does not change reach
+
+
+def test_reach_table_uses_the_shared_disk_cache(tmp_path, monkeypatch):
+    # thaadsim.cache is the one on-disk cache: the table lands in $THAADSIM_CACHE_DIR/reach, is read back
+    # after the memory cache is cleared, and a corrupt file costs a recomputation, never an error
+    from thaadsim.defense import reach as reach_mod
+
+    itc = _probe(2.0, 5.0, 100.0, 60.0)
+    kw = dict(n_range=41, n_alt=31, n_angles=90)
+    a = reach_table(itc, **kw)
+    files = list((tmp_path / "reach").glob("*.npz"))
+    assert len(files) == 1
+    monkeypatch.setattr(reach_mod, "_MEMORY", {})
+    b = reach_table(itc, **kw)
+    np.testing.assert_array_equal(a.time_s, b.time_s)
+    files[0].write_bytes(b"not an npz")
+    monkeypatch.setattr(reach_mod, "_MEMORY", {})
+    c = reach_table(itc, **kw)
+    np.testing.assert_array_equal(a.time_s, c.time_s)

@@ -33,10 +33,10 @@ a point, which is what engagement windows need. Post-burnout drag uses the catal
 
 Caching
 -------
-Tables are cached in memory and, unless disabled, as ``.npz`` files in a user cache directory
-(``$THAADSIM_CACHE_DIR``, else ``$XDG_CACHE_HOME/thaadsim``, else ``~/.cache/thaadsim``), keyed
-by a hash of the interceptor's kinematic parameters, the table resolution and
-:data:`REACH_CACHE_VERSION`. Set ``THAADSIM_CACHE_DIR=off`` to disable the disk cache.
+Tables are cached in memory and, unless disabled, on disk through :mod:`thaadsim.cache` (kind
+``reach``: ``$THAADSIM_CACHE_DIR/reach``, else ``$XDG_CACHE_HOME/thaadsim/reach``, else
+``~/.cache/thaadsim/reach``), keyed by a hash of the interceptor's kinematic parameters, the table
+resolution and :data:`REACH_CACHE_VERSION`. Set ``THAADSIM_CACHE_DIR=off`` to disable the disk cache.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
+from thaadsim import cache as disk_cache
 from thaadsim.defense.interceptors import Interceptor
 
 REACH_CACHE_VERSION = 3
@@ -111,22 +112,29 @@ class ReachTable:
         """Shortest fly-out time to the points (NaN where unreachable)."""
         return self.lookup(range_m, alt_m)[0]
 
+    def arrays(self) -> dict:
+        """The table as named arrays (what the ``.npz`` files hold)."""
+        return dict(interceptor_id=np.array(self.interceptor_id), range_m=self.range_m, alt_m=self.alt_m,
+                    time_s=self.time_s, speed_ms=self.speed_ms, gamma_rad=self.gamma_rad)
+
+    @classmethod
+    def from_arrays(cls, z) -> "ReachTable":
+        return cls(str(z["interceptor_id"]), z["range_m"], z["alt_m"], z["time_s"], z["speed_ms"], z["gamma_rad"])
+
     def to_npz(self, path):
+        """Write the table to ``path`` atomically (temporary file in the same folder, then rename)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
         os.close(fd)
         with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, interceptor_id=np.array(self.interceptor_id), range_m=self.range_m,
-                                alt_m=self.alt_m, time_s=self.time_s, speed_ms=self.speed_ms,
-                                gamma_rad=self.gamma_rad)
+            np.savez_compressed(fh, **self.arrays())
         os.replace(tmp, path)
 
     @classmethod
     def from_npz(cls, path) -> "ReachTable":
         with np.load(path) as z:
-            return cls(str(z["interceptor_id"]), z["range_m"], z["alt_m"], z["time_s"], z["speed_ms"],
-                       z["gamma_rad"])
+            return cls.from_arrays(z)
 
 
 def boost_point(s_m, elev_rad, r_earth_m=SPHERE_R_M):
@@ -147,16 +155,6 @@ def _default_angles(itc: Interceptor) -> int:
     """Fan size: 360 elevations for theatre interceptors, 1440 when the table spans > 500 km
     (the gap between neighbouring fan members grows with range)."""
     return 360 if itc.max_range_km <= 500.0 else 1440
-
-
-def _cache_dir() -> Path | None:
-    env = os.environ.get("THAADSIM_CACHE_DIR")
-    if env is not None:
-        if env.strip().lower() in ("", "off", "0", "none", "false"):
-            return None
-        return Path(env) / "reach"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "thaadsim" / "reach"
 
 
 def _key(itc: Interceptor, n_range: int, n_alt: int, n_angles: int) -> str:
@@ -321,23 +319,19 @@ def reach_table(itc: Interceptor, *, cache: bool = True, **kw) -> ReachTable:
     """
     dn_r, dn_a = _default_resolution(itc)
     key = _key(itc, kw.get("n_range") or dn_r, kw.get("n_alt") or dn_a, kw.get("n_angles") or _default_angles(itc))
-    if cache and key in _MEMORY and "flyer" not in kw:
+    use_cache = cache and "flyer" not in kw
+    if use_cache and key in _MEMORY:
         return _MEMORY[key]
-    cdir = _cache_dir() if cache and "flyer" not in kw else None
-    path = cdir / f"{key}.npz" if cdir is not None else None
-    if path is not None and path.exists():
+    stored = disk_cache.load_arrays("reach", key) if use_cache else None
+    if stored is not None:
         try:
-            table = ReachTable.from_npz(path)
+            table = ReachTable.from_arrays(stored)
             _MEMORY[key] = table
             return table
-        except Exception:   # a corrupt cache file is recomputed, not an error
+        except KeyError:   # a file from another layout is recomputed, not an error
             pass
     table = compute_reach_table(itc, **kw)
-    if cache and "flyer" not in kw:
+    if use_cache:
         _MEMORY[key] = table
-        if path is not None:
-            try:
-                table.to_npz(path)
-            except OSError:
-                pass
+        disk_cache.save_arrays("reach", key, **table.arrays())
     return table
