@@ -149,7 +149,8 @@ def test_raid_seed_and_events_path_errors(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[threats]]\nmissile = "nodongx"\nlaunch_lat_deg = 39.0\nlaunch_lon_deg = 125.7\n'
                    'aim_lat_deg = 35.0\naim_lon_deg = 129.0\n')
-    for argv, needle in ((["raid", str(bad), "--seed", "-1"], "--seed"),):
+    for argv, needle in ((["raid", str(bad), "--seed", "-1"], "--seed"),
+                         (["raid", str(bad), "--runs", "100000000"], "--runs")):
         with pytest.raises(SystemExit) as exc:
             main(argv)
         err = capsys.readouterr().err

@@ -20,8 +20,9 @@ def raid(scenario_file, runs, seed, events_path, as_json):
     from thaadsim.io.scenario import run_raid
     from thaadsim.io.scenario_outputs import load_run_scenario as load_scenario
 
-    if runs is not None and runs < 1:
-        raise ThaadsimError("--runs", f"{runs} must be >= 1", "e.g. --runs 10000")
+    if runs is not None and not 1 <= runs <= 10_000_000:
+        # the scenario file's [montecarlo].runs has the same bound; 1e8 runs hold ~6 GB of per-run results
+        raise ThaadsimError("--runs", f"{runs} must be within [1, 10000000]", "e.g. --runs 10000")
     if seed is not None and seed < 0:
         raise ThaadsimError("--seed", f"{seed} must be >= 0", "e.g. --seed 1")
     scn = load_scenario(scenario_file)
