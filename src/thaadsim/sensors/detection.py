@@ -118,15 +118,18 @@ def _take(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return np.where(idx >= 0, out, np.nan)
 
 
-def track_intervals(detected: np.ndarray, t_s: np.ndarray):
-    """Runs of consecutive True samples per row: (row, start index, end index) arrays, row-major."""
+def track_intervals(detected: np.ndarray):
+    """Runs of consecutive True samples per row: (row, start index, end index) arrays, row-major.
+
+    Every run has exactly one start and one end, so the start and end rows coincide pairwise.
+    """
     d = np.asarray(detected, bool)
     prev = np.zeros_like(d)
     prev[:, 1:] = d[:, :-1]
     nxt = np.zeros_like(d)
     nxt[:, :-1] = d[:, 1:]
     rs, cs = np.nonzero(d & ~prev)
-    re, ce = np.nonzero(d & ~nxt)
+    _, ce = np.nonzero(d & ~nxt)
     return rs, cs, ce
 
 
@@ -173,7 +176,7 @@ def detect(batch, radar: PlacedRadar, *, signature: Signature | None = None, rcs
     detected = los & scan & in_range & strong & valid
 
     first, last = _first_last(detected)
-    rows, cs, ce = track_intervals(detected, t)
+    rows, cs, ce = track_intervals(detected)
     n = detected.shape[0]
     lengths = t[rows, ce] - t[rows, cs]
     track_time = np.bincount(rows, weights=lengths, minlength=n)
