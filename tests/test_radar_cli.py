@@ -130,3 +130,14 @@ def test_unwritable_geojson_is_a_one_line_error(tmp_path, capsys):
     code, out, err = run(["radar", "--radar", "tpy2-tm", "--at", "35,128", "--face-az-deg", "0",
                           "--geojson", str(tmp_path)], capsys)
     assert code == 2 and err.startswith("error: --geojson") and err.count("\n") == 1
+
+
+def test_default_face_points_at_the_launch_point(capsys):
+    # without --face-az-deg the face looks toward --from: the WGS84 geodesic azimuth (geographiclib)
+    from geographiclib.geodesic import Geodesic
+
+    code, out, err = run(["radar", "--radar", "tpy2-tm", "--at", "35.95,128.18", "--missile", "nodong",
+                          "--from", "39.0,125.7", "--to", "35.1,129.0", "--json"], capsys)
+    assert code == 0, err
+    expect = Geodesic.WGS84.Inverse(35.95, 128.18, 39.0, 125.7)["azi1"] % 360.0
+    assert json.loads(out)["face_az_deg"] == pytest.approx(expect, abs=1e-3)

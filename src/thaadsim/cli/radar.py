@@ -85,8 +85,8 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     if face_az_deg is None:
         if launch is None:
             raise ThaadsimError("--face-az-deg", "is missing", "give the face boresight azimuth, e.g. --face-az-deg 315")
-        from pyproj import Geod
-        face_az_deg = Geod(ellps="WGS84").inv(lon, lat, launch[1], launch[0])[0] % 360.0
+        from thaadsim.earth.geodesy import geodesic_inverse
+        face_az_deg = float(geodesic_inverse(lat, lon, launch[0], launch[1])[1])
     alt_km = require_range("--altitude-km", altitude_km, 0.0, 40000.0, " km")
     rcs = DEFAULT_RV_RCS_M2 if rcs_m2 is None else rcs_m2
     if not (math.isfinite(rcs) and rcs > 0):
