@@ -12,6 +12,7 @@ import pytest
 from pyproj import Geod
 
 from thaadsim.earth.frames import geodetic_to_ecef
+from thaadsim.errors import ThaadsimError
 from thaadsim.sensors import geometry as geo
 from thaadsim.sensors.detection import detect
 from thaadsim.sensors.radar import load_radar
@@ -152,6 +153,8 @@ def test_signature_defaults_overrides_and_catalog():
     m = SimpleNamespace(id="x", meta={"signature": {"rv_rcs_m2": 0.2, "source": "test"}})
     assert signature_for(m).rv_rcs_m2 == 0.2
     assert signature_for(m, rv_rcs_m2=0.01).rv_rcs_m2 == 0.01
+    with pytest.raises(ThaadsimError, match="signature.rv_rcs"):
+        signature_for(SimpleNamespace(id="x", meta={"signature": {"rv_rcs": 0.2}}))
 
 
 def test_real_flown_trajectory_smoke():

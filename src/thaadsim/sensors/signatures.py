@@ -27,13 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from thaadsim.errors import require_positive
+from thaadsim.errors import ThaadsimError, require_positive
 
 DEFAULT_BOOSTER_RCS_M2 = 10.0
 DEFAULT_RV_RCS_M2 = 0.05
 _ASSUMPTION_BOOSTER = "assumption: booster body at X-band, aspect-averaged, 10 m² (no public measurement retrieved)"
 _ASSUMPTION_RV = ("assumption: RV at X-band, mostly nose-on, 0.05 m² (inside the 0.01-0.1 m² range open "
                   "analyses use; no public measurement retrieved)")
+
+_SIGNATURE_KEYS = {"booster_rcs_m2", "rv_rcs_m2", "source", "estimate", "rcs_source"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ def signature_for(missile=None, *, booster_rcs_m2=None, rv_rcs_m2=None) -> Signa
     if missile is not None:
         table = dict(getattr(missile, "meta", {}).get("signature", {}) or {})
     mid = getattr(missile, "id", "missile")
+    unknown = sorted(set(table) - _SIGNATURE_KEYS)
+    if unknown:   # a misspelt key (rv_rcs = ...) would otherwise leave the default RCS in place silently
+        raise ThaadsimError(f"{mid}: signature.{unknown[0]}", "unknown key",
+                            f"valid keys: {', '.join(sorted(_SIGNATURE_KEYS))}")
     note = table.get("source") or table.get("estimate") or table.get("rcs_source")
     b, bs = sig.booster_rcs_m2, sig.booster_source
     r, rs = sig.rv_rcs_m2, sig.rv_source
