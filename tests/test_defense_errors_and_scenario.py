@@ -155,3 +155,16 @@ def test_raid_seed_and_events_path_errors(tmp_path, capsys):
             main(argv)
         err = capsys.readouterr().err
         assert exc.value.code == 2 and err.startswith(f"error: {needle}") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("make", [
+    lambda: make_battery("thaad", 36.0, 128.2, launchers=float("nan")),
+    lambda: make_battery("thaad", 36.0, 128.2, interceptors_per_launcher=2.5),
+    lambda: make_battery("thaad", 36.0, 128.2, reload_loads=float("inf")),
+    lambda: Doctrine(mode="salvo", salvo_size=float("nan")),
+    lambda: Doctrine(max_shots_per_threat=0),
+])
+def test_non_whole_counts_are_user_errors_not_tracebacks(make):
+    # int(nan) raises a bare ValueError and int(inf) an OverflowError; both must be a ThaadsimError
+    with pytest.raises(ThaadsimError, match="whole number"):
+        make()

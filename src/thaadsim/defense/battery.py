@@ -18,10 +18,20 @@ the launchers).
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
 
 from thaadsim.defense.interceptors import Interceptor, load_interceptor
 from thaadsim.errors import ThaadsimError, require_finite, require_range
+
+def require_whole(field: str, value, lo: int, fix: str | None = None) -> int:
+    """``value`` as an int if it is a whole number >= ``lo`` (NaN, inf, 2.5, "3" refused), else a ThaadsimError."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or int(value) != value or value < lo:
+        raise ThaadsimError(field, f"{value!r} must be a whole number >= {lo}", fix)
+    return int(value)
+
 
 #: provenance of the fire-control defaults (all estimates)
 FIRE_CONTROL_NOTES = {
@@ -106,12 +116,9 @@ class Battery:
         require_range(f"{p}.lon_deg", self.lon_deg, -180.0, 360.0, " deg")
         require_range(f"{p}.alt_m", self.alt_m, -500.0, 9000.0, " m")
         for name in ("launchers", "interceptors_per_launcher"):
-            v = getattr(self, name)
-            if int(v) != v or v < 1:
-                raise ThaadsimError(f"{p}.{name}", f"{v!r} must be a whole number >= 1",
-                                    "a battery needs at least one launcher with at least one interceptor")
-        if int(self.reload_loads) != self.reload_loads or self.reload_loads < 0:
-            raise ThaadsimError(f"{p}.reload_loads", f"{self.reload_loads!r} must be a whole number >= 0")
+            require_whole(f"{p}.{name}", getattr(self, name), 1,
+                          "a battery needs at least one launcher with at least one interceptor")
+        require_whole(f"{p}.reload_loads", self.reload_loads, 0)
         require_range(f"{p}.reload_time_s", self.reload_time_s, 0.0, None, " s")
         if self.pk is not None:
             require_range(f"{p}.pk", self.pk, 0.0, 1.0)

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from thaadsim.defense.battery import Battery
+from thaadsim.defense.battery import Battery, require_whole
 from thaadsim.defense.engagement import EngagementWindows, engagement_windows
 from thaadsim.errors import ThaadsimError, require_positive, require_range
 
@@ -81,11 +81,9 @@ class Doctrine:
         if self.priority not in PRIORITIES:
             raise ThaadsimError("doctrine.priority", f"unknown priority {self.priority!r}",
                                 f"one of {', '.join(PRIORITIES)}")
-        if int(self.salvo_size) != self.salvo_size or self.salvo_size < 1:
-            raise ThaadsimError("doctrine.salvo_size", f"{self.salvo_size!r} must be a whole number >= 1")
-        if self.max_shots_per_threat is not None and (int(self.max_shots_per_threat) != self.max_shots_per_threat
-                                                      or self.max_shots_per_threat < 1):
-            raise ThaadsimError("doctrine.max_shots_per_threat", "must be a whole number >= 1 (or absent)")
+        require_whole("doctrine.salvo_size", self.salvo_size, 1)
+        if self.max_shots_per_threat is not None:
+            require_whole("doctrine.max_shots_per_threat", self.max_shots_per_threat, 1, "or leave it out")
         require_positive("doctrine.decision_step_s", self.decision_step_s, " s")
 
     @property
@@ -212,13 +210,9 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
     if not batteries:
         raise ThaadsimError("batteries", "no battery given", "add at least one [[batteries]] entry")
     doctrine = doctrine or Doctrine()
-    if int(runs) != runs or runs < 1:
-        raise ThaadsimError("runs", f"{runs!r} must be a whole number >= 1", "e.g. --runs 10000")
-    if int(chunk_runs) != chunk_runs or chunk_runs < 1:
-        raise ThaadsimError("chunk_runs", f"{chunk_runs!r} must be a whole number >= 1")
-    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
-        raise ThaadsimError("seed", f"{seed!r} must be a whole number >= 0", "e.g. --seed 1")
-    runs, chunk_runs, seed = int(runs), int(chunk_runs), int(seed)
+    runs = require_whole("runs", runs, 1, "e.g. --runs 10000")
+    chunk_runs = require_whole("chunk_runs", chunk_runs, 1)
+    seed = require_whole("seed", seed, 0, "e.g. --seed 1")
     n = len(batch.alt_m)
     m = len(batteries)
     launch = np.broadcast_to(np.asarray(launch_time_s, float), (n,)).copy()
