@@ -87,3 +87,17 @@ def test_scan_box():
                      max_elevation_deg=80.0)
     assert ok.tolist() == [True, True, True, False, False, False, False]
     assert geo.off_boresight_deg(10.0, 350.0) == pytest.approx(20.0)
+
+
+def test_antenna_below_the_ellipsoid_still_sees_up():
+    # PlacedRadar allows site heights down to -500 m (sea level and ellipsoid are not distinguished); a
+    # target 55 km away at 100 km altitude (~60 deg up) is in view from -100 m as it is from +10 m
+    for h in (10.0, -1.0, -100.0, -400.0):
+        la = geo.look_angles(36.0, 128.2, h, 36.5, 128.2, 100e3)
+        assert la["in_line_of_sight"] and 60.0 < la["elevation_deg"] < 61.0, h
+    # and the horizon from -100 m is the horizon of an antenna on the ground: 0.99 / 1.01 of sqrt(2kRh_t)
+    ht = np.array([100e3])
+    s_h = geo.horizon_ground_range_m(0.0, ht, radius_m=geo.euler_radius_m(SITE[0], 315.0))
+    for f, expect in [(0.99, True), (1.01, False)]:
+        lat, lon, alt = _target_at(s_h * f, ht)
+        assert geo.look_angles(SITE[0], SITE[1], -100.0, lat, lon, alt)["in_line_of_sight"][0] == expect

@@ -196,7 +196,10 @@ def look_angles(radar_lat_deg, radar_lon_deg, radar_alt_m, target_lat_deg, targe
         bend = 0.0
     el = el_true + bend
     kr = k * radius
-    clear = _segment_clears(kr + radar_alt_m, kr + alt_t, theta / k, kr)
+    # a site below the ellipsoid (Dead Sea, or a negative geoid undulation) stands on ground at its own
+    # height, not inside the Earth: measure heights from there, else every ray would start underground
+    h0 = min(float(radar_alt_m), 0.0)
+    clear = _segment_clears(kr + radar_alt_m - h0, kr + alt_t - h0, theta / k, kr)
     return {"azimuth_deg": az, "elevation_deg": el, "slant_range_m": slant, "in_line_of_sight": clear,
             "central_angle_rad": theta}
 
