@@ -168,3 +168,17 @@ def test_non_whole_counts_are_user_errors_not_tracebacks(make):
     # int(nan) raises a bare ValueError and int(inf) an OverflowError; both must be a ThaadsimError
     with pytest.raises(ThaadsimError, match="whole number"):
         make()
+
+
+def test_bad_launch_time_names_the_first_bad_threat():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from thaadsim.defense.raid import simulate_raid
+
+    fake = SimpleNamespace(alt_m=np.zeros((3, 2)))
+    with pytest.raises(ThaadsimError, match=r"threats\.1\.launch_time_s: nan is not finite"):
+        simulate_raid(fake, [make_battery("thaad", 36.0, 128.2)], launch_time_s=[0.0, np.nan, -1.0], runs=1)
+    with pytest.raises(ThaadsimError, match=r"threats\.2\.launch_time_s: -1 s is out of range"):
+        simulate_raid(fake, [make_battery("thaad", 36.0, 128.2)], launch_time_s=[0.0, 5.0, -1.0], runs=1)

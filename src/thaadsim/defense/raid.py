@@ -216,8 +216,10 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
     n = len(batch.alt_m)
     m = len(batteries)
     launch = np.broadcast_to(np.asarray(launch_time_s, float), (n,)).copy()
-    for j, x in enumerate(launch):
-        require_range(f"threats.{j}.launch_time_s", x, 0.0, None, " s")
+    bad = ~(np.isfinite(launch) & (launch >= 0.0))
+    if bad.any():   # name the first offending threat, without a Python loop over every threat
+        j = int(np.argmax(bad))
+        require_range(f"threats.{j}.launch_time_s", float(launch[j]), 0.0, None, " s")
     if asset_index is None:
         asset_index = np.zeros(n, np.int64)
         asset_names = asset_names or ["target"]
