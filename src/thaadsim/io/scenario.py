@@ -34,13 +34,16 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from thaadsim.errors import ThaadsimError
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # allow_inf_nan=False: TOML has nan/inf literals; a NaN latitude used to read "should be <= 90
+    # (got nan)" and an unbounded field (face_az_deg, reload_time_s = inf) slipped through to a
+    # later error that named neither the file nor the field path.
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
 class ScenarioInfo(_Model):
@@ -178,6 +181,12 @@ class Scenario(_Model):
     threats: list[ThreatSection] = Field(default_factory=list)
     doctrine: DoctrineSection = Field(default_factory=DoctrineSection)
     montecarlo: MonteCarloSection = Field(default_factory=MonteCarloSection)
+    _origin: str = PrivateAttr(default="<scenario>")   # the file name, for error messages
+
+    def user_error(self, path: str, exc: ThaadsimError) -> ThaadsimError:
+        """``exc`` (raised by a lower layer while building from this file) re-labelled with the file
+        and the field path, so the one-line message says where in the scenario to look."""
+        return ThaadsimError(f"{self._origin}: {path}", f"{exc.field}: {exc.problem}", exc.fix)
 
     @model_validator(mode="after")
     def _cross_refs(self):
@@ -209,19 +218,25 @@ class Scenario(_Model):
         from thaadsim.sensors.radar import load_radar
 
         placed = {}
-        for r in self.radars:
-            placed[r.id] = load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
-                                                     r.face_az_deg if r.face_az_deg is not None else 0.0)
+        for i, r in enumerate(self.radars):
+            try:
+                placed[r.id] = load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
+                                                         r.face_az_deg if r.face_az_deg is not None else 0.0)
+            except ThaadsimError as exc:
+                raise self.user_error(f"radars.{i}", exc) from None
         face = {r.id: r.face_az_deg for r in self.radars}
         out = []
-        for b in self.batteries:
+        for i, b in enumerate(self.batteries):
             fa = b.face_az_deg if b.face_az_deg is not None else (face.get(b.radar) if b.radar else None)
-            out.append(Battery(id=b.id, interceptor=load_interceptor(b.interceptor), lat_deg=b.lat_deg,
-                               lon_deg=b.lon_deg, alt_m=b.alt_m, launchers=b.launchers,
-                               interceptors_per_launcher=b.interceptors_per_launcher,
-                               reload_time_s=b.reload_time_s, reload_loads=b.reload_loads, pk=b.pk,
-                               radar=placed.get(b.radar) if b.radar else None, face_az_deg=fa,
-                               fire_control=FireControl(**b.fire_control.model_dump()), layer=b.layer))
+            try:
+                out.append(Battery(id=b.id, interceptor=load_interceptor(b.interceptor), lat_deg=b.lat_deg,
+                                   lon_deg=b.lon_deg, alt_m=b.alt_m, launchers=b.launchers,
+                                   interceptors_per_launcher=b.interceptors_per_launcher,
+                                   reload_time_s=b.reload_time_s, reload_loads=b.reload_loads, pk=b.pk,
+                                   radar=placed.get(b.radar) if b.radar else None, face_az_deg=fa,
+                                   fire_control=FireControl(**b.fire_control.model_dump()), layer=b.layer))
+            except ThaadsimError as exc:
+                raise self.user_error(f"batteries.{i}", exc) from None
         return out
 
     def expand_threats(self) -> list[dict]:
@@ -264,12 +279,24 @@ class Scenario(_Model):
             index.append(keys.index(key))
         f = self.flight
         apo = [np.nan if k[6] is None else k[6] for k in keys]
-        batch = fly_targeted([k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
+        try:
+            batch = fly_targeted([k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
                              [k[3] for k in keys], [k[4] for k in keys], shape=[k[5] for k in keys],
-                             apogee_km=None if all(np.isnan(apo)) else apo, earth=f.earth,
-                             rotation=f.rotation, atmosphere=f.atmosphere, sample_dt_s=f.sample_dt_s)
+                                 apogee_km=None if all(np.isnan(apo)) else apo, earth=f.earth,
+                                 rotation=f.rotation, atmosphere=f.atmosphere, sample_dt_s=f.sample_dt_s)
+        except ThaadsimError as exc:
+            raise self.user_error(_threats_matching(rows, exc), exc) from None
         index = np.asarray(index)
         return batch if np.array_equal(index, np.arange(len(keys))) else batch[index]
+
+
+def _threats_matching(rows, exc: ThaadsimError) -> str:
+    """The ``threats.<i>`` path(s) a flight-layer error is about: the flight layer names the target
+    as ``(lat, lon)`` with 2 decimals and the missile id; fall back to ``threats`` when unsure."""
+    text = f"{exc.field} {exc.problem}"
+    hits = sorted({r["source"] for r in rows
+                   if f"({r['aim_lat_deg']:.2f}, {r['aim_lon_deg']:.2f})" in text and r["missile"] in text})
+    return ", ".join(f"threats.{i}" for i in hits) if hits else "threats"
 
 
 class _RefError(ValueError):
@@ -317,7 +344,9 @@ def _fields_at(model_cls, loc):
 def scenario_from_dict(data: dict, origin: str = "<scenario>", model: type[Scenario] = Scenario) -> Scenario:
     """Validate a parsed TOML mapping; errors name ``origin`` and the field path."""
     try:
-        return model.model_validate(data)
+        scn = model.model_validate(data)
+        scn._origin = origin
+        return scn
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [p for p in err["loc"]]

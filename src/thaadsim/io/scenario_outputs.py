@@ -133,7 +133,7 @@ class RunScenario(Scenario):
                 if q.launch_area not in areas:
                     from thaadsim.errors import ThaadsimError
 
-                    raise ThaadsimError(f"analysis.defended_area.{i}.launch_area",
+                    raise ThaadsimError(f"{self._origin}: analysis.defended_area.{i}.launch_area",
                                         f"no [[launch_areas]] entry named {q.launch_area!r}",
                                         f"valid: {', '.join(areas) or '(none defined)'}")
                 a = areas[q.launch_area]

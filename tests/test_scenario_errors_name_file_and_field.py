@@ -1,0 +1,64 @@
+"""Scenario-file mistakes are one ThaadsimError naming the file and the field path (the schema's
+contract, src/thaadsim/io/scenario.py), also when a lower layer (radar catalog, flight targeting)
+is the one that notices."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from thaadsim.errors import ThaadsimError
+from thaadsim.io.scenario_outputs import RunScenario
+from thaadsim.io.scenario import scenario_from_dict
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "seongju.toml"
+
+
+def _data():
+    return tomllib.loads(EXAMPLE.read_text())
+
+
+def _error(data, build=None) -> str:
+    with pytest.raises(ThaadsimError) as ei:
+        scn = scenario_from_dict(data, "my.toml", RunScenario)
+        if build:
+            build(scn)
+    return str(ei.value)
+
+
+@pytest.mark.parametrize("section,key", [("radars", "lat_deg"), ("radars", "face_az_deg"),
+                                         ("batteries", "reload_time_s"), ("threats", "launch_time_s")])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_nan_and_inf_name_the_file_and_field(section, key, bad):
+    d = _data()
+    d[section][0][key] = bad
+    msg = _error(d)
+    assert msg.startswith(f"my.toml: {section}.0.{key}:"), msg
+    assert "finite" in msg
+
+
+def test_unknown_radar_id_names_the_file_and_radar_entry():
+    d = _data()
+    d["radars"][0]["radar"] = "tpy9"
+    msg = _error(d, lambda s: s.build_batteries())
+    assert msg.startswith("my.toml: radars.0"), msg
+    assert "tpy9" in msg and "tpy2-tm" in msg
+
+
+def test_target_out_of_reach_names_the_file_and_threat_entries():
+    d = _data()
+    busan = next(a for a in d["assets"] if a["name"] == "Busan")
+    busan["lat_deg"] = -busan["lat_deg"]          # ~8,000 km away: beyond every DPRK missile in the file
+    aimed = [i for i, t in enumerate(d["threats"]) if t.get("aimpoint") == "Busan"]
+    msg = _error(d, lambda s: s.fly_threats())
+    assert msg.startswith("my.toml: threats."), msg
+    first = msg.split(":")[1]
+    assert any(f"threats.{i}" in first for i in aimed), msg
+    assert "maximum range" in msg or "reach" in msg
+
+
+def test_defended_area_unknown_launch_area_names_the_file():
+    d = _data()
+    d["analysis"]["defended_area"][0]["launch_area"] = "Nowhere"
+    msg = _error(d, lambda s: s.to_plan())
+    assert msg.startswith("my.toml: analysis.defended_area.0.launch_area:"), msg
