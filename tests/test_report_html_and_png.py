@@ -60,3 +60,21 @@ def test_png_decodes_and_is_not_blank():
     assert np.mean(np.abs(rgb - bg).sum(axis=1) > 0.15) > 0.02
     red = (rgb[:, 0] > 0.7) & (rgb[:, 1] < 0.35) & (rgb[:, 2] < 0.35)   # the threat track is drawn in red
     assert red.sum() > 50
+
+
+def test_profiles_sharing_a_name_are_separate_lines():
+    """Two identical shots (same label) are two curves, not one line that runs from the first impact
+    back along the ground to the second launch: ground range from launch only grows along a
+    ballistic flight, so every drawn curve must be non-decreasing in x."""
+    from thaadsim.report.html import profile_figure
+
+    x = np.linspace(0.0, 470.0, 50)
+    one = pd.DataFrame({"name": "nodong → Busan", "kind": "threat", "ground_range_km": x,
+                        "alt_km": 4 * 120 * (x / 470) * (1 - x / 470), "t_s": np.arange(50.0)})
+    prof = pd.concat([one.assign(row=0), one.assign(row=1)], ignore_index=True)
+    fig = profile_figure(prof)
+    assert len(fig.data) == 2
+    assert all(np.all(np.diff(np.asarray(tr.x, float)) >= 0) for tr in fig.data)
+    assert sum(bool(tr.showlegend) for tr in fig.data) == 1          # one legend entry per name
+    assert fig.data[0].line.color == fig.data[1].line.color
+    assert "km" in fig.layout.xaxis.title.text and "km" in fig.layout.yaxis.title.text

@@ -29,13 +29,15 @@ def batch_tracks(batch, ids: Sequence[str], names: Sequence[str], launch_time_s=
 
 
 def profiles_frame(batch, names: Sequence[str], kind: str = "threat") -> pd.DataFrame:
-    """Long table for altitude-vs-range plots: ``name``, ``kind``, ``ground_range_km``, ``alt_km``, ``t_s``."""
+    """Long table for altitude-vs-range plots: ``row`` (trajectory index), ``name``, ``kind``,
+    ``ground_range_km``, ``alt_km``, ``t_s``. Several trajectories may share a name (a raid fires two
+    identical shots); ``row`` keeps them apart."""
     gr = batch.ground_range_km()
     frames = []
     for i in range(len(batch)):
         m = int(batch.n_samples[i])
-        frames.append(pd.DataFrame({"name": names[i], "kind": kind, "ground_range_km": gr[i, :m],
+        frames.append(pd.DataFrame({"row": i, "name": names[i], "kind": kind, "ground_range_km": gr[i, :m],
                                     "alt_km": batch.alt_m[i, :m] / 1e3, "t_s": batch.t_s[i, :m]}))
     if not frames:
-        return pd.DataFrame(columns=["name", "kind", "ground_range_km", "alt_km", "t_s"])
+        return pd.DataFrame(columns=["row", "name", "kind", "ground_range_km", "alt_km", "t_s"])
     return pd.concat(frames, ignore_index=True)

@@ -142,13 +142,26 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
 
 
 def profile_figure(profiles: pd.DataFrame):
-    """Altitude vs ground range from launch, one line per trajectory."""
+    """Altitude vs ground range from launch, one line per trajectory.
+
+    One trace per trajectory (column ``row`` when present): trajectories that share a name (two
+    identical shots of a raid) used to be one trace, drawn with a line from the first one's impact
+    back to the second one's launch along the ground. Same name → same colour and one legend entry.
+    """
+    import plotly.colors
     import plotly.graph_objects as go
 
+    palette = plotly.colors.qualitative.Plotly
     fig = go.Figure()
-    for (name, kind), df in profiles.groupby(["name", "kind"], sort=False):
+    keys = ["row", "name", "kind"] if "row" in profiles else ["name", "kind"]
+    colour: dict = {}
+    for key, df in profiles.groupby(keys, sort=False):
+        name, kind = key[-2], key[-1]
+        first = (name, kind) not in colour
+        colour.setdefault((name, kind), palette[len(colour) % len(palette)])
         fig.add_trace(go.Scatter(x=df["ground_range_km"], y=df["alt_km"], mode="lines", name=str(name),
-                                 line=dict(width=2 if kind == "threat" else 1.3,
+                                 legendgroup=f"{kind}/{name}", showlegend=first,
+                                 line=dict(color=colour[(name, kind)], width=2 if kind == "threat" else 1.3,
                                            dash="solid" if kind == "threat" else "dot")))
     fig.update_layout(height=420, margin=dict(l=60, r=10, t=10, b=50),
                       xaxis_title="ground range from launch (km)", yaxis_title="altitude (km)",
