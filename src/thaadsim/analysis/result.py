@@ -185,6 +185,8 @@ class ScenarioResult:
                     reasons = [self.why_not(r.threat_id, bid) for r in no.itertuples()]
                     uniq = list(dict.fromkeys(reasons))
                     s += ". Not engageable: " + "; ".join(uniq[:3])
+                    if len(uniq) > 3:   # say so: a silent cut read as "only these three"
+                        s += f"; and {len(uniq) - 3} more (see the engagement windows table)"
                 A.append(s + ".")
                 F.append(Figure(f"threats engageable by {bid}", k, f"of {len(g)}", "kinematic reach + fire-control timeline"))
         if self.raid_summary is not None:

@@ -135,8 +135,9 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
                                                 color=_css_rgba(kind), line=dict(color="black", width=0.6)),
                                     name=kind))
     fig.update_geos(**basemap.plotly_geo_layout(box))
+    # the legend starts below the modebar (at y=1.0 the toolbar icons covered its first entry)
     fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=10, b=0),
-                      legend=dict(orientation="v", x=1.0, xanchor="right", y=1.0, bgcolor="rgba(255,255,255,0.8)",
+                      legend=dict(orientation="v", x=1.0, xanchor="right", y=0.94, yanchor="top", bgcolor="rgba(255,255,255,0.8)",
                                   font=dict(size=11)))
     return fig
 
@@ -163,7 +164,8 @@ def profile_figure(profiles: pd.DataFrame):
                                  legendgroup=f"{kind}/{name}", showlegend=first,
                                  line=dict(color=colour[(name, kind)], width=2 if kind == "threat" else 1.3,
                                            dash="solid" if kind == "threat" else "dot")))
-    fig.update_layout(height=420, margin=dict(l=60, r=10, t=10, b=50),
+    # t=36: room for the modebar above the plot, so it does not cover the legend's first entry
+    fig.update_layout(height=420, margin=dict(l=60, r=10, t=36, b=50),
                       xaxis_title="ground range from launch (km)", yaxis_title="altitude (km)",
                       legend=dict(font=dict(size=10)))
     return fig
@@ -194,8 +196,8 @@ def timeline_figure(tl: pd.DataFrame):
                              width=w, marker_color=_css_rgba(kind, alpha) if kind in KIND_COLORS else None,
                              customdata=df.get("text"), textposition="none",
                              hovertemplate="%{y}<br>%{base:.0f} s, for %{x:.0f} s<br>%{customdata}<extra></extra>"))
-    fig.update_layout(barmode="overlay", height=max(260, 28 * len(rows) + 120),
-                      margin=dict(l=10, r=10, t=10, b=50), xaxis_title="time after first launch (s)",
+    fig.update_layout(barmode="overlay", height=max(260, 28 * len(rows) + 146),
+                      margin=dict(l=10, r=10, t=36, b=50), xaxis_title="time after first launch (s)",
                       yaxis=dict(categoryorder="array", categoryarray=rows[::-1], automargin=True))
     return fig
 
@@ -212,6 +214,7 @@ h1{font-size:1.55em;margin:0.2em 0 0.1em} h2{font-size:1.2em;margin-top:1.6em;bo
 table{border-collapse:collapse;font-size:0.86em;background:#fff}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right} th{background:#f0f3f6}
 td:first-child,th:first-child{text-align:left}
+td{white-space:nowrap} .figs td.note{white-space:normal}
 .figs td.note{text-align:left;color:#57606a}
 pre{background:#f0f3f6;padding:10px;overflow:auto;font-size:0.8em;max-height:420px}
 .plot{background:#fff;border:1px solid #d0d7de;margin:8px 0}
