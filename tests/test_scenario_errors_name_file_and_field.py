@@ -62,3 +62,21 @@ def test_defended_area_unknown_launch_area_names_the_file():
     d["analysis"]["defended_area"][0]["launch_area"] = "Nowhere"
     msg = _error(d, lambda s: s.to_plan())
     assert msg.startswith("my.toml: analysis.defended_area.0.launch_area:"), msg
+
+
+def test_radar_without_face_azimuth_faces_the_threats_as_documented():
+    """The schema says an omitted [[radars]].face_az_deg means 'toward the threats'; it used to be
+    north (0 deg). Reference: geographiclib's azimuth from the radar to the (single) launch area."""
+    from geographiclib.geodesic import Geodesic
+
+    d = _data()
+    for r in d["radars"]:
+        r.pop("face_az_deg", None)
+    d["threats"] = [t for t in d["threats"] if t.get("launch_area") == "Wonsan area"]
+    area = next(a for a in d["launch_areas"] if a["name"] == "Wonsan area")
+    radar = d["radars"][0]
+    ref = Geodesic.WGS84.Inverse(radar["lat_deg"], radar["lon_deg"], area["lat_deg"], area["lon_deg"])["azi1"] % 360
+    scn = scenario_from_dict(d, "my.toml", RunScenario)
+    plan = scn.to_plan()
+    assert plan.radars[radar["id"]].face_az_deg == pytest.approx(ref, abs=1e-6)
+    assert scn.build_batteries()[0].radar.face_az_deg == pytest.approx(ref, abs=1e-6)

@@ -221,7 +221,7 @@ class Scenario(_Model):
         for i, r in enumerate(self.radars):
             try:
                 placed[r.id] = load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
-                                                         r.face_az_deg if r.face_az_deg is not None else 0.0)
+                                                         self.face_az_deg(i))
             except ThaadsimError as exc:
                 raise self.user_error(f"radars.{i}", exc) from None
         face = {r.id: r.face_az_deg for r in self.radars}
@@ -238,6 +238,24 @@ class Scenario(_Model):
             except ThaadsimError as exc:
                 raise self.user_error(f"batteries.{i}", exc) from None
         return out
+
+    def face_az_deg(self, i: int) -> float:
+        """Face azimuth of radar ``i``: its ``face_az_deg``, else toward the threats — the circular
+        mean of the geodesic azimuths from the radar to every threat's launch point (0, north, when
+        the file has no threats). The raid's defense layer instead turns a battery radar without a
+        face toward each threat in turn; this single face is what the map and the run's detections use."""
+        r = self.radars[i]
+        if r.face_az_deg is not None:
+            return float(r.face_az_deg)
+        rows = self.expand_threats()
+        if not rows:
+            return 0.0
+        from thaadsim.earth.geodesy import geodesic_inverse
+
+        _, az = geodesic_inverse(r.lat_deg, r.lon_deg, [x["launch_lat_deg"] for x in rows],
+                                 [x["launch_lon_deg"] for x in rows])
+        a = np.radians(az)
+        return float(np.degrees(np.arctan2(np.sin(a).mean(), np.cos(a).mean())) % 360.0)
 
     def expand_threats(self) -> list[dict]:
         """One dict per individual missile (``count`` expanded): label, missile, launch/aim points,

@@ -121,11 +121,11 @@ class RunScenario(Scenario):
         radars = {}
         batteries = self.build_batteries()
         by_id = {b.id: b for b in batteries}
-        for r in self.radars:
+        for i, r in enumerate(self.radars):
             # the battery's placed radar object when one uses this radar, so detections are shared
             user = next((by_id[b.id].radar for b in self.batteries if b.radar == r.id), None)
             radars[r.id] = user or load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
-                                                             r.face_az_deg or 0.0)
+                                                             self.face_az_deg(i))
         areas = {a.name: a for a in self.launch_areas}
         footprints = []
         for i, q in enumerate(self.analysis.defended_area):
