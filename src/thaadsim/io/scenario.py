@@ -39,6 +39,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from thaadsim.errors import ThaadsimError
 
 
+def known_missile_id(v: str) -> str:
+    """A catalog missile id, normalised (stripped, lower case); ValueError listing the valid ones."""
+    from thaadsim.flight import missile_ids
+
+    ids = missile_ids()
+    if v.strip().lower() not in ids:
+        raise ValueError(f"unknown missile {v!r}; valid: {', '.join(ids)}")
+    return v.strip().lower()
+
+
 class _Model(BaseModel):
     # allow_inf_nan=False: TOML has nan/inf literals; a NaN latitude used to read "should be <= 90
     # (got nan)" and an unbounded field (face_az_deg, reload_time_s = inf) slipped through to a
@@ -133,11 +143,7 @@ class ThreatSection(_Model):
     @field_validator("missile")
     @classmethod
     def _known_missile(cls, v):
-        from thaadsim.flight import missile_ids
-        ids = missile_ids()
-        if v.strip().lower() not in ids:
-            raise ValueError(f"unknown missile {v!r}; valid: {', '.join(ids)}")
-        return v.strip().lower()
+        return known_missile_id(v)
 
     @model_validator(mode="after")
     def _points(self):
@@ -161,6 +167,14 @@ class DoctrineSection(_Model):
     max_shots_per_threat: int | None = Field(None, ge=1)
     decision_step_s: float = Field(5.0, gt=0)
     hold_for_priority: bool = True
+
+    def build(self):
+        """The defense layer's :class:`~thaadsim.defense.raid.Doctrine` for this section."""
+        from thaadsim.defense.raid import Doctrine
+
+        return Doctrine(mode=self.mode, salvo_size=self.salvo_size, priority=self.priority,
+                        max_shots_per_threat=self.max_shots_per_threat, decision_step_s=self.decision_step_s,
+                        hold_for_priority=self.hold_for_priority)
 
 
 class MonteCarloSection(_Model):
@@ -397,7 +411,7 @@ def load_scenario(path, model: type[Scenario] = Scenario) -> Scenario:
 
 def run_raid(scn: Scenario, *, runs: int | None = None, seed: int | None = None, log_run: int | None = 0):
     """Fly the scenario's threats and run the raid Monte Carlo; returns a RaidResult."""
-    from thaadsim.defense.raid import Doctrine, simulate_raid
+    from thaadsim.defense.raid import simulate_raid
 
     batteries = scn.build_batteries()
     if not batteries:
@@ -414,10 +428,7 @@ def run_raid(scn: Scenario, *, runs: int | None = None, seed: int | None = None,
             idx.append(len(names) - 1)
         else:
             idx.append(names.index(r["asset"]))
-    d = scn.doctrine
-    doctrine = Doctrine(mode=d.mode, salvo_size=d.salvo_size, priority=d.priority,
-                        max_shots_per_threat=d.max_shots_per_threat, decision_step_s=d.decision_step_s,
-                        hold_for_priority=d.hold_for_priority)
+    doctrine = scn.doctrine.build()
     mc = scn.montecarlo
     seed = seed if seed is not None else (mc.seed if mc.seed is not None else scn.scenario.seed)
     detect_s = _detections_by_missile(batch, batteries, [r["missile"] for r in rows])

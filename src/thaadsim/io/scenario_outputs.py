@@ -33,7 +33,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from thaadsim.io.scenario import Scenario, _Model, load_scenario
+from thaadsim.io.scenario import Scenario, _Model, known_missile_id, load_scenario
 
 
 class DefendedAreaRequest(_Model):
@@ -53,12 +53,7 @@ class DefendedAreaRequest(_Model):
     @field_validator("missile")
     @classmethod
     def _known_missile(cls, v):
-        from thaadsim.flight import missile_ids
-
-        ids = missile_ids()
-        if v.strip().lower() not in ids:
-            raise ValueError(f"unknown missile {v!r}; valid: {', '.join(ids)}")
-        return v.strip().lower()
+        return known_missile_id(v)
 
     @model_validator(mode="after")
     def _points(self):
@@ -101,7 +96,6 @@ class RunScenario(Scenario):
     def to_plan(self):
         """The pipeline's :class:`~thaadsim.analysis.plan.Plan` for this scenario."""
         from thaadsim.analysis.plan import FootprintRequest, PlacePoint, Plan, ThreatPlan
-        from thaadsim.defense.raid import Doctrine
         from thaadsim.sensors.radar import load_radar
 
         rows = self.expand_threats()
@@ -145,10 +139,7 @@ class RunScenario(Scenario):
                       if q.center_lat_deg is not None else None)
             footprints.append(FootprintRequest(q.missile, launch, q.shape, q.apogee_km, center, q.half_width_km,
                                                q.grid_n))
-        d = self.doctrine
-        doctrine = Doctrine(mode=d.mode, salvo_size=d.salvo_size, priority=d.priority,
-                            max_shots_per_threat=d.max_shots_per_threat, decision_step_s=d.decision_step_s,
-                            hold_for_priority=d.hold_for_priority)
+        doctrine = self.doctrine.build()
         mc = self.montecarlo
         text = self._source_text
         plan = Plan(
