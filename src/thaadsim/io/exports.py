@@ -103,6 +103,15 @@ class Area:
     properties: dict[str, Any] = field(default_factory=dict)
 
 
+def thin_index(n: int, max_points: int) -> np.ndarray:
+    """Indices of at most about ``max_points`` evenly spaced samples out of ``n``, always keeping the
+    first and the last (the launch and the impact)."""
+    if n <= 0:
+        return np.arange(0)
+    step = max(1, int(np.ceil(n / max_points)))
+    return np.r_[np.arange(0, n - 1, step), n - 1]
+
+
 def label_groups(sites, tol_deg: float = 0.03) -> dict[int, str]:
     """Map labels for sites, merging co-located ones: {index of the first site of a group: 'a / b'}.
 
@@ -213,8 +222,7 @@ def to_kml(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Iter
         t, la, lo, h = tr.arrays()
         if t.size < 2:
             continue
-        step = max(1, int(np.ceil(t.size / max_points)))
-        idx = np.r_[np.arange(0, t.size - 1, step), t.size - 1]
+        idx = thin_index(t.size, max_points)
         ls = f_tracks.newlinestring(name=tr.name)
         ls.coords = [(float(lo[i]), float(la[i]), float(h[i])) for i in idx]
         ls.altitudemode = simplekml.AltitudeMode.absolute
@@ -282,8 +290,7 @@ def to_czml(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Ite
         t, la, lo, h = tr.arrays()
         if t.size < 2:
             continue
-        step = max(1, int(np.ceil(t.size / max_points)))
-        idx = np.r_[np.arange(0, t.size - 1, step), t.size - 1]
+        idx = thin_index(t.size, max_points)
         samples = np.column_stack([t[idx].round(3), lo[idx].round(5), la[idx].round(5),
                                    h[idx].round(1)]).ravel().tolist()
         t0 = epoch + _dt.timedelta(seconds=float(t[0]))

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from thaadsim.io.exports import KIND_COLORS, Area, Site, Track, label_groups
+from thaadsim.io.exports import KIND_COLORS, Area, Site, Track, label_groups, thin_index
 from thaadsim.report import basemap
 
 
@@ -105,8 +105,7 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
             shown.add(a.kind)
     for tr in tracks:
         t, la, lo, h = tr.arrays()
-        step = max(1, t.size // 400)
-        idx = np.r_[np.arange(0, t.size - 1, step), t.size - 1] if t.size else np.arange(0)
+        idx = thin_index(t.size, 400)
         text = [f"{tr.name}<br>t = {t[i]:.0f} s<br>alt = {h[i] / 1e3:.1f} km" for i in idx]
         fig.add_trace(go.Scattergeo(lon=lo[idx].round(4), lat=la[idx].round(4), mode="lines",
                                     line=dict(color=_css_rgba(tr.kind), width=2 if tr.kind == "threat" else 1.4),
