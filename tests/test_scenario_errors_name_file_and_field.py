@@ -80,3 +80,13 @@ def test_radar_without_face_azimuth_faces_the_threats_as_documented():
     plan = scn.to_plan()
     assert plan.radars[radar["id"]].face_az_deg == pytest.approx(ref, abs=1e-6)
     assert scn.build_batteries()[0].radar.face_az_deg == pytest.approx(ref, abs=1e-6)
+
+
+def test_a_file_that_is_not_utf8_text_is_a_user_error(tmp_path):
+    from thaadsim.io.scenario import load_scenario
+
+    p = tmp_path / "latin1.toml"
+    p.write_bytes('[scenario]\nname = "Dae\xe9gu"\n'.encode("latin-1"))     # tomllib: UnicodeDecodeError
+    with pytest.raises(ThaadsimError) as ei:
+        load_scenario(p)
+    assert str(ei.value).startswith("latin1.toml: is not UTF-8")

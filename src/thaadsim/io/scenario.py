@@ -406,6 +406,12 @@ def load_scenario(path, model: type[Scenario] = Scenario) -> Scenario:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ThaadsimError(p.name, f"is not valid TOML: {exc}", "fix the TOML syntax") from None
+    except UnicodeDecodeError as exc:   # tomllib reads bytes and decodes them as UTF-8
+        raise ThaadsimError(p.name, f"is not UTF-8 text (byte {exc.start}: {exc.reason})",
+                            "save the scenario as a UTF-8 .toml file") from None
+    except OSError as exc:
+        raise ThaadsimError(str(path), f"cannot be read ({exc.strerror or exc})",
+                            "check the path and its permissions") from None
     return scenario_from_dict(data, p.name, model)
 
 
