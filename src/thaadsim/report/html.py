@@ -127,7 +127,10 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
         fig.add_trace(go.Scattergeo(lon=[s.lon_deg for s in ss], lat=[s.lat_deg for s in ss],
                                     mode="markers+text" if labelled else "markers",
                                     text=[labels.get(i, "") for i in members] if labelled else None,
-                                    textposition="top right", textfont=dict(size=10),
+                                    # labels point toward the map's centre, so one near the east edge
+                                    # is not cut off by it (Guam's co-located sites were)
+                                    textposition=["top left" if (s.lon_deg - box[4] + 180) % 360 - 180 > 0
+                                                  else "top right" for s in ss], textfont=dict(size=10),
                                     hovertext=hover, hoverinfo="text",
                                     marker=dict(symbol=symbols.get(kind, "circle"),
                                                 size=13 if kind == "intercept" else 9,

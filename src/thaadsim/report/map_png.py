@@ -94,8 +94,9 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
                 markersize=11 if s.kind == "intercept" else 7, color=_rgb(s.kind),
                 markeredgecolor="k", markeredgewidth=0.5, zorder=5, label=lab)
         if label_sites and k in labels:
-            ax.annotate(labels[k], (x, s.lat_deg), xytext=(5, 4), textcoords="offset points", fontsize=7,
-                        zorder=6, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
+            east = x > center                   # label toward the centre: not cut off at the east edge
+            ax.annotate(labels[k], (x, s.lat_deg), xytext=(-5 if east else 5, 4), textcoords="offset points",
+                        fontsize=7, ha="right" if east else "left", zorder=6, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
     if title:
         ax.set_title(title, fontsize=10)
     if seen:
