@@ -78,3 +78,12 @@ def test_profiles_sharing_a_name_are_separate_lines():
     assert sum(bool(tr.showlegend) for tr in fig.data) == 1          # one legend entry per name
     assert fig.data[0].line.color == fig.data[1].line.color
     assert "km" in fig.layout.xaxis.title.text and "km" in fig.layout.yaxis.title.text
+
+
+def test_questions_are_shown_apart_from_the_answers():
+    """A question the scenario asks is not an answer: it used to be listed under 'Key answers' as
+    'Question asked: ...'."""
+    html = build_html(_content(questions=["Does the TPY-2 see <it>?"]))
+    q = html.index("Questions this scenario asks")
+    a = html.index("Key answers")
+    assert q < html.index("Does the TPY-2 see &lt;it&gt;?") < a

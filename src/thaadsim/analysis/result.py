@@ -216,8 +216,6 @@ class ScenarioResult:
             area = _area_km2(c["polygon"])
             F.append(Figure(f"{c['radar_id']} coverage at {c['alt_km']:g} km altitude", area, "km²",
                             f"detection range {c['range_km']:.0f} km for RCS {c['rcs_m2']:g} m²"))
-        for q in plan.questions:
-            A.append(f"Question asked: {q}")
         return A, F
 
     def _why_unseen(self, rid: str, rows: list[int]) -> str:
@@ -386,6 +384,7 @@ class ScenarioResult:
             "thaadsim_version": thaadsim.__version__,
             "scenario": {"name": plan.name, "title": plan.title, "path": plan.scenario_path,
                          "sha256": plan.scenario_sha256, "seed": plan.seed, "trials": plan.trials},
+            "questions": list(plan.questions),
             "answers": self.answers,
             "figures": [{"label": f.label, "value": f.value, "unit": f.unit, "note": f.note} for f in self.figures],
             "threats": recs(self.threats),
@@ -483,7 +482,8 @@ class ScenarioResult:
             notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
                          "statistics over all runs.")
         return ReportContent(
-            title=plan.title or plan.name, description=plan.description, answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
+            title=plan.title or plan.name, description=plan.description, questions=list(plan.questions),
+            answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
             areas=areas, profiles=profiles, timeline=self.timeline(), tables=tables, missing=self.missing,
             notes=notes, scenario_text=plan.scenario_text,
             scenario_name=plan.name, version=thaadsim.__version__, scenario_sha256=plan.scenario_sha256)

@@ -60,6 +60,8 @@ def run(scenario, out_dir, quiet, runs):
 
         result = run_plan(plan, progress=progress(0, 85))
         paths = write(result, progress(85, 100))
+    for q in result.plan.questions:
+        click.echo(f"  ? {q}")
     for a in result.answers:
         click.echo(f"  - {a}", err=False)
     for m in result.missing:

@@ -40,6 +40,7 @@ class ReportContent:
 
     title: str
     description: str = ""
+    questions: list[str] = field(default_factory=list)   # what the scenario asks, shown above the answers
     answers: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     tracks: list[Track] = field(default_factory=list)
@@ -245,6 +246,9 @@ def build_html(c: ReportContent) -> str:
     parts.append(f"<div class='meta'>{' · '.join(m for m in meta if m)}</div>")
     if c.description:
         parts.append(f"<p>{esc(c.description)}</p>")
+    if c.questions:
+        parts.append("<h2>Questions this scenario asks</h2><ul>" +
+                     "".join(f"<li>{esc(q)}</li>" for q in c.questions) + "</ul>")
     if c.answers:
         parts.append("<h2>Key answers</h2><div class='answers'><ul>" +
                      "".join(f"<li>{esc(a)}</li>" for a in c.answers) + "</ul></div>")
