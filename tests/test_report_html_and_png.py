@@ -87,3 +87,11 @@ def test_questions_are_shown_apart_from_the_answers():
     q = html.index("Questions this scenario asks")
     a = html.index("Key answers")
     assert q < html.index("Does the TPY-2 see &lt;it&gt;?") < a
+
+
+def test_report_tables_keep_small_quantities_readable():
+    from thaadsim.analysis.result import _round
+
+    df = _round(pd.DataFrame({"expected_leakers": [0.0751, 0.4], "range_km": [378.04, 12.0]}))
+    assert list(df["expected_leakers"]) == [0.075, 0.4]          # was rounded to 0.1
+    assert list(df["range_km"]) == [378.0, 12.0]
