@@ -130,3 +130,5 @@ def test_kinematic_inputs_are_checked():
         fly_kinematic(-3.0, 40.0, 90.0, 0.0, 0.0)
     with pytest.raises(ThaadsimError, match="azimuth_deg"):
         fly_kinematic(3.0, 40.0, float("nan"), 0.0, 0.0)
+    with pytest.raises(ThaadsimError, match="sample_dt_s"):
+        fly_kinematic(3.0, 40.0, 90.0, 0.0, 0.0, sample_dt_s=-1.0)

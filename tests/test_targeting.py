@@ -91,12 +91,19 @@ def test_short_range_missile_all_shapes_hit():
     (dict(shape="min-energy", apogee_km=500.0), "apogee_km"),
     (dict(shape="lofted", apogee_km=-5.0), "apogee_km"),
     (dict(target=PYONGYANG_AREA), "target"),
+    (dict(shape="lofted", apogee_km=float("nan")), "apogee_km"),
+    (dict(shape="lofted", apogee_km=float("inf")), "apogee_km"),
+    (dict(sample_dt_s=0.0), "sample_dt_s"),
+    (dict(sample_dt_s=-2.0), "sample_dt_s"),
+    (dict(sample_dt_s=float("nan")), "sample_dt_s"),
+    (dict(sample_dt_s=1e-6), "sample_dt_s"),   # would allocate ~2e9 samples per trajectory
 ])
 def test_bad_requests_are_clear_errors(kwargs, field):
     missile = kwargs.pop("missile", "hwasong-15")
     target = kwargs.pop("target", WASHINGTON)
+    kwargs.setdefault("sample_dt_s", None)
     with pytest.raises(ThaadsimError) as err:
-        fly_targeted(missile, *PYONGYANG_AREA, *target, sample_dt_s=None, **kwargs)
+        fly_targeted(missile, *PYONGYANG_AREA, *target, **kwargs)
     assert err.value.field.startswith(field)
 
 

@@ -59,7 +59,30 @@ def _broadcast(n: int, name: str, value) -> np.ndarray:
     return arr
 
 
+SAMPLE_DT_RANGE_S = (0.01, 600.0)
+
+
+def check_sample_dt(sample_dt_s) -> None:
+    """Refuse a sampling interval that is not a finite number of seconds in ``SAMPLE_DT_RANGE_S``.
+
+    Too small a step would allocate (flight time / dt) samples per trajectory and exhaust memory
+    before flying anything; zero, negative or NaN would loop or index nonsense.
+    """
+    if sample_dt_s is None:
+        return
+    lo, hi = SAMPLE_DT_RANGE_S
+    try:
+        dt = float(sample_dt_s)
+    except (TypeError, ValueError):
+        raise ThaadsimError("sample_dt_s", f"{sample_dt_s!r} is not a number",
+                            f"give seconds between {lo:g} and {hi:g}") from None
+    if not (np.isfinite(dt) and lo <= dt <= hi):
+        raise ThaadsimError("sample_dt_s", f"{sample_dt_s!r} is outside [{lo:g}, {hi:g}] s",
+                            f"give seconds between {lo:g} and {hi:g}, or None for summary only")
+
+
 def _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts: FlightOptions, sample_dt_s):
+    check_sample_dt(sample_dt_s)
     n = y0.shape[0]
     h0, dh, logrho, sound = kernel_table()
     summary = np.empty((n, K.N_SUMMARY))

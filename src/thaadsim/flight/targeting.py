@@ -41,7 +41,7 @@ import numpy as np
 from thaadsim.earth.geodesy import geodesic_inverse
 from thaadsim.errors import ThaadsimError
 from thaadsim.flight import kernel as K
-from thaadsim.flight.engine import FlightOptions, fly_powered, summary_figures
+from thaadsim.flight.engine import FlightOptions, check_sample_dt, fly_powered, summary_figures
 from thaadsim.flight.vehicle import Missile
 
 SHAPES = ("min-energy", "lofted", "depressed")
@@ -181,6 +181,7 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
 
     opts = options or FlightOptions(earth=earth, rotation=rotation, j2=j2, atmosphere=atmosphere)
     model = opts.model()
+    check_sample_dt(sample_dt_s)  # before the targeting iterations, not after them
     arrays = [np.atleast_1d(np.asarray(x, float)) for x in
               (launch_lat_deg, launch_lon_deg, target_lat_deg, target_lon_deg)]
     miss_list = list(missile) if isinstance(missile, (list, tuple, np.ndarray)) else [missile]
@@ -205,8 +206,14 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     for s in shapes:
         if s not in SHAPES:
             raise ThaadsimError("shape", f"unknown trajectory shape {s!r}", f"use one of {', '.join(SHAPES)}")
+    # In a mixed batch NaN marks "this shape's default apogee"; a NaN asked for alone is a mistake.
+    if apogee_km is not None and np.ndim(apogee_km) == 0 and not np.isfinite(float(apogee_km)):
+        raise ThaadsimError("apogee_km", f"{float(apogee_km)} is not a finite number",
+                            "give an apogee in km, or leave it out for the shape's default")
     apo = np.full(n, np.nan) if apogee_km is None else np.broadcast_to(
         np.asarray(apogee_km, float), (n,)).astype(float)
+    if np.any(np.isinf(apo)):
+        raise ThaadsimError("apogee_km", "is infinite", "give an apogee in km")
     for i, s in enumerate(shapes):
         if s == "min-energy" and np.isfinite(apo[i]):
             raise ThaadsimError("apogee_km", "applies to lofted or depressed shapes only",

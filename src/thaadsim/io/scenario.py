@@ -63,7 +63,7 @@ class ScenarioInfo(_Model):
 
 
 class FlightSection(_Model):
-    sample_dt_s: float = Field(1.0, gt=0, le=30)
+    sample_dt_s: float = Field(1.0, ge=0.01, le=30)
     rotation: bool = True
     atmosphere: bool = True
     earth: Literal["wgs84", "sphere"] = "wgs84"
