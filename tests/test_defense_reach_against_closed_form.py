@@ -19,9 +19,7 @@ MU = 3.986004418e14
 R = 6371.0e3
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def _probe(v_kms, t_b, max_range_km, max_alt_km):

@@ -28,9 +28,7 @@ LAT, LON = 36.0, 128.2
 H = 300e3
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def _falling_threat(V, dt=0.05):

@@ -18,9 +18,7 @@ from thaadsim.defense.reach import reach_table
 from thaadsim.flight import fly_kinematic
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,7 @@ from thaadsim.flight import missile_ids
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "raid_seongju.toml"
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def _run(argv, capsys):

@@ -15,9 +15,7 @@ from thaadsim.defense.raid import Doctrine, simulate_raid
 from thaadsim.flight import fly_kinematic
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.fixture(scope="module")
