@@ -103,3 +103,60 @@ def test_closing_speed_triangle_inequality(threat):
     c = w.closing_speed_kms[0, 0]
     assert abs(v_t - v_i) - 0.05 <= c <= v_t + v_i + 0.05
     assert c > v_t   # a head-on geometry: the interceptor climbs out toward the descending threat
+
+
+# --- the fire-control radar must hold the threat at the intercept point -------------------------
+SEONGJU = (35.95, 128.18)
+
+
+def _overflight(dst):
+    from thaadsim.flight import fly_targeted
+    return fly_targeted("nodong", 39.03, 125.75, dst[0], dst[1], sample_dt_s=1.0)
+
+
+def _azimuth_off_face_deg(batch, lat, lon, face):
+    """|azimuth off the face| of each sample's sub-point, by geographiclib (independent geodesy)."""
+    g = Geodesic.WGS84
+    az = np.array([g.Inverse(lat, lon, a, b)["azi1"] for a, b in zip(batch.lat_deg[0], batch.lon_deg[0])])
+    return np.abs((az - face + 180.0) % 360.0 - 180.0)
+
+
+def test_no_intercept_behind_the_radar_face():
+    """A Nodong from Pyongyang to Busan passes Seongju and comes down south-east of it, behind a
+    TPY-2 facing the launch point (60° half width, catalog). Every intercept the window allows must
+    lie inside the face's azimuth sector (geographiclib azimuth of the threat's sub-point; 1° of
+    slack for the look angle of an elevated target), even though the threat was seen earlier."""
+    from thaadsim.sensors.radar import load_radar
+
+    b = _overflight((35.18, 129.08))
+    face = Geodesic.WGS84.Inverse(*SEONGJU, 39.03, 125.75)["azi1"] % 360.0
+    radar = load_radar("tpy2-tm").place(*SEONGJU, 0.0, face)
+    bat = make_battery("thaad", *SEONGJU, radar=radar, face_az_deg=face)
+    off = _azimuth_off_face_deg(b, *SEONGJU, face)
+    kin = engagement_windows(b, [bat], require_track=False)
+    w = engagement_windows(b, [bat])
+    assert w.engageable[0, 0]
+    f_kin, f = kin.geometry[0].feasible[0], w.geometry[0].feasible[0]
+    assert (f_kin & (off > 61.0)).any()            # kinematics alone would shoot behind the face
+    assert not (f & (off > 61.0)).any()            # the radar-held window does not
+    assert w.latest_intercept_s[0, 0] <= np.nanmax(np.where(f_kin & (off <= 61.0), b.t_s[0], np.nan))
+
+
+def test_overflying_threat_seen_only_in_front_is_not_engageable():
+    """Aimed at Japan (34 N, 131 E), the Nodong overflies Seongju; inside THAAD's 40-150 km band and
+    200 km reach it is always behind the face (geographiclib), so with its own radar the battery
+    cannot engage it, while the same battery fed by an external cue could."""
+    from thaadsim.sensors.radar import load_radar
+
+    b = _overflight((34.0, 131.0))
+    face = Geodesic.WGS84.Inverse(*SEONGJU, 39.03, 125.75)["azi1"] % 360.0
+    off = _azimuth_off_face_deg(b, *SEONGJU, face)
+    band = (b.alt_m[0] >= 40e3) & (b.alt_m[0] <= 150e3) & (b.phase[0] >= 1)
+    cued = engagement_windows(b, [make_battery("thaad", *SEONGJU)], detect_s=88.0)
+    assert cued.engageable[0, 0]
+    f_cued = cued.geometry[0].feasible[0]
+    assert np.all(off[f_cued & band] > 61.0)
+    radar = load_radar("tpy2-tm").place(*SEONGJU, 0.0, face)
+    own = engagement_windows(b, [make_battery("thaad", *SEONGJU, radar=radar, face_az_deg=face)])
+    assert np.isfinite(own.detect_s[0, 0])         # seen on the way in ...
+    assert not own.engageable[0, 0]                # ... but never where an interceptor could meet it

@@ -70,15 +70,33 @@ def test_strategic_icbms_never_come_within_thaad_reach_of_seongju(runs):
 
 
 def test_seongju_thaad_covers_threats_aimed_within_its_reach(runs):
-    """Daegu and Busan lie within THAAD's 200 km of Seongju; the battery must be able to engage at
-    least the threats aimed there (it is the example's point)."""
-    _, res, _ = runs["seongju"]
+    """Daegu and Busan lie within THAAD's 200 km of Seongju; the battery must be able to engage the
+    threats aimed there that pass through its 40-150 km band within 200 km *in front of* its radar
+    face (325°, 60° half width, geographiclib azimuths), and none whose every such point lies behind
+    the face (the lofted ones, which come down steeply south-east of Seongju): THAAD's interceptor
+    flies on the TPY-2's track, and a single face cannot see behind itself."""
+    scn, res, _ = runs["seongju"]
     for city in ("Daegu", "Busan"):
         t = next(t for t in res.plan.threats if t.target.name == city)
         assert G.Inverse(*SEONGJU, t.target.lat_deg, t.target.lon_deg)["s12"] < 200e3
-    e = res.engagements[res.engagements["battery_id"] == "THAAD Seongju"]
-    aimed = {t.id for t in res.plan.threats if t.target.name in ("Daegu", "Busan")}
-    assert e[e["threat_id"].isin(aimed)]["engageable"].all()
+    face = next(r.face_az_deg for r in scn.radars if r.id == "TPY-2 Seongju")
+    e = res.engagements[res.engagements["battery_id"] == "THAAD Seongju"].set_index("threat_id")
+    b = res.batch
+    seen_in_front = {}
+    for i, t in enumerate(res.plan.threats):
+        if t.target.name not in ("Daegu", "Busan"):
+            continue
+        m = b.valid[i] & (b.alt_m[i] >= 40e3) & (b.alt_m[i] <= 150e3) & (b.phase[i] >= 1)
+        inv = [G.Inverse(*SEONGJU, a, c) for a, c in zip(b.lat_deg[i][m], b.lon_deg[i][m])]
+        off = np.array([abs((x["azi1"] - face + 180.0) % 360.0 - 180.0) for x in inv])
+        near = np.array([x["s12"] <= 200e3 for x in inv])
+        seen_in_front[t.id] = bool((near & (off <= 59.0)).any())
+        if not (near & (off <= 61.0)).any():
+            assert not e.loc[t.id, "engageable"], t.id
+    assert sum(seen_in_front.values()) >= 4
+    for tid, front in seen_in_front.items():
+        if front:
+            assert e.loc[tid, "engageable"], tid
 
 
 def test_seongju_report_renders_in_a_browser(runs, tmp_path):

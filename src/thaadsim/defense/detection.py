@@ -39,16 +39,20 @@ def ground_range_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
     return 2.0 * _R_MEAN_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def first_detection_s(batch, battery, face_az_deg=None, signature=None):
-    """(N,) first time (s since each threat's launch) the battery holds the threat; NaN if never.
+def radar_track(batch, battery, face_az_deg=None, signature=None):
+    """What the battery's own radar holds: ((N,) first detection time, (N, T) detected mask).
 
+    The mask is True at the samples where the radar detects the threat (line of sight, scan
+    limits, instrumented range and SNR above threshold; see :func:`thaadsim.sensors.detect`).
+    A battery without a radar (external cue) gets its cue time and ``None`` for the mask: nothing
+    is known about where a distant sensor holds the threat.
     ``face_az_deg`` overrides the battery's face azimuth (scalar or (N,)); ``signature`` (a
     :class:`thaadsim.sensors.Signature`) sets the threats' RCS by phase (default: the sensors
     layer's documented assumptions).
     """
     n = len(batch.alt_m)
     if battery.radar is None:
-        return np.full(n, battery.fire_control.cue_delay_s)
+        return np.full(n, battery.fire_control.cue_delay_s), None
     from dataclasses import replace
 
     from thaadsim.sensors import detect
@@ -59,9 +63,19 @@ def first_detection_s(batch, battery, face_az_deg=None, signature=None):
         face = azimuth_deg(pr.lat_deg, pr.lon_deg, batch.launch_lat_deg, batch.launch_lon_deg)
     face = np.round(np.broadcast_to(np.asarray(face, float), (n,)), 1) % 360.0
     out = np.full(n, np.nan)
+    mask = np.zeros(np.shape(batch.alt_m), bool)
     for az in np.unique(face):
         rows = np.nonzero(face == az)[0]
         sub = batch if rows.size == n else batch[rows]
         det = detect(sub, replace(pr, face_az_deg=float(az)), signature=signature)
         out[rows] = det.first_detection_s
-    return out
+        mask[rows] = det.detected
+    return out, mask
+
+
+def first_detection_s(batch, battery, face_az_deg=None, signature=None):
+    """(N,) first time (s since each threat's launch) the battery holds the threat; NaN if never.
+
+    Same arguments as :func:`radar_track`.
+    """
+    return radar_track(batch, battery, face_az_deg, signature)[0]

@@ -12,7 +12,13 @@ when all of these hold:
 * tau is finite (the point is kinematically reachable);
 * h_min <= h <= h_max and r <= r_max (the interceptor's engagement envelope);
 * the threat is past boost (phase >= 1: the target is the separated reentry vehicle);
-* t_L(t) >= t_detect + firm track + launch decision + launch prep (the fire-control timeline).
+* t_L(t) >= t_detect + firm track + launch decision + launch prep (the fire-control timeline);
+* when the battery has its own radar, that radar holds the threat at t (line of sight, scan limits
+  of the face, instrumented range, SNR above threshold: :func:`thaadsim.sensors.detect`). THAAD's
+  interceptor flies on the fire-control radar's track until its seeker takes over, so an intercept
+  point behind the face, below the elevation floor or out of radar range is not a feasible one,
+  even when the threat was seen earlier (a threat that overflies the battery toward a target
+  behind it). A battery without a radar (external cue) has no such check.
 
 From the feasible set we report the earliest and latest intercept (time, altitude, ground range),
 the fly-out time and closing speed at the earliest intercept, and the number of shots that fit
@@ -33,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from thaadsim.defense.battery import Battery
-from thaadsim.defense.detection import first_detection_s, ground_range_m
+from thaadsim.defense.detection import ground_range_m, radar_track
 from thaadsim.defense.reach import reach_table
 from thaadsim.earth.frames import geodetic_to_ecef
 
@@ -97,7 +103,7 @@ class EngagementWindows:
         return out
 
 
-def _battery_pass(batch, bat: Battery, detect_s):
+def _battery_pass(batch, bat: Battery, detect_s, tracked=None):
     itc = bat.interceptor
     table = reach_table(itc)
     valid = np.asarray(batch.valid, bool)
@@ -112,6 +118,8 @@ def _battery_pass(batch, bat: Battery, detect_s):
         feasible = (valid & np.isfinite(tau) & (alt >= itc.min_alt_m) & (alt <= itc.max_alt_m)
                     & (rng <= itc.max_range_m) & (phase >= 1)
                     & (launch >= t_min_launch[:, None]) & np.isfinite(t_min_launch)[:, None])
+    if tracked is not None:
+        feasible &= tracked
     n, T = t.shape
     any_f = feasible.any(axis=1)
     i_first = np.argmax(feasible, axis=1)
@@ -174,7 +182,8 @@ def _battery_pass(batch, bat: Battery, detect_s):
     return res, geom
 
 
-def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signature=None) -> EngagementWindows:
+def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signature=None,
+                       require_track: bool = True) -> EngagementWindows:
     """Engagement windows of every threat in ``batch`` against every battery.
 
     Parameters
@@ -190,12 +199,20 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signat
         Override every battery's radar face azimuth (None: the battery's own, else toward the
         threat's launch point).
     signature : thaadsim.sensors.Signature or None
-        Threat RCS by phase for the radar detections (when ``detect_s`` is None).
+        Threat RCS by phase for the battery radars' detections (first detection when ``detect_s``
+        is None, and the track at the intercept point).
+    require_track : bool
+        Only intercept where the battery's own radar holds the threat (see the module notes).
+        Applies to batteries with a radar; False reproduces a window limited by kinematics and the
+        first detection alone.
     """
     if isinstance(batteries, Battery):
         batteries = [batteries]
     n = len(batch.alt_m)
     m = len(batteries)
+    # one detect() pass per battery radar gives both its first detection and its track mask
+    need = [b.radar is not None and (detect_s is None or require_track) for b in batteries]
+    tracks = [radar_track(batch, b, face_az_deg, signature) if nd else None for b, nd in zip(batteries, need)]
     if detect_s is not None:
         d = np.asarray(detect_s, float)
         if d.ndim == 1 and d.size == n:
@@ -207,11 +224,13 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signat
             raise ThaadsimError("detect_s", f"shape {d.shape} does not fit {n} threats x {m} batteries",
                                 "give a scalar, (N,) or (N, M) array") from None
     else:
-        det = np.stack([first_detection_s(batch, b, face_az_deg, signature) for b in batteries], axis=1)
+        det = np.stack([tr[0] if tr is not None else np.full(n, b.fire_control.cue_delay_s)
+                        for b, tr in zip(batteries, tracks)], axis=1)
+    masks = [tr[1] if (tr is not None and require_track) else None for tr in tracks]
     cols: dict = {}
     geoms = []
     for j, bat in enumerate(batteries):
-        res, geom = _battery_pass(batch, bat, det[:, j])
+        res, geom = _battery_pass(batch, bat, det[:, j], masks[j])
         geoms.append(geom)
         for k, v in res.items():
             cols.setdefault(k, []).append(np.asarray(v))
