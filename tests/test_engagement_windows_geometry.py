@@ -160,3 +160,29 @@ def test_overflying_threat_seen_only_in_front_is_not_engageable():
     own = engagement_windows(b, [make_battery("thaad", *SEONGJU, radar=radar, face_az_deg=face)])
     assert np.isfinite(own.detect_s[0, 0])         # seen on the way in ...
     assert not own.engageable[0, 0]                # ... but never where an interceptor could meet it
+
+
+def test_not_engageable_reasons_name_the_condition_that_empties_the_window(threat):
+    """Each reason matches an independent fact: a path > 300 km away (geographiclib) is out of reach;
+    no detection is no detection; a detection 10 s before impact leaves no time for 35 s of fire
+    control; the Japan-bound overflight is in reach and in time only behind the face."""
+    from thaadsim.defense.engagement import not_engageable_reasons
+    from thaadsim.sensors.radar import load_radar
+
+    far = make_battery("thaad", 33.0, 124.0)
+    assert _min_distance_km(threat, 33.0, 124.0) > 300.0
+    w = engagement_windows(threat, [far], detect_s=0.0)
+    assert "never inside the interceptor's reach" in not_engageable_reasons(threat, far, w)[0]
+    near = make_battery("thaad", float(threat.impact_lat_deg[0]), float(threat.impact_lon_deg[0]))
+    w = engagement_windows(threat, [near], detect_s=np.nan)
+    assert not_engageable_reasons(threat, near, w)[0] == "never detected by the battery's radar"
+    w = engagement_windows(threat, [near], detect_s=float(threat.flight_time_s[0]) - 10.0)
+    assert "only before an interceptor launched" in not_engageable_reasons(threat, near, w)[0]
+    w = engagement_windows(threat, [near], detect_s=100.0)
+    assert not_engageable_reasons(threat, near, w) == [""]
+
+    b = _overflight((34.0, 131.0))
+    face = Geodesic.WGS84.Inverse(*SEONGJU, 39.03, 125.75)["azi1"] % 360.0
+    bat = make_battery("thaad", *SEONGJU, radar=load_radar("tpy2-tm").place(*SEONGJU, 0.0, face), face_az_deg=face)
+    w = engagement_windows(b, [bat])
+    assert "radar does not hold the threat" in not_engageable_reasons(b, bat, w)[0]

@@ -125,3 +125,24 @@ def test_raid_unwritable_events_path_is_a_one_line_error(tmp_path, capsys):
             str(tmp_path), "/proc/thaadsim-nonexistent")])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and err.startswith("error: --events") and err.count("\n") == 1, err
+
+
+def test_engage_text_and_json_say_the_same_and_name_why_not(capsys):
+    """A Nodong overflying Seongju toward Japan is within THAAD's reach only behind the TPY-2 face
+    (tests/test_engagement_windows_geometry.py checks that with geographiclib): the JSON and the
+    text must both say not engageable, and give the same reason."""
+    argv = ["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "nodong",
+            "--from", "39.03,125.75", "--to", "34.0,131.0"]
+    js = json.loads(_run(argv + ["--json"], capsys))
+    text = _run(argv, capsys)
+    assert js["engageable"] is False and js["shots_possible"] == 0
+    assert "NOT engageable" in text
+    assert js["not_engageable_reason"] and js["not_engageable_reason"] in text
+    ok = json.loads(_run(["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "nodong",
+                          "--from", "39.0,125.7", "--to", "35.95,128.18", "--json"], capsys))
+    text = _run(["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "nodong",
+                 "--from", "39.0,125.7", "--to", "35.95,128.18"], capsys)
+    assert ok["not_engageable_reason"] is None
+    for key in ("earliest_intercept_s", "latest_intercept_s", "fly_out_time_s", "closing_speed_kms",
+                "shots_possible", "p_kill_all_shots"):
+        assert f"{ok[key]}" in text, key

@@ -27,7 +27,7 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
            as_json):
     """Engagement window of one battery against one missile (times in s since the missile's launch)."""
     from thaadsim.defense.battery import make_battery
-    from thaadsim.defense.engagement import engagement_windows
+    from thaadsim.defense.engagement import engagement_windows, not_engageable_reasons
     from thaadsim.errors import require_positive, require_range
     from thaadsim.flight import fly_targeted
 
@@ -62,12 +62,14 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
     out.update({k: v for k, v in res.items() if k != "battery"})
     out["p_kill_all_shots"] = (None if not res["engageable"]
                                else round(1.0 - (1.0 - bat.single_shot_pk) ** res["shots_possible"], 4))
+    out["not_engageable_reason"] = (None if res["engageable"]
+                                    else not_engageable_reasons(batch, bat, w, 0, signature=signature)[0])
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
         return
     if not out["engageable"]:
         click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km): "
-                   f"NOT engageable by {bat.interceptor.id} at {lat_b:g},{lon_b:g}")
+                   f"NOT engageable by {bat.interceptor.id} at {lat_b:g},{lon_b:g}: {out['not_engageable_reason']}")
         return
     click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km, "
                f"{out['threat_flight_time_s']} s) vs {bat.interceptor.id} at {lat_b:g},{lon_b:g}")

@@ -236,3 +236,31 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signat
             cols.setdefault(k, []).append(np.asarray(v))
     stacked = {k: np.stack(v, axis=1) for k, v in cols.items()}
     return EngagementWindows(battery_ids=[b.id for b in batteries], geometry=geoms, **stacked)
+
+
+def not_engageable_reasons(batch, battery: Battery, windows: EngagementWindows, j: int = 0,
+                           face_az_deg=None, signature=None) -> list:
+    """Why each threat is not engageable by ``windows``' battery ``j`` ('' where it is).
+
+    Peels the conditions of the module notes off one at a time, so the first one that empties the
+    window is named: never detected; never inside the interceptor's envelope (altitude band and
+    range, past boost) at all; inside it only before detection + fire-control delays allow a launch;
+    inside it, in time, only where the battery's radar does not hold the threat.
+    """
+    n = len(batch.alt_m)
+    itc = battery.interceptor
+    env = (f"{itc.min_alt_m / 1e3:g}-{itc.max_alt_m / 1e3:g} km altitude within "
+           f"{itc.max_range_m / 1e3:g} km, past boost")
+    det = windows.detect_s[:, j]
+    anytime = engagement_windows(batch, [battery], detect_s=-1e9, require_track=False).engageable[:, 0]
+    in_time = engagement_windows(batch, [battery], detect_s=np.nan_to_num(det, nan=np.inf),
+                                 require_track=False).engageable[:, 0]
+    late = np.char.add(np.char.add(f"inside the reach ({env}) only before an interceptor launched after the "
+                                   "first detection (", np.char.mod("%.0f", np.nan_to_num(det))),
+                       f" s) plus {battery.fire_control.detect_to_launch_s:g} s of fire control could get there")
+    reasons = np.select(
+        [windows.engageable[:, j], ~np.isfinite(det), ~anytime, ~in_time],
+        ["", "never detected by the battery's radar", f"never inside the interceptor's reach ({env})", late],
+        "inside the reach and in time only where the battery's radar does not hold the threat "
+        "(behind or beside the face, below its minimum elevation or beyond its range)")
+    return [str(r) for r in reasons]
