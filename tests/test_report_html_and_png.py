@@ -95,3 +95,19 @@ def test_report_tables_keep_small_quantities_readable():
     df = _round(pd.DataFrame({"expected_leakers": [0.0751, 0.4], "range_km": [378.04, 12.0]}))
     assert list(df["expected_leakers"]) == [0.075, 0.4]          # was rounded to 0.1
     assert list(df["range_km"]) == [378.0, 12.0]
+
+
+def test_timeline_gives_each_radar_and_battery_its_own_legend_entry():
+    from thaadsim.report.html import timeline_figure
+
+    tl = pd.DataFrame({"row": ["T01", "T01", "T01", "T01"], "start_s": [10.0, 50.0, 200.0, 300.0],
+                       "end_s": [100.0, 90.0, 260.0, 320.0], "kind": ["radar", "radar", "battery", "battery"],
+                       "text": ["a", "b", "c", "d"], "series": ["TPY-2 A", "SBX", "THAAD", "SM-3"]})
+    fig = timeline_figure(tl)
+    names = [t.name for t in fig.data]
+    assert names == ["TPY-2 A: radar track", "SBX: radar track", "THAAD: intercept window", "SM-3: intercept window"]
+    colours = [t.marker.color for t in fig.data]
+    assert len(set(colours[:2])) == 2 and len(set(colours[2:])) == 2
+    # without the column, one entry per kind as before
+    fig = timeline_figure(tl.drop(columns="series"))
+    assert [t.name for t in fig.data] == ["radar track", "intercept window"]

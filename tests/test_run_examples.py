@@ -111,3 +111,17 @@ def test_seongju_report_renders_in_a_browser(runs, tmp_path):
     assert external == [] and errors == []
     assert n > 10 and geo_paths > 0
     assert nonbackground_fraction(png) > 0.02
+
+
+def test_strategic_timeline_names_the_radar_of_each_track(runs):
+    """The timeline's legend names the radar behind each track bar: with one "radar track" entry,
+    the hypothetical forward-based TPY-2's tracks read as the terminal-mode radar's (which sees none).
+    Checked against the detections table: a radar has a legend entry iff it detected something."""
+    from thaadsim.report.html import timeline_figure
+
+    _, res, _ = runs["strategic"]
+    fig = timeline_figure(res.timeline())
+    names = {t.name for t in fig.data}
+    for rid, g in res.detections.groupby("radar_id"):
+        assert (f"{rid}: radar track" in names) == bool(g["detected"].any()), rid
+    assert "radar track" not in names

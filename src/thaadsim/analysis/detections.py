@@ -57,8 +57,8 @@ def detections_table(results: dict, threat_ids, launch_time_s=None) -> pd.DataFr
 
 
 def track_intervals_frame(results: dict, threat_names, launch_time_s=None) -> pd.DataFrame:
-    """Timeline rows (``row``, ``start_s``, ``end_s``, ``kind`` = "radar", ``text``) of every track
-    interval, on the scenario clock."""
+    """Timeline rows (``row``, ``start_s``, ``end_s``, ``kind`` = "radar", ``text``, ``series`` = the
+    radar id) of every track interval, on the scenario clock."""
     rows = []
     n = len(threat_names)
     t0 = np.zeros(n) if launch_time_s is None else np.broadcast_to(np.asarray(launch_time_s, float), (n,))
@@ -66,5 +66,5 @@ def track_intervals_frame(results: dict, threat_names, launch_time_s=None) -> pd
         for i, iv in enumerate(res.intervals_s):
             for a, b in np.asarray(iv, float).reshape(-1, 2):
                 rows.append({"row": str(threat_names[i]), "start_s": a + t0[i], "end_s": b + t0[i],
-                             "kind": "radar", "text": f"tracked by {rid}"})
-    return pd.DataFrame(rows, columns=["row", "start_s", "end_s", "kind", "text"])
+                             "kind": "radar", "text": f"tracked by {rid}", "series": rid})
+    return pd.DataFrame(rows, columns=["row", "start_s", "end_s", "kind", "text", "series"])

@@ -429,14 +429,14 @@ class ScenarioResult:
                 if bool(r.engageable):
                     rows.append({"row": r.threat_id, "start_s": t0[r.threat_id] + r.earliest_intercept_s,
                                  "end_s": t0[r.threat_id] + r.latest_intercept_s, "kind": "battery",
-                                 "text": f"intercept window of {r.battery_id}"})
+                                 "text": f"intercept window of {r.battery_id}", "series": r.battery_id})
         if self.raid is not None:
             for e in self.raid.get("event_log", []):
                 if e.get("event") == "intercept":
                     rows.append({"row": e["threat"], "start_s": e["time_s"] - 1, "end_s": e["time_s"] + 1,
                                  "kind": "intercept" if e.get("outcome") == "kill" else "miss",
-                                 "text": f"{e['battery']}: {e.get('outcome')} (run 0)"})
-        parts.append(pd.DataFrame(rows, columns=["row", "start_s", "end_s", "kind", "text"]))
+                                 "text": f"{e['battery']}: {e.get('outcome')} (run 0)", "series": e["battery"]})
+        parts.append(pd.DataFrame(rows, columns=["row", "start_s", "end_s", "kind", "text", "series"]))
         df = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[-1]
         order = {"threat": 0, "radar": 1, "battery": 2, "intercept": 3, "miss": 3}
         return df.sort_values(by="kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)

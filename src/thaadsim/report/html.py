@@ -48,7 +48,8 @@ class ReportContent:
     areas: list[Area] = field(default_factory=list)
     #: long-form profile data: columns ``name``, ``kind``, ``ground_range_km``, ``alt_km``
     profiles: pd.DataFrame | None = None
-    #: timeline: columns ``row`` (label of the bar's line), ``start_s``, ``end_s``, ``kind``, ``text``
+    #: timeline: columns ``row`` (label of the bar's line), ``start_s``, ``end_s``, ``kind``, ``text``,
+    #: optionally ``series`` (the radar or battery id: one legend entry each)
     timeline: pd.DataFrame | None = None
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
@@ -175,19 +176,27 @@ def profile_figure(profiles: pd.DataFrame):
 
 
 def timeline_figure(tl: pd.DataFrame):
-    """Horizontal bars from ``start_s`` to ``end_s`` per row (detections, windows, shots)."""
+    """Horizontal bars from ``start_s`` to ``end_s`` per row (detections, windows, shots).
+
+    An optional ``series`` column names whose bar it is (a radar id for tracks, a battery id for
+    intercept windows): each gets its own legend entry and shade. With one "radar track" entry for
+    all radars, a hypothetical forward-based TPY-2's tracks read as the terminal-mode radar's.
+    """
     import plotly.graph_objects as go
 
     fig = go.Figure()
     rows = list(dict.fromkeys(tl["row"]))
     lane = {"threat": (0.85, 0.25), "radar": (0.55, 0.85), "battery": (0.32, 0.85), "intercept": (0.6, 1.0),
             "miss": (0.6, 1.0)}
+    names = {"threat": "threat in flight", "radar": "radar track", "battery": "intercept window",
+             "intercept": "intercept (kill, run 0)", "miss": "intercept (miss, run 0)"}
+    # shades per series: greens for radars, blues for batteries (the map's colours for each kind)
+    shades = {"radar": [(44, 160, 44), (0, 100, 0), (120, 200, 80), (0, 140, 120)],
+              "battery": [(31, 119, 180), (10, 50, 120), (120, 170, 230), (90, 60, 170)]}
+    has_series = "series" in tl
     for kind, df in tl.groupby("kind", sort=False):
         kind = str(kind)
-        length = (df["end_s"] - df["start_s"]).clip(lower=2.0)
         w, alpha = lane.get(kind, (0.5, 0.8))
-        names = {"threat": "threat in flight", "radar": "radar track", "battery": "intercept window",
-                 "intercept": "intercept (kill, run 0)", "miss": "intercept (miss, run 0)"}
         if kind in ("intercept", "miss"):
             fig.add_trace(go.Scatter(y=df["row"], x=0.5 * (df["start_s"] + df["end_s"]), mode="markers",
                                      name=names[kind], customdata=df.get("text"),
@@ -195,10 +204,22 @@ def timeline_figure(tl: pd.DataFrame):
                                                  color=_css_rgba(kind), line=dict(color="black", width=0.6)),
                                      hovertemplate="%{y}<br>t = %{x:.0f} s<br>%{customdata}<extra></extra>"))
             continue
-        fig.add_trace(go.Bar(y=df["row"], x=length, base=df["start_s"], orientation="h", name=names.get(kind, kind),
-                             width=w, marker_color=_css_rgba(kind, alpha) if kind in KIND_COLORS else None,
-                             customdata=df.get("text"), textposition="none",
-                             hovertemplate="%{y}<br>%{base:.0f} s, for %{x:.0f} s<br>%{customdata}<extra></extra>"))
+        series = (list(dict.fromkeys(df["series"].fillna(""))) if has_series and kind in shades else [""])
+        for k, ser in enumerate(series):
+            d = df if not ser else df[df["series"] == ser]
+            length = (d["end_s"] - d["start_s"]).clip(lower=2.0)
+            if ser:
+                r, g, b = shades[kind][k % len(shades[kind])]
+                colour = f"rgba({r},{g},{b},{alpha:.3f})"
+                label = f"{ser}: {names[kind]}"
+                width = w * (1.0 - 0.25 * min(k, 2))    # later series narrower: overlaps stay visible
+            else:
+                colour = _css_rgba(kind, alpha) if kind in KIND_COLORS else None
+                label = names.get(kind, kind)
+                width = w
+            fig.add_trace(go.Bar(y=d["row"], x=length, base=d["start_s"], orientation="h", name=label,
+                                 width=width, marker_color=colour, customdata=d.get("text"), textposition="none",
+                                 hovertemplate="%{y}<br>%{base:.0f} s, for %{x:.0f} s<br>%{customdata}<extra></extra>"))
     fig.update_layout(barmode="overlay", height=max(260, 28 * len(rows) + 146),
                       margin=dict(l=10, r=10, t=36, b=50), xaxis_title="time after first launch (s)",
                       yaxis=dict(categoryorder="array", categoryarray=rows[::-1], automargin=True))
