@@ -94,6 +94,7 @@ def test_missile_detection_summary(capsys):
 
 BAD_POWER = USER.replace("average_power_kw = 10", "average_power_kw = -10")
 BAD_SCAN = USER.replace("max_elevation_deg = 60", "max_elevation_deg = 0.5")
+TWO_THRESHOLDS = USER + "pd = 0.9\npfa = 1e-6\n"
 
 
 @pytest.mark.parametrize("args,needle", [
@@ -113,11 +114,12 @@ BAD_SCAN = USER.replace("max_elevation_deg = 60", "max_elevation_deg = 0.5")
       "--to", "35.1,129", "--shape", "lofted", "--apogee-km", "nan"], "--apogee-km"),
     ("BAD_POWER", "average_power_kw"),
     ("BAD_SCAN", "scan limits out of order"),
+    ("TWO_THRESHOLDS", "not both"),
 ])
 def test_bad_input_exits_2_with_one_line(args, needle, tmp_path, capsys):
     if isinstance(args, str):
         p = tmp_path / "bad.toml"
-        p.write_text({"BAD_POWER": BAD_POWER, "BAD_SCAN": BAD_SCAN}[args])
+        p.write_text({"BAD_POWER": BAD_POWER, "BAD_SCAN": BAD_SCAN, "TWO_THRESHOLDS": TWO_THRESHOLDS}[args])
         args = ["--radar-file", str(p), "--at", "35,128", "--face-az-deg", "0"]
     code, out, err = run(["radar"] + args, capsys)
     assert code == 2

@@ -250,6 +250,10 @@ def radar_from_mapping(raw: dict, origin: str = "radar") -> Radar:
     opt = {k: (None if values.get(k) is None else require_finite(f"{rid}.{k}", values[k])) for k in _OPTIONAL}
     thr = opt.pop("snr_threshold_db")
     pd, pfa = opt.pop("pd"), opt.pop("pfa")
+    if thr is not None and (pd is not None or pfa is not None):
+        # two thresholds would silently disagree: Albersheim's for pd/pfa is not the number given
+        raise ThaadsimError(f"{origin}: snr_threshold_db", "given together with pd/pfa",
+                            "give either snr_threshold_db, or pd and pfa, not both")
     if thr is None:
         if pd is None or pfa is None:
             raise ThaadsimError(f"{origin}: snr_threshold_db", "no detection threshold",
