@@ -179,3 +179,64 @@ def test_python_api_returns_dataframes_and_plots(tmp_path):
     assert res.raid_table is not None and len(res.raid_table) == 2
     fig = res.plot()
     assert len(fig.axes) == 2
+
+
+def test_a_failed_write_leaves_the_previous_run_whole(run_dir, tmp_path, monkeypatch):
+    """POSIX rename semantics: staged files replace their targets only once all are staged. A
+    failure while rendering or staging must leave every old file as it was and no temp file."""
+    import shutil
+
+    from thaadsim.io import atomic
+    from thaadsim.io.scenario_outputs import load_run_scenario
+    from thaadsim.report import map_png
+    from thaadsim.report.outputs import write_outputs
+
+    scn, out = run_dir
+    old = tmp_path / "old"
+    shutil.copytree(out, old)
+    before = {p.name: p.read_bytes() for p in old.iterdir()}
+    scenario = load_run_scenario(scn)
+    scenario.montecarlo.runs = 10
+    res = scenario.run()
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(map_png, "render_png", boom)          # fails while rendering
+    with pytest.raises(OSError):
+        write_outputs(res, old)
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before
+    monkeypatch.undo()
+
+    real_fsync, calls = os.fsync, []
+
+    def fsync_fails_on_the_fourth(fd):
+        calls.append(fd)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync_fails_on_the_fourth)   # fails while staging
+    with pytest.raises(OSError):
+        write_outputs(res, old)
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before
+
+
+def test_unwritable_out_fails_before_the_run(tmp_path):
+    """--out under a file, or in a directory we may not write into, is refused in one line before
+    anything is simulated."""
+    scn = tmp_path / "s.toml"
+    scn.write_text(SCENARIO)
+    (tmp_path / "afile").write_text("x")
+    p = _thaadsim("run", str(scn), "--out", str(tmp_path / "afile" / "sub"), "--quiet")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert "--out" in p.stderr and "is a file" in p.stderr
+
+    from thaadsim.io.atomic import unwritable_reason
+
+    assert unwritable_reason(tmp_path / "new" / "deeper") is None
+    assert "is a file" in unwritable_reason(tmp_path / "afile")
+    if os.geteuid() != 0:                       # root ignores permission bits
+        ro = tmp_path / "ro"
+        ro.mkdir(mode=0o555)
+        assert "not writable" in unwritable_reason(ro / "out")

@@ -17,15 +17,19 @@ import click
 def run(scenario, out_dir, quiet, runs):
     """Run SCENARIO (a TOML file) and write summary.json, report.html, map.png, events.jsonl,
     scenario.geojson, scenario.kml and scenario.czml into --out."""
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.io.atomic import unwritable_reason
     from thaadsim.io.scenario_outputs import load_run_scenario
     from thaadsim.report.outputs import write_outputs
 
     t0 = time.perf_counter()
     scn = load_run_scenario(scenario)
+    # before the simulation: a bad --out should fail in a second, not after minutes of Monte Carlo
+    reason = unwritable_reason(out_dir)
+    if reason:
+        raise ThaadsimError("--out", f"cannot write to {out_dir!r}: {reason}", "choose a directory you can write to")
     if runs is not None:
         if runs < 1:
-            from thaadsim.errors import ThaadsimError
-
             raise ThaadsimError("--runs", f"{runs} must be >= 1", "e.g. --runs 200")
         scn.montecarlo.runs = runs
     plan = scn.to_plan()
@@ -35,22 +39,21 @@ def run(scenario, out_dir, quiet, runs):
         try:
             return write_outputs(result, out_dir, progress=progress)
         except OSError as exc:
-            from thaadsim.errors import ThaadsimError
-
             raise ThaadsimError("--out", f"cannot write to {out_dir!r} ({exc.strerror or exc})",
                                 "choose a directory you can write to") from None
 
     if quiet:
         write(run_plan(plan))
         return
-    with click.progressbar(length=100, label=f"{plan.name}: starting".ljust(34), file=sys.stderr,
+    width = len(plan.name) + 2 + len("rendering scenario.geojson")
+    with click.progressbar(length=100, label=f"{plan.name}: starting".ljust(width), file=sys.stderr,
                            show_eta=False, width=30) as bar:
         state = {"pos": 0}
 
         def progress(lo, hi):
             def cb(stage, frac):
                 target = int(lo + (hi - lo) * frac)
-                bar.label = f"{plan.name}: {stage}"[:34].ljust(34)
+                bar.label = f"{plan.name}: {stage}"[:width].ljust(width)
                 if target > state["pos"]:
                     bar.update(target - state["pos"])
                     state["pos"] = target

@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_bytes", "write_text", "write_json", "write_jsonl"]
+__all__ = ["write_bytes", "write_text", "write_json", "write_jsonl", "write_many", "json_text",
+           "jsonl_text", "unwritable_reason"]
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -102,15 +103,95 @@ def clean_nans(obj: Any):
     return obj
 
 
+def json_text(obj: Any, indent: int | None = 2) -> str:
+    """``obj`` as strict JSON text (NaN -> null), newline-terminated."""
+    return json.dumps(clean_nans(obj), indent=indent, default=_default, allow_nan=False,
+                      ensure_ascii=False) + "\n"
+
+
+def jsonl_text(records) -> str:
+    """An iterable of dicts as JSON Lines text (one strict JSON object per line)."""
+    lines = [json.dumps(clean_nans(r), default=_default, allow_nan=False, ensure_ascii=False)
+             for r in records]
+    return "".join(line + "\n" for line in lines)
+
+
 def write_json(path: str | os.PathLike, obj: Any, indent: int | None = 2) -> Path:
     """Write ``obj`` as strict JSON (NaN -> null) atomically."""
-    text = json.dumps(clean_nans(obj), indent=indent, default=_default, allow_nan=False,
-                      ensure_ascii=False)
-    return write_text(path, text + "\n")
+    return write_text(path, json_text(obj, indent))
 
 
 def write_jsonl(path: str | os.PathLike, records) -> Path:
     """Write an iterable of dicts as JSON Lines (one object per line) atomically."""
-    lines = [json.dumps(clean_nans(r), default=_default, allow_nan=False, ensure_ascii=False)
-             for r in records]
-    return write_text(path, "".join(line + "\n" for line in lines))
+    return write_text(path, jsonl_text(records))
+
+
+def write_many(files: dict) -> dict:
+    """Write several files as one set: every file is staged (written and fsynced under a temporary
+    name beside its target) before any target is replaced.
+
+    A failure while staging (disk full, permissions) removes the staged files and leaves every
+    target as it was, so a directory never holds a new ``summary.json`` beside an old
+    ``report.html``. Only a crash between the final renames (microseconds) could mix the two.
+
+    Parameters
+    ----------
+    files : dict
+        target path -> ``bytes`` or ``str`` (UTF-8).
+
+    Returns
+    -------
+    dict
+        target path (as given) -> :class:`~pathlib.Path` written.
+    """
+    staged: list[tuple[Any, str, Path]] = []
+    try:
+        for path, data in files.items():
+            target = Path(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((path, tmp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+    except BaseException:
+        for _, tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        raise
+    out = {}
+    for path, tmp, target in staged:
+        os.replace(tmp, target)
+        out[path] = target
+    for d in {t.parent for _, _, t in staged}:
+        _fsync_dir(d)
+    return out
+
+
+def unwritable_reason(directory: str | os.PathLike) -> str | None:
+    """Why files could not be written into ``directory`` (created if needed), or None if they can.
+
+    Checked before a long run, so a bad ``--out`` fails in a second, not after the simulation.
+    Walks up to the nearest existing ancestor: it must be a directory we may write into
+    (``access(2)`` also reports a read-only file system).
+    """
+    p = Path(directory).absolute()
+    while not p.exists():
+        if p.parent == p:
+            return f"{p} does not exist"
+        if p.is_symlink():      # a dangling link: mkdir would fail
+            return f"{p} is a broken symbolic link"
+        p = p.parent
+    if not p.is_dir():
+        return f"{p} is a file, not a directory"
+    if not os.access(p, os.W_OK | os.X_OK):
+        try:
+            ro = bool(os.statvfs(p).f_flag & os.ST_RDONLY)
+        except (OSError, AttributeError):  # pragma: no cover - platforms without statvfs
+            ro = False
+        return f"{p} is on a read-only file system" if ro else f"{p} is not writable (permission denied)"
+    return None

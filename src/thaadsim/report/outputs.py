@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -19,29 +20,37 @@ OUTPUT_FILES = ("summary.json", "report.html", "map.png", "events.jsonl", "scena
 
 
 def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None = None) -> dict[str, Path]:
-    """Write all outputs of ``result`` (a ScenarioResult) into ``out_dir``; returns name -> path."""
+    """Write all outputs of ``result`` (a ScenarioResult) into ``out_dir``; returns name -> path.
+
+    Every file is rendered in memory first and then written as one set
+    (:func:`thaadsim.io.atomic.write_many`): if rendering or writing fails, the directory keeps
+    the previous run's files, all of them, and no new one.
+    """
     from thaadsim.io import atomic
-    from thaadsim.io.exports import write_czml, write_geojson, write_kml
-    from thaadsim.report.html import write_html
-    from thaadsim.report.map_png import write_png
+    from thaadsim.io.exports import to_czml, to_geojson, to_kml
+    from thaadsim.report.html import build_html
+    from thaadsim.report.map_png import render_png
 
     progress = progress or (lambda _s, _f: None)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     tracks, sites, areas = result.export_objects()
     name = result.plan.title or result.plan.name
-    paths = {}
     steps = [
-        ("summary.json", lambda p: atomic.write_json(p, result.summary())),
-        ("events.jsonl", lambda p: atomic.write_jsonl(p, result.events)),
-        ("scenario.geojson", lambda p: write_geojson(p, tracks, sites, areas)),
-        ("scenario.kml", lambda p: write_kml(p, tracks, sites, areas, name=name)),
-        ("scenario.czml", lambda p: write_czml(p, tracks, sites, areas, name=name)),
-        ("map.png", lambda p: write_png(p, tracks, sites, areas, title=name)),
-        ("report.html", lambda p: write_html(p, result.report_content())),
+        ("summary.json", lambda: atomic.json_text(result.summary())),
+        ("events.jsonl", lambda: atomic.jsonl_text(result.events)),
+        ("scenario.geojson", lambda: json.dumps(to_geojson(tracks, sites, areas), separators=(",", ":"),
+                                                allow_nan=False) + "\n"),
+        ("scenario.kml", lambda: to_kml(tracks, sites, areas, name=name)),
+        ("scenario.czml", lambda: to_czml(tracks, sites, areas, name=name)),
+        ("map.png", lambda: render_png(tracks, sites, areas, title=name)),
+        ("report.html", lambda: build_html(result.report_content())),
     ]
+    data = {}
     for k, (fname, fn) in enumerate(steps):
-        progress(f"writing {fname}", k / len(steps))
-        paths[fname] = fn(out / fname)
+        progress(f"rendering {fname}", k / (len(steps) + 1))
+        data[fname] = fn()
+    progress("writing files", len(steps) / (len(steps) + 1))
+    out.mkdir(parents=True, exist_ok=True)
+    written = atomic.write_many({out / f: d for f, d in data.items()})
     progress("written", 1.0)
-    return paths
+    return {f: written[out / f] for f in data}
