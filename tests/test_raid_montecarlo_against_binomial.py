@@ -144,3 +144,20 @@ def test_two_layers_multiply_leak_probabilities(one):
     assert _within_binomial(r.leakers.mean(), (1 - p1) * (1 - p2), runs)
     assert np.all(r.expended_by_battery[:, 0] == 1)
     assert _within_binomial(r.expended_by_battery[:, 1].mean(), 1 - p1, runs)
+
+
+@pytest.mark.parametrize("n_zero,p95", [(950, 0.0), (949, 1.0)])
+def test_percentiles_of_counts_are_counts(n_zero, p95):
+    """The q-th percentile of a count is the smallest count whose empirical CDF reaches q (Hyndman &
+    Fan 1996, definition 1): with 950 zeros in 1000 runs F(0) = 0.95 and p95 = 0; with 949 it is 1.
+    An interpolated 0.05 interceptors is not a number of interceptors."""
+    from thaadsim.defense.raid import RaidResult
+
+    x = np.array([0] * n_zero + [1] * (1000 - n_zero))
+    r = RaidResult(runs=1000, seed=0, leakers=x, expended=x, expended_by_battery=x[:, None],
+                   killed=np.zeros((1000, 0), bool), shots_at=np.zeros((1000, 0), int), asset_names=[],
+                   asset_values=np.zeros(0), asset_index=np.zeros(0, int), battery_ids=["b"], threat_labels=[],
+                   windows=None)
+    s = r.summary()
+    assert s["interceptors_expended_p95"] == p95 and s["leakers_p95"] == p95
+    assert s["interceptors_expended_p5"] == 0.0 and s["interceptors_expended_p50"] == 0.0

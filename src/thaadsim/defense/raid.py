@@ -133,19 +133,26 @@ class RaidResult:
             "threats": len(self.threat_labels),
             "p_no_leaker": float((lk == 0).mean()),
             "expected_leakers": float(lk.mean()),
-            "leakers_p95": float(np.percentile(lk, 95)),
+            "leakers_p95": float(_count_percentile(lk, 95)),
             "leakers_histogram": {str(int(v)): float(c) / lk.size
                                   for v, c in zip(*np.unique(lk, return_counts=True))},
             "interceptors_expended_mean": float(ex.mean()),
-            "interceptors_expended_p5": float(np.percentile(ex, 5)),
-            "interceptors_expended_p50": float(np.percentile(ex, 50)),
-            "interceptors_expended_p95": float(np.percentile(ex, 95)),
+            "interceptors_expended_p5": float(_count_percentile(ex, 5)),
+            "interceptors_expended_p50": float(_count_percentile(ex, 50)),
+            "interceptors_expended_p95": float(_count_percentile(ex, 95)),
             "interceptors_expended_by_battery_mean": {b: float(self.expended_by_battery[:, m].mean())
                                                       for m, b in enumerate(self.battery_ids)},
             "expected_value_lost": float(value_lost.mean()),
             "per_asset": per_asset,
             "per_threat": per_threat,
         }
+
+
+def _count_percentile(x, q):
+    """The q-th percentile of a count as a count that occurred: the smallest x with F(x) >= q/100
+    (the inverted-CDF definition, Hyndman & Fan 1996 no. 1). numpy's default interpolates between
+    neighbours and reported e.g. 0.05 interceptors as a 95th percentile."""
+    return float(np.percentile(x, q, method="inverted_cdf"))
 
 
 def _slots(geom_f, geom_t, geom_L, doctrine: Doctrine, salvo_dt: float, launch_offset: float):
