@@ -90,3 +90,37 @@ def test_a_file_that_is_not_utf8_text_is_a_user_error(tmp_path):
     with pytest.raises(ThaadsimError) as ei:
         load_scenario(p)
     assert str(ei.value).startswith("latin1.toml: is not UTF-8")
+
+
+@pytest.mark.parametrize("section,key", [("radars", "id"), ("batteries", "id"), ("assets", "name"),
+                                         ("launch_areas", "name")])
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_blank_ids_are_refused(section, key, blank):
+    """An id of "" used to pass: the map showed an unlabelled site."""
+    d = _data()
+    d[section][0][key] = blank
+    msg = _error(d)
+    assert msg.startswith(f"my.toml: {section}.0.{key}:") and "must not be empty" in msg, msg
+
+
+@pytest.mark.parametrize("text", ["", '[scenario]\nname = "radars only"\n\n[[radars]]\nid = "R"\nlat_deg = 36.0\n'
+                                      'lon_deg = 128.2\n'])
+def test_a_scenario_without_threats_is_refused_before_anything_runs(tmp_path, text):
+    """An empty file used to run and write a report with no answers at all."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "s.toml"
+    f.write_text(text)
+    p = subprocess.run([sys.executable, "-m", "thaadsim", "run", str(f), "--out", str(tmp_path / "o"), "-q"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
+    assert "s.toml: threats:" in p.stderr and "[[threats]]" in p.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_directory_is_not_called_a_missing_file(tmp_path):
+    from thaadsim import load_scenario
+
+    with pytest.raises(ThaadsimError, match="is a directory"):
+        load_scenario(tmp_path)

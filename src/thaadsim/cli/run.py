@@ -9,7 +9,7 @@ import click
 
 
 @click.command("run")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=click.Path())   # load_scenario explains a directory or a missing file
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the outputs (created if needed; files in it are replaced atomically).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on the terminal.")

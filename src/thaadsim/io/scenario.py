@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from thaadsim.errors import ThaadsimError
 
@@ -47,6 +48,18 @@ def known_missile_id(v: str) -> str:
     if v.strip().lower() not in ids:
         raise ValueError(f"unknown missile {v!r}; valid: {', '.join(ids)}")
     return v.strip().lower()
+
+
+def _nonblank(v: str) -> str:
+    # an id of "" was accepted: the map and tables then showed an unlabelled site, and a battery's
+    # radar = "" could not be told from "no radar"
+    if not v.strip():
+        raise ValueError("must not be empty (give it a name, e.g. \"TPY-2 Seongju\")")
+    return v
+
+
+#: an id or name other entries refer to: a non-blank string
+Name = Annotated[str, AfterValidator(_nonblank)]
 
 
 class _Model(BaseModel):
@@ -70,7 +83,7 @@ class FlightSection(_Model):
 
 
 class RadarSite(_Model):
-    id: str
+    id: Name
     radar: str = Field("tpy2-tm", description="radar catalog id, or a path to a radar TOML file")
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
@@ -88,7 +101,7 @@ class FireControlSection(_Model):
 
 
 class BatterySection(_Model):
-    id: str
+    id: Name
     interceptor: str
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
@@ -114,14 +127,14 @@ class BatterySection(_Model):
 
 
 class AssetSection(_Model):
-    name: str
+    name: Name
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
     value: float = Field(1.0, ge=0)
 
 
 class LaunchArea(_Model):
-    name: str
+    name: Name
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
 
@@ -399,6 +412,9 @@ def scenario_from_dict(data: dict, origin: str = "<scenario>", model: type[Scena
 def load_scenario(path, model: type[Scenario] = Scenario) -> Scenario:
     """Read and validate a scenario TOML file (see the module docstring for the layout)."""
     p = Path(path)
+    if p.is_dir():
+        raise ThaadsimError(str(path), "is a directory, not a scenario file",
+                            "give the path to a scenario .toml file, e.g. examples/seongju.toml")
     if not p.is_file():
         raise ThaadsimError(str(path), "file not found", "give the path to a scenario .toml file")
     try:

@@ -33,7 +33,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from thaadsim.io.scenario import Scenario, _Model, known_missile_id, load_scenario
+from thaadsim.io.scenario import Scenario, _Model, _RefError, known_missile_id, load_scenario
 
 
 class DefendedAreaRequest(_Model):
@@ -92,6 +92,15 @@ class RunScenario(Scenario):
     _source_path: str = PrivateAttr(default="")
     _source_text: str = PrivateAttr(default="")
     _source_sha256: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _has_threats(self):
+        # an empty file (or one with only radars) used to run and write a report with no answers
+        if not self.threats:
+            raise _RefError("threats", "no [[threats]] entries: there is nothing to fly",
+                            "add at least one [[threats]] entry (missile, launch_area or launch_lat_deg/"
+                            "launch_lon_deg, aimpoint or aim_lat_deg/aim_lon_deg); see examples/seongju.toml")
+        return self
 
     def to_plan(self):
         """The pipeline's :class:`~thaadsim.analysis.plan.Plan` for this scenario."""
