@@ -11,6 +11,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import pandas as pd
 import pytest
 from geographiclib.geodesic import Geodesic
 from shapely.geometry import shape
@@ -179,6 +180,12 @@ def test_python_api_returns_dataframes_and_plots(tmp_path):
     assert res.raid_table is not None and len(res.raid_table) == 2
     fig = res.plot()
     assert len(fig.axes) == 2
+    # a notebook user caches results with pickle/joblib: the plan held a lambda and could not pickle
+    import pickle
+
+    back = pickle.loads(pickle.dumps(res))
+    pd.testing.assert_frame_equal(back.engagements, res.engagements)
+    assert back.summary()["raid"] == res.summary()["raid"]
 
 
 def test_a_failed_write_leaves_the_previous_run_whole(run_dir, tmp_path, monkeypatch):

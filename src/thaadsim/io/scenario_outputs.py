@@ -26,6 +26,7 @@ Use::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -162,7 +163,7 @@ class RunScenario(Scenario):
             scenario_path=self._source_path, scenario_text=text,
             scenario_sha256=self._source_sha256,
             doctrine=doctrine, chunk_runs=mc.chunk_runs, footprints=footprints,
-            flyer=lambda: self.fly_threats(rows))
+            flyer=functools.partial(self.fly_threats, rows))   # not a lambda: results pickle (joblib, multiprocessing)
         return plan
 
     def run(self, progress=None):
