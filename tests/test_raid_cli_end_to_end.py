@@ -138,6 +138,11 @@ def test_engage_text_and_json_say_the_same_and_name_why_not(capsys):
     assert js["engageable"] is False and js["shots_possible"] == 0
     assert "NOT engageable" in text
     assert js["not_engageable_reason"] and js["not_engageable_reason"] in text
+    # the face it used is the one toward the launch point (geographiclib azimuth), said in both
+    from geographiclib.geodesic import Geodesic
+    az = Geodesic.WGS84.Inverse(35.95, 128.18, 39.03, 125.75)["azi1"] % 360.0
+    assert js["face_az_deg"] == pytest.approx(az, abs=0.3)
+    assert f"facing {js['face_az_deg']:g}" in text
     ok = json.loads(_run(["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "nodong",
                           "--from", "39.0,125.7", "--to", "35.95,128.18", "--json"], capsys))
     text = _run(["engage", "--battery", "thaad", "--at", "35.95,128.18", "--missile", "nodong",

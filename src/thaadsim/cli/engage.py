@@ -54,8 +54,13 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
         signature = signature_for(load_missile(missile))
     w = engagement_windows(batch, [bat], signature=signature)
     res = w.pair(0, 0)
+    face_used = None
+    if placed is not None:   # the face the detections used: given, else toward the launch point
+        from thaadsim.defense.detection import azimuth_deg
+        face_used = round(float(face_az_deg if face_az_deg is not None
+                                else azimuth_deg(lat_b, lon_b, lat0, lon0)) % 360.0, 1)
     out = {"missile": missile, "interceptor": bat.interceptor.id, "battery_lat_deg": lat_b, "battery_lon_deg": lon_b,
-           "radar": radar if placed is not None else None, "pk": bat.single_shot_pk,
+           "radar": radar if placed is not None else None, "face_az_deg": face_used, "pk": bat.single_shot_pk,
            "threat_range_km": round(float(batch.range_km[0]), 1),
            "threat_apogee_km": round(float(batch.apogee_km[0]), 1),
            "threat_flight_time_s": round(float(batch.flight_time_s[0]), 1)}
@@ -67,12 +72,15 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
         return
+    radar_txt = (f"radar {out['radar']} facing {out['face_az_deg']:g}°" if placed is not None
+                 else "no own radar (external cue)")
     if not out["engageable"]:
         click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km): "
-                   f"NOT engageable by {bat.interceptor.id} at {lat_b:g},{lon_b:g}: {out['not_engageable_reason']}")
+                   f"NOT engageable by {bat.interceptor.id} at {lat_b:g},{lon_b:g}, {radar_txt}: "
+                   f"{out['not_engageable_reason']}")
         return
     click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km, "
-               f"{out['threat_flight_time_s']} s) vs {bat.interceptor.id} at {lat_b:g},{lon_b:g}")
+               f"{out['threat_flight_time_s']} s) vs {bat.interceptor.id} at {lat_b:g},{lon_b:g}, {radar_txt}")
     click.echo(f"  detected at {out['detect_s']} s; earliest launch {out['earliest_launch_s']} s")
     click.echo(f"  intercepts from {out['earliest_intercept_s']} s ({out['earliest_intercept_alt_km']} km alt, "
                f"{out['earliest_intercept_range_km']} km out) to {out['latest_intercept_s']} s "
