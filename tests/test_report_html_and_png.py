@@ -111,3 +111,37 @@ def test_timeline_gives_each_radar_and_battery_its_own_legend_entry():
     # without the column, one entry per kind as before
     fig = timeline_figure(tl.drop(columns="series"))
     assert [t.name for t in fig.data] == ["radar track", "intercept window"]
+
+
+def test_table_text_is_left_aligned_and_numbers_right_aligned():
+    """Names used to be right-aligned like numbers (DataFrame.to_html aligns every column alike)."""
+    from html.parser import HTMLParser
+
+    from thaadsim.report.html import data_table_html
+
+    df = pd.DataFrame({"threat_id": ["T01 <x>", "T02"], "name": ["scud-c Wonsan → Daegu", "nodong"],
+                       "engageable": [True, False], "range_km": [378.04, float("nan")], "p_kill": [0.9995, 0.5]})
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cells, self._cls, self._td = [], None, False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "td":
+                self._td, self._cls = True, dict(attrs).get("class")
+
+        def handle_endtag(self, tag):
+            self._td = tag != "td" and self._td
+
+        def handle_data(self, data):
+            if self._td:
+                self.cells.append((data, self._cls))
+
+    p = Cells()
+    p.feed(data_table_html(df))
+    assert p.cells[:5] == [("T01 <x>", "t"), ("scud-c Wonsan → Daegu", "t"), ("True", "t"), ("378.0", "n"),
+                           ("1", "n")]
+    assert p.cells[8] == ("—", "n")
+    html = build_html(_content(tables=[("T", df)]))
+    assert ".data td.t" in html and "T01 &lt;x&gt;" in html

@@ -237,13 +237,36 @@ h1{font-size:1.55em;margin:0.2em 0 0.1em} h2{font-size:1.2em;margin-top:1.6em;bo
 .missing{background:#fff4e5;border-left:4px solid #e08a00;padding:8px 16px;margin:14px 0}
 table{border-collapse:collapse;font-size:0.86em;background:#fff}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right} th{background:#f0f3f6}
-td:first-child,th:first-child{text-align:left}
+td:first-child,th:first-child{text-align:left} .data td.t,.data th.t{text-align:left}
 td{white-space:nowrap} .figs td.note{white-space:normal}
-.figs td.note{text-align:left;color:#57606a}
+.figs td.note{text-align:left;color:#57606a} .figs th.note{text-align:left}
 pre{background:#f0f3f6;padding:10px;overflow:auto;font-size:0.8em;max-height:420px}
 .plot{background:#fff;border:1px solid #d0d7de;margin:8px 0}
 .tablewrap{overflow-x:auto}
 """
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, (float, np.floating)) and not np.isfinite(v)):
+        return "—"
+    if isinstance(v, (float, np.floating)):
+        return f"{v:,.3g}" if abs(v) < 10 else f"{v:,.1f}"
+    return _html.escape(str(v))
+
+
+def data_table_html(df: pd.DataFrame) -> str:
+    """A DataFrame as an HTML table: numbers right-aligned (digits line up), text left-aligned.
+
+    ``DataFrame.to_html`` right-aligned every column, so names such as "scud-c min-energy Wonsan
+    area → Daegu" hung off the right edge of their cells and were hard to scan.
+    """
+    text = [not (pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]))
+            for c in df.columns]
+    cls = ["t" if t else "n" for t in text]
+    head = "".join(f"<th class='{k}'>{_html.escape(str(c))}</th>" for c, k in zip(df.columns, cls))
+    body = "".join("<tr>" + "".join(f"<td class='{k}'>{_cell(v)}</td>" for v, k in zip(row, cls)) + "</tr>"
+                   for row in df.itertuples(index=False, name=None))
+    return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _fig_div(fig, div_id: str) -> str:
@@ -280,7 +303,7 @@ def build_html(c: ReportContent) -> str:
         rows = "".join(f"<tr><td>{esc(f.label)}</td><td>{_fmt(f.value)}</td><td>{esc(f.unit)}</td>"
                        f"<td class='note'>{esc(f.note)}</td></tr>" for f in c.figures)
         parts.append("<h2>Key figures</h2><div class='tablewrap'><table class='figs'><tr><th>quantity</th>"
-                     f"<th>value</th><th>unit</th><th>note</th></tr>{rows}</table></div>")
+                     f"<th>value</th><th>unit</th><th class='note'>note</th></tr>{rows}</table></div>")
     parts.append("<h2>Map</h2><p class='meta'>Sites, radar coverage, trajectories and intercept points. "
                  "Drag to pan, scroll to zoom, click legend entries to hide them. Outlines: Natural Earth "
                  "(public domain).</p>")
@@ -293,9 +316,7 @@ def build_html(c: ReportContent) -> str:
                      "shots per threat, in seconds after the first launch.</p>")
         parts.append("<div class='plot'>" + _fig_div(timeline_figure(c.timeline), "timeline") + "</div>")
     for title, df in c.tables:
-        parts.append(f"<h2>{esc(title)}</h2><div class='tablewrap'>" +
-                     df.to_html(index=False, na_rep="—", float_format=lambda v: f"{v:,.3g}" if abs(v) < 10
-                                else f"{v:,.1f}", border=0, escape=True) + "</div>")
+        parts.append(f"<h2>{esc(title)}</h2><div class='tablewrap'>{data_table_html(df)}</div>")
     if c.notes:
         parts.append("<h2>Notes and assumptions</h2><ul>" + "".join(f"<li>{esc(n)}</li>" for n in c.notes) +
                      "</ul>")
