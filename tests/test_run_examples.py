@@ -125,3 +125,18 @@ def test_strategic_timeline_names_the_radar_of_each_track(runs):
     for rid, g in res.detections.groupby("radar_id"):
         assert (f"{rid}: radar track" in names) == bool(g["detected"].any()), rid
     assert "radar track" not in names
+
+
+def test_strategic_not_engageable_reason_says_it_counts_only_after_burnout(runs):
+    """'passes no closer than 8,081 km while inside thaad's altitude band' read as false to anyone
+    who knows an ICBM from Jilin climbs through 40-150 km some 900 km from Seongju (geographiclib):
+    the figure is for the unpowered flight only, and the reason must say so."""
+    import re
+
+    _, res, _ = runs["strategic"]
+    for t in res.plan.threats:
+        why = res.why_not(t.id, "THAAD Seongju")
+        assert "after burnout" in why, why
+        launch_km = G.Inverse(*SEONGJU, t.launch.lat_deg, t.launch.lon_deg)["s12"] / 1e3
+        quoted = float(re.search(r"no closer than ([\d,]+) km", why).group(1).replace(",", ""))
+        assert quoted > launch_km      # not the boost-phase distance

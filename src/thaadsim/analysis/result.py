@@ -238,7 +238,8 @@ class ScenarioResult:
         except ImportError:
             rv = 0.05
         reach = min(r.max_range_m, float(r.detection_range_m(rv))) / 1e3
-        parts = [f"closest slant range {d_all:,.0f} km"]
+        # minima over all the undetected threats: "the closest any of them came", not one threat's figure
+        parts = [f"the closest any came: slant range {d_all:,.0f} km"]
         parts.append(f"above its horizon no closer than {d_los:,.0f} km" if np.isfinite(d_los)
                      else "never above its horizon")
         if np.isfinite(d_los):
@@ -266,11 +267,14 @@ class ScenarioResult:
         alt = b.alt_m[i, :m]
         gr = ground_range_m(bat.lat_deg, bat.lon_deg, b.lat_deg[i, :m], b.lon_deg[i, :m])
         in_alt = (alt >= itc.min_alt_m) & (alt <= itc.max_alt_m) & (b.phase[i, :m] >= 1)
+        # after burnout only (phase >= 1): an ICBM climbs through the band right after launch, far
+        # closer to a battery near the launch area, but the interceptor cannot engage a boosting missile
+        band = f"{itc.id}'s {itc.min_alt_m / 1e3:.0f}–{itc.max_alt_m / 1e3:.0f} km altitude band"
         if not in_alt.any():
-            return f"{threat_id}: never inside {itc.id}'s altitude band"
+            return f"{threat_id}: never inside {band} after burnout"
         closest = float(gr[in_alt].min() / 1e3)
         if closest > itc.max_range_m / 1e3:
-            return (f"{threat_id}: passes no closer than {closest:,.0f} km while inside {itc.id}'s altitude band "
+            return (f"{threat_id}: after burnout, passes no closer than {closest:,.0f} km while inside {band} "
                     f"(max range {itc.max_range_m / 1e3:.0f} km)")
         if self.windows is not None:
             j = self.windows.battery_ids.index(battery_id)
