@@ -247,3 +247,17 @@ def test_unwritable_out_fails_before_the_run(tmp_path):
         ro = tmp_path / "ro"
         ro.mkdir(mode=0o555)
         assert "not writable" in unwritable_reason(ro / "out")
+
+
+def test_summary_holds_what_the_report_says(run_dir):
+    """summary.json is the report in data: every answer, question, figure label and note shown in
+    report.html is in it (its notes list used to be empty while the report showed four)."""
+    import html as _html
+
+    _, out = run_dir
+    s = json.loads((out / "summary.json").read_text())
+    page = _html.unescape((out / "report.html").read_text())
+    assert s["notes"] and s["answers"]
+    for text in s["notes"] + s["answers"] + s["questions"] + [f["label"] for f in s["figures"]]:
+        assert text in page, text
+    assert "Notes and assumptions" in page

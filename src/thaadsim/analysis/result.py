@@ -408,7 +408,7 @@ class ScenarioResult:
                  "area_km2": {bid: v["area_km2"] for bid, v in fp["result"]["per_battery"].items()},
                  "area_km2_all_batteries": fp["result"]["any"]["area_km2"]} for fp in self.footprints],
             "missing": self.missing,
-            "notes": self.notes,
+            "notes": self.report_notes(),
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -445,6 +445,23 @@ class ScenarioResult:
         order = {"threat": 0, "radar": 1, "battery": 2, "intercept": 3, "miss": 3}
         return df.sort_values(by="kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
+    def report_notes(self) -> list[str]:
+        """The report's "Notes and assumptions" (also in summary.json, which used to list none)."""
+        notes = list(self.notes)
+        notes.append("Radar cross sections by flight phase are the sensors layer's documented assumptions "
+                     "(booster 10 m², reentry vehicle 0.05 m²) unless the missile's catalog entry overrides them.")
+        notes.append("Coverage polygons: ground footprint of each radar face for a target at the stated altitude "
+                     "(range and elevation limits on the 4/3 Earth).")
+        notes.append("Blue circles: each battery's maximum intercept ground range (catalog), not a defended footprint.")
+        if self.footprints:
+            notes.append("Defended footprints (purple): grid cells whose aimpoint the battery can engage against the "
+                         "stated threat (detected in time and inside the interceptor's envelope); edges are good "
+                         "to about half a cell.")
+        if self.raid is not None:
+            notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
+                         "statistics over all runs.")
+        return notes
+
     def report_content(self):
         """A :class:`thaadsim.report.html.ReportContent` for the HTML report."""
         import thaadsim
@@ -472,19 +489,7 @@ class ScenarioResult:
                                 "intercept_alt_km_max", "fly_out_time_s", "closing_speed_kms", "shots_possible")
                     if c in self.engagements]
             tables.append(("Engagement windows (times after each threat's launch)", _round(self.engagements[cols])))
-        notes = list(self.notes)
-        notes.append("Radar cross sections by flight phase are the sensors layer's documented assumptions "
-                     "(booster 10 m², reentry vehicle 0.05 m²) unless the missile's catalog entry overrides them.")
-        notes.append("Coverage polygons: ground footprint of each radar face for a target at the stated altitude "
-                     "(range and elevation limits on the 4/3 Earth).")
-        notes.append("Blue circles: each battery's maximum intercept ground range (catalog), not a defended footprint.")
-        if self.footprints:
-            notes.append("Defended footprints (purple): grid cells whose aimpoint the battery can engage against the "
-                         "stated threat (detected in time and inside the interceptor's envelope); edges are good "
-                         "to about half a cell.")
-        if self.raid is not None:
-            notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
-                         "statistics over all runs.")
+        notes = self.report_notes()
         return ReportContent(
             title=plan.title or plan.name, description=plan.description, questions=list(plan.questions),
             answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
