@@ -145,3 +145,19 @@ def test_table_text_is_left_aligned_and_numbers_right_aligned():
     assert p.cells[8] == ("—", "n")
     html = build_html(_content(tables=[("T", df)]))
     assert ".data td.t" in html and "T01 &lt;x&gt;" in html
+
+
+def test_map_labels_of_neighbours_do_not_face_each_other():
+    """Wonsan (127.45E) and Pyongyang (125.75E), either side of the Seongju map's centre (126.6E),
+    had their labels pointed at each other and printed on top of one another."""
+    from thaadsim.report.html import label_positions
+
+    sites = [Site("a", "Pyongyang area", 39.0, 125.75, kind="launch"), Site("b", "Wonsan area", 39.15, 127.45,
+                                                                             kind="launch"),
+             Site("c", "Far east edge", 36.0, 132.8, kind="asset")]
+    box = (120.3, 31.9, 132.9, 42.7, 126.6)
+    pos = label_positions(sites, {0: sites[0].name, 1: sites[1].name, 2: sites[2].name}, box)
+    assert not (pos[0].endswith("right") and pos[1].endswith("left")), pos
+    assert pos[2].endswith("left")          # near the east edge: the label goes inward, not off the map
+    # a lone label keeps the old rule: toward the centre
+    assert label_positions(sites[:1], {0: "x"}, box) == {0: "top right"}

@@ -79,6 +79,59 @@ def _fmt(v) -> str:
 
 
 # ------------------------------------------------------------------------------------------ figures
+def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_px: int = 620,
+                    width_px: int = 900, char_px: float = 5.6, line_px: float = 13.0) -> dict[int, str]:
+    """A plotly ``textposition`` for each labelled site, chosen so labels do not overlap.
+
+    Greedy, in the order of the sites: each label takes the first of four corners (toward the
+    map's centre first, so a label near the east edge is not cut off) whose box, estimated on a
+    local flat projection at the map's scale, overlaps no label already placed and no other marker;
+    if every corner overlaps, the least-overlapping one. "Every label toward the centre" made
+    neighbours on either side of the centre face each other (Wonsan and Pyongyang overwrote each
+    other on the Seongju map).
+    """
+    if not labels:
+        return {}
+    lon_min, lat_min, lon_max, lat_max, centre = box
+    mid = np.radians(0.5 * (lat_min + lat_max))
+    span_x = max(((lon_max - lon_min) % 360 or 360) * np.cos(mid), 1e-6)
+    scale = min(width_px / span_x, 0.92 * height_px / max(lat_max - lat_min, 1e-6))   # px per degree
+
+    def xy(s):
+        return ((s.lon_deg - centre + 180) % 360 - 180) * np.cos(mid) * scale, s.lat_deg * scale
+
+    pts = {i: xy(sites[i]) for i in labels}
+    markers = [(x - 5, y - 5, x + 5, y + 5) for x, y in pts.values()]
+    placed: list[tuple[float, float, float, float]] = []
+    out = {}
+    for i, text in labels.items():
+        x, y = pts[i]
+        w, h = char_px * max(len(text), 1), line_px
+        east = x > 0
+        order = (["top left", "top right", "bottom left", "bottom right"] if east
+                 else ["top right", "top left", "bottom right", "bottom left"])
+
+        def rect(pos):
+            x0 = x + 5 if pos.endswith("right") else x - 5 - w
+            y0 = y + 4 if pos.startswith("top") else y - 4 - h
+            return x0, y0, x0 + w, y0 + h
+
+        def overlap(r):
+            tot = 0.0
+            for q in placed + [m for m in markers if m != (x - 5, y - 5, x + 5, y + 5)]:
+                dx = min(r[2], q[2]) - max(r[0], q[0])
+                dy = min(r[3], q[3]) - max(r[1], q[1])
+                if dx > 0 and dy > 0:
+                    tot += dx * dy
+            return tot
+
+        costs = [(overlap(rect(pos)), k, pos) for k, pos in enumerate(order)]
+        best = next((c for c in costs if c[0] == 0.0), min(costs))
+        out[i] = best[2]
+        placed.append(rect(best[2]))
+    return out
+
+
 def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[Area], box=None,
                height_px: int = 620):
     """The interactive map: outlines as traces, base layers off (works offline)."""
@@ -120,6 +173,7 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
     for i, s in enumerate(sites):
         kinds.setdefault(s.kind, []).append(i)
     labels = label_groups(sites)
+    where = label_positions(sites, labels, box, height_px)
     for kind, members in kinds.items():
         ss = [sites[i] for i in members]
         labelled = kind not in ("intercept", "leak", "miss")
@@ -129,10 +183,7 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
         fig.add_trace(go.Scattergeo(lon=[s.lon_deg for s in ss], lat=[s.lat_deg for s in ss],
                                     mode="markers+text" if labelled else "markers",
                                     text=[labels.get(i, "") for i in members] if labelled else None,
-                                    # labels point toward the map's centre, so one near the east edge
-                                    # is not cut off by it (Guam's co-located sites were)
-                                    textposition=["top left" if (s.lon_deg - box[4] + 180) % 360 - 180 > 0
-                                                  else "top right" for s in ss], textfont=dict(size=10),
+                                    textposition=[where.get(i, "top right") for i in members], textfont=dict(size=10),
                                     hovertext=hover, hoverinfo="text",
                                     marker=dict(symbol=symbols.get(kind, "circle"),
                                                 size=13 if kind == "intercept" else 9,
