@@ -141,7 +141,7 @@ def test_table_text_is_left_aligned_and_numbers_right_aligned():
     p = Cells()
     p.feed(data_table_html(df))
     assert p.cells[:5] == [("T01 <x>", "t"), ("scud-c Wonsan → Daegu", "t"), ("True", "t"), ("378.0", "n"),
-                           ("1", "n")]
+                           ("> 0.999", "n")]
     assert p.cells[8] == ("—", "n")
     html = build_html(_content(tables=[("T", df)]))
     assert ".data td.t" in html and "T01 &lt;x&gt;" in html
@@ -161,3 +161,16 @@ def test_map_labels_of_neighbours_do_not_face_each_other():
     assert pos[2].endswith("left")          # near the east edge: the label goes inward, not off the map
     # a lone label keeps the old rule: toward the centre
     assert label_positions(sites[:1], {0: "x"}, box) == {0: "top right"}
+
+
+def test_probabilities_near_one_or_zero_do_not_read_as_certain():
+    """P(kill) 0.9995 (one survivor in 2,000 runs) was printed "1"."""
+    from thaadsim.analysis.result import _round
+    from thaadsim.report.html import data_table_html
+
+    df = _round(pd.DataFrame({"threat_id": ["T01", "T02", "T03", "T04"], "p_kill": [0.9995, 1.0, 0.0004, 0.806]}))
+    html = data_table_html(df)
+    cells = re.findall(r"<td class='n'>([^<]*)</td>", html)
+    assert cells == ["&gt; 0.999", "1", "&lt; 0.001", "0.806"]
+    page = build_html(_content(figures=[Figure("P(no leaker)", 0.9996, "", "")]))
+    assert "<td>&gt; 0.999</td>" in page

@@ -545,8 +545,8 @@ def _area_km2(poly) -> float:
 def _round(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
-        if pd.api.types.is_float_dtype(out[c]):
+        if pd.api.types.is_float_dtype(out[c]) and not c.startswith("p_"):   # the report formats probabilities
             # small quantities keep 3 decimals: expected leakers 0.07 read "0.1" in the assets table
-            small = c.startswith("p_") or not (out[c].abs() >= 10).any()
+            small = not (out[c].abs() >= 10).any()
             out[c] = out[c].round(3 if small else 1)
     return out

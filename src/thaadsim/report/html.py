@@ -65,6 +65,19 @@ def _css_rgba(kind: str, alpha: float | None = None) -> str:
     return f"rgba({r},{g},{b},{(a / 255) if alpha is None else alpha:.3f})"
 
 
+def _prob(v) -> str:
+    """A probability to 3 decimals that never reads as certain when it is not: 0.9995 (one leaker
+    in 2,000 runs) printed "1", which reads as a guaranteed kill."""
+    if v is None or not np.isfinite(v):
+        return "—"
+    v = float(v)
+    if 0.999 < v < 1.0:
+        return "&gt; 0.999"
+    if 0.0 < v < 0.001:
+        return "&lt; 0.001"
+    return f"{v:.3f}" if 0.0 < v < 1.0 else f"{v:g}"
+
+
 def _fmt(v) -> str:
     if isinstance(v, (float, np.floating)):
         if not np.isfinite(v):
@@ -315,7 +328,9 @@ def data_table_html(df: pd.DataFrame) -> str:
             for c in df.columns]
     cls = ["t" if t else "n" for t in text]
     head = "".join(f"<th class='{k}'>{_html.escape(str(c))}</th>" for c, k in zip(df.columns, cls))
-    body = "".join("<tr>" + "".join(f"<td class='{k}'>{_cell(v)}</td>" for v, k in zip(row, cls)) + "</tr>"
+    prob = [str(c).startswith("p_") and not t for c, t in zip(df.columns, text)]
+    body = "".join("<tr>" + "".join(f"<td class='{k}'>{_prob(v) if pr else _cell(v)}</td>"
+                                    for v, k, pr in zip(row, cls, prob)) + "</tr>"
                    for row in df.itertuples(index=False, name=None))
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -351,7 +366,8 @@ def build_html(c: ReportContent) -> str:
         parts.append("<div class='missing'><b>Not computed in this run:</b><ul>" +
                      "".join(f"<li>{esc(m)}</li>" for m in c.missing) + "</ul></div>")
     if c.figures:
-        rows = "".join(f"<tr><td>{esc(f.label)}</td><td>{_fmt(f.value)}</td><td>{esc(f.unit)}</td>"
+        rows = "".join(f"<tr><td>{esc(f.label)}</td>"
+                       f"<td>{_prob(f.value) if f.label.startswith('P(') else _fmt(f.value)}</td><td>{esc(f.unit)}</td>"
                        f"<td class='note'>{esc(f.note)}</td></tr>" for f in c.figures)
         parts.append("<h2>Key figures</h2><div class='tablewrap'><table class='figs'><tr><th>quantity</th>"
                      f"<th>value</th><th>unit</th><th class='note'>note</th></tr>{rows}</table></div>")
