@@ -124,3 +124,14 @@ def test_a_directory_is_not_called_a_missing_file(tmp_path):
 
     with pytest.raises(ThaadsimError, match="is a directory"):
         load_scenario(tmp_path)
+
+
+def test_a_target_on_the_launch_point_names_its_threat_entry():
+    """The flight layer names this flight by its batch row ('row 0'); the message said only
+    'threats', not which entry."""
+    d = _data()
+    d["threats"].append({"missile": "scud-b", "launch_lat_deg": 39.0, "launch_lon_deg": 125.7,
+                         "aim_lat_deg": 39.0, "aim_lon_deg": 125.7})
+    k = len(d["threats"]) - 1
+    msg = _error(d, lambda s: s.fly_threats())
+    assert msg.startswith(f"my.toml: threats.{k}:"), msg
