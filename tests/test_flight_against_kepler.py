@@ -132,3 +132,42 @@ def test_kinematic_inputs_are_checked():
         fly_kinematic(3.0, 40.0, float("nan"), 0.0, 0.0)
     with pytest.raises(ThaadsimError, match="sample_dt_s"):
         fly_kinematic(3.0, 40.0, 90.0, 0.0, 0.0, sample_dt_s=-1.0)
+
+
+def test_escape_has_no_apogee_and_no_impact():
+    """Above escape speed sqrt(2 mu / R) (11.19 km/s) the orbit is a hyperbola: no apogee, no impact.
+
+    The batch used to report the altitude where the clock stopped (~73,000 km) as the apogee.
+    """
+    v_esc = np.sqrt(2 * MU / R) / 1e3
+    b = fly_kinematic([1.02 * v_esc, 7.0], 25.0, 90.0, 0.0, 0.0, earth="sphere", rotation=False,
+                      atmosphere=False, sample_dt_s=None)
+    assert np.isnan(b.apogee_km[0]) and np.isnan(b.apogee_s[0])
+    assert np.isnan(b.range_km[0]) and np.isnan(b.impact_s[0])
+    assert np.isfinite(b.apogee_km[1]) and np.isfinite(b.range_km[1])
+
+
+def test_short_low_hop_lands_where_flat_earth_ballistics_says():
+    """A 10 m/s hop at 40 deg from the ground: range v^2 sin(2g) / g, apex v^2 sin^2(g) / 2g (g = mu / R^2).
+
+    It rises less than a metre, so the kernel, waiting for a 1 m climb before looking for the
+    impact, used to let it fall through the Earth (and numba raised a ZeroDivisionError).
+    """
+    g = MU / R ** 2
+    v, gam = 10.0, np.radians(25.0)
+    b = fly_kinematic(v / 1e3, 25.0, 0.0, 10.0, 20.0, earth="sphere", rotation=False, atmosphere=False,
+                      sample_dt_s=None)
+    assert b.range_km[0] * 1e3 == pytest.approx(v ** 2 * np.sin(2 * gam) / g, rel=1e-3)
+    assert b.apogee_km[0] * 1e3 == pytest.approx(v ** 2 * np.sin(gam) ** 2 / (2 * g), rel=1e-3)
+    assert b.flight_time_s[0] == pytest.approx(2 * v * np.sin(gam) / g, rel=1e-3)
+
+
+def test_burnout_on_the_ground_must_climb():
+    from thaadsim.errors import ThaadsimError
+
+    with pytest.raises(ThaadsimError, match="burnout_angle_deg"):
+        fly_kinematic(7.0, -10.0, 90.0, 0.0, 0.0)
+    # from altitude a descending burnout state is fine: it comes down ahead, within the flat-Earth bound
+    b = fly_kinematic(2.0, -10.0, 90.0, 0.0, 0.0, burnout_altitude_km=50.0, earth="sphere", rotation=False,
+                      atmosphere=False, sample_dt_s=None)
+    assert 0 < b.range_km[0] < 2.0 * 50.0 / np.tan(np.radians(10.0))

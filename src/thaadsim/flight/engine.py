@@ -203,6 +203,11 @@ def fly_kinematic(burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lo
         raise ThaadsimError("lat_deg", "latitude must be within [-90, 90]", "check the order LAT,LON")
     if np.any(alt_km < 0):
         raise ThaadsimError("burnout_altitude_km", "must be >= 0", "give an altitude in km")
+    ground_down = (alt_km == 0) & (gam <= 0)
+    if ground_down.any():
+        i = int(np.argmax(ground_down))
+        raise ThaadsimError("burnout_angle_deg", f"{gam[i]:g} deg at burnout altitude 0 km points into the ground",
+                            "give a positive flight-path angle, or a burnout altitude above 0 km")
     beta = None if beta_kgm2 is None else _broadcast(n, "beta_kgm2", beta_kgm2)
     if beta is not None and np.any(beta <= 0):
         raise ThaadsimError("beta_kgm2", "must be positive", "e.g. 5000 kg/m^2 for a modern RV")
@@ -304,13 +309,19 @@ def build_batch(samples, events, summary, *, launch_lat_deg, launch_lon_deg, mis
     dist[np.isnan(t_imp)] = np.nan
     bo_speed, bo_angle, bo_alt = burnout_figures(t_burn, summary[:, K.S_R_BURNOUT:K.S_R_BURNOUT + 3],
                                                  summary[:, K.S_V_BURNOUT:K.S_V_BURNOUT + 3], model)
+    # a flight still going up at the time limit (escape, or a high orbit) has no apogee: the
+    # highest altitude so far is only where the clock stopped
+    apo_km = summary[:, K.S_ALT_APOGEE] / 1e3
+    no_apogee = (summary[:, K.S_STATUS] == 1) & np.isnan(events[:, K.E_APOGEE, 0]) & (apo_km > bo_alt)
+    apo_km = np.where(no_apogee, np.nan, apo_km)
+    t_apo = np.where(no_apogee, np.nan, t_apo)
     return TrajectoryBatch(
         t_s=t, n_samples=counts, r_eci_m=r, v_eci_ms=v, r_ecef_m=r_f, v_ecef_ms=v_f,
         lat_deg=lat, lon_deg=lon, alt_m=alt, speed_ms=speed, phase=phase,
         burnout_s=t_burn, apogee_s=t_apo, reentry_100km_s=t_ree, impact_s=t_imp,
         missile_id=np.asarray(missile_id), launch_lat_deg=np.asarray(launch_lat_deg, float),
         launch_lon_deg=np.asarray(launch_lon_deg, float), range_km=dist / 1e3,
-        apogee_km=summary[:, K.S_ALT_APOGEE] / 1e3, flight_time_s=t_imp,
+        apogee_km=apo_km, flight_time_s=t_imp,
         impact_lat_deg=ilat, impact_lon_deg=ilon, max_speed_kms=summary[:, K.S_MAX_SPEED] / 1e3,
         burnout_speed_kms=bo_speed, burnout_angle_deg=bo_angle, burnout_altitude_km=bo_alt,
     )

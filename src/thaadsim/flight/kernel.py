@@ -366,7 +366,10 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         rdot_prev = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
         reentry_done = False
         status = 1.0
-        climbed = alt > target_alt[j] + 1.0
+        # a powered flight must first leave the pad before a descent counts as impact; a coast
+        # (kinematic burnout state) is in free flight from t0, so its first descent through the
+        # target altitude is the impact (else a low, slow arc never 'climbed' and fell through the Earth)
+        climbed = alt > target_alt[j] + 1.0 or not powered
         while t < t_max:
             hb = h
             clipped = False
