@@ -6,9 +6,13 @@ import csv
 from pathlib import Path
 
 import click
+import numpy as np
 
 from thaadsim.cli._args import dumps, parse_latlon
+from thaadsim.earth.constants import WGS84
 from thaadsim.errors import ThaadsimError
+
+MU_M3S2 = WGS84.mu_m3s2  # the sphere uses the same GM
 
 JSON_KEYS = ("missile", "shape", "range_km", "apogee_km", "flight_time_s", "impact_lat", "impact_lon",
              "burnout_speed_kms", "burnout_angle_deg", "burnout_altitude_km", "max_speed_kms")
@@ -17,18 +21,32 @@ JSON_KEYS = ("missile", "shape", "range_km", "apogee_km", "flight_time_s", "impa
 def _read_targets(path: str):
     p = Path(path)
     if not p.is_file():
-        raise ThaadsimError("--targets-csv", f"{path} not found", "give a CSV file with columns lat,lon")
-    with p.open(newline="") as fh:
-        reader = csv.DictReader(fh)
-        cols = [c.strip().lower() for c in (reader.fieldnames or [])]
-        if "lat" not in cols or "lon" not in cols:
-            raise ThaadsimError("--targets-csv", f"{path} has columns {cols}", "it needs a header with lat,lon")
-        lats, lons = [], []
-        for n, row in enumerate(reader, start=2):
-            row = {k.strip().lower(): v for k, v in row.items() if k}
-            lat, lon = parse_latlon(f"--targets-csv line {n}", f"{row['lat']},{row['lon']}")
-            lats.append(lat)
-            lons.append(lon)
+        problem = "is a directory" if p.is_dir() else "not found"
+        raise ThaadsimError("--targets-csv", f"{path} {problem}", "give a CSV file with columns lat,lon")
+    try:
+        # utf-8-sig: spreadsheets save CSV with a byte-order mark, which would glue itself to 'lat'
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            return _parse_targets(path, csv.DictReader(fh))
+    except UnicodeDecodeError:
+        raise ThaadsimError("--targets-csv", f"{path} is not UTF-8 text",
+                            "save it as a plain UTF-8 CSV with a header lat,lon") from None
+
+
+def _parse_targets(path, reader):
+    cols = [c.strip().lower() for c in (reader.fieldnames or [])]
+    if "lat" not in cols or "lon" not in cols:
+        raise ThaadsimError("--targets-csv", f"{path} has columns {cols}", "it needs a header with lat,lon")
+    lats, lons = [], []
+    for row in reader:
+        line = reader.line_num          # the file's own line number (blank lines are skipped)
+        row = {k.strip().lower(): v for k, v in row.items() if k}
+        for key in ("lat", "lon"):
+            if row.get(key) is None or not row[key].strip():
+                raise ThaadsimError(f"--targets-csv {path} line {line}", f"has no {key} value",
+                                    "give both lat and lon on every row")
+        lat, lon = parse_latlon(f"--targets-csv {path} line {line}", f"{row['lat']},{row['lon']}")
+        lats.append(lat)
+        lons.append(lon)
     if not lats:
         raise ThaadsimError("--targets-csv", f"{path} has no rows", "add one target per line: lat,lon")
     return lats, lons
@@ -44,7 +62,9 @@ def _records(batch, shape):
             "impact_lon": row["impact_lon_deg"], "burnout_speed_kms": row["burnout_speed_kms"],
             "burnout_angle_deg": row["burnout_angle_deg"], "burnout_altitude_km": row["burnout_altitude_km"],
             "max_speed_kms": row["max_speed_kms"], "burnout_time_s": row["burnout_s"],
-            "reentry_100km_s": row["reentry_100km_s"],
+            # the phase events in flight order: the last burnout is when the RV separates
+            "rv_separation_s": row["burnout_s"], "apogee_s": row["apogee_s"],
+            "reentry_100km_s": row["reentry_100km_s"], "impact_s": row["impact_s"],
         }
         stage_cols = [c for c in df.columns if c.startswith("stage") and c.endswith("_burnout_s")]
         if stage_cols:
@@ -75,12 +95,12 @@ def _table(records) -> str:
 @click.option("--from", "from_", required=True, help="Launch point LAT,LON (degrees).")
 @click.option("--to", help="Aimpoint LAT,LON (degrees).")
 @click.option("--targets-csv", type=click.Path(), help="CSV of aimpoints with columns lat,lon: one trajectory each.")
-@click.option("--shape", type=click.Choice(["min-energy", "lofted", "depressed"]), default="min-energy",
-              show_default=True)
+@click.option("--shape", type=click.Choice(["min-energy", "lofted", "depressed"]),
+              help="Trajectory shape for --missile flights.  [default: min-energy]")
 @click.option("--apogee-km", type=float, help="Requested apogee for lofted/depressed shapes.")
 @click.option("--burnout-speed-kms", type=float, help="Kinematic missile: burnout speed relative to the ground.")
 @click.option("--burnout-angle-deg", type=float, help="Kinematic missile: flight-path angle at burnout.")
-@click.option("--burnout-altitude-km", type=float, default=0.0, show_default=True)
+@click.option("--burnout-altitude-km", type=float, help="Kinematic missile: altitude at burnout.  [default: 0]")
 @click.option("--azimuth-deg", type=float, help="Kinematic missile: heading at burnout, degrees from north.")
 @click.option("--beta-kgm2", type=float, help="Kinematic missile: ballistic coefficient (no drag if omitted).")
 @click.option("--earth", type=click.Choice(["wgs84", "sphere"]), default="wgs84", show_default=True)
@@ -95,9 +115,11 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
     kinematic = burnout_speed_kms is not None or burnout_angle_deg is not None
     physics = dict(earth=earth, rotation=not no_rotation, atmosphere=not no_atmosphere)
     if kinematic:
-        if missile or to or targets_csv:
-            raise ThaadsimError("--burnout-speed-kms", "a kinematic flight takes no --missile/--to/--targets-csv",
-                                "use either --missile with --to, or --burnout-speed-kms/--burnout-angle-deg/--azimuth-deg")
+        for name, given in (("--missile", missile), ("--to", to), ("--targets-csv", targets_csv),
+                            ("--shape", shape), ("--apogee-km", apogee_km)):
+            if given is not None:
+                raise ThaadsimError(name, "does not apply to a kinematic flight (--burnout-speed-kms/--burnout-angle-deg)",
+                                    f"drop {name}, or fly a catalog missile with --missile ID --to LAT,LON")
         for name, v in (("--burnout-speed-kms", burnout_speed_kms), ("--burnout-angle-deg", burnout_angle_deg),
                         ("--azimuth-deg", azimuth_deg)):
             if v is None:
@@ -105,9 +127,16 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
         from thaadsim.flight import fly_kinematic
 
         batch = fly_kinematic(burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat0, lon0,
-                              burnout_altitude_km, beta_kgm2, **physics)
+                              burnout_altitude_km or 0.0, beta_kgm2, **physics)
+        _require_impact(batch, burnout_speed_kms)
         records = _records(batch, "kinematic")
     else:
+        for name, given in (("--azimuth-deg", azimuth_deg), ("--beta-kgm2", beta_kgm2),
+                            ("--burnout-altitude-km", burnout_altitude_km)):
+            if given is not None:
+                raise ThaadsimError(name, "applies to a kinematic flight only (it would be ignored here)",
+                                    f"drop {name}, or give --burnout-speed-kms and --burnout-angle-deg instead of --missile")
+        shape = shape or "min-energy"
         if not missile:
             raise ThaadsimError("--missile", "is required", "give a catalog id (thaadsim catalog list) or use "
                                 "--burnout-speed-kms for a kinematic flight")
@@ -132,6 +161,23 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
         click.echo(_table(records))
         if plot:
             click.echo(f"plot written to {plot}")
+
+
+def _require_impact(batch, speed_kms) -> None:
+    """A kinematic burnout state that never comes down has no range, impact or flight time to report."""
+    if np.isfinite(batch.impact_s[0]):
+        return
+    r = batch.r_eci_m[0, 0]
+    v_inertial = float(np.linalg.norm(batch.v_eci_ms[0, 0])) / 1e3
+    v_escape = float(np.sqrt(2.0 * MU_M3S2 / np.linalg.norm(r))) / 1e3
+    from thaadsim.flight.engine import FlightOptions
+
+    hours = FlightOptions().max_time_s / 3600.0
+    what = ("escapes the Earth: it never comes down" if v_inertial >= v_escape else
+            f"does not come down within {hours:g} h (an orbit, or an arc far higher than any missile's)")
+    raise ThaadsimError("--burnout-speed-kms", f"{speed_kms:g} km/s {what} "
+                        f"(inertial speed {v_inertial:.2f} km/s, escape speed there {v_escape:.2f} km/s)",
+                        "give a lower burnout speed, a steeper angle or a lower burnout altitude")
 
 
 def _plot(batch, path, labels=None):
