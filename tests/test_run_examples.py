@@ -140,3 +140,22 @@ def test_strategic_not_engageable_reason_says_it_counts_only_after_burnout(runs)
         launch_km = G.Inverse(*SEONGJU, t.launch.lat_deg, t.launch.lon_deg)["s12"] / 1e3
         quoted = float(re.search(r"no closer than ([\d,]+) km", why).group(1).replace(",", ""))
         assert quoted > launch_km      # not the boost-phase distance
+
+
+def test_seongju_not_engageable_reasons_agree_with_the_defense_layer(runs):
+    """The report said 'detected at 84 s, too late for the fire-control timeline' for lofted threats
+    that are in fact engageable only behind the TPY-2's face; every reason not about the envelope
+    must be the defense layer's own (thaadsim.defense.engagement.not_engageable_reasons)."""
+    from thaadsim.defense.engagement import not_engageable_reasons
+
+    _, res, _ = runs["seongju"]
+    ids = [t.id for t in res.plan.threats]
+    for j, bat in enumerate(res.plan.batteries):
+        ref = not_engageable_reasons(res.batch, bat, res.windows, res.windows.battery_ids.index(bat.id))
+        for i, tid in enumerate(ids):
+            if res.windows.engageable[i, res.windows.battery_ids.index(bat.id)]:
+                continue
+            why = res.why_not(tid, bat.id)
+            assert "too late for the fire-control timeline" not in why
+            if "passes no closer" not in why and "never inside" not in why:
+                assert why == f"{tid}: {ref[i]}"

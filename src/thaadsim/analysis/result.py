@@ -277,11 +277,17 @@ class ScenarioResult:
             return (f"{threat_id}: after burnout, passes no closer than {closest:,.0f} km while inside {band} "
                     f"(max range {itc.max_range_m / 1e3:.0f} km)")
         if self.windows is not None:
+            # the defense layer peels its conditions off one at a time (detected? in time? where the
+            # battery's radar holds the threat?); "too late" was said here for every remaining case,
+            # also for lofted Nodongs that come down behind the TPY-2's face 600 s after detection
+            from thaadsim.defense.engagement import not_engageable_reasons
+
             j = self.windows.battery_ids.index(battery_id)
-            d = self.windows.detect_s[i, j]
-            if not np.isfinite(d):
-                return f"{threat_id}: not detected in time by {battery_id}'s sensors"
-            return f"{threat_id}: detected at {d:.0f} s, too late for the fire-control timeline and fly-out"
+            cache = self.__dict__.setdefault("_why_cache", {})
+            if battery_id not in cache:
+                cache[battery_id] = not_engageable_reasons(b, bat, self.windows, j)
+            why = cache[battery_id][i]
+            return f"{threat_id}: {why}" if why else f"{threat_id}: engageable"
         return f"{threat_id}: outside the engagement envelope"
 
     # ------------------------------------------------------------------ export objects
