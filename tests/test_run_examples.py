@@ -159,3 +159,21 @@ def test_seongju_not_engageable_reasons_agree_with_the_defense_layer(runs):
             assert "too late for the fire-control timeline" not in why
             if "passes no closer" not in why and "never inside" not in why:
                 assert why == f"{tid}: {ref[i]}"
+
+
+def test_guam_answers_which_layer_gets_the_first_shot(runs):
+    """guam.toml asks which layer gets the first shot. Every layer can engage every threat there, so
+    the first opportunity belongs to the battery nearest the launch area along the track: the ship in
+    the Philippine Sea, ~1,900 km closer to North Korea than Guam (geographiclib)."""
+    scn, res, _ = runs["guam"]
+    ship = next(b for b in scn.batteries if b.interceptor == "sm3-iia")
+    guam = next(b for b in scn.batteries if b.interceptor == "thaad")
+    for t in res.plan.threats:
+        d_ship = G.Inverse(t.launch.lat_deg, t.launch.lon_deg, ship.lat_deg, ship.lon_deg)["s12"]
+        d_guam = G.Inverse(t.launch.lat_deg, t.launch.lon_deg, guam.lat_deg, guam.lon_deg)["s12"]
+        assert d_guam - d_ship > 1.0e6
+    n = len(res.plan.threats)
+    first = [a for a in res.answers if a.startswith("Earliest intercept opportunity:")]
+    assert len(first) == 1, res.answers
+    assert first[0].startswith(f"Earliest intercept opportunity: {ship.id} for {n} of {n} threats (")
+    assert ";" not in first[0]                # no other battery is first for any threat

@@ -189,6 +189,9 @@ class ScenarioResult:
                         s += f"; and {len(uniq) - 3} more (see the engagement windows table)"
                 A.append(s + ".")
                 F.append(Figure(f"threats engageable by {bid}", k, f"of {len(g)}", "kinematic reach + fire-control timeline"))
+        first = self._first_opportunity()
+        if first:
+            A.append(first)
         if self.raid_summary is not None:
             r = self.raid_summary
             A.append(f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}, "
@@ -217,6 +220,26 @@ class ScenarioResult:
             F.append(Figure(f"{c['radar_id']} coverage at {c['alt_km']:g} km altitude", area, "km²",
                             f"detection range {c['range_km']:.0f} km for RCS {c['rcs_m2']:g} m²"))
         return A, F
+
+    def _first_opportunity(self) -> str:
+        """With several batteries: which one has the earliest intercept opportunity against each
+        threat (a layered defence's first question), from the engagement windows."""
+        eng = self.engagements
+        if eng is None or not len(eng) or "earliest_intercept_s" not in eng or eng["battery_id"].nunique() < 2:
+            return ""
+        e = eng[eng["engageable"].astype(bool)].dropna(subset=["earliest_intercept_s"])
+        if not len(e):
+            return ""
+        best = e.loc[e.groupby("threat_id", sort=False)["earliest_intercept_s"].idxmin()]
+        n = len(self.plan.threats)
+        parts = []
+        for bid, g in best.groupby("battery_id", sort=False):
+            parts.append(f"{bid} for {len(g)} of {n} threats (from {_span(g['earliest_intercept_s'].min(), g['earliest_intercept_s'].max())} s "
+                         f"after launch)")
+        s = "Earliest intercept opportunity: " + "; ".join(parts)
+        if len(best) < n:
+            s += f"; none for {n - len(best)} of {n}"
+        return s + "."
 
     def _why_unseen(self, rid: str, rows: list[int]) -> str:
         """Closest approach of undetected threats to a radar, against the radar's reach."""
