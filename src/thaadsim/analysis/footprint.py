@@ -10,6 +10,15 @@ of the grid cells whose centre is defended, so its edge is good to about half a 
 The grid is square in a local east/north frame (km) centred on ``center``; node positions are
 placed on the WGS84 ellipsoid by the direct geodesic problem. Aimpoints beyond the missile's
 reach are left out (counted as not defended).
+
+A footprint that reaches the grid's edge is cut by the grid, not by the defence, so the grid grows:
+while any defended node lies on the outermost ring, one more ring of nodes at the same cell size
+is added around it (only the new ring is flown, as one batch). Growth stops when no footprint
+touches the edge (``stop_reason = "clear"``), when the next ring has no aimpoint within the
+missile's reach (``"reach"``: the footprint there is bounded by what the threat can hit), or when
+the next ring would take the grid past ``max_nodes`` (``"cap"``: the footprint is larger in fact).
+Growth follows the edge only: a separate patch of defended aimpoints wholly outside the grid,
+not connected to its edge, is not looked for.
 """
 
 from __future__ import annotations
@@ -19,14 +28,34 @@ import numpy as np
 
 def grid_aimpoints(center_lat_deg: float, center_lon_deg: float, half_width_km: float, n: int):
     """(x_km, y_km, lat_deg, lon_deg) arrays of an n x n grid centred on a point (row-major)."""
-    from thaadsim.earth.geodesy import geodesic_direct
-
     x = np.linspace(-half_width_km, half_width_km, n)
     X, Y = np.meshgrid(x, x)
-    d = np.hypot(X, Y) * 1e3
-    az = np.degrees(np.arctan2(X, Y))
-    la, lo = geodesic_direct(center_lat_deg, center_lon_deg, az.ravel(), d.ravel())
+    la, lo = _place(center_lat_deg, center_lon_deg, X.ravel(), Y.ravel())
     return X.ravel(), Y.ravel(), la, lo
+
+
+def _place(center_lat_deg, center_lon_deg, x_km, y_km):
+    """Local east/north offsets (km) -> lat/lon on WGS84 (direct geodesic problem from the centre)."""
+    from thaadsim.earth.geodesy import geodesic_direct
+
+    d = np.hypot(x_km, y_km) * 1e3
+    az = np.degrees(np.arctan2(x_km, y_km))
+    return geodesic_direct(center_lat_deg, center_lon_deg, az, d)
+
+
+def _ring_indices(n: int, k: int):
+    """Integer (i, j) node indices of ring ``k`` around an n x n block indexed 0..n-1 (k = 0: the block).
+
+    Ring k is the square outline at Chebyshev distance k outside the block: indices from -k to
+    n-1+k, keeping those on the outline. Row-major (j, then i), so the order is reproducible.
+    """
+    if k == 0:
+        J, I = np.mgrid[0:n, 0:n]
+        return I.ravel(), J.ravel()
+    r = np.arange(-k, n + k)
+    J, I = np.meshgrid(r, r, indexing="ij")
+    on = (I == -k) | (I == n - 1 + k) | (J == -k) | (J == n - 1 + k)
+    return I[on], J[on]
 
 
 def _cells_polygon(xs, ys, mask, cell_km, center_lat_deg, center_lon_deg):
@@ -66,49 +95,116 @@ def _cells_polygon(xs, ys, mask, cell_km, center_lat_deg, center_lon_deg):
 def defended_footprints(missile, launch_lat_deg: float, launch_lon_deg: float, batteries, radars: dict, *,
                         center_lat_deg: float, center_lon_deg: float, half_width_km: float = 300.0,
                         n: int = 11, shape: str = "min-energy", apogee_km: float | None = None,
-                        sample_dt_s: float = 2.0) -> dict:
+                        sample_dt_s: float = 2.0, max_nodes: int | None = None) -> dict:
     """Footprint of each battery (and of the whole defence) against one threat type.
 
-    Returns ``{"per_battery": {battery_id: {"polygon", "area_km2", "defended_nodes", "touches_edge"}},
-    "any": {...}, "nodes": n*n, "reachable_nodes": k}``; polygons are lon/lat shapely geometries.
+    Parameters
+    ----------
+    half_width_km, n
+        The initial grid: n x n aimpoints spanning +-half_width_km around the centre; its cell size
+        ``2 half_width_km / (n - 1)`` is kept while the grid grows.
+    max_nodes
+        Cap on the grown grid's node count (flown or not); default ``4 n²``. A ring that would pass
+        it is not added.
+
+    Returns
+    -------
+    dict
+        ``{"per_battery": {battery_id: {"polygon", "area_km2", "defended_nodes", "touches_edge",
+        "defended_mask"}}, "any": {...}, "nodes", "reachable_nodes", "cell_km", ...}``; polygons are
+        lon/lat shapely geometries. ``nodes`` counts the final grid's nodes and ``reachable_nodes``
+        those flown (within the missile's reach); ``touches_edge`` (per battery, for ``any`` and at
+        the top level) refers to the final grid's outermost ring. Growth fields: ``grid_n`` and
+        ``half_width_km`` (final grid), ``initial_grid_n``, ``initial_half_width_km``,
+        ``rings_added``, ``growth_steps`` (batches flown after the first), ``max_nodes`` and
+        ``stop_reason`` ("clear", "reach" or "cap", see the module docstring). ``x_km``/``y_km``/
+        ``reachable`` are the nodes' local offsets and reach flags, aligned with ``defended_mask``.
     """
+    from thaadsim.analysis.result import _area_km2
+    from thaadsim.earth.geodesy import geodesic_inverse
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.flight import load_missile, max_range_km
+
+    m = load_missile(missile) if isinstance(missile, str) else missile
+    cap = 4 * n * n if max_nodes is None else int(max_nodes)
+    if cap < n * n:
+        raise ThaadsimError("max_nodes", f"{cap} is below the initial grid's {n * n} nodes ({n} x {n})",
+                            f"give max_nodes >= {n * n}, or a smaller grid_n")
+    cell = 2.0 * half_width_km / max(n - 1, 1)
+    reach = 0.97 * max_range_km(m) * 1e3          # stay clear of the edge of the reach
+    nb = len(batteries)
+    kw = {} if apogee_km is None else {"apogee_km": apogee_km}
+
+    # nodes are integer indices (i east, j north) of a lattice whose initial block is 0..n-1; the
+    # offsets come from the indices, so a grown grid and a larger initial grid share their nodes
+    I = np.zeros(0, int)
+    J = np.zeros(0, int)
+    ok = np.zeros(0, bool)
+    eng = np.zeros((0, nb), bool)
+
+    def ring(k):
+        """Place ring k, fly its reachable aimpoints as one batch; (I, J, reachable, engageable)."""
+        i, j = _ring_indices(n, k)
+        x, y = (i - (n - 1) / 2.0) * cell, (j - (n - 1) / 2.0) * cell
+        la, lo = _place(center_lat_deg, center_lon_deg, x, y)
+        dist_m, _ = geodesic_inverse(launch_lat_deg, launch_lon_deg, la, lo)
+        r_ok = dist_m <= reach
+        e = np.zeros((i.size, nb), bool)
+        if r_ok.any():
+            e[r_ok] = _engageable(m, launch_lat_deg, launch_lon_deg, la[r_ok], lo[r_ok], batteries, radars,
+                                  shape, sample_dt_s, kw)
+        return i, j, r_ok, e
+
+    k, steps, stop = 0, 0, "clear"
+    while True:
+        i, j, r_ok, e = ring(k)
+        if k > 0 and not r_ok.any():           # nothing the threat can hit out there: keep the grid
+            stop = "reach"
+            k -= 1
+            break
+        I, J, ok, eng = np.concatenate([I, i]), np.concatenate([J, j]), np.concatenate([ok, r_ok]), \
+            np.concatenate([eng, e])
+        steps += k > 0
+        edge = (I == -k) | (I == n - 1 + k) | (J == -k) | (J == n - 1 + k)
+        if not (eng & edge[:, None]).any():
+            stop = "clear"
+            break
+        if (n + 2 * (k + 1)) ** 2 > cap:
+            stop = "cap"
+            break
+        k += 1
+
+    side = n + 2 * k
+    edge = (I == -k) | (I == n - 1 + k) | (J == -k) | (J == n - 1 + k)
+    xs, ys = (I - (n - 1) / 2.0) * cell, (J - (n - 1) / 2.0) * cell
+    per = {}
+    result = {"nodes": int(side * side), "reachable_nodes": int(ok.sum()), "per_battery": per, "cell_km": cell,
+              "grid_n": int(side), "half_width_km": half_width_km + k * cell, "initial_grid_n": int(n),
+              "initial_half_width_km": float(half_width_km), "rings_added": int(k), "growth_steps": int(steps),
+              "max_nodes": int(cap), "stop_reason": stop, "x_km": xs, "y_km": ys, "reachable": ok}
+    for jb, bat in enumerate(batteries):
+        mask = eng[:, jb]
+        poly = _cells_polygon(xs, ys, mask, cell, center_lat_deg, center_lon_deg)
+        per[bat.id] = {"polygon": poly, "area_km2": _area_km2(poly), "defended_nodes": int(mask.sum()),
+                       "touches_edge": bool((mask & edge).any()), "defended_mask": mask}
+    any_mask = eng.any(axis=1)
+    poly = _cells_polygon(xs, ys, any_mask, cell, center_lat_deg, center_lon_deg)
+    result["any"] = {"polygon": poly, "area_km2": _area_km2(poly), "defended_nodes": int(any_mask.sum()),
+                     "touches_edge": bool((any_mask & edge).any()), "defended_mask": any_mask}
+    result["touches_edge"] = result["any"]["touches_edge"]
+    return result
+
+
+def _engageable(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, batteries, radars, shape, sample_dt_s, kw):
+    """(aimpoints, batteries) bool: is the threat aimed at each point engageable by each battery (one batch)."""
     from thaadsim.analysis.detections import run_detections
     from thaadsim.analysis.pipeline import battery_detect_s
     from thaadsim.defense.engagement import engagement_windows
-    from thaadsim.earth.geodesy import geodesic_inverse
-    from thaadsim.flight import fly_targeted, load_missile, max_range_km
+    from thaadsim.flight import fly_targeted
     from thaadsim.sensors.signatures import signature_for
 
-    m = load_missile(missile) if isinstance(missile, str) else missile
-    xs, ys, la, lo = grid_aimpoints(center_lat_deg, center_lon_deg, half_width_km, n)
-    dist_m, _ = geodesic_inverse(launch_lat_deg, launch_lon_deg, la, lo)
-    reach = 0.97 * max_range_km(m) * 1e3          # stay clear of the edge of the reach
-    ok = dist_m <= reach
-    per = {}
-    result = {"nodes": int(xs.size), "reachable_nodes": int(ok.sum()), "per_battery": per}
-    cell = 2.0 * half_width_km / max(n - 1, 1)
-    if not ok.any():
-        result["any"] = {"polygon": _cells_polygon([], [], [], cell, center_lat_deg, center_lon_deg),
-                         "area_km2": 0.0, "defended_nodes": 0}
-        return result
-    kw = {} if apogee_km is None else {"apogee_km": apogee_km}
-    batch = fly_targeted(m, launch_lat_deg, launch_lon_deg, la[ok], lo[ok], shape=shape, sample_dt_s=sample_dt_s,
+    batch = fly_targeted(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, shape=shape, sample_dt_s=sample_dt_s,
                          **kw)
     det = run_detections(batch, radars, signatures=[signature_for(m)] * len(batch)) if radars else {}
     w = engagement_windows(batch, batteries, detect_s=battery_detect_s(batch, batteries, det))
-    from thaadsim.analysis.result import _area_km2
-
-    edge = (np.abs(xs) >= half_width_km - 1e-6) | (np.abs(ys) >= half_width_km - 1e-6)
-    any_mask = np.zeros(xs.size, bool)
-    for j, bat in enumerate(batteries):
-        mask = np.zeros(xs.size, bool)
-        mask[np.flatnonzero(ok)] = w.engageable[:, j]
-        any_mask |= mask
-        poly = _cells_polygon(xs, ys, mask, cell, center_lat_deg, center_lon_deg)
-        per[bat.id] = {"polygon": poly, "area_km2": _area_km2(poly), "defended_nodes": int(mask.sum()),
-                       "touches_edge": bool((mask & edge).any())}
-    poly = _cells_polygon(xs, ys, any_mask, cell, center_lat_deg, center_lon_deg)
-    result["any"] = {"polygon": poly, "area_km2": _area_km2(poly), "defended_nodes": int(any_mask.sum()),
-                     "touches_edge": bool((any_mask & edge).any())}
-    result["cell_km"] = cell
-    return result
+    return np.asarray(w.engageable, bool)

@@ -146,7 +146,8 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
             fp = defended_footprints(req.missile_id, req.launch.lat_deg, req.launch.lon_deg, plan.batteries,
                                      plan.radars, center_lat_deg=c.lat_deg, center_lon_deg=c.lon_deg,
                                      half_width_km=req.half_width_km, n=req.grid_n, shape=req.shape,
-                                     apogee_km=req.apogee_km, sample_dt_s=plan.sample_dt_s)
+                                     apogee_km=req.apogee_km, sample_dt_s=plan.sample_dt_s,
+                                     max_nodes=req.max_nodes)
             res.footprints.append({"request": req, "result": fp})
     timings["footprints_s"] = time.perf_counter() - t
 

@@ -50,6 +50,7 @@ class FootprintRequest:
     center: PlacePoint | None = None      # None: the mean position of the batteries
     half_width_km: float = 300.0
     grid_n: int = 11
+    max_nodes: int | None = None          # cap on the grown grid's nodes (None: 4 grid_n²)
 
     def label(self) -> str:
         return f"{self.missile_id} {self.shape} from {self.launch.name}"

@@ -206,12 +206,9 @@ class ScenarioResult:
                 F.append(Figure(f"interceptors expended by {b} (mean)", v, "", ""))
         for fp in self.footprints:
             req, r = fp["request"], fp["result"]
-            parts = [f"{bid} {v['area_km2']:,.0f} km²" + (" (reaches the grid edge: larger in fact)"
-                                                          if v.get("touches_edge") else "")
-                     for bid, v in r["per_battery"].items()]
-            A.append(f"Defended footprint against a {req.label()} (aimpoints on a {req.grid_n}×{req.grid_n} grid, "
-                     f"{r.get('cell_km', 0):.0f} km cells): " + "; ".join(parts) +
-                     f"; all batteries together {r['any']['area_km2']:,.0f} km².")
+            parts = [f"{bid} {v['area_km2']:,.0f} km²" + _edge_caveat(r, v) for bid, v in r["per_battery"].items()]
+            A.append(f"Defended footprint against a {req.label()} ({_grid_phrase(req, r)}): " + "; ".join(parts) +
+                     f"; all batteries together {r['any']['area_km2']:,.0f} km²" + _edge_caveat(r, r["any"]) + ".")
             for bid, v in r["per_battery"].items():
                 F.append(Figure(f"{bid}: defended footprint vs {req.label()}", v["area_km2"], "km²",
                                 f"{v['defended_nodes']} of {r['nodes']} grid aimpoints defended"))
@@ -356,7 +353,8 @@ class ScenarioResult:
                     areas.append(Area(f"footprint/{bid}/{req.label()}", f"{bid}: defended footprint vs {req.label()}",
                                       v["polygon"], kind="footprint",
                                       properties={"area_km2": round(v["area_km2"], 1), "missile_id": req.missile_id,
-                                                  "launch_area": req.launch.name, "shape": req.shape}))
+                                                  "launch_area": req.launch.name, "shape": req.shape,
+                                                  "touches_grid_edge": bool(v.get("touches_edge", False))}))
         from thaadsim.analysis.coverage import geodesic_circle
 
         for bat in plan.batteries:
@@ -435,7 +433,13 @@ class ScenarioResult:
                  "half_width_km": fp["request"].half_width_km, "cell_km": fp["result"].get("cell_km"),
                  "reachable_nodes": fp["result"]["reachable_nodes"],
                  "area_km2": {bid: v["area_km2"] for bid, v in fp["result"]["per_battery"].items()},
-                 "area_km2_all_batteries": fp["result"]["any"]["area_km2"]} for fp in self.footprints],
+                 "area_km2_all_batteries": fp["result"]["any"]["area_km2"],
+                 # grid_n / half_width_km above are as asked; the grid actually flown (grown while a
+                 # footprint touched its edge) and whether the final edge is still touched:
+                 "final_grid": _final_grid(fp["result"]),
+                 "touches_edge": {bid: v.get("touches_edge", False) for bid, v in fp["result"]["per_battery"].items()},
+                 "touches_edge_all_batteries": fp["result"]["any"].get("touches_edge", False)}
+                for fp in self.footprints],
             "missing": self.missing,
             "notes": self.report_notes(),
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
@@ -485,7 +489,9 @@ class ScenarioResult:
         if self.footprints:
             notes.append("Defended footprints (purple): grid cells whose aimpoint the battery can engage against the "
                          "stated threat (detected in time and inside the interceptor's envelope); edges are good "
-                         "to about half a cell.")
+                         "to about half a cell. A footprint that reaches the grid's edge grows the grid by rings of "
+                         "the same cell size until it no longer does, the next ring is beyond the missile's reach, "
+                         "or the node cap (max_nodes) is hit; only in the last case is the footprint larger in fact.")
         if self.raid is not None:
             notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
                          "statistics over all runs.")
@@ -579,3 +585,35 @@ def _round(df: pd.DataFrame) -> pd.DataFrame:
             small = not (out[c].abs() >= 10).any()
             out[c] = out[c].round(3 if small else 1)
     return out
+
+
+def _grid_phrase(req, r: dict) -> str:
+    """The final footprint grid in words: size, extent, cell, nodes flown, and how it grew."""
+    n0 = r.get("initial_grid_n", req.grid_n)
+    side = r.get("grid_n", n0)
+    hw = r.get("half_width_km", req.half_width_km)
+    s = (f"aimpoints on a {side}×{side} grid spanning ±{hw:,.0f} km, {r.get('cell_km', 0):.0f} km cells, "
+         f"{r['reachable_nodes']} flown within the missile's reach")
+    if r.get("rings_added"):
+        k = r["rings_added"]
+        s += f"; grown from {n0}×{n0} by {k} ring{'s' if k > 1 else ''} because a footprint reached the edge"
+    return s
+
+
+def _edge_caveat(r: dict, v: dict) -> str:
+    """What a footprint on the final grid's edge means: larger in fact only if growth was capped."""
+    if not v.get("touches_edge"):
+        return ""
+    if r.get("stop_reason") == "reach":
+        return " (reaches the grid edge, but the next ring of aimpoints is beyond the missile's reach)"
+    if r.get("stop_reason") == "cap":
+        return (f" (reaches the grid edge: larger in fact; the grid stopped growing at its {r['max_nodes']:,}-node "
+                "cap, raise max_nodes)")
+    return " (reaches the grid edge: larger in fact)"
+
+
+def _final_grid(r: dict) -> dict:
+    """The grown footprint grid, for summary.json."""
+    return {k: r.get(k) for k in ("grid_n", "half_width_km", "cell_km", "nodes", "reachable_nodes",
+                                  "initial_grid_n", "initial_half_width_km", "rings_added", "growth_steps",
+                                  "max_nodes", "stop_reason", "touches_edge")}

@@ -16,6 +16,8 @@ Monte Carlo). A full run also asks for some analysis outputs::
     shape = "min-energy"               # (apogee_km for lofted/depressed)
     grid_n = 11                        # aimpoints on an 11 x 11 grid (one flight each) ...
     half_width_km = 300.0              # ... spanning +-300 km around the batteries (or center_lat_deg/lon)
+    max_nodes = 484                    # a footprint reaching the grid edge grows it by rings of the same
+                                       # cell size up to this many nodes (default 4 x grid_n²)
 
 Use::
 
@@ -50,6 +52,9 @@ class DefendedAreaRequest(_Model):
     center_lon_deg: float | None = Field(None, ge=-180, le=360)
     half_width_km: float = Field(300.0, gt=10, le=3000)
     grid_n: int = Field(11, ge=3, le=41)
+    # the grid grows (whole rings, same cell size) while a footprint touches its edge, up to this
+    # many nodes; None: 4 x grid_n². The upper bound keeps a run to minutes.
+    max_nodes: int | None = Field(None, ge=9, le=20000)
 
     @field_validator("missile")
     @classmethod
@@ -64,6 +69,10 @@ class DefendedAreaRequest(_Model):
             raise ValueError("give both center_lat_deg and center_lon_deg, or neither (mean battery position)")
         if self.shape != "min-energy" and self.apogee_km is None:
             raise ValueError(f"shape {self.shape!r} needs apogee_km")
+        if self.max_nodes is not None and self.max_nodes < self.grid_n ** 2:
+            raise ValueError(f"max_nodes = {self.max_nodes} is below the initial grid's {self.grid_n ** 2} nodes "
+                             f"(grid_n = {self.grid_n}); give max_nodes >= {self.grid_n ** 2}, or omit it "
+                             f"(default 4 x grid_n²)")
         return self
 
 
@@ -148,7 +157,7 @@ class RunScenario(Scenario):
             center = (PlacePoint("footprint centre", q.center_lat_deg, q.center_lon_deg)
                       if q.center_lat_deg is not None else None)
             footprints.append(FootprintRequest(q.missile, launch, q.shape, q.apogee_km, center, q.half_width_km,
-                                               q.grid_n))
+                                               q.grid_n, q.max_nodes))
         doctrine = self.doctrine.build()
         mc = self.montecarlo
         text = self._source_text
