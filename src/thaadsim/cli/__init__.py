@@ -24,6 +24,7 @@ COMMANDS = {
     "engage": ("thaadsim.cli.engage", "engage", "Engagement window of one battery against one missile."),
     "raid": ("thaadsim.cli.raid", "raid", "Monte Carlo of a raid against batteries (TOML scenario)."),
     "run": ("thaadsim.cli.run", "run", "Run a scenario file and write report, maps, JSON and exports."),
+    "loft": ("thaadsim.cli.loft", "loft", "Infer burnout speed and range from a lofted test's apogee and range."),
 }
 
 

@@ -1,0 +1,105 @@
+"""``thaadsim loft``: what a lofted test's apogee and range imply about the missile's range."""
+
+from __future__ import annotations
+
+import click
+import numpy as np
+
+from thaadsim.cli._args import dumps, parse_latlon
+from thaadsim.errors import require_finite
+
+CAVEAT = ("caveat: a Keplerian inversion gives a LOWER bound. A steeply lofted boost loses more speed to gravity "
+          "than a range-maximising one, so flown for range the same missile burns out faster than this; only a "
+          "boost model (thrust, burn time, pitch programme) closes the gap (shared/REFERENCES.md §4). "
+          "Payload unknown: a lighter test payload than a real warhead makes the range shorter.")
+
+
+def _km(x) -> str:
+    return "global (orbital)" if not np.isfinite(x) else f"{x:,.0f} km"
+
+
+@click.command("loft")
+@click.option("--apogee-km", type=float, required=True, help="Observed maximum altitude of the test, km.")
+@click.option("--range-km", type=float, required=True, help="Observed ground range of the test, km.")
+@click.option("--flight-time-min", type=float, help="Observed total flight time, minutes (boost included).")
+@click.option("--burnout-altitude-km", type=float, default=300.0, show_default=True,
+              help="Assumed burnout altitude (an estimate; 0 = the textbook burnout at the surface).")
+@click.option("--boost-downrange-km", type=float, default=0.0, show_default=True,
+              help="Estimated ground distance covered during the boost, subtracted from the range.")
+@click.option("--from", "from_", help="Launch point LAT,LON for the rotating-Earth reach (degrees).")
+@click.option("--to", help="Target LAT,LON: is it in reach at the inferred burnout speed?")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the text.")
+def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downrange_km, from_, to, as_json):
+    """Infer the burnout speed from a lofted test, and the range it gives on a standard trajectory.
+
+    Example: the Hwasong-15 test of 28 Nov 2017,
+    thaadsim loft --apogee-km 4475 --range-km 950 --flight-time-min 53 --from 39.0,125.7 --to 38.9,-77.0
+    """
+    from thaadsim.analysis import lofted as L
+    from thaadsim.errors import ThaadsimError
+
+    if to is not None and from_ is None:
+        raise ThaadsimError("--to", "needs a launch point", "add --from LAT,LON")
+    if flight_time_min is not None:
+        require_finite("--flight-time-min", flight_time_min)
+        if flight_time_min <= 0:
+            raise ThaadsimError("--flight-time-min", f"{flight_time_min:g} must be positive", "give minutes, e.g. 53")
+    launch = parse_latlon("--from", from_) if from_ else None
+    target = parse_latlon("--to", to) if to else None
+    try:
+        b = L.burnout_state_from_lofted_test(apogee_km, range_km, burnout_altitude_km, boost_downrange_km)
+    except ThaadsimError as exc:    # the CLI's names for the fields
+        field = {"apogee_km": "--apogee-km", "range_km": "--range-km", "burnout_altitude_km": "--burnout-altitude-km",
+                 "boost_downrange_km": "--boost-downrange-km"}.get(exc.field, exc.field)
+        raise ThaadsimError(field, exc.problem, exc.fix) from None
+    v, h = float(b.burnout_speed_kms), float(burnout_altitude_km)
+    rec = {
+        "apogee_km": apogee_km, "range_km": range_km, "burnout_altitude_km": h,
+        "boost_downrange_km": boost_downrange_km,
+        "burnout_speed_kms": v, "burnout_angle_deg": float(b.burnout_angle_deg),
+        "coast_time_s": float(b.coast_time_s), "reentry_range_km": float(b.reentry_range_km),
+        "min_energy_angle_deg": float(L.min_energy_angle_deg(v, h)),
+        "min_energy_range_km": float(L.min_energy_range_km(v, h)),
+        "earth": "non-rotating sphere, no drag",
+    }
+    if flight_time_min is not None:
+        rec["flight_time_s"] = flight_time_min * 60.0
+        rec["implied_boost_s"] = flight_time_min * 60.0 - rec["coast_time_s"]
+    if launch is not None:
+        rot = L.min_energy_reach_rotating(v, h, launch[0], launch[1], [90.0, 270.0])
+        rec["rotating"] = {"launch_lat": launch[0], "launch_lon": launch[1],
+                           "eastward_range_km": float(rot.range_km[0]), "westward_range_km": float(rot.range_km[1])}
+        if target is not None:
+            t = L.reach_toward_target(v, h, launch[0], launch[1], target[0], target[1])
+            rec["rotating"].update(target_lat=target[0], target_lon=target[1], target_distance_km=float(t.distance_km),
+                                   target_azimuth_deg=float(t.azimuth_deg), reach_toward_target_km=float(t.reach_km),
+                                   margin_km=float(t.margin_km), reaches_target=bool(t.reaches))
+    if as_json:
+        rec["caveat"] = CAVEAT
+        click.echo(dumps(rec))
+        return
+    lines = [
+        f"lofted test: apogee {apogee_km:,.1f} km, ground range {range_km:,.1f} km"
+        + (f", {flight_time_min:g} min" if flight_time_min is not None else ""),
+        f"Keplerian inversion (non-rotating sphere, no drag, burnout at {h:g} km"
+        + (f", {boost_downrange_km:g} km boost downrange removed" if boost_downrange_km else "") + "):",
+        f"  burnout speed {v:.2f} km/s at {rec['burnout_angle_deg']:.1f} deg above the horizontal",
+        f"  coast (burnout to {h:g} km on the way down) {rec['coast_time_s'] / 60:.1f} min; "
+        f"the fall below {h:g} km adds {rec['reentry_range_km']:.0f} km of range",
+    ]
+    if flight_time_min is not None:
+        lines.append(f"  observed {flight_time_min:g} min - coast {rec['coast_time_s'] / 60:.1f} min = "
+                     f"{rec['implied_boost_s'] / 60:.1f} min of boost (and fall below {h:g} km)")
+    lines.append(f"  min-energy range at {v:.2f} km/s: {_km(rec['min_energy_range_km'])} "
+                 f"(at {rec['min_energy_angle_deg']:.1f} deg, burnout to ground)")
+    if launch is not None:
+        r = rec["rotating"]
+        lines.append(f"rotating WGS84 Earth, J2, min-energy from {launch[0]:g},{launch[1]:g} at {v:.2f} km/s: "
+                     f"eastward {_km(r['eastward_range_km'])}, westward {_km(r['westward_range_km'])}")
+        if target is not None:
+            verdict = "reaches it" if r["reaches_target"] else "falls short"
+            lines.append(f"  target {target[0]:g},{target[1]:g}: {r['target_distance_km']:,.0f} km away "
+                         f"(azimuth {r['target_azimuth_deg']:.1f} deg); reach {_km(r['reach_toward_target_km'])} "
+                         f"-> {verdict}, margin {r['margin_km']:+,.0f} km")
+    lines.append(CAVEAT)
+    click.echo("\n".join(lines))
