@@ -11,11 +11,16 @@ from thaadsim.errors import require_finite
 CAVEAT = ("caveat: a Keplerian inversion gives a LOWER bound. A steeply lofted boost loses more speed to gravity "
           "than a range-maximising one, so flown for range the same missile burns out faster than this; only a "
           "boost model (thrust, burn time, pitch programme) closes the gap (shared/REFERENCES.md §4). "
-          "Payload unknown: a lighter test payload than a real warhead makes the range shorter.")
+          "The test payload is unknown: a heavier real warhead would fly less far.")
 
 
 def _km(x) -> str:
-    return "global (orbital)" if not np.isfinite(x) else f"{x:,.0f} km"
+    if not np.isfinite(x):
+        return "global (orbital)"
+    # an engine range is a geodesic distance, which tops out at the antipode: past it, anywhere is in reach
+    if x >= 0.99 * np.pi * 6371.0:
+        return f"{x:,.0f} km (the antipode: global)"
+    return f"{x:,.0f} km"
 
 
 @click.command("loft")
