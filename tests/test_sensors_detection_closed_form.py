@@ -187,3 +187,15 @@ def test_flown_trajectory_loses_track_where_the_closed_form_horizon_says():
         expected_last = b.t_s[i, np.nonzero(visible)[0][-1]]
         assert b.impact_s[i] - expected_last > 30.0          # the track ends well before impact
         assert det.last_detection_s[i] == pytest.approx(expected_last, abs=1.0 + 1e-6)
+
+
+@pytest.mark.parametrize("missile_id", ["scud-b", "scud-c"])
+def test_a_missile_that_keeps_its_warhead_shows_its_airframe_after_burnout(missile_id):
+    """The Scud family does not separate its warhead: after burnout the radar sees the whole body,
+    not a 0.05 m² RV, so its catalog entry must override the RV default (and say why)."""
+    from thaadsim.flight import load_missile
+    from thaadsim.sensors.signatures import DEFAULT_RV_RCS_M2
+
+    sig = signature_for(load_missile(missile_id))
+    assert sig.rv_rcs_m2 > 10 * DEFAULT_RV_RCS_M2
+    assert "does not separate" in sig.rv_source
