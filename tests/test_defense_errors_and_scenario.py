@@ -25,11 +25,14 @@ def test_thaad_catalog_matches_references_and_every_number_has_provenance():
     for iid in interceptor_ids():
         itc = load_interceptor(iid)
         for key in ("burnout_speed_kms", "burn_time_s", "min_intercept_alt_km", "max_intercept_alt_km",
-                    "max_range_km", "pk"):
+                    "max_range_km", "pk", "launch_mass_kg", "diameter_m", "isp_s", "kv_mass_kg", "kv_beta_kgm2",
+                    "vertical_rise_s", "kick_duration_s", "propellant_fraction"):
             assert itc.provenance[key].split(":")[0] in ("source", "estimate", "calibrated"), (iid, key)
-    # PAC-3 has no reliable public figure (REFERENCES 2): all of it must be marked an estimate
+    # PAC-3 has no reliable public figure (REFERENCES 2): all of it must be marked an estimate, except the
+    # propellant fraction, which is calibrated from those estimates (to the estimated burnout speed)
     pac = load_interceptor("pac3-mse")
-    assert all(v.startswith("estimate") for v in pac.provenance.values())
+    assert all(v.startswith("estimate") for k, v in pac.provenance.items() if k != "propellant_fraction")
+    assert pac.provenance["propellant_fraction"].startswith("calibrated")
     assert make_battery("thaad", 36.0, 128.2).inventory == 48
 
 

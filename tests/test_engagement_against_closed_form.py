@@ -2,28 +2,25 @@
 
 A reentry vehicle falls vertically onto the battery at constant speed v from H (a synthetic
 trajectory: plain arrays, no flight engine). An intercept at altitude h happens at t(h) = (H - h)/v
-and needs a launch at t(h) - tau(h), where tau is the vertical fly-out time: the boost (constant
-acceleration to v_bo over t_b, straight up) plus the drag-free coast from the energy integral,
-tau(h) = t_b + integral_{r_b}^{R+h} dr / sqrt(v_bo^2 - 2 mu (1/r_b - 1/r)), evaluated with scipy.
-The earliest intercept solves t(h) - tau(h) = t_fc (brentq); shoot-look-shoot shots follow by
+and needs a launch at t(h) - tau(h), where tau is the vertical fly-out time. tau(h) comes from ONE
+vertical flight of the interceptor (``fly_powered``, kick 0: boost and coast, with gravity and drag),
+whose own physics is checked against the rocket equation and two-body conics in
+test_defense_reach_against_closed_form.py; what is checked here is the engagement logic and the
+reach table's envelope on top of it. The earliest intercept solves t(h) - tau(h) = t_fc (brentq); shoot-look-shoot shots follow by
 solving t - tau = t_prev + look repeatedly, down to the 40 km floor (REFERENCES 1.2).
 """
 
-import math
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from scipy.integrate import quad
 from scipy.optimize import brentq
 
 from thaadsim.defense.battery import FireControl, make_battery
 from thaadsim.defense.engagement import engagement_windows
-from thaadsim.defense.reach import boost_point
 from thaadsim.earth.frames import enu_basis, geodetic_to_ecef
+from thaadsim.flight.engine import FlightOptions, fly_powered
 
-MU = 3.986004418e14
-R = 6371.0e3
 LAT, LON = 36.0, 128.2
 H = 300e3
 
@@ -44,15 +41,22 @@ def _falling_threat(V, dt=0.05):
         flight_time_s=np.array([H / V]))
 
 
+def _vertical_flight(itc):
+    """Time and speed against altitude on the way up, for a vertical launch (kick 0) of ``itc``."""
+    opts = FlightOptions(earth="sphere", rotation=False, atmosphere=True)
+    b = fly_powered([itc.missile()], [0], 0.0, 0.0, 90.0, 0.0, options=opts, sample_dt_s=0.02)
+    m = b.valid[0] & (b.t_s[0] <= b.apogee_s[0])
+    return b.t_s[0][m], b.alt_m[0][m], b.speed_ms[0][m]
+
+
 def _tau(itc, h):
-    v0, t_b = itc.burnout_speed_ms, itc.burn_time_s
-    s_b = 0.5 * v0 * t_b
-    h_b = boost_point(s_b, math.radians(89.9))[0]
-    if h <= h_b:
-        return math.sqrt(2.0 * h / (v0 / t_b))
-    r0 = R + h_b
-    coast, _ = quad(lambda r: 1.0 / math.sqrt(v0 * v0 - 2.0 * MU * (1.0 / r0 - 1.0 / r)), r0, R + h)
-    return t_b + coast
+    t, alt, _ = _vertical_flight(itc)
+    return float(np.interp(h, alt, t))
+
+
+def _speed_at(itc, h):
+    _, alt, v = _vertical_flight(itc)
+    return float(np.interp(h, alt, v))
 
 
 @pytest.mark.parametrize("V,min_shots", [(3000.0, 1), (1000.0, 2)])
@@ -75,9 +79,7 @@ def test_falling_threat_window_matches_closed_form(V, min_shots):
     assert p["latest_intercept_s"] == pytest.approx(t_of(40e3), abs=0.1)
     assert p["fly_out_time_s"] == pytest.approx(_tau(itc, h1), abs=1.0)
     # head-on: closing speed = threat speed + interceptor speed at the meeting point
-    v_i = math.sqrt(itc.burnout_speed_ms ** 2 - 2 * MU * (1 / (R + boost_point(0.5 * itc.burnout_speed_ms *
-                                                                                  itc.burn_time_s, math.radians(89.9))[0])
-                                                          - 1 / (R + h1)))
+    v_i = _speed_at(itc, h1)
     assert p["closing_speed_kms"] == pytest.approx((V + v_i) / 1e3, abs=0.05)
 
     # shoot-look-shoot: next launch no earlier than the previous intercept + look

@@ -2,41 +2,54 @@
 
 How the fly-out is computed
 ---------------------------
-The interceptor is flown by the *same* flight engine that flies the threats,
-:func:`thaadsim.flight.fly_kinematic`, so the interceptor and the threat obey the same gravity,
-Earth model and integrator. What is added here is only the boost, which ``fly_kinematic`` does
-not model (it starts at burnout):
+The whole fly-out, boost included, is flown by the *same* powered flight engine that flies the
+threats, :func:`thaadsim.flight.fly_powered`: the interceptor is the single-stage rocket of
+:meth:`~thaadsim.defense.interceptors.Interceptor.missile` (constant thrust and mass flow, gravity,
+the US Standard Atmosphere 1976 and a generic slender-body C_D(Mach) on the body diameter through
+the boost; then the kill vehicle flies on with its ballistic coefficient ``kv_beta_kgm2``). The
+pitch programme is the engine's: a vertical rise, a linear kick of the thrust to ``kick_deg``,
+then a gravity turn. Interceptor and threat thus obey the same gravity, Earth model, atmosphere
+and integrator.
 
-*Boost model (documented assumption).* The interceptor accelerates at a constant rate
-``a = v_bo / t_b`` along a straight line that leaves the launcher at elevation angle ``e``. After a
-time ``t <= t_b`` it has covered ``s = a t^2 / 2``. On a spherical Earth of radius R, a point at
-distance ``s`` along that line, with ``x = s cos e`` and ``z = s sin e`` in the launch point's
-vertical plane, is at
+A fan of kick angles (:data:`KICK_RANGE_DEG`; azimuth does not matter: the table is built on a
+non-rotating sphere, where every azimuth is the same) gives a family of trajectories, flown as
+ONE batch. The **reach table** is the lower envelope of their arrival times: every trajectory is
+resampled finely along its path, each sample is dropped into its (ground range, altitude) cell,
+and each cell keeps the smallest time. Cells no trajectory enters are NaN: unreachable. Gaps
+between neighbouring fan members (NaN cells inside a row's reachable interval) are filled by
+linear interpolation along range.
 
-    altitude  h = sqrt((R + z)^2 + x^2) - R,      ground-range angle  theta = atan2(x, R + z),
-
-and the local flight-path angle there is ``gamma = e - theta``. At burnout (``s_b = v_bo t_b / 2``)
-these give the burnout altitude, the downrange offset of the burnout point and the burnout
-angle handed to ``fly_kinematic``; its times are shifted by ``t_b``.
-
-A fan of elevation angles ``e`` (azimuth does not matter: the table is built on a non-rotating
-sphere, where every azimuth is the same) gives a family of trajectories. The **reach table** is
-the lower envelope of their arrival times: every trajectory is resampled finely in time, each
-sample is dropped into its (ground range, altitude) cell, and each cell keeps the smallest time.
-Cells no trajectory enters are NaN: unreachable. Gaps between neighbouring
-fan members (NaN cells inside a row's reachable interval) are filled by linear interpolation
-along range.
+Kick angles
+-----------
+The engine's pitch programme starts vertical, which suits the silo- and VLS-launched GBI and SM-3.
+THAAD and PAC-3 leave canted launchers, which the engine has no notion of; their catalog entries
+give a 0.01 s vertical rise and a 0.2 s kick, so short that it only sets the direction of the
+initial velocity: a linear tilt of the thrust from rest to ``K`` leaves along ``K/2`` from the
+vertical. That is why the fan runs to :data:`KICK_RANGE_DEG` ``[1] = 160`` deg (a launch ~10 deg above
+the horizon), past 90 deg. Beyond ~165 deg a rail-launched member never climbs the engine's 1 m
+above the pad that arms its ground-impact event, so the fan stops short of it. Members that fall
+back to the ground while still thrusting (large kicks of GBI and SM-3) simply end there.
 
 This is a kinematic envelope, not a guidance law: it says how soon an interceptor *could* be at
-a point, which is what engagement windows need. Post-burnout drag uses the catalog's
-``beta_kgm2`` if given, otherwise the flight is drag-free (an optimistic reach).
+a point, which is what engagement windows need. No trajectory is shaped after the kick (no
+lofting or energy management), so the envelope is that of an unguided gravity-turn fan: slower
+than a guided interceptor that holds a flatter path in the boost, and in that sense conservative.
+
+Calibration
+-----------
+The catalog's burnout speed is a published (or estimated) figure, not an input of the flight. The
+one calibrated quantity is the propellant fraction (propellant / launch mass, launch mass fixed):
+:func:`calibrate_propellant_fraction` tunes it so that the burnout speed of the fan member that
+reaches farthest along the ground (the reference member, :func:`reference_burnout`, atmosphere on)
+equals ``burnout_speed_kms``. ``tools/calibrate_interceptors.py`` writes the result into the TOML.
 
 Caching
 -------
 Tables are cached in memory and, unless disabled, on disk through :mod:`thaadsim.cache` (kind
 ``reach``: ``$THAADSIM_CACHE_DIR/reach``, else ``$XDG_CACHE_HOME/thaadsim/reach``, else
-``~/.cache/thaadsim/reach``), keyed by a hash of the interceptor's kinematic parameters, the table
-resolution and :data:`REACH_CACHE_VERSION`. Set ``THAADSIM_CACHE_DIR=off`` to disable the disk cache.
+``~/.cache/thaadsim/reach``), keyed by a hash of the interceptor's rocket and envelope parameters
+(:meth:`~thaadsim.defense.interceptors.Interceptor.kinematic_key`), the fan, the sampling, the
+table resolution and :data:`REACH_CACHE_VERSION`. Set ``THAADSIM_CACHE_DIR=off`` to disable the disk cache.
 """
 
 from __future__ import annotations
@@ -53,8 +66,10 @@ import numpy as np
 from thaadsim import cache as disk_cache
 from thaadsim.defense.interceptors import Interceptor
 
-REACH_CACHE_VERSION = 3
+REACH_CACHE_VERSION = 4   # 4: boost flown by fly_powered (was a straight-line closed form)
 SPHERE_R_M = 6371.0e3   # the "sphere" Earth model of thaadsim.earth.constants (mean radius)
+KICK_RANGE_DEG = (0.2, 160.0)   # see "Kick angles" in the module docstring
+CALIBRATION_KICKS = 179        # fan size used to find the farthest-reaching (reference) member
 
 _MEMORY: dict[str, "ReachTable"] = {}
 
@@ -137,79 +152,122 @@ class ReachTable:
             return cls.from_arrays(z)
 
 
-def boost_point(s_m, elev_rad, r_earth_m=SPHERE_R_M):
-    """Altitude (m), ground-range angle (rad) and local flight-path angle (rad) of a point at
-    distance ``s_m`` along a straight boost line of elevation ``elev_rad`` (see module docstring)."""
-    x = s_m * np.cos(elev_rad)
-    z = s_m * np.sin(elev_rad)
-    h = np.sqrt((r_earth_m + z) ** 2 + x * x) - r_earth_m
-    theta = np.arctan2(x, r_earth_m + z)
-    return h, theta, elev_rad - theta
-
-
 def _default_resolution(itc: Interceptor) -> tuple[int, int]:
     return 201, 151
 
 
 def _default_angles(itc: Interceptor) -> int:
-    """Fan size: 360 elevations for theatre interceptors, 1440 when the table spans > 500 km
+    """Fan size: 360 kick angles for theatre interceptors, 1440 when the table spans > 500 km
     (the gap between neighbouring fan members grows with range)."""
     return 360 if itc.max_range_km <= 500.0 else 1440
 
 
-def _key(itc: Interceptor, n_range: int, n_alt: int, n_angles: int) -> str:
+def kick_fan_deg(n_kicks: int) -> np.ndarray:
+    """The fan of kick angles (deg), evenly spaced over :data:`KICK_RANGE_DEG`."""
+    return np.linspace(KICK_RANGE_DEG[0], KICK_RANGE_DEG[1], int(n_kicks))
+
+
+def sample_dt_s(itc: Interceptor) -> float:
+    """Output sampling of the fan: ~24 samples through the boost, at most 1 s (the coast is smooth)."""
+    return float(np.clip(itc.burn_time_s / 24.0, 0.1, 1.0))
+
+
+def _key(itc: Interceptor, n_range: int, n_alt: int, n_angles: int, atmosphere: bool = True) -> str:
     payload = json.dumps({"v": REACH_CACHE_VERSION, "k": itc.kinematic_key(), "nr": n_range, "na": n_alt,
-                          "ne": n_angles}, sort_keys=True)
+                          "ne": n_angles, "kick": KICK_RANGE_DEG, "dt": sample_dt_s(itc), "atm": atmosphere},
+                         sort_keys=True)
     return itc.id + "-" + hashlib.sha1(payload.encode()).hexdigest()[:16]
 
 
-def fly_out_fan(itc: Interceptor, elev_deg, *, sample_dt_s: float = 1.0, flyer=None):
-    """Fly the interceptor over a fan of boost elevation angles with the flight engine.
+def fly_fan(itc: Interceptor, kick_deg, *, atmosphere: bool = True, sample_dt=None, propellant_fraction=None):
+    """Fly the interceptor from the pad over a fan of kick angles: ONE ``fly_powered`` batch.
+
+    The launch point is (0 N, 0 E) heading east on the non-rotating sphere, so the ground range of a
+    sample at (lat, lon) is ``R arccos(cos lat cos lon)``. ``sample_dt=None`` flies summary-only
+    (burnout, impact), which is what the calibration needs.
+    """
+    from thaadsim.flight.engine import FlightOptions, fly_powered
+
+    kick = np.atleast_1d(np.asarray(kick_deg, float))
+    missile = itc.missile(propellant_fraction)
+    opts = FlightOptions(earth="sphere", rotation=False, atmosphere=atmosphere)
+    return fly_powered([missile], np.zeros(kick.size, np.int64), 0.0, 0.0, 90.0, kick, options=opts,
+                       sample_dt_s=sample_dt)
+
+
+def reference_burnout(itc: Interceptor, *, propellant_fraction=None, n_kicks: int = CALIBRATION_KICKS):
+    """Burnout speed (km/s), kick (deg) and ground range (km) of the farthest-reaching fan member.
+
+    This member is the calibration reference: burnout speeds quoted for interceptors, like ranges
+    quoted for missiles, refer to a range-maximising fly-out, and the burnout speed of the farthest
+    member is what the catalog's ``burnout_speed_kms`` is matched to.
+    """
+    kicks = kick_fan_deg(n_kicks)
+    batch = fly_fan(itc, kicks, propellant_fraction=propellant_fraction)
+    rng = np.where(np.isfinite(batch.range_km), batch.range_km, -np.inf)
+    i = int(np.argmax(rng))
+    return float(batch.burnout_speed_kms[i]), float(kicks[i]), float(batch.range_km[i])
+
+
+def calibrate_propellant_fraction(itc: Interceptor, *, rtol: float = 1e-4) -> float:
+    """The propellant fraction at which :func:`reference_burnout` gives ``itc.burnout_speed_kms``.
+
+    Burnout speed rises monotonically with the propellant fraction at fixed launch mass and burn
+    time (more thrust and a larger mass ratio), so a bracketing root search converges. The bracket
+    runs from thrust/weight 1.3 at launch to the kill vehicle alone left at burnout.
+
+    Raises
+    ------
+    ThaadsimError
+        If even the largest possible fraction does not reach the catalog speed (the rocket data and
+        the published speed are incompatible: raise ``isp_s`` or the launch mass).
+    """
+    from scipy.optimize import brentq
+
+    from thaadsim.errors import ThaadsimError
+
+    target = itc.burnout_speed_kms
+    lo = 1.3 * itc.burn_time_s / itc.isp_s * 1.001      # thrust/weight = f m0 Isp / (t_b m0) = 1.3
+    hi = 1.0 - itc.kv_mass_kg / itc.launch_mass_kg - 1e-4
+    f = lambda x: reference_burnout(itc, propellant_fraction=x)[0] - target  # noqa: E731
+    if f(hi) < 0:
+        raise ThaadsimError(f"interceptor {itc.id}.burnout_speed_kms",
+                            f"{target:g} km/s is out of reach of the rocket even with no structure",
+                            "raise isp_s or lower kv_mass_kg")
+    if f(lo) > 0:
+        return lo
+    return float(brentq(f, lo, hi, xtol=rtol * 0.1, rtol=rtol))
+
+
+def fly_out_fan(itc: Interceptor, kick_deg, *, atmosphere: bool = True, sample_dt=None):
+    """Fly the interceptor over a fan of kick angles (one batch) and return each trajectory's samples.
 
     Returns a list of per-trajectory arrays ``(t_s, ground_range_m, alt_m, speed_ms, gamma_rad)``
-    from launch (boost segment included) to impact or to leaving the table's box.
+    from launch (boost included) to impact, in ground-relative terms on the non-rotating sphere.
     """
-    if flyer is None:
-        from thaadsim.flight import fly_kinematic as flyer
-    elev = np.radians(np.asarray(elev_deg, float))
-    v_bo = itc.burnout_speed_ms
-    t_b = itc.burn_time_s
-    s_b = 0.5 * v_bo * t_b
-    h_b, th_b, g_b = boost_point(s_b, elev)
-    ok = g_b > np.radians(0.1)
-    elev, h_b, th_b, g_b = elev[ok], h_b[ok], th_b[ok], g_b[ok]
-    batch = flyer(itc.burnout_speed_kms, np.degrees(g_b), 0.0, np.degrees(th_b), 0.0,
-                  burnout_altitude_km=h_b / 1e3, beta_kgm2=itc.beta_kgm2, earth="sphere", rotation=False,
-                  atmosphere=itc.beta_kgm2 is not None, sample_dt_s=sample_dt_s)
-    out = []
-    n_boost = 24
-    for i in range(len(elev)):
-        # boost segment: s = a t^2 / 2 along the straight line
-        tb = np.linspace(0.0, t_b, n_boost) if t_b > 0 else np.zeros(1)
-        a = v_bo / t_b if t_b > 0 else 0.0
-        hb, thb, gb = boost_point(0.5 * a * tb * tb, elev[i])
-        m = np.asarray(batch.valid[i], bool)
-        t = np.asarray(batch.t_s[i])[m] + t_b
-        lat = np.radians(np.asarray(batch.lat_deg[i])[m])
-        lon = np.radians(np.asarray(batch.lon_deg[i])[m])
-        ang = np.arccos(np.clip(np.cos(lat) * np.cos(lon), -1.0, 1.0))
-        r = np.asarray(batch.r_ecef_m[i])[m]
-        v = np.asarray(batch.v_ecef_ms[i])[m]
-        spd = np.linalg.norm(v, axis=-1)
-        gam = np.arcsin(np.clip(np.einsum("ij,ij->i", v, r) / np.maximum(spd * np.linalg.norm(r, axis=-1),
-                                                                         1e-9), -1.0, 1.0))
-        out.append((np.concatenate([tb, t]), SPHERE_R_M * np.concatenate([thb, ang]),
-                    np.concatenate([hb, np.asarray(batch.alt_m[i])[m]]),
-                    np.concatenate([a * tb, spd]), np.concatenate([gb, gam])))
-    return out
+    batch = fly_fan(itc, kick_deg, atmosphere=atmosphere, sample_dt=sample_dt or sample_dt_s(itc))
+    valid = np.asarray(batch.valid, bool)
+    lat = np.radians(np.asarray(batch.lat_deg))
+    lon = np.radians(np.asarray(batch.lon_deg))
+    rng = SPHERE_R_M * np.arccos(np.clip(np.cos(lat) * np.cos(lon), -1.0, 1.0))
+    r = np.asarray(batch.r_ecef_m)
+    v = np.asarray(batch.v_ecef_ms)
+    spd = np.linalg.norm(v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gam = np.arcsin(np.clip(np.einsum("...j,...j->...", v, r) / np.maximum(spd * np.linalg.norm(r, axis=-1),
+                                                                                1e-9), -1.0, 1.0))
+    t = np.asarray(batch.t_s)
+    alt = np.asarray(batch.alt_m)
+    return [(t[i][m], rng[i][m], alt[i][m], spd[i][m], gam[i][m]) for i, m in enumerate(valid)]
 
 
 def compute_reach_table(itc: Interceptor, *, n_range: int | None = None, n_alt: int | None = None,
-                        n_angles: int | None = None, flyer=None) -> ReachTable:
+                        n_angles: int | None = None, atmosphere: bool = True) -> ReachTable:
     """Build the reach table of an interceptor (no caching; see :func:`reach_table`).
 
     The grid spans ground range 0..max_range_km and altitude 0..max_intercept_alt_km. The fan
-    has ``n_angles`` (default :func:`_default_angles`) boost elevations evenly spaced in [0.2 deg, 89.9 deg].
+    has ``n_angles`` (default :func:`_default_angles`) kick angles evenly spaced over
+    :data:`KICK_RANGE_DEG`. ``atmosphere=False`` flies it in vacuum (a reference, not the model).
     """
     dn_r, dn_a = _default_resolution(itc)
     n_range = n_range or dn_r
@@ -218,8 +276,7 @@ def compute_reach_table(itc: Interceptor, *, n_range: int | None = None, n_alt: 
     r_grid = np.linspace(0.0, itc.max_range_m, n_range)
     h_grid = np.linspace(0.0, itc.max_alt_m, n_alt)
     dr, dh = r_grid[1] - r_grid[0], h_grid[1] - h_grid[0]
-    elev = np.linspace(0.2, 89.9, n_angles)
-    fan = fly_out_fan(itc, elev, flyer=flyer)
+    fan = fly_out_fan(itc, kick_fan_deg(n_angles), atmosphere=atmosphere)
 
     # resample every trajectory so that consecutive points are < half a cell apart
     step = 0.4 * min(dr, dh)
@@ -291,8 +348,8 @@ def _despike(time):
 def _fill_gaps(time, speed, gamma):
     """Fill interior holes along ground range, altitude row by altitude row.
 
-    At a given altitude the reachable ground ranges form one interval (every boost elevation from
-    grazing to vertical is flown), so a NaN cell with finite cells on both sides in its row is a
+    At a given altitude the reachable ground ranges form one interval (every kick from near-vertical
+    to flat is flown), so a NaN cell with finite cells on both sides in its row is a
     gap between neighbouring fan members, not a region out of reach: it is filled by linear
     interpolation in range of time, speed and flight-path angle.
     """
@@ -315,11 +372,13 @@ def _fill_gaps(time, speed, gamma):
 def reach_table(itc: Interceptor, *, cache: bool = True, **kw) -> ReachTable:
     """The reach table of an interceptor, from the memory cache, the disk cache, or computed.
 
-    Keyword arguments go to :func:`compute_reach_table` (``n_range``, ``n_alt``, ``n_angles``).
+    Keyword arguments go to :func:`compute_reach_table` (``n_range``, ``n_alt``, ``n_angles``,
+    ``atmosphere``).
     """
     dn_r, dn_a = _default_resolution(itc)
-    key = _key(itc, kw.get("n_range") or dn_r, kw.get("n_alt") or dn_a, kw.get("n_angles") or _default_angles(itc))
-    use_cache = cache and "flyer" not in kw
+    key = _key(itc, kw.get("n_range") or dn_r, kw.get("n_alt") or dn_a, kw.get("n_angles") or _default_angles(itc),
+               kw.get("atmosphere", True))
+    use_cache = cache
     if use_cache and key in _MEMORY:
         return _MEMORY[key]
     stored = disk_cache.load_arrays("reach", key) if use_cache else None
