@@ -126,7 +126,8 @@ def test_farthest_ground_reach_matches_min_energy_range_from_burnout_state():
 
 def test_atmosphere_shrinks_low_altitude_reach_and_vanishing_drag_converges_to_vacuum():
     kw = dict(n_range=121, n_alt=61)
-    itc = _probe(max_range_km=600.0, max_intercept_alt_km=150.0)
+    # a draggy coasting body (a separated 60 kg kill vehicle, ~2,500 kg/m2) so the air's effect is large
+    itc = _probe(max_range_km=600.0, max_intercept_alt_km=150.0, kv_beta_kgm2=2500.0)
     vac = compute_reach_table(itc, atmosphere=False, **kw)
     air = compute_reach_table(itc, **kw)
 
@@ -216,7 +217,7 @@ def _write_catalog(tmp_path, monkeypatch, text):
     (lambda s: s.replace("[kv_mass_kg]\nvalue = 60.0", "[kv_mass_kg]\nvalue = 600.0"), "propellant_fraction"),
     (lambda s: s.replace("[diameter_m]\nvalue = 0.34", "[diameter_m]\nvalue = nan"), "diameter_m"),
     (lambda s: s.replace("[kick_duration_s]\nvalue = 0.2", "[kick_duration_s]\nvalue = 30.0"), "kick_duration_s"),
-    (lambda s: s.replace('[kv_beta_kgm2]\nvalue = 2500.0\n', '[kv_beta_kgm2]\nvalue = 2500.0\nunit = "x"\n'),
+    (lambda s: s.replace('[kv_beta_kgm2]\nvalue = 12000.0\n', '[kv_beta_kgm2]\nvalue = 12000.0\nunit = "x"\n'),
      "kv_beta_kgm2.unit"),
 ])
 def test_interceptor_loader_refuses_bad_rocket_data(tmp_path, monkeypatch, edit, field):

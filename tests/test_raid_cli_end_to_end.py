@@ -107,15 +107,18 @@ def test_shipped_seongju_example_runs(capsys):
 @pytest.mark.skipif(not {"scud-c", "nodong", "musudan"} <= set(missile_ids()),
                     reason="scud-c/nodong/musudan not yet in the flight catalog")
 def test_adding_layers_never_raises_the_leak_probability(capsys):
-    # same raid, same seed: SM-3 and PAC-3 only add chances to kill (each threat's P(kill) cannot
-    # drop by more than Monte Carlo noise, and P(no leaker) cannot fall)
+    # same raid, same seed: SM-3 and PAC-3 add chances to kill, so P(no leaker) cannot fall and the
+    # expected number of leakers cannot rise (beyond Monte Carlo noise). One threat's P(kill) MAY
+    # fall: when the upper layer shoots first, its shot and look can use up the time in which THAAD
+    # alone would have had a second shot (shoot-look-shoot), and SM-3's Pk is lower than THAAD's.
     one = json.loads(_run(["raid", str(EXAMPLE), "--runs", "4000", "--seed", "2", "--json"], capsys))
     lay = json.loads(_run(["raid", str(EXAMPLE.with_name("raid_layers.toml")), "--runs", "4000", "--seed", "2",
                            "--json"], capsys))
     se = 4.0 * (0.25 / 4000) ** 0.5
     assert lay["p_no_leaker"] >= one["p_no_leaker"] - se
-    for a, b in zip(one["per_threat"], lay["per_threat"]):
-        assert b["p_kill"] >= a["p_kill"] - se
+    leak_one = sum(1.0 - t["p_kill"] for t in one["per_threat"])
+    leak_lay = sum(1.0 - t["p_kill"] for t in lay["per_threat"])
+    assert leak_lay <= leak_one + len(one["per_threat"]) * se
 
 
 def test_raid_unwritable_events_path_is_a_one_line_error(tmp_path, capsys):
