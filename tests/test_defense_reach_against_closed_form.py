@@ -228,3 +228,15 @@ def test_interceptor_loader_refuses_bad_rocket_data(tmp_path, monkeypatch, edit,
     assert bad != text
     with pytest.raises(ThaadsimError, match=field):
         _write_catalog(tmp_path, monkeypatch, bad)
+
+
+def test_a_flyout_aimed_into_the_ground_stops_at_the_ground():
+    # kicks past ~180 deg point the thrust below the horizon from the first instant: the flight never
+    # climbs a metre, and the kernel used to wait for a climb before looking for the impact, so it
+    # flew on underground (burnout at -7 km for a 178 deg kick)
+    itc = load_interceptor("thaad")
+    opts = FlightOptions(earth="sphere", rotation=False, atmosphere=True)
+    b = fly_powered([itc.missile()], [0, 0], 0.0, 0.0, 90.0, [178.0, 179.9], options=opts, sample_dt_s=None)
+    assert np.all(np.isfinite(b.flight_time_s))
+    assert np.all(b.flight_time_s < itc.burn_time_s)                 # it hits the ground while thrusting
+    assert np.all(b.burnout_altitude_km > -0.002)                    # not kilometres underground

@@ -450,8 +450,9 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                 for i in range(6):
                     events[j, E_REENTRY, 1 + i] = yi[i]
                 reentry_done = True
-            # impact: crossing the target altitude on the way down
-            if climbed and alt_new <= target_alt[j] and rdot_new < 0.0:
+            # impact: crossing the target altitude on the way down (a powered flight that never
+            # left the pad counts once it is a metre underground, or it would fly on through the Earth)
+            if (climbed or alt_new < target_alt[j] - 1.0) and alt_new <= target_alt[j] and rdot_new < 0.0:
                 lo = 0.0
                 hi = 1.0
                 for _ in range(60):
