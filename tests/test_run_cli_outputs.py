@@ -180,6 +180,8 @@ def test_python_api_returns_dataframes_and_plots(tmp_path):
     assert res.raid_table is not None and len(res.raid_table) == 2
     fig = res.plot()
     assert len(fig.axes) == 2
+    text = res.info()                      # the key answers in words, the report's opening
+    assert all(a in text for a in res.summary()["answers"])
     # a notebook user caches results with pickle/joblib: the plan held a lambda and could not pickle
     import pickle
 

@@ -402,6 +402,15 @@ class ScenarioResult:
         return out
 
     # ------------------------------------------------------------------ summary / report
+    def info(self) -> str:
+        """The key answers in words, as the report opens with them (for a notebook or a terminal)."""
+        s = self.summary()
+        sc = s["scenario"]
+        lines = [f"{sc.get('title') or sc['name']} (thaadsim {s['thaadsim_version']}, seed {sc['seed']})"]
+        lines += [f"  asks: {q}" for q in s["questions"]]
+        lines += [f"  - {a}" for a in s["answers"]]
+        return "\n".join(lines)
+
     def summary(self) -> dict:
         """Every figure the report shows, JSON-ready (NaN become null when written)."""
         import thaadsim
