@@ -201,9 +201,10 @@ class ScenarioResult:
             F.append(Figure("P(no leaker)", r["p_no_leaker"], "", f"{r['runs']} Monte Carlo runs"))
             F.append(Figure("expected leakers", r["expected_leakers"], "threats", ""))
             F.append(Figure("leakers, 95th percentile", r["leakers_p95"], "threats", ""))
-            F.append(Figure("interceptors expended (mean)", r["interceptors_expended_mean"], "", ""))
+            F.append(Figure("interceptors expended (mean)", r["interceptors_expended_mean"], "interceptors",
+                            "per run, all batteries"))
             for b, v in r.get("interceptors_expended_by_battery_mean", {}).items():
-                F.append(Figure(f"interceptors expended by {b} (mean)", v, "", ""))
+                F.append(Figure(f"interceptors expended by {b} (mean)", v, "interceptors", "per run"))
         for fp in self.footprints:
             req, r = fp["request"], fp["result"]
             parts = [f"{bid} {v['area_km2']:,.0f} km²" + _edge_caveat(r, v) for bid, v in r["per_battery"].items()]
