@@ -134,3 +134,15 @@ def test_bad_targets_csv_is_one_line_naming_the_problem(tmp_path, content, field
 
 def test_targets_csv_that_is_a_directory(tmp_path):
     _user_error(["--missile", "scud-b", "--from", "39,125.7", "--targets-csv", str(tmp_path)], "directory")
+
+
+def test_an_unreachable_target_in_a_csv_is_named_by_its_line(tmp_path):
+    # in a file of thousands of targets the user needs the line, not the batch row or the coordinates
+    csv = tmp_path / "t.csv"
+    csv.write_text("lat,lon\n35.1,129.0\n\n10.0,-150.0\n")            # line 4, after a blank line
+    _user_error(["--missile", "nodong", "--from", "39.0,125.7", "--targets-csv", str(csv)], f"{csv} line 4")
+
+
+def test_a_single_target_on_the_launch_point_names_to_not_a_row():
+    res = _run(["--missile", "nodong", "--from", "39.0,125.7", "--to", "39.0,125.7"])
+    assert str(res.exception).startswith("--to: ") and "row" not in str(res.exception)

@@ -14,10 +14,13 @@ from typing import Any
 class ThaadsimError(ValueError):
     """A user error: the message names the field and how to fix it."""
 
-    def __init__(self, field: str, problem: str, fix: str | None = None):
+    def __init__(self, field: str, problem: str, fix: str | None = None, *, rows=()):
         self.field = field
         self.problem = problem
         self.fix = fix
+        # which rows of a batch call the mistake is about, so a caller can name them in its own
+        # terms (a line of a targets CSV, a [[threats]] entry) instead of parsing the message
+        self.rows = tuple(int(r) for r in rows)
         msg = f"{field}: {problem}"
         if fix:
             msg += f" ({fix})"

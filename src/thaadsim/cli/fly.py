@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import click
@@ -36,7 +37,7 @@ def _parse_targets(path, reader):
     cols = [c.strip().lower() for c in (reader.fieldnames or [])]
     if "lat" not in cols or "lon" not in cols:
         raise ThaadsimError("--targets-csv", f"{path} has columns {cols}", "it needs a header with lat,lon")
-    lats, lons = [], []
+    lats, lons, lines = [], [], []
     for row in reader:
         line = reader.line_num          # the file's own line number (blank lines are skipped)
         row = {k.strip().lower(): v for k, v in row.items() if k}
@@ -47,9 +48,19 @@ def _parse_targets(path, reader):
         lat, lon = parse_latlon(f"--targets-csv {path} line {line}", f"{row['lat']},{row['lon']}")
         lats.append(lat)
         lons.append(lon)
+        lines.append(line)
     if not lats:
         raise ThaadsimError("--targets-csv", f"{path} has no rows", "add one target per line: lat,lon")
-    return lats, lons
+    return lats, lons, lines
+
+
+def _in_user_terms(exc: ThaadsimError, targets_csv, lines) -> ThaadsimError:
+    """Name the flight a targeting error is about as the user knows it: the CSV line, or --to."""
+    if not exc.rows or (not lines and exc.field != "target"):
+        return exc
+    where = f"--targets-csv {targets_csv} line {lines[exc.rows[0]]}" if lines else "--to"
+    problem = re.sub(r"^row \d+(: | )", "", exc.problem)
+    return ThaadsimError(f"{where}: {exc.field}" if exc.field != "target" else where, problem, exc.fix)
 
 
 def _records(batch, shape):
@@ -145,12 +156,15 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
                                 "e.g. --to 38.9,-77.0")
         if to:
             lat1, lon1 = parse_latlon("--to", to)
-            lats, lons = [lat1], [lon1]
+            lats, lons, lines = [lat1], [lon1], None
         else:
-            lats, lons = _read_targets(targets_csv)
+            lats, lons, lines = _read_targets(targets_csv)
         from thaadsim.flight import fly_targeted
 
-        batch = fly_targeted(missile, lat0, lon0, lats, lons, shape=shape, apogee_km=apogee_km, **physics)
+        try:
+            batch = fly_targeted(missile, lat0, lon0, lats, lons, shape=shape, apogee_km=apogee_km, **physics)
+        except ThaadsimError as exc:
+            raise _in_user_terms(exc, targets_csv, lines) from None
         records = _records(batch, shape)
     if plot:
         _plot(batch, plot)

@@ -217,9 +217,9 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     for i, s in enumerate(shapes):
         if s == "min-energy" and np.isfinite(apo[i]):
             raise ThaadsimError("apogee_km", "applies to lofted or depressed shapes only",
-                                "add --shape lofted or --shape depressed, or drop the apogee")
+                                "add --shape lofted or --shape depressed, or drop the apogee", rows=(i,))
         if np.isfinite(apo[i]) and apo[i] <= 0:
-            raise ThaadsimError("apogee_km", f"{apo[i]:g} must be positive", "give an apogee in km")
+            raise ThaadsimError("apogee_km", f"{apo[i]:g} must be positive", "give an apogee in km", rows=(i,))
 
     distinct: list[Missile] = []
     index = np.empty(n, int)
@@ -237,7 +237,7 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     if np.any(dist_km < 1.0):
         i = int(np.argmax(dist_km < 1.0))
         raise ThaadsimError("target", f"row {i}: the target is {dist_km[i]:.3f} km from the launch point",
-                            "give a target at least 1 km away")
+                            "give a target at least 1 km away", rows=(i,))
     burn = np.array([distinct[k].total_burn_time_s for k in index])
     lofted = np.array([s == "lofted" for s in shapes])
     depressed = np.array([s == "depressed" for s in shapes])
@@ -261,7 +261,7 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         i = int(np.argmax(far))
         raise ThaadsimError("target", f"({lat1[i]:.2f}, {lon1[i]:.2f}) is {dist_km[i]:,.0f} km from the launch point, "
                             f"beyond the {miss_list[i].id}'s maximum range of about {full[i]:,.0f} km "
-                            "(non-rotating Earth)", "choose a closer target or a longer-range missile")
+                            "(non-rotating Earth)", "choose a closer target or a longer-range missile", rows=(i,))
 
     # batch correction on the real Earth
     ctx = _Context(distinct, index, lat0, lon0, lat1, lon1, dist_km, az, burn, tables, opts, model,
@@ -321,13 +321,13 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         i = int(np.argmax(off))
         raise ThaadsimError("apogee_km", f"row {i} ({miss_list[i].id}, {shapes[i]}): could not reach an apogee of "
                             f"{apo[i]:,.0f} km at {dist_km[i]:,.0f} km (got {batch.apogee_km[i]:,.0f} km)",
-                            "ask for another apogee with --apogee-km, or another shape")
+                            "ask for another apogee with --apogee-km, or another shape", rows=(i,))
     worst = np.nanmax(batch.miss_km) if n else 0.0
     if not np.isfinite(worst) or worst > 1.0:
         i = int(np.nanargmax(np.nan_to_num(batch.miss_km, nan=np.inf)))
         raise ThaadsimError("target", f"row {i} ({miss_list[i].id}, {shapes[i]}): targeting did not converge "
                             f"(miss {batch.miss_km[i]:.1f} km)",
-                            "try another shape or apogee; lofted/depressed shots need range margin")
+                            "try another shape or apogee; lofted/depressed shots need range margin", rows=(i,))
     return batch
 
 
@@ -378,7 +378,7 @@ class _Context:
             "target", f"({self.lat1[i]:.2f}, {self.lon1[i]:.2f}) is {self.dist_km[i]:,.0f} km from the launch "
             f"point, beyond the {self.missiles[i].id}'s reach ({how}: about {reach_km:,.0f} km on azimuth "
             f"{self.az[i]:.0f} deg, with this Earth model)", "choose a closer target, another shape or a "
-            "longer-range missile")
+            "longer-range missile", rows=(i,))
 
 
 def _impact_offset_km(ctx: _Context, rows, rng, iaz):
@@ -636,7 +636,7 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
         side = "above" if lf[j] else "below"
         raise ThaadsimError("apogee_km", f"{h[j]:g} km is not a {ctx.shapes[i]} apogee for the {ctx.missiles[i].id} at "
                             f"{ctx.dist_km[i]:,.0f} km", f"the min-energy apogee there is {apo_me[j]:,.0f} km: ask for "
-                            f"one {side} it")
+                            f"one {side} it", rows=(i,))
     if lf.any():
         # lofted apogees top out at full burn
         lrows = rows[lf]
@@ -646,7 +646,7 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
             j = int(np.argmax(high))
             i = lrows[j]
             raise ThaadsimError("apogee_km", f"{h[lf][j]:g} km is out of reach for a lofted {ctx.missiles[i].id} at "
-                                f"{ctx.dist_km[i]:,.0f} km", f"its highest apogee at full burn is {apo_full[j]:,.0f} km")
+                                f"{ctx.dist_km[i]:,.0f} km", f"its highest apogee at full burn is {apo_full[j]:,.0f} km", rows=(i,))
     a = c_me[rows].copy()
     b = burn.copy()
     fa = np.where(lf, -1.0, 1.0) * np.maximum(np.abs(apo_me - h), 1.0)

@@ -335,19 +335,13 @@ class Scenario(_Model):
         return batch if np.array_equal(index, np.arange(len(keys))) else batch[index]
 
 
-def _threats_matching(rows, exc: ThaadsimError, index=None) -> str:
-    """The ``threats.<i>`` path(s) a flight-layer error is about: the flight layer names the target
-    as ``(lat, lon)`` with 2 decimals and the missile id, or the flight by its ``row`` in the batch
-    (``index`` maps each expanded threat to its batch row); fall back to ``threats`` when unsure."""
-    import re
+def _threats_matching(rows, exc: ThaadsimError, index) -> str:
+    """The ``threats.<i>`` path(s) a flight-layer error is about.
 
-    text = f"{exc.field} {exc.problem}"
-    hits = sorted({r["source"] for r in rows
-                   if f"({r['aim_lat_deg']:.2f}, {r['aim_lon_deg']:.2f})" in text and r["missile"] in text})
-    m = re.search(r"\brow (\d+)\b", text)
-    if not hits and m and index is not None:
-        k = int(m.group(1))
-        hits = sorted({r["source"] for r, j in zip(rows, index) if j == k})
+    The flight layer says which rows of its batch an error concerns (``exc.rows``); ``index`` maps
+    each expanded threat to its batch row. Falls back to ``threats`` when the error names no row.
+    """
+    hits = sorted({r["source"] for r, j in zip(rows, index) if j in exc.rows})
     return ", ".join(f"threats.{i}" for i in hits) if hits else "threats"
 
 
