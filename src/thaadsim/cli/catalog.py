@@ -10,7 +10,7 @@ from thaadsim.errors import ThaadsimError
 
 @click.group("catalog")
 def catalog():
-    """Catalog entries (missiles; every number with its source or calibration note)."""
+    """Catalog entries (missiles, radars, interceptors; every number with its source or calibration note)."""
 
 
 @catalog.command("list")
@@ -42,14 +42,29 @@ def list_(as_json):
 @click.argument("missile_id")
 @click.option("--json", "as_json", is_flag=True)
 def show(missile_id, as_json):
-    """Show one missile with every number and its source."""
-    from thaadsim.flight.catalog import load_missile
+    """Show one missile, radar or interceptor with every number and its source."""
+    import tomllib
+    from importlib import resources
 
-    m = load_missile(missile_id)
-    data = dict(m.meta)
-    data["launch_mass_kg"] = m.launch_mass_kg
-    data["total_burn_time_s"] = m.total_burn_time_s
-    data["ideal_delta_v_kms"] = m.ideal_delta_v_ms() / 1e3
+    from thaadsim.defense.interceptors import interceptor_ids, load_interceptor
+    from thaadsim.flight.catalog import load_missile, missile_ids
+    from thaadsim.sensors.radar import load_radar, radar_ids
+
+    kind = "radars" if missile_id in radar_ids() else "interceptors" if missile_id in interceptor_ids() else None
+    if kind:
+        (load_radar if kind == "radars" else load_interceptor)(missile_id)   # refuses a number without provenance
+        path = resources.files("thaadsim") / "data" / "catalog" / kind / f"{missile_id}.toml"
+        data = tomllib.loads(path.read_text("utf-8"))   # the file's own words: value and source per number
+    elif missile_id not in missile_ids():
+        raise ThaadsimError("id", f"{missile_id!r} is not in the catalog",
+                            f"use a missile ({', '.join(missile_ids())}), radar ({', '.join(radar_ids())}) "
+                            f"or interceptor ({', '.join(interceptor_ids())})")
+    else:
+        m = load_missile(missile_id)
+        data = dict(m.meta)
+        data["launch_mass_kg"] = m.launch_mass_kg
+        data["total_burn_time_s"] = m.total_burn_time_s
+        data["ideal_delta_v_kms"] = m.ideal_delta_v_ms() / 1e3
     if as_json:
         click.echo(dumps(data))
         return
