@@ -81,6 +81,31 @@ def battery_detect_s(batch, batteries, det_results: dict) -> np.ndarray:
     return out
 
 
+def detect_threats(plan: Plan, batch) -> dict:
+    """Every scenario radar against every threat, each threat with its own missile's signature."""
+    from thaadsim.analysis.detections import run_detections
+    from thaadsim.sensors.signatures import signature_for
+
+    sigs = [signature_for(plan_missile(th, batch, i)) for i, th in enumerate(plan.threats)]
+    return run_detections(batch, plan.radars, signatures=sigs)
+
+
+def run_raid_only(plan: Plan):
+    """Fly, sense and engage exactly as :func:`run_plan` does, then run the raid Monte Carlo.
+
+    What ``thaadsim raid`` prints: the same numbers as the raid part of ``thaadsim run`` on the same
+    file, seed and runs (one path, so the two commands cannot disagree), without the coverage maps,
+    footprints and report. Returns the :class:`~thaadsim.defense.raid.RaidResult`.
+    """
+    from thaadsim.defense.engagement import engagement_windows
+
+    batch = plan.flyer() if plan.flyer is not None else fly_threats(plan)
+    det_results = detect_threats(plan, batch) if plan.radars else {}
+    det = battery_detect_s(batch, plan.batteries, det_results)
+    windows = engagement_windows(batch, plan.batteries, detect_s=det)
+    return default_raid_runner(batch, plan.batteries, windows, plan)["result"]
+
+
 def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     """Run everything the plan asks; returns a :class:`ScenarioResult`."""
     progress = progress or _noop
@@ -104,11 +129,7 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     t = time.perf_counter()
     if res.batch is not None and plan.radars:
         try:
-            from thaadsim.analysis.detections import run_detections
-            from thaadsim.sensors.signatures import signature_for
-
-            sigs = [signature_for(plan_missile(th, res.batch, i)) for i, th in enumerate(plan.threats)]
-            res.detection_results = run_detections(res.batch, plan.radars, signatures=sigs)
+            res.detection_results = detect_threats(plan, res.batch)
         except ImportError as exc:
             res.missing.append(f"radar detections not available ({exc})")
     elif not plan.radars:

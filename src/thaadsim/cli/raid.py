@@ -16,8 +16,10 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def raid(scenario_file, runs, seed, events_path, as_json):
     """Run a raid scenario's Monte Carlo and print P(no leaker), expected leakers, interceptors used."""
+    import dataclasses
+
+    from thaadsim.analysis.pipeline import run_raid_only
     from thaadsim.errors import ThaadsimError
-    from thaadsim.io.scenario import run_raid
     from thaadsim.io.scenario_outputs import load_run_scenario as load_scenario
 
     if runs is not None and not 1 <= runs <= 10_000_000:
@@ -26,7 +28,14 @@ def raid(scenario_file, runs, seed, events_path, as_json):
     if seed is not None and seed < 0:
         raise ThaadsimError("--seed", f"{seed} must be >= 0", "e.g. --seed 1")
     scn = load_scenario(scenario_file)
-    res = run_raid(scn, runs=runs, seed=seed)
+    if not scn.batteries:
+        raise ThaadsimError(f"{scenario_file}: batteries", "no batteries in the scenario",
+                            "add at least one [[batteries]] entry")
+    plan = scn.to_plan()
+    mc = scn.montecarlo
+    plan = dataclasses.replace(plan, trials=runs if runs is not None else mc.runs,
+                               seed=seed if seed is not None else plan.seed)
+    res = run_raid_only(plan)
     summ = {"scenario": scn.scenario.name, **res.summary()}
     summ["event_log_run0"] = res.event_log
     if events_path:
