@@ -146,3 +146,12 @@ def test_an_unreachable_target_in_a_csv_is_named_by_its_line(tmp_path):
 def test_a_single_target_on_the_launch_point_names_to_not_a_row():
     res = _run(["--missile", "nodong", "--from", "39.0,125.7", "--to", "39.0,125.7"])
     assert str(res.exception).startswith("--to: ") and "row" not in str(res.exception)
+
+
+def test_a_name_column_in_the_targets_csv_is_carried_to_each_line(tmp_path):
+    csv = tmp_path / "t.csv"
+    csv.write_text("name,lat,lon\nBusan,35.1,129.0\n,35.87,128.6\n")
+    res = _run(["--missile", "nodong", "--from", "39.0,125.7", "--targets-csv", str(csv), "--json"])
+    lines = [json.loads(x) for x in res.output.splitlines()]
+    assert [x["target_name"] for x in lines] == ["Busan", None]
+    assert [round(x["target_lat"], 2) for x in lines] == [35.1, 35.87]

@@ -37,7 +37,7 @@ def _parse_targets(path, reader):
     cols = [c.strip().lower() for c in (reader.fieldnames or [])]
     if "lat" not in cols or "lon" not in cols:
         raise ThaadsimError("--targets-csv", f"{path} has columns {cols}", "it needs a header with lat,lon")
-    lats, lons, lines = [], [], []
+    lats, lons, lines, names = [], [], [], []
     for row in reader:
         line = reader.line_num          # the file's own line number (blank lines are skipped)
         row = {k.strip().lower(): v for k, v in row.items() if k}
@@ -49,9 +49,10 @@ def _parse_targets(path, reader):
         lats.append(lat)
         lons.append(lon)
         lines.append(line)
+        names.append((row.get("name") or "").strip() or None)   # an optional name column is carried through
     if not lats:
         raise ThaadsimError("--targets-csv", f"{path} has no rows", "add one target per line: lat,lon")
-    return lats, lons, lines
+    return lats, lons, lines, names
 
 
 def _in_user_terms(exc: ThaadsimError, targets_csv, lines) -> ThaadsimError:
@@ -87,7 +88,8 @@ def _records(batch, shape):
 
 
 def _table(records) -> str:
-    cols = [("missile", "missile", "{}"), ("shape", "shape", "{}"), ("range_km", "range km", "{:,.0f}"),
+    cols = [("target_name", "target", "{}")] if records and "target_name" in records[0] else []
+    cols += [("missile", "missile", "{}"), ("shape", "shape", "{}"), ("range_km", "range km", "{:,.0f}"),
             ("apogee_km", "apogee km", "{:,.0f}"), ("flight_time_s", "time s", "{:,.0f}"),
             ("burnout_speed_kms", "v_bo km/s", "{:.2f}"), ("burnout_angle_deg", "gamma_bo deg", "{:.1f}"),
             ("burnout_altitude_km", "h_bo km", "{:.0f}"), ("impact_lat", "impact lat", "{:.3f}"),
@@ -156,9 +158,9 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
                                 "e.g. --to 38.9,-77.0")
         if to:
             lat1, lon1 = parse_latlon("--to", to)
-            lats, lons, lines = [lat1], [lon1], None
+            lats, lons, lines, names = [lat1], [lon1], None, [None]
         else:
-            lats, lons, lines = _read_targets(targets_csv)
+            lats, lons, lines, names = _read_targets(targets_csv)
         from thaadsim.flight import fly_targeted
 
         try:
@@ -166,6 +168,9 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
         except ThaadsimError as exc:
             raise _in_user_terms(exc, targets_csv, lines) from None
         records = _records(batch, shape)
+        if any(names):
+            for rec, name in zip(records, names):
+                rec["target_name"] = name
     if plot:
         _plot(batch, plot)
     if as_json:
