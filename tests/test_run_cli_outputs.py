@@ -181,6 +181,8 @@ def test_python_api_returns_dataframes_and_plots(tmp_path):
     fig = res.plot()
     assert len(fig.axes) == 2
     text = res.info()                      # the key answers in words, the report's opening
+    eng = res.engagements
+    assert eng["not_engageable_reason"].isna().equals(eng["engageable"].astype(bool))   # a reason iff not
     assert all(a in text for a in res.summary()["answers"])
     # a notebook user caches results with pickle/joblib: the plan held a lambda and could not pickle
     import pickle

@@ -7,7 +7,8 @@ Tables (pandas DataFrames, units in the column names):
 * ``detections`` — one row per (threat, radar): detected?, first/last detection, altitude and
   range at first detection, track time, tracked phases;
 * ``engagements`` — one row per (threat, battery): engageable?, detection time, earliest launch,
-  earliest/latest intercept time and altitude, fly-out time, closing speed, shots possible;
+  earliest/latest intercept time and altitude, fly-out time, closing speed, shots possible, and
+  ``not_engageable_reason`` in words where it cannot be engaged;
 * ``raid`` — one row per threat from the Monte Carlo: P(kill), mean shots; ``raid_summary`` the
   whole-raid figures (P(no leaker), expected leakers, interceptors expended);
 * ``events`` — the event log (one Monte Carlo run, plus the deterministic flight/sensor events).
@@ -62,6 +63,10 @@ class ScenarioResult:
             df.insert(0, "threat_id", [ids[i] for i in df.pop("threat")])
             df = df.rename(columns={"battery": "battery_id"})
             self.engagements = df
+            # the reason in words, as the report gives it, for every pair that cannot be engaged
+            reasons = [None if ok else self.why_not(t, bid).split(": ", 1)[-1]
+                       for t, bid, ok in zip(df["threat_id"], df["battery_id"], df["engageable"])]
+            df["not_engageable_reason"] = reasons
         else:
             self.engagements = pd.DataFrame(columns=["threat_id", "battery_id", "engageable"])
         if self.raid is not None:
