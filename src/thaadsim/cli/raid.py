@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -29,7 +30,7 @@ def raid(scenario_file, runs, seed, events_path, as_json):
         raise ThaadsimError("--seed", f"{seed} must be >= 0", "e.g. --seed 1")
     scn = load_scenario(scenario_file)
     if not scn.batteries:
-        raise ThaadsimError(f"{scenario_file}: batteries", "no batteries in the scenario",
+        raise ThaadsimError(f"{Path(scenario_file).name}: batteries", "no batteries in the scenario",
                             "add at least one [[batteries]] entry")
     plan = scn.to_plan()
     mc = scn.montecarlo
