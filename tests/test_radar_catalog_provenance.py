@@ -11,6 +11,7 @@ import pytest
 from thaadsim.errors import ThaadsimError
 from thaadsim.sensors import radar as radar_mod
 from thaadsim.sensors.radar import load_radar, radar_ids
+from user_radar import USER_RADAR_TOML as USER   # tests/ is on sys.path
 
 
 def test_catalog_has_both_tpy2_modes_and_a_comparison_radar():
@@ -46,24 +47,6 @@ def test_threshold_from_pd_pfa_uses_albersheim():
     tm = load_radar("tpy2-tm")
     assert tm.snr_threshold_db == pytest.approx(13.1, abs=0.05)    # Pd 0.9, Pfa 1e-6
     assert "Albersheim" in tm.provenance["snr_threshold_db"]
-
-
-USER = """
-id = "my-radar"
-frequency_ghz = 3.0
-average_power_kw = 10
-aperture_m2 = 4
-aperture_efficiency = 0.6
-noise_temperature_k = 450
-losses_db = 6
-dwell_s = 0.05
-snr_threshold_db = 12
-height_m = 10
-min_elevation_deg = 1
-max_elevation_deg = 60
-az_half_width_deg = 45
-max_range_km = 800
-"""
 
 
 def test_user_radar_from_file(tmp_path):

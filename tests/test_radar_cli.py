@@ -10,6 +10,7 @@ import json
 import pytest
 
 from thaadsim.cli import main
+from user_radar import USER_RADAR_TOML as USER   # tests/ is on sys.path
 
 RANGE_KEYS = ("detection_range_km", "horizon_range_km", "elevation_limited_range_km", "effective_range_km",
               "limited_by")
@@ -47,23 +48,6 @@ def test_search_mode_and_text_output(capsys):
     assert d["detection_range_km"] < track["detection_range_km"]
     code, out, _ = run(["radar", "--radar", "tpy2-fbm", "--at", "35.95,128.18", "--face-az-deg", "315"], capsys)
     assert code == 0 and "effective range" in out and "limited by" in out
-
-
-USER = """id = "my-radar"
-frequency_ghz = 3.0
-average_power_kw = 10
-aperture_m2 = 4
-aperture_efficiency = 0.6
-noise_temperature_k = 450
-losses_db = 6
-dwell_s = 0.05
-snr_threshold_db = 12
-height_m = 10
-min_elevation_deg = 1
-max_elevation_deg = 60
-az_half_width_deg = 45
-max_range_km = 800
-"""
 
 
 def test_user_radar_file_and_geojson(tmp_path, capsys):
