@@ -27,6 +27,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_flight.py
+	$(PY) benchmarks/bench_engagement.py
 
 clean:
 	rm -rf $(VENV) out
