@@ -204,6 +204,8 @@ def _cli(*args):
     (["--apogee-km", "4475", "--range-km", "950", "--to", "38.9,-77.0"], "--to"),
     (["--apogee-km", "4475", "--range-km", "950", "--from", "139,125.7"], "--from"),
     (["--apogee-km", "4475", "--range-km", "950", "--flight-time-min", "-53"], "--flight-time-min"),
+    # shorter than the 48.9 min coast the apogee and range imply: it printed a negative boost
+    (["--apogee-km", "4475", "--range-km", "950", "--flight-time-min", "10"], "--flight-time-min"),
 ])
 def test_cli_mistakes_are_one_line_and_exit_2(args, field):
     res = _cli(*args)
@@ -227,3 +229,14 @@ def test_cli_answers_the_hwasong15_question():
     assert rot["reaches_target"] == (rot["reach_toward_target_km"] >= rot["target_distance_km"])
     assert rot["eastward_range_km"] > rec["min_energy_range_km"] > rot["westward_range_km"]
     assert "LOWER bound" in rec["caveat"]
+
+
+def test_a_speed_that_can_go_into_orbit_reaches_everywhere():
+    # above circular speed some angles never come down: those are not 'no range' but global reach
+    # (the parabola through an orbital neighbour gave NaN, printed as 'global' yet 'falls short')
+    from thaadsim.earth.constants import SPHERE
+    import math
+
+    v_circ = math.sqrt(SPHERE.mu_m3s2 / (SPHERE.a_m + 300e3)) / 1e3
+    got = min_energy_reach_rotating([6.8, v_circ + 0.3], 300.0, 39.0, 125.7, 90.0)
+    assert np.isfinite(got.range_km[0]) and got.range_km[1] == np.inf

@@ -266,13 +266,17 @@ def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, l
     v, h, lat, lon, az = (x.ravel() for x in arrays)
     n = v.size
 
+    orbital = np.zeros(n, bool)      # some angle never comes down within the engine's clock
+
     def fly(angles):                 # angles (n, k) -> ranges (n, k), one engine call
         k = angles.shape[1]
         rep = lambda x: np.repeat(x, k)  # noqa: E731
         b = fly_kinematic(rep(v), angles.ravel(), rep(az), rep(lat), rep(lon), rep(h),
                           None if beta_kgm2 is None else np.repeat(np.broadcast_to(beta_kgm2, (n,)), k),
                           earth=earth, rotation=rotation, atmosphere=atmosphere, sample_dt_s=None)
-        return np.nan_to_num(b.range_km.reshape(n, k), nan=-np.inf)
+        r = b.range_km.reshape(n, k)
+        orbital[:] |= np.isnan(r).any(axis=1)
+        return np.nan_to_num(r, nan=-np.inf)
 
     coarse = np.broadcast_to(np.arange(1.0, 61.0, 2.0), (n, 30))
     best = coarse[np.arange(n), np.argmax(fly(coarse), 1)]
@@ -282,11 +286,16 @@ def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, l
     j = np.clip(np.argmax(rf, 1), 1, fine.shape[1] - 2)
     rows = np.arange(n)
     y0, y1, y2 = rf[rows, j - 1], rf[rows, j], rf[rows, j + 1]
-    den = y0 - 2 * y1 + y2
     with np.errstate(divide="ignore", invalid="ignore"):
-        shift = np.where(den < 0, 0.5 * (y0 - y2) / den, 0.0)
+        den = y0 - 2 * y1 + y2
+        # the parabola only through three real ranges (an orbital neighbour is -inf)
+        ok = (den < 0) & np.isfinite(y0) & np.isfinite(y2)
+        d02 = np.where(ok, y0 - y2, 0.0)
+        shift = np.where(ok, 0.5 * d02 / den, 0.0)
     shift = np.clip(np.nan_to_num(shift), -1.0, 1.0)
-    rng = y1 - 0.25 * (y0 - y2) * shift
+    rng = y1 - 0.25 * d02 * shift
+    # a speed at which some angle goes into orbit reaches every point on the globe
+    rng = np.where(orbital, np.inf, rng)
     angle = fine[rows, j] + shift * step
     return RotatingReach(rng.reshape(shape), angle.reshape(shape), az.reshape(shape))
 

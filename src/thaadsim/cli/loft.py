@@ -70,6 +70,10 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
     if flight_time_min is not None:
         rec["flight_time_s"] = flight_time_min * 60.0
         rec["implied_boost_s"] = flight_time_min * 60.0 - rec["coast_time_s"]
+        if rec["implied_boost_s"] < 0:
+            raise ThaadsimError("--flight-time-min", f"{flight_time_min:g} min is shorter than the "
+                                f"{rec['coast_time_s'] / 60:.1f} min coast this apogee and range imply",
+                                "check the time (boost included), or lower --burnout-altitude-km")
     if launch is not None:
         rot = L.min_energy_reach_rotating(v, h, launch[0], launch[1], [90.0, 270.0])
         rec["rotating"] = {"launch_lat": launch[0], "launch_lon": launch[1],
@@ -105,6 +109,7 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
             verdict = "reaches it" if r["reaches_target"] else "falls short"
             lines.append(f"  target {target[0]:g},{target[1]:g}: {r['target_distance_km']:,.0f} km away "
                          f"(azimuth {r['target_azimuth_deg']:.1f} deg); reach {_km(r['reach_toward_target_km'])} "
-                         f"-> {verdict}, margin {r['margin_km']:+,.0f} km")
+                         f"-> {verdict}" + (f", margin {r['margin_km']:+,.0f} km"
+                                             if np.isfinite(r["margin_km"]) else ""))
     lines.append(CAVEAT)
     click.echo("\n".join(lines))
