@@ -10,6 +10,12 @@ Authorities:
   ground range with the observed apogee, must (a) be able to fly it at all, and (b) take a total
   flight time within 5 % of the observed one (the spread between the DPRK and Japanese timings is
   2-5 %, and the model's boost is a constant-thrust, constant-Isp estimate).
+
+  What is calibrated and what is checked: the Hwasong-12, Hwasong-14 and Hwasong-15 burn times
+  were shortened so that (a) holds for the 2017-05-14, 2017-07-28 and 2017-11-28 tests (their
+  TOMLs say so); for those, (a) is a calibration target that can still fail if the catalog moves.
+  The 2017-07-04 Hwasong-14 test, which nothing was tuned to, and the flight times (b) of all of
+  them are the independent checks.
 * Kepler's equation (two-body ellipse): the model's coast from burnout to impact must take the
   time the two-body ellipse through the burnout state takes to fall back to the impact radius, so
   the flight times compared above are ballistic physics, not bookkeeping. J2 and reentry drag make

@@ -186,3 +186,20 @@ def test_not_engageable_reasons_name_the_condition_that_empties_the_window(threa
     bat = make_battery("thaad", *SEONGJU, radar=load_radar("tpy2-tm").place(*SEONGJU, 0.0, face), face_az_deg=face)
     w = engagement_windows(b, [bat])
     assert "radar does not hold the threat" in not_engageable_reasons(b, bat, w)[0]
+
+
+def test_the_radar_track_uses_the_rcs_it_is_given():
+    """The track at the intercept point uses the threats' own RCS (rcs_m2, one per sample, as the
+    scenario pipeline passes it): a target too faint for the radar equation is never held, so
+    the battery cannot engage it, while the same threat at the default RV RCS can be engaged."""
+    from thaadsim.sensors.radar import load_radar
+
+    b = _overflight((35.18, 129.08))
+    face = Geodesic.WGS84.Inverse(*SEONGJU, 39.03, 125.75)["azi1"] % 360.0
+    bat = make_battery("thaad", *SEONGJU, radar=load_radar("tpy2-tm").place(*SEONGJU, 0.0, face), face_az_deg=face)
+    assert engagement_windows(b, [bat], detect_s=88.0).engageable[0, 0]
+    # 1e-9 m²: 1e-7 of the 0.05 m² default, so the radar-equation range shrinks ~56x (R ∝ σ^(1/4)) to ~20 km
+    faint = np.full(np.shape(b.alt_m), 1e-9)
+    w = engagement_windows(b, [bat], detect_s=88.0, rcs_m2=faint)
+    assert not w.engageable[0, 0]
+    assert not w.geometry[0].feasible[0].any()

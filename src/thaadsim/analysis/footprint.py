@@ -206,5 +206,6 @@ def _engageable(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, batteries, 
     batch = fly_targeted(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, shape=shape, sample_dt_s=sample_dt_s,
                          **kw)
     det = run_detections(batch, radars, signatures=[signature_for(m)] * len(batch)) if radars else {}
-    w = engagement_windows(batch, batteries, detect_s=battery_detect_s(batch, batteries, det))
+    w = engagement_windows(batch, batteries, detect_s=battery_detect_s(batch, batteries, det),
+                           signature=signature_for(m))
     return np.asarray(w.engageable, bool)

@@ -46,7 +46,7 @@ def fly_threats(plan: Plan):
                         sample_dt_s=plan.sample_dt_s)
 
 
-def battery_detect_s(batch, batteries, det_results: dict) -> np.ndarray:
+def battery_detect_s(batch, batteries, det_results: dict, rcs_m2=None) -> np.ndarray:
     """(N, M) first detection time (s since each threat's launch) per battery.
 
     Own radar (matched by identity or id) → its detection; no own radar → the earliest detection by
@@ -70,7 +70,7 @@ def battery_detect_s(batch, batteries, det_results: dict) -> np.ndarray:
         elif bat.radar is not None:
             from thaadsim.sensors.detection import detect
 
-            out[:, j] = detect(batch, bat.radar).first_detection_s
+            out[:, j] = detect(batch, bat.radar, rcs_m2=rcs_m2).first_detection_s
         else:
             out[:, j] = net
             if np.isnan(net).any():
@@ -81,13 +81,29 @@ def battery_detect_s(batch, batteries, det_results: dict) -> np.ndarray:
     return out
 
 
-def detect_threats(plan: Plan, batch) -> dict:
-    """Every scenario radar against every threat, each threat with its own missile's signature."""
-    from thaadsim.analysis.detections import run_detections
+def threat_rcs_m2(plan: Plan, batch) -> np.ndarray:
+    """(N, T) RCS of every threat sample, each threat with its own missile's signature by phase."""
+    from thaadsim.analysis.detections import rcs_array
     from thaadsim.sensors.signatures import signature_for
 
-    sigs = [signature_for(plan_missile(th, batch, i)) for i, th in enumerate(plan.threats)]
-    return run_detections(batch, plan.radars, signatures=sigs)
+    return rcs_array(batch, [signature_for(plan_missile(th, batch, i)) for i, th in enumerate(plan.threats)])
+
+
+def detect_threats(plan: Plan, batch, rcs_m2=None) -> dict:
+    """Every scenario radar against every threat (RCS from :func:`threat_rcs_m2` unless given)."""
+    from thaadsim.sensors.detection import detect
+
+    rcs = threat_rcs_m2(plan, batch) if rcs_m2 is None else rcs_m2
+    return {rid: detect(batch, placed, rcs_m2=rcs) for rid, placed in plan.radars.items()}
+
+
+def engage_threats(plan: Plan, batch, det_results: dict, rcs_m2):
+    """Engagement windows of every threat against every battery; each battery's radar holds the
+    threats with the same RCS its first detections used."""
+    from thaadsim.defense.engagement import engagement_windows
+
+    det = battery_detect_s(batch, plan.batteries, det_results, rcs_m2)
+    return engagement_windows(batch, plan.batteries, detect_s=det, rcs_m2=rcs_m2)
 
 
 def run_raid_only(plan: Plan):
@@ -97,12 +113,10 @@ def run_raid_only(plan: Plan):
     file, seed and runs (one path, so the two commands cannot disagree), without the coverage maps,
     footprints and report. Returns the :class:`~thaadsim.defense.raid.RaidResult`.
     """
-    from thaadsim.defense.engagement import engagement_windows
-
     batch = plan.flyer() if plan.flyer is not None else fly_threats(plan)
-    det_results = detect_threats(plan, batch) if plan.radars else {}
-    det = battery_detect_s(batch, plan.batteries, det_results)
-    windows = engagement_windows(batch, plan.batteries, detect_s=det)
+    rcs = threat_rcs_m2(plan, batch)
+    det_results = detect_threats(plan, batch, rcs) if plan.radars else {}
+    windows = engage_threats(plan, batch, det_results, rcs)
     return default_raid_runner(batch, plan.batteries, windows, plan)["result"]
 
 
@@ -127,9 +141,12 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
 
     # 2. sensing ----------------------------------------------------------------------------
     t = time.perf_counter()
+    # each threat's RCS by phase from its own missile: the same for first detections and for the
+    # battery radars' track at the intercept point
+    rcs = threat_rcs_m2(plan, res.batch) if res.batch is not None else None
     if res.batch is not None and plan.radars:
         try:
-            res.detection_results = detect_threats(plan, res.batch)
+            res.detection_results = detect_threats(plan, res.batch, rcs)
         except ImportError as exc:
             res.missing.append(f"radar detections not available ({exc})")
     elif not plan.radars:
@@ -146,10 +163,7 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     progress("engagement windows", 0.5)
     if res.batch is not None and plan.batteries:
         try:
-            from thaadsim.defense.engagement import engagement_windows
-
-            det = battery_detect_s(res.batch, plan.batteries, res.detection_results)
-            res.windows = engagement_windows(res.batch, plan.batteries, detect_s=det)
+            res.windows = engage_threats(plan, res.batch, res.detection_results, rcs)
         except ImportError as exc:
             res.missing.append(f"engagement windows not available ({exc})")
     elif not plan.batteries:

@@ -68,7 +68,7 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
     out["p_kill_all_shots"] = (None if not res["engageable"]
                                else round(1.0 - (1.0 - bat.single_shot_pk) ** res["shots_possible"], 4))
     out["not_engageable_reason"] = (None if res["engageable"]
-                                    else not_engageable_reasons(batch, bat, w, 0, signature=signature)[0])
+                                    else not_engageable_reasons(batch, bat, w, 0)[0])
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
         return

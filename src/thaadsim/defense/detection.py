@@ -39,7 +39,7 @@ def ground_range_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
     return 2.0 * _R_MEAN_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def radar_track(batch, battery, face_az_deg=None, signature=None):
+def radar_track(batch, battery, face_az_deg=None, signature=None, rcs_m2=None):
     """What the battery's own radar holds: ((N,) first detection time, (N, T) detected mask).
 
     The mask is True at the samples where the radar detects the threat (line of sight, scan
@@ -48,7 +48,8 @@ def radar_track(batch, battery, face_az_deg=None, signature=None):
     is known about where a distant sensor holds the threat.
     ``face_az_deg`` overrides the battery's face azimuth (scalar or (N,)); ``signature`` (a
     :class:`thaadsim.sensors.Signature`) sets the threats' RCS by phase (default: the sensors
-    layer's documented assumptions).
+    layer's documented assumptions); ``rcs_m2`` ((N, T), e.g. one missile's signature per row)
+    replaces it where the rows are different missiles.
     """
     n = len(batch.alt_m)
     if battery.radar is None:
@@ -67,7 +68,8 @@ def radar_track(batch, battery, face_az_deg=None, signature=None):
     for az in np.unique(face):
         rows = np.nonzero(face == az)[0]
         sub = batch if rows.size == n else batch[rows]
-        det = detect(sub, replace(pr, face_az_deg=float(az)), signature=signature)
+        rcs = None if rcs_m2 is None else np.asarray(rcs_m2, float)[rows]
+        det = detect(sub, replace(pr, face_az_deg=float(az)), signature=signature, rcs_m2=rcs)
         out[rows] = det.first_detection_s
         mask[rows] = det.detected
     return out, mask

@@ -183,7 +183,7 @@ def _battery_pass(batch, bat: Battery, detect_s, tracked=None):
 
 
 def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signature=None,
-                       require_track: bool = True) -> EngagementWindows:
+                       require_track: bool = True, rcs_m2=None) -> EngagementWindows:
     """Engagement windows of every threat in ``batch`` against every battery.
 
     Parameters
@@ -205,6 +205,9 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signat
         Only intercept where the battery's own radar holds the threat (see the module notes).
         Applies to batteries with a radar; False reproduces a window limited by kinematics and the
         first detection alone.
+    rcs_m2 : array (N, T) or None
+        Threat RCS per sample, instead of ``signature`` (a batch of different missiles: the same
+        RCS the sensors layer used for ``detect_s``, so the track and the first detection agree).
     """
     if isinstance(batteries, Battery):
         batteries = [batteries]
@@ -212,7 +215,8 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signat
     m = len(batteries)
     # one detect() pass per battery radar gives both its first detection and its track mask
     need = [b.radar is not None and (detect_s is None or require_track) for b in batteries]
-    tracks = [radar_track(batch, b, face_az_deg, signature) if nd else None for b, nd in zip(batteries, need)]
+    tracks = [radar_track(batch, b, face_az_deg, signature, rcs_m2) if nd else None
+              for b, nd in zip(batteries, need)]
     if detect_s is not None:
         d = np.asarray(detect_s, float)
         if d.ndim == 1 and d.size == n:
@@ -238,8 +242,7 @@ def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signat
     return EngagementWindows(battery_ids=[b.id for b in batteries], geometry=geoms, **stacked)
 
 
-def not_engageable_reasons(batch, battery: Battery, windows: EngagementWindows, j: int = 0,
-                           face_az_deg=None, signature=None) -> list:
+def not_engageable_reasons(batch, battery: Battery, windows: EngagementWindows, j: int = 0) -> list:
     """Why each threat is not engageable by ``windows``' battery ``j`` ('' where it is).
 
     Peels the conditions of the module notes off one at a time, so the first one that empties the

@@ -49,7 +49,9 @@ class Interceptor:
     id, name, tier : str
         Catalog id (``thaad``), display name, and tier (``upper``/``lower``/``exo``).
     burnout_speed_kms : float
-        Speed at burnout relative to the rotating Earth.
+        Speed at burnout relative to the rotating Earth: the published figure that the rocket's
+        ``propellant_fraction`` is calibrated to (``tools/calibrate_interceptors.py``). The flight
+        engine flies the rocket, so this number alone does not move the fly-out.
     burn_time_s : float
         Boost duration (time from launch to burnout).
     min_intercept_alt_km, max_intercept_alt_km : float
@@ -172,6 +174,12 @@ class Interceptor:
 
     def with_overrides(self, **kw) -> "Interceptor":
         """A copy with some numbers replaced (e.g. ``pk=0.9``), validated again."""
+        if "burnout_speed_kms" in kw:
+            # the engine flies the rocket: a new speed alone would change nothing but the label
+            raise ThaadsimError(f"interceptor {self.id}.burnout_speed_kms",
+                                "is a calibration target, not an input of the fly-out",
+                                "override propellant_fraction (or launch_mass_kg, isp_s), or recalibrate with "
+                                "tools/calibrate_interceptors.py")
         prov = dict(self.provenance)
         for k in kw:
             prov[k] = "user override"

@@ -26,9 +26,9 @@ THAAD and PAC-3 leave canted launchers, which the engine has no notion of; their
 give a 0.01 s vertical rise and a 0.2 s kick, so short that it only sets the direction of the
 initial velocity: a linear tilt of the thrust from rest to ``K`` leaves along ``K/2`` from the
 vertical. That is why the fan runs to :data:`KICK_RANGE_DEG` ``[1] = 160`` deg (a launch ~10 deg above
-the horizon), past 90 deg. Beyond ~165 deg a rail-launched member never climbs the engine's 1 m
-above the pad that arms its ground-impact event, so the fan stops short of it. Members that fall
-back to the ground while still thrusting (large kicks of GBI and SM-3) simply end there.
+the horizon), past 90 deg: a launch flatter than that only skims the ground and adds nothing to
+the envelope. Members that fall back to the ground while still thrusting (large kicks of GBI and
+SM-3) simply end there.
 
 This is a kinematic envelope, not a guidance law: it says how soon an interceptor *could* be at
 a point, which is what engagement windows need. No trajectory is shaped after the kick (no
