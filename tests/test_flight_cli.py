@@ -155,3 +155,9 @@ def test_a_name_column_in_the_targets_csv_is_carried_to_each_line(tmp_path):
     lines = [json.loads(x) for x in res.output.splitlines()]
     assert [x["target_name"] for x in lines] == ["Busan", None]
     assert [round(x["target_lat"], 2) for x in lines] == [35.1, 35.87]
+
+
+def test_targeting_errors_name_the_option_the_user_typed():
+    res = _run(["--missile", "nodong", "--from", "39.0,125.7", "--to", "35.1,129.0", "--shape", "lofted",
+                "--apogee-km", "50"])
+    assert str(res.exception).startswith("--apogee-km: ")

@@ -55,13 +55,19 @@ def _parse_targets(path, reader):
     return lats, lons, lines, names
 
 
+# the library's argument names, as the options a user typed
+_OPTION = {"apogee_km": "--apogee-km", "shape": "--shape", "missile": "--missile",
+           "launch_lat_deg": "--from", "launch_lon_deg": "--from", "target_lat_deg": "--to", "target_lon_deg": "--to"}
+
+
 def _in_user_terms(exc: ThaadsimError, targets_csv, lines) -> ThaadsimError:
-    """Name the flight a targeting error is about as the user knows it: the CSV line, or --to."""
-    if not exc.rows or (not lines and exc.field != "target"):
-        return exc
-    where = f"--targets-csv {targets_csv} line {lines[exc.rows[0]]}" if lines else "--to"
+    """Name a targeting error as the user knows it: the option, and the CSV line or --to."""
+    field = _OPTION.get(exc.field, exc.field)
     problem = re.sub(r"^row \d+(: | )", "", exc.problem)
-    return ThaadsimError(f"{where}: {exc.field}" if exc.field != "target" else where, problem, exc.fix)
+    if not exc.rows or (not lines and exc.field != "target"):
+        return ThaadsimError(field, problem, exc.fix, rows=exc.rows)
+    where = f"--targets-csv {targets_csv} line {lines[exc.rows[0]]}" if lines else "--to"
+    return ThaadsimError(f"{where}: {field}" if exc.field != "target" else where, problem, exc.fix)
 
 
 def _records(batch, shape):
