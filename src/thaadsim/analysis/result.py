@@ -130,7 +130,7 @@ class ScenarioResult:
 
     # ------------------------------------------------------------------ words and numbers
     def _answers(self):
-        from thaadsim.report.html import Figure
+        from thaadsim.analysis.objects import Figure
 
         plan = self.plan
         A: list[str] = []
@@ -320,7 +320,7 @@ class ScenarioResult:
     def export_objects(self):
         """(tracks, sites, areas) for the maps and the GeoJSON/KML/CZML exports."""
         from thaadsim.analysis.tracks import batch_tracks
-        from thaadsim.io.exports import Area, Site
+        from thaadsim.analysis.objects import Area, Site
 
         plan = self.plan
         tracks = []
@@ -372,7 +372,7 @@ class ScenarioResult:
 
     def intercept_sites(self):
         """Intercept points: from the logged Monte Carlo run if any, else the earliest feasible ones."""
-        from thaadsim.io.exports import Site
+        from thaadsim.analysis.objects import Site
 
         b = self.batch
         if b is None:
@@ -516,7 +516,7 @@ class ScenarioResult:
         """A :class:`thaadsim.report.html.ReportContent` for the HTML report."""
         import thaadsim
         from thaadsim.analysis.tracks import profiles_frame
-        from thaadsim.report.html import ReportContent
+        from thaadsim.analysis.objects import ReportContent
 
         plan = self.plan
         tracks, sites, areas = self.export_objects()

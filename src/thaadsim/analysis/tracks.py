@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from thaadsim.io.exports import Track
+from thaadsim.analysis.objects import Track
 
 
 def batch_tracks(batch, ids: Sequence[str], names: Sequence[str], launch_time_s=None,

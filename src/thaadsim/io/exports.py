@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Iterable
 
 import numpy as np
 
+# the plain objects live with the analysis that makes them; this module only writes them out
+from thaadsim.analysis.objects import Area, Site, Track
 from thaadsim.io.atomic import clean_nans, write_text
 
 __all__ = ["Track", "Site", "Area", "to_geojson", "to_kml", "to_czml", "write_geojson", "write_kml",
@@ -51,56 +52,6 @@ KIND_COLORS = {
     "footprint": (148, 103, 189, 90),
     "area": (127, 127, 127, 60),
 }
-
-
-@dataclass
-class Track:
-    """A trajectory in time. Arrays of equal length; NaN samples are dropped on export."""
-
-    id: str
-    name: str
-    times_s: Sequence[float]
-    lat_deg: Sequence[float]
-    lon_deg: Sequence[float]
-    alt_m: Sequence[float]
-    kind: str = "threat"
-    properties: dict[str, Any] = field(default_factory=dict)
-
-    def arrays(self):
-        t, la, lo, h = (np.asarray(a, dtype=float).ravel()
-                        for a in (self.times_s, self.lat_deg, self.lon_deg, self.alt_m))
-        if not (t.size == la.size == lo.size == h.size):
-            from thaadsim.errors import ThaadsimError
-
-            raise ThaadsimError(f"track {self.id}", "times_s, lat_deg, lon_deg, alt_m differ in length",
-                                "give arrays of one length")
-        ok = np.isfinite(t) & np.isfinite(la) & np.isfinite(lo) & np.isfinite(h)
-        return t[ok], la[ok], lo[ok], h[ok]
-
-
-@dataclass
-class Site:
-    """A point feature: radar, battery, intercept point, defended asset, launch area."""
-
-    id: str
-    name: str
-    lat_deg: float
-    lon_deg: float
-    alt_m: float = 0.0
-    kind: str = "site"
-    time_s: float | None = None
-    properties: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Area:
-    """A polygon (shapely Polygon/MultiPolygon, x = lon_deg, y = lat_deg)."""
-
-    id: str
-    name: str
-    geometry: Any
-    kind: str = "area"
-    properties: dict[str, Any] = field(default_factory=dict)
 
 
 def thin_index(n: int, max_points: int) -> np.ndarray:

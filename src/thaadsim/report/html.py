@@ -6,7 +6,7 @@ interactive map (plotly ``Scattergeo``; every geo base layer OFF and Natural Ear
 as traces — see :mod:`thaadsim.report.basemap`), altitude vs ground range, the engagement
 timeline, tables (raid results...), and the scenario file itself.
 
-Everything is passed in as plain data (lists of the export dataclasses, DataFrames, strings), so
+Everything is passed in as plain data (the objects of :mod:`thaadsim.analysis.objects`, DataFrames, strings), so
 this module does not depend on how the numbers were made.
 """
 
@@ -14,50 +14,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import html as _html
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from thaadsim.io.exports import KIND_COLORS, Area, Site, Track, label_groups, thin_index
+from thaadsim.analysis.objects import Area, Figure, ReportContent, Site, Track  # noqa: F401 (re-exported)
+from thaadsim.io.exports import KIND_COLORS, label_groups, thin_index
 from thaadsim.report import basemap
 
 
-@dataclass
-class Figure:
-    """A key figure: ``value`` in ``unit``, with a short note of what it is and where it comes from."""
-
-    label: str
-    value: Any
-    unit: str = ""
-    note: str = ""
-
-
-@dataclass
-class ReportContent:
-    """Everything the report shows (plain data)."""
-
-    title: str
-    description: str = ""
-    questions: list[str] = field(default_factory=list)   # what the scenario asks, shown above the answers
-    answers: list[str] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    tracks: list[Track] = field(default_factory=list)
-    sites: list[Site] = field(default_factory=list)
-    areas: list[Area] = field(default_factory=list)
-    #: long-form profile data: columns ``name``, ``kind``, ``ground_range_km``, ``alt_km``
-    profiles: pd.DataFrame | None = None
-    #: timeline: columns ``row`` (label of the bar's line), ``start_s``, ``end_s``, ``kind``, ``text``,
-    #: optionally ``series`` (the radar or battery id: one legend entry each)
-    timeline: pd.DataFrame | None = None
-    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    scenario_text: str = ""
-    scenario_name: str = ""
-    version: str = ""
-    scenario_sha256: str = ""
 
 
 def _css_rgba(kind: str, alpha: float | None = None) -> str:
