@@ -199,3 +199,17 @@ def test_a_missile_that_keeps_its_warhead_shows_its_airframe_after_burnout(missi
     sig = signature_for(load_missile(missile_id))
     assert sig.rv_rcs_m2 > 10 * DEFAULT_RV_RCS_M2
     assert "does not separate" in sig.rv_source
+
+
+def test_rcs_array_gives_each_row_its_own_missiles_rcs_by_phase():
+    # rows of a scenario batch are different missiles: each row's RCS follows its own signature
+    # (booster in boost, RV or airframe after), grouped per signature rather than looped per row
+    from types import SimpleNamespace
+
+    from thaadsim.analysis.detections import rcs_array
+
+    ph = np.array([[0, 0, 1, 2, np.nan], [0, 1, 1, 2, 2], [0, 0, 0, 1, 2]])
+    sigs = [Signature(10.0, 0.05), Signature(5.0, 1.0), Signature(10.0, 0.05)]
+    got = rcs_array(SimpleNamespace(phase=ph), sigs)
+    expected = np.array([[10, 10, 0.05, 0.05, np.nan], [5, 1, 1, 1, 1], [10, 10, 10, 0.05, 0.05]])
+    np.testing.assert_array_equal(got, expected)

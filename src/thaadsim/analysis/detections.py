@@ -28,10 +28,19 @@ def run_detections(batch, radars: dict, signatures=None) -> dict:
 
 
 def rcs_array(batch, signatures) -> np.ndarray:
-    """(N, T) RCS (m²) from one :class:`~thaadsim.sensors.signatures.Signature` per row."""
+    """(N, T) RCS (m²) from one :class:`~thaadsim.sensors.signatures.Signature` per row.
+
+    One array operation per distinct signature (a raid has a handful of missile types), not one
+    per row.
+    """
     ph = np.asarray(batch.phase)
-    return np.stack([sig.rcs_by_phase(ph[i]) for i, sig in enumerate(signatures)]) if len(signatures) else \
-        np.full(ph.shape, np.nan)
+    out = np.full(ph.shape, np.nan)
+    groups: dict = {}
+    for i, sig in enumerate(signatures):
+        groups.setdefault(sig, []).append(i)
+    for sig, rows in groups.items():
+        out[rows] = sig.rcs_by_phase(ph[rows])
+    return out
 
 
 def detections_table(results: dict, threat_ids, launch_time_s=None) -> pd.DataFrame:
