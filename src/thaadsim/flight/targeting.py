@@ -214,23 +214,27 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         np.asarray(apogee_km, float), (n,)).astype(float)
     if np.any(np.isinf(apo)):
         raise ThaadsimError("apogee_km", "is infinite", "give an apogee in km")
-    for i, s in enumerate(shapes):
-        if s == "min-energy" and np.isfinite(apo[i]):
-            raise ThaadsimError("apogee_km", "applies to lofted or depressed shapes only",
-                                "add --shape lofted or --shape depressed, or drop the apogee", rows=(i,))
-        if np.isfinite(apo[i]) and apo[i] <= 0:
-            raise ThaadsimError("apogee_km", f"{apo[i]:g} must be positive", "give an apogee in km", rows=(i,))
+    given = np.isfinite(apo)
+    bad = given & (np.asarray(shapes) == "min-energy")
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ThaadsimError("apogee_km", "applies to lofted or depressed shapes only",
+                            "add --shape lofted or --shape depressed, or drop the apogee", rows=(i,))
+    bad = given & (apo <= 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ThaadsimError("apogee_km", f"{apo[i]:g} must be positive", "give an apogee in km", rows=(i,))
 
+    # distinct missiles (a Missile compares by identity), and each row's index into them
+    first: dict[int, int] = {}
     distinct: list[Missile] = []
     index = np.empty(n, int)
     for i, m in enumerate(miss_list):
-        for k, d in enumerate(distinct):
-            if d is m or d == m:
-                index[i] = k
-                break
-        else:
+        k = first.get(id(m))
+        if k is None:
+            k = first[id(m)] = len(distinct)
             distinct.append(m)
-            index[i] = len(distinct) - 1
+        index[i] = k
 
     dist_m, az = geodesic_inverse(lat0, lon0, lat1, lon1, model)
     dist_km = dist_m / 1e3
