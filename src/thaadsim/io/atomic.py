@@ -38,24 +38,7 @@ def _fsync_dir(directory: Path) -> None:
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; create parent directories. Returns the Path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(target.parent)
-    return target
+    return write_many({path: data})[path]
 
 
 def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
@@ -126,6 +109,22 @@ def write_jsonl(path: str | os.PathLike, records) -> Path:
     return write_text(path, jsonl_text(records))
 
 
+def _stage(target: Path, data: bytes) -> str:
+    """Write ``data`` under a temporary name beside ``target`` (fsynced, mode 0644); its path."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
 def write_many(files: dict) -> dict:
     """Write several files as one set: every file is staged (written and fsynced under a temporary
     name beside its target) before any target is replaced.
@@ -148,25 +147,18 @@ def write_many(files: dict) -> dict:
     try:
         for path, data in files.items():
             target = Path(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((path, tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
+            staged.append((path, _stage(target, data.encode("utf-8") if isinstance(data, str) else data), target))
+        out = {}
+        for path, tmp, target in staged:
+            os.replace(tmp, target)
+            out[path] = target
     except BaseException:
-        for _, tmp, _ in staged:
+        for _, tmp, _ in staged:      # whatever is still staged (not yet renamed) goes
             try:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
         raise
-    out = {}
-    for path, tmp, target in staged:
-        os.replace(tmp, target)
-        out[path] = target
     for d in {t.parent for _, _, t in staged}:
         _fsync_dir(d)
     return out
