@@ -13,17 +13,16 @@ import numpy as np
 import pandas as pd
 
 
-def run_detections(batch, radars: dict, signatures=None) -> dict:
+def run_detections(batch, radars: dict, signatures=None, rcs_m2=None) -> dict:
     """``{radar_id: DetectionResult}`` for every placed radar.
 
     ``signatures``: optional list (one per trajectory) of :class:`thaadsim.sensors.signatures.Signature`;
-    rows of the batch may be different missiles, so the RCS array is assembled per row.
+    rows of the batch may be different missiles, so the RCS array is assembled per row. Or give
+    that (N, T) array itself as ``rcs_m2`` (:func:`rcs_array`), to share it with the engagement.
     """
     from thaadsim.sensors.detection import detect
 
-    rcs = None
-    if signatures is not None:
-        rcs = rcs_array(batch, signatures)
+    rcs = rcs_m2 if rcs_m2 is not None else (rcs_array(batch, signatures) if signatures is not None else None)
     return {rid: detect(batch, placed, rcs_m2=rcs) for rid, placed in radars.items()}
 
 

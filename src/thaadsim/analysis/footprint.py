@@ -197,15 +197,13 @@ def defended_footprints(missile, launch_lat_deg: float, launch_lon_deg: float, b
 
 def _engageable(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, batteries, radars, shape, sample_dt_s, kw):
     """(aimpoints, batteries) bool: is the threat aimed at each point engageable by each battery (one batch)."""
-    from thaadsim.analysis.detections import run_detections
-    from thaadsim.analysis.pipeline import battery_detect_s
-    from thaadsim.defense.engagement import engagement_windows
+    from thaadsim.analysis.detections import rcs_array, run_detections
+    from thaadsim.analysis.pipeline import engage
     from thaadsim.flight import fly_targeted
     from thaadsim.sensors.signatures import signature_for
 
     batch = fly_targeted(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, shape=shape, sample_dt_s=sample_dt_s,
                          **kw)
-    det = run_detections(batch, radars, signatures=[signature_for(m)] * len(batch)) if radars else {}
-    w = engagement_windows(batch, batteries, detect_s=battery_detect_s(batch, batteries, det),
-                           signature=signature_for(m))
-    return np.asarray(w.engageable, bool)
+    rcs = rcs_array(batch, [signature_for(m)] * len(batch))
+    det = run_detections(batch, radars, rcs_m2=rcs) if radars else {}
+    return np.asarray(engage(batch, batteries, det, rcs).engageable, bool)

@@ -89,21 +89,14 @@ def threat_rcs_m2(plan: Plan, batch) -> np.ndarray:
     return rcs_array(batch, [signature_for(plan_missile(th, batch, i)) for i, th in enumerate(plan.threats)])
 
 
-def detect_threats(plan: Plan, batch, rcs_m2=None) -> dict:
-    """Every scenario radar against every threat (RCS from :func:`threat_rcs_m2` unless given)."""
-    from thaadsim.sensors.detection import detect
-
-    rcs = threat_rcs_m2(plan, batch) if rcs_m2 is None else rcs_m2
-    return {rid: detect(batch, placed, rcs_m2=rcs) for rid, placed in plan.radars.items()}
-
-
-def engage_threats(plan: Plan, batch, det_results: dict, rcs_m2):
-    """Engagement windows of every threat against every battery; each battery's radar holds the
-    threats with the same RCS its first detections used."""
+def engage(batch, batteries, det_results: dict, rcs_m2=None):
+    """Engagement windows of every threat against every battery, cued by ``det_results``
+    (:func:`battery_detect_s`); each battery's own radar holds the threats with the same RCS
+    (``rcs_m2``, (N, T)) that their first detections used."""
     from thaadsim.defense.engagement import engagement_windows
 
-    det = battery_detect_s(batch, plan.batteries, det_results, rcs_m2)
-    return engagement_windows(batch, plan.batteries, detect_s=det, rcs_m2=rcs_m2)
+    det = battery_detect_s(batch, batteries, det_results, rcs_m2)
+    return engagement_windows(batch, batteries, detect_s=det, rcs_m2=rcs_m2)
 
 
 def run_raid_only(plan: Plan):
@@ -114,9 +107,11 @@ def run_raid_only(plan: Plan):
     footprints and report. Returns the :class:`~thaadsim.defense.raid.RaidResult`.
     """
     batch = plan.flyer() if plan.flyer is not None else fly_threats(plan)
+    from thaadsim.analysis.detections import run_detections
+
     rcs = threat_rcs_m2(plan, batch)
-    det_results = detect_threats(plan, batch, rcs) if plan.radars else {}
-    windows = engage_threats(plan, batch, det_results, rcs)
+    det_results = run_detections(batch, plan.radars, rcs_m2=rcs) if plan.radars else {}
+    windows = engage(batch, plan.batteries, det_results, rcs)
     return default_raid_runner(batch, plan.batteries, windows, plan)["result"]
 
 
@@ -146,7 +141,9 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     rcs = threat_rcs_m2(plan, res.batch) if res.batch is not None else None
     if res.batch is not None and plan.radars:
         try:
-            res.detection_results = detect_threats(plan, res.batch, rcs)
+            from thaadsim.analysis.detections import run_detections
+
+            res.detection_results = run_detections(res.batch, plan.radars, rcs_m2=rcs)
         except ImportError as exc:
             res.missing.append(f"radar detections not available ({exc})")
     elif not plan.radars:
@@ -163,7 +160,7 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     progress("engagement windows", 0.5)
     if res.batch is not None and plan.batteries:
         try:
-            res.windows = engage_threats(plan, res.batch, res.detection_results, rcs)
+            res.windows = engage(res.batch, plan.batteries, res.detection_results, rcs)
         except ImportError as exc:
             res.missing.append(f"engagement windows not available ({exc})")
     elif not plan.batteries:
