@@ -56,9 +56,8 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
     res = w.pair(0, 0)
     face_used = None
     if placed is not None:   # the face the detections used: given, else toward the launch point
-        from thaadsim.defense.detection import azimuth_deg
-        face_used = round(float(face_az_deg if face_az_deg is not None
-                                else azimuth_deg(lat_b, lon_b, lat0, lon0)) % 360.0, 1)
+        from thaadsim.defense.detection import face_azimuths_deg
+        face_used = float(face_azimuths_deg(batch, bat)[0])
     out = {"missile": missile, "interceptor": bat.interceptor.id, "battery_lat_deg": lat_b, "battery_lon_deg": lon_b,
            "radar": radar if placed is not None else None, "face_az_deg": face_used, "pk": bat.single_shot_pk,
            "threat_range_km": round(float(batch.range_km[0]), 1),

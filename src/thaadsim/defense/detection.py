@@ -39,6 +39,16 @@ def ground_range_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
     return 2.0 * _R_MEAN_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def face_azimuths_deg(batch, battery, face_az_deg=None) -> np.ndarray:
+    """(N,) face azimuth (deg, 0.1 deg steps) the battery's radar uses against each threat: the one
+    given, else the battery's own, else toward each threat's launch point."""
+    pr = battery.radar
+    face = face_az_deg if face_az_deg is not None else battery.face_az_deg
+    if face is None:
+        face = azimuth_deg(pr.lat_deg, pr.lon_deg, batch.launch_lat_deg, batch.launch_lon_deg)
+    return np.round(np.broadcast_to(np.asarray(face, float), (len(batch.alt_m),)), 1) % 360.0
+
+
 def radar_track(batch, battery, face_az_deg=None, signature=None, rcs_m2=None):
     """What the battery's own radar holds: ((N,) first detection time, (N, T) detected mask).
 
@@ -59,10 +69,7 @@ def radar_track(batch, battery, face_az_deg=None, signature=None, rcs_m2=None):
     from thaadsim.sensors import detect
 
     pr = battery.radar
-    face = face_az_deg if face_az_deg is not None else battery.face_az_deg
-    if face is None:
-        face = azimuth_deg(pr.lat_deg, pr.lon_deg, batch.launch_lat_deg, batch.launch_lon_deg)
-    face = np.round(np.broadcast_to(np.asarray(face, float), (n,)), 1) % 360.0
+    face = face_azimuths_deg(batch, battery, face_az_deg)
     out = np.full(n, np.nan)
     mask = np.zeros(np.shape(batch.alt_m), bool)
     for az in np.unique(face):
