@@ -51,3 +51,10 @@ def to_jsonable(value):
 
 def dumps(obj) -> str:
     return json.dumps(to_jsonable(obj), sort_keys=False)
+
+
+def as_options(exc: ThaadsimError, options: dict[str, str], problem: str | None = None) -> ThaadsimError:
+    """The library's error with its field renamed to the option the user typed (``apogee_km`` ->
+    ``--apogee-km``); fields not in ``options`` are kept."""
+    return ThaadsimError(options.get(exc.field, exc.field), exc.problem if problem is None else problem, exc.fix,
+                         rows=exc.rows)

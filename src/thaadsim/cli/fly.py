@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from thaadsim.cli._args import dumps, parse_latlon
+from thaadsim.cli._args import as_options, dumps, parse_latlon
 from thaadsim.earth.constants import WGS84
 from thaadsim.errors import ThaadsimError
 
@@ -65,7 +65,7 @@ def _in_user_terms(exc: ThaadsimError, targets_csv, lines) -> ThaadsimError:
     field = _OPTION.get(exc.field, exc.field)
     problem = re.sub(r"^row \d+(: | )", "", exc.problem)
     if not exc.rows or (not lines and exc.field != "target"):
-        return ThaadsimError(field, problem, exc.fix, rows=exc.rows)
+        return as_options(exc, _OPTION, problem)
     where = f"--targets-csv {targets_csv} line {lines[exc.rows[0]]}" if lines else "--to"
     return ThaadsimError(f"{where}: {field}" if exc.field != "target" else where, problem, exc.fix)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import numpy as np
 
-from thaadsim.cli._args import dumps, parse_latlon
+from thaadsim.cli._args import as_options, dumps, parse_latlon
 from thaadsim.errors import require_finite
 
 CAVEAT = ("caveat: a Keplerian inversion gives a LOWER bound. A steeply lofted boost loses more speed to gravity "
@@ -54,9 +54,9 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
     try:
         b = L.burnout_state_from_lofted_test(apogee_km, range_km, burnout_altitude_km, boost_downrange_km)
     except ThaadsimError as exc:    # the CLI's names for the fields
-        field = {"apogee_km": "--apogee-km", "range_km": "--range-km", "burnout_altitude_km": "--burnout-altitude-km",
-                 "boost_downrange_km": "--boost-downrange-km"}.get(exc.field, exc.field)
-        raise ThaadsimError(field, exc.problem, exc.fix) from None
+        raise as_options(exc, {"apogee_km": "--apogee-km", "range_km": "--range-km",
+                               "burnout_altitude_km": "--burnout-altitude-km",
+                               "boost_downrange_km": "--boost-downrange-km"}) from None
     v, h = float(b.burnout_speed_kms), float(burnout_altitude_km)
     rec = {
         "apogee_km": apogee_km, "range_km": range_km, "burnout_altitude_km": h,
