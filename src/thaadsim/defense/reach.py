@@ -64,7 +64,7 @@ from pathlib import Path
 import numpy as np
 
 from thaadsim import cache as disk_cache
-from thaadsim.defense.interceptors import Interceptor
+from thaadsim.defense.interceptors import MIN_THRUST_TO_WEIGHT, Interceptor
 
 REACH_CACHE_VERSION = 4   # 4: boost flown by fly_powered (was a straight-line closed form)
 SPHERE_R_M = 6371.0e3   # the "sphere" Earth model of thaadsim.earth.constants (mean radius)
@@ -227,7 +227,7 @@ def calibrate_propellant_fraction(itc: Interceptor, *, rtol: float = 1e-4) -> fl
     from thaadsim.errors import ThaadsimError
 
     target = itc.burnout_speed_kms
-    lo = 1.3 * itc.burn_time_s / itc.isp_s * 1.001      # thrust/weight = f m0 Isp / (t_b m0) = 1.3
+    lo = MIN_THRUST_TO_WEIGHT * itc.burn_time_s / itc.isp_s * 1.001   # thrust/weight = f Isp / t_b at the floor
     hi = 1.0 - itc.kv_mass_kg / itc.launch_mass_kg - 1e-4
     f = lambda x: reference_burnout(itc, propellant_fraction=x)[0] - target  # noqa: E731
     if f(hi) < 0:
