@@ -5,7 +5,10 @@ import pytest
 from pyproj import Transformer
 
 from thaadsim.earth.constants import WGS84
-from thaadsim.earth.frames import ecef_to_enu, ecef_to_geodetic, enu_to_aer, geodetic_to_ecef
+from numba import njit
+
+from thaadsim.earth.frames import (ecef_to_enu, ecef_to_geodetic, ecef_to_geodetic_sincos, enu_to_aer,
+                                 geodetic_to_ecef)
 from thaadsim.earth.geodesy import geodesic_direct, geodesic_inverse
 
 RNG = np.random.default_rng(7)
@@ -27,6 +30,30 @@ def test_ecef_to_geodetic_round_trip_from_proj_points():
     np.testing.assert_allclose(lat, LAT, atol=1e-9)
     np.testing.assert_allclose(lon, LON, atol=1e-9)
     np.testing.assert_allclose(alt, ALT, atol=1e-4)
+
+
+@njit
+def _sincos_batch(xyz, a, e2):
+    out = np.empty((xyz.shape[0], 5))
+    for i in range(xyz.shape[0]):
+        out[i, 0], out[i, 1], out[i, 2], out[i, 3], out[i, 4] = ecef_to_geodetic_sincos(
+            xyz[i, 0], xyz[i, 1], xyz[i, 2], a, e2)
+    return out
+
+
+def test_trig_free_geodetic_matches_proj():
+    """The flight kernel's trigonometry-free conversion: sines, cosines and height against PROJ."""
+    x, y, z = TO_ECEF.transform(LON, LAT, ALT)
+    out = _sincos_batch(np.stack([x, y, z], -1), WGS84.a_m, WGS84.e2)
+    lat, lon = np.radians(LAT), np.radians(LON)
+    np.testing.assert_allclose(out[:, 0], np.sin(lat), atol=1e-12)
+    np.testing.assert_allclose(out[:, 1], np.cos(lat), atol=1e-12)
+    np.testing.assert_allclose(out[:, 2], np.sin(lon), atol=1e-12)
+    np.testing.assert_allclose(out[:, 3], np.cos(lon), atol=1e-12)
+    np.testing.assert_allclose(out[:, 4], ALT, atol=1e-4)
+    # and at the poles, where the longitude is undefined but the vertical is not
+    pole = _sincos_batch(np.array([[0.0, 0.0, WGS84.b_m + 100.0], [0.0, 0.0, -WGS84.b_m - 50.0]]), WGS84.a_m, WGS84.e2)
+    np.testing.assert_allclose(pole[:, [0, 1, 4]], [[1.0, 0.0, 100.0], [-1.0, 0.0, 50.0]], atol=1e-6)
 
 
 def test_poles_and_equator():

@@ -64,6 +64,52 @@ def ecef_to_geodetic_scalar(x, y, z, a, e2):
     return lat, lon, h
 
 
+@njit(cache=True, inline="always")
+def ecef_to_geodetic_sincos(x, y, z, a, e2):
+    """Return (sin lat, cos lat, sin lon, cos lon, h) without a single trigonometric call.
+
+    The same Bowring (1976) closed form and one refinement as :func:`ecef_to_geodetic_scalar`,
+    but every angle is carried as its sine and cosine, obtained by normalising the vectors
+    whose ``atan2`` the angular form would take. The flight kernel needs the local vertical
+    (which is made of these sines and cosines) and the height, never the angles themselves, and
+    this conversion is most of its right-hand side's cost otherwise. Agrees with PROJ to well
+    under a millimetre (tests/test_frames_against_pyproj.py).
+    """
+    p = math.sqrt(x * x + y * y)
+    if p > 0.0:
+        clon = x / p
+        slon = y / p
+    else:
+        clon = 1.0
+        slon = 0.0
+    if e2 == 0.0:
+        r = math.sqrt(p * p + z * z)
+        return z / r, p / r, slon, clon, r - a
+    b = a * math.sqrt(1.0 - e2)
+    ep2 = e2 / (1.0 - e2)
+    # parametric latitude theta: tan(theta) = z a / (p b)
+    u = z * a
+    w = p * b
+    q = math.sqrt(u * u + w * w)
+    st = u / q
+    ct = w / q
+    num = z + ep2 * b * st * st * st
+    den = p - e2 * a * ct * ct * ct
+    s = math.sqrt(num * num + den * den)
+    slat = num / s
+    clat = den / s
+    # one refinement: tan(lat) = z / (p (1 - e2 N / (N + h)))
+    n = a / math.sqrt(1.0 - e2 * slat * slat)
+    h = p * clat + z * slat - a * a / n
+    den = p * (1.0 - e2 * n / (n + h))
+    s = math.sqrt(z * z + den * den)
+    slat = z / s
+    clat = den / s
+    n = a / math.sqrt(1.0 - e2 * slat * slat)
+    h = p * clat + z * slat - a * a / n
+    return slat, clat, slon, clon, h
+
+
 @njit(cache=True)
 def _geodetic_to_ecef_array(lat, lon, h, a, e2, out):
     for i in range(lat.size):

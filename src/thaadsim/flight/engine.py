@@ -36,7 +36,9 @@ class FlightOptions:
     j2: bool | None = None        # None: WGS84 has J2, the sphere has not
     atmosphere: bool = True
     rtol: float = 1e-9            # relative error per step: impacts within ~20 m of rtol 1e-12
-    max_step_s: float = 20.0
+    max_step_s: float = 20.0      # step cap while thrusting
+    coast_max_step_s: float = 20.0  # step cap after burnout (the error control decides below it)
+    kernel_flags: int = K.FLAGS_ALL   # benchmarks switch kernel improvements off one by one
     max_time_s: float = 3.0 * 3600.0
 
     def model(self) -> EarthModel:
@@ -99,8 +101,8 @@ def _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts: FlightOpt
     cd_mach, cd_val, n_cd = cd_pack
     K.fly_kernel(y0, t0, params, starts, thrust, mdot, mass0, area, nst, cd_mach, cd_val, n_cd,
                  opts.earth_vector(), h0, dh, logrho, sound, bool(opts.atmosphere), target_alt,
-                 opts.rtol, opts.max_step_s, opts.max_time_s,
-                 float(sample_dt_s or 1.0), samples, events, summary)
+                 opts.rtol, opts.max_step_s, opts.coast_max_step_s, opts.max_time_s,
+                 float(sample_dt_s or 1.0), samples, events, summary, int(opts.kernel_flags))
     return samples, events, summary
 
 

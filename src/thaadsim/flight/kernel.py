@@ -36,7 +36,7 @@ import numpy as np
 from numba import njit, prange
 
 from thaadsim.earth.atmosphere import density_sound_at
-from thaadsim.earth.frames import ecef_to_geodetic_scalar
+from thaadsim.earth.frames import ecef_to_geodetic_scalar, ecef_to_geodetic_sincos
 
 # columns of the per-trajectory summary array returned by the kernel
 S_STATUS = 0          # 0 impact, 1 still flying at t_max, 2 hit the ground while thrusting
@@ -51,7 +51,14 @@ S_ALT_APOGEE = 16
 S_T_REENTRY = 17
 S_MAX_SPEED = 18      # Earth-relative
 S_N_SAMPLES = 19
-N_SUMMARY = 20
+S_N_STEPS = 20        # accepted Runge-Kutta steps (diagnostics for benchmarks)
+S_N_REJECTED = 21     # rejected step attempts
+N_SUMMARY = 22
+
+# kernel switches (bits of ``flags``); all on by default, off only to measure what each one buys
+FLAG_FAST_GEODETIC = 1   # trigonometry-free geodetic conversion in the right-hand side
+FLAG_NEAR_SIDE = 2       # a step clipped to a thrust discontinuity evaluates its end on the near side
+FLAGS_ALL = FLAG_FAST_GEODETIC | FLAG_NEAR_SIDE
 
 # event rows returned alongside the regular samples (t, r, v)
 E_BURNOUT = 0
@@ -105,7 +112,7 @@ def _interp_table(x, xs, ys, n):
 
 @njit(cache=True)
 def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
-           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo):
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags):
     """Right-hand side: ``out[:] = dy/dt``; returns the geodetic altitude (for events).
 
     ``p`` holds the scalar parameters of one trajectory:
@@ -133,7 +140,14 @@ def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, sta
     s = math.sin(th)
     xf = c * x + s * yy
     yf = -s * x + c * yy
-    lat, lon, h = ecef_to_geodetic_scalar(xf, yf, z, a_e, e2)
+    if flags & FLAG_FAST_GEODETIC:
+        slat, clat, slon, clon, h = ecef_to_geodetic_sincos(xf, yf, z, a_e, e2)
+    else:
+        lat, lon, h = ecef_to_geodetic_scalar(xf, yf, z, a_e, e2)
+        slat = math.sin(lat)
+        clat = math.cos(lat)
+        slon = math.sin(lon)
+        clon = math.cos(lon)
 
     # velocity relative to the co-rotating atmosphere (ECI components)
     wx = vx + om * yy
@@ -159,10 +173,6 @@ def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, sta
         m = stage_mass0[st] - stage_mdot[st] * (t - stage_start[st])
         thrust_acc = stage_thrust[st] / m
         # thrust direction in the Earth-fixed frame
-        slat = math.sin(lat)
-        clat = math.cos(lat)
-        slon = math.sin(lon)
-        clon = math.cos(lon)
         ux, uy, uz = clat * clon, clat * slon, slat          # up
         if t < p[1]:
             dx, dy_, dz = ux, uy, uz
@@ -218,8 +228,13 @@ def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, sta
 @njit(cache=True)
 def _rk_step(t, y, f0, h, y_new, f_new, err_vec, ks, tmp, p, stage_start, stage_thrust, stage_mdot,
              stage_mass0, stage_area, n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh,
-             atmo_logrho, atmo_sound, use_atmo):
-    """One Dormand-Prince step from (t, y) with derivative f0; fills y_new, f_new (FSAL) and err_vec."""
+             atmo_logrho, atmo_sound, use_atmo, flags, t_lim):
+    """One Dormand-Prince step from (t, y) with derivative f0; fills y_new, f_new (FSAL) and err_vec.
+
+    Stages are evaluated at ``min(t + c h, t_lim)``: a step clipped to end on a thrust discontinuity
+    passes ``t_lim`` just short of it, so its last stages see the thrust of the interval they
+    integrate, not the jump on the far side (which would wreck the error estimate and the step).
+    """
     k2 = ks[0]
     k3 = ks[1]
     k4 = ks[2]
@@ -227,28 +242,29 @@ def _rk_step(t, y, f0, h, y_new, f_new, err_vec, ks, tmp, p, stage_start, stage_
     k6 = ks[4]
     for i in range(6):
         tmp[i] = y[i] + h * A21 * f0[i]
-    _deriv(t + C2 * h, tmp, k2, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
-           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    _deriv(min(t + C2 * h, t_lim), tmp, k2, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
     for i in range(6):
         tmp[i] = y[i] + h * (A31 * f0[i] + A32 * k2[i])
-    _deriv(t + C3 * h, tmp, k3, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
-           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    _deriv(min(t + C3 * h, t_lim), tmp, k3, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
     for i in range(6):
         tmp[i] = y[i] + h * (A41 * f0[i] + A42 * k2[i] + A43 * k3[i])
-    _deriv(t + C4 * h, tmp, k4, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
-           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    _deriv(min(t + C4 * h, t_lim), tmp, k4, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
     for i in range(6):
         tmp[i] = y[i] + h * (A51 * f0[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i])
-    _deriv(t + C5 * h, tmp, k5, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
-           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    _deriv(min(t + C5 * h, t_lim), tmp, k5, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
     for i in range(6):
         tmp[i] = y[i] + h * (A61 * f0[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i])
-    _deriv(t + h, tmp, k6, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
-           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    _deriv(min(t + h, t_lim), tmp, k6, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
     for i in range(6):
         y_new[i] = y[i] + h * (B1 * f0[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i])
-    alt = _deriv(t + h, y_new, f_new, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
-                 n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+    alt = _deriv(min(t + h, t_lim), y_new, f_new, p, stage_start, stage_thrust, stage_mdot, stage_mass0,
+                 stage_area, n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound,
+                 use_atmo, flags)
     for i in range(6):
         err_vec[i] = h * (E1 * f0[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * f_new[i])
     return alt
@@ -272,8 +288,8 @@ def _altitude_eci(t, yv, earth):
     th = earth[4] * t
     c = math.cos(th)
     s = math.sin(th)
-    lat, lon, h = ecef_to_geodetic_scalar(c * yv[0] + s * yv[1], -s * yv[0] + c * yv[1], yv[2],
-                                          earth[2], earth[3])
+    _, _, _, _, h = ecef_to_geodetic_sincos(c * yv[0] + s * yv[1], -s * yv[0] + c * yv[1], yv[2],
+                                            earth[2], earth[3])
     return h
 
 
@@ -287,7 +303,7 @@ def _rel_speed(yv, om):
 @njit(cache=True, parallel=True)
 def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
                cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo,
-               target_alt, rtol, h_max, t_max, sample_dt, samples, events, summary):
+               target_alt, rtol, h_max, h_max_coast, t_max, sample_dt, samples, events, summary, flags):
     """Fly N trajectories. Inputs are (N, ...) arrays; outputs are written in place.
 
     Parameters
@@ -302,6 +318,8 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
     samples : (N, T, 7) or (N, 0, 7); rows (t, r_eci, v_eci) every ``sample_dt`` s from t0.
     events : (N, N_EVENTS, 7) the states at burnout, apogee, reentry at 100 km and impact (NaN if none).
     summary : (N, N_SUMMARY) see the S_* column constants.
+    h_max, h_max_coast : step caps (s) while thrusting and after burnout.
+    flags : FLAG_* bits (FLAGS_ALL normally; benchmarks turn them off one by one).
     """
     n = y0.shape[0]
     max_samples = samples.shape[1]
@@ -326,7 +344,7 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
             y[i] = y0[j, i]
         t = t0[j]
         alt = _deriv(t, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j], stage_area[j],
-                     ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+                     ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
         t_cut = p[0]
         # boundaries where the right-hand side is discontinuous: kick start/end, staging, cut-off
         nb = 0
@@ -370,17 +388,22 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         # (kinematic burnout state) is in free flight from t0, so its first descent through the
         # target altitude is the impact (else a low, slow arc never 'climbed' and fell through the Earth)
         climbed = alt > target_alt[j] + 1.0 or not powered
+        n_steps = 0
+        n_rejected = 0
         while t < t_max:
             hb = h
             clipped = False
+            t_lim = 1e300
             if ib < nb and t + hb >= bounds[ib] - 1e-9:
                 hb = bounds[ib] - t
                 clipped = True
+                if flags & FLAG_NEAR_SIDE:
+                    t_lim = bounds[ib] - 1e-9
             if t + hb > t_max:
                 hb = t_max - t
             alt_new = _rk_step(t, y, f, hb, y_new, f_new, err, ks, tmp, p, stage_start[j], stage_thrust[j],
                                stage_mdot[j], stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j],
-                               earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+                               earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, t_lim)
             en = 0.0
             for i in range(6):
                 sc = rtol * max(abs(y[i]), abs(y_new[i])) + (1e-4 if i < 3 else 1e-7)
@@ -389,7 +412,9 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                     en = q
             if en > 1.0 and hb > 1e-6:
                 h = hb * max(0.2, 0.9 * en ** -0.2)
+                n_rejected += 1
                 continue
+            n_steps += 1
             # accepted step [t, t + hb]
             t_new = t + hb
             # regular output samples inside the step
@@ -409,9 +434,6 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                 for _ in range(50):
                     mid = 0.5 * (lo + hi)
                     _hermite(y, f, y_new, f_new, hb, mid, yi)
-                    _deriv(t + mid * hb, yi, fi, p, stage_start[j], stage_thrust[j], stage_mdot[j],
-                           stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0,
-                           atmo_dh, atmo_logrho, atmo_sound, use_atmo)
                     if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
                         lo = mid
                     else:
@@ -466,7 +488,7 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                 hi_step = hi * hb
                 _rk_step(t, y, f, hi_step, yi, fi, err, ks, tmp, p, stage_start[j], stage_thrust[j],
                          stage_mdot[j], stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j],
-                         earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo)
+                         earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, t_lim)
                 t_imp = t + hi_step
                 status = 2.0 if (ns > 0 and t_imp < t_cut) else 0.0
                 summary[j, S_T_IMPACT] = t_imp
@@ -499,16 +521,16 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                     # re-evaluate the derivative on the unpowered side of the discontinuity
                     _deriv(t + 1e-9, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j],
                            stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh,
-                           atmo_logrho, atmo_sound, use_atmo)
+                           atmo_logrho, atmo_sound, use_atmo, flags)
                 else:
                     _deriv(t + 1e-9, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j],
                            stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh,
-                           atmo_logrho, atmo_sound, use_atmo)
+                           atmo_logrho, atmo_sound, use_atmo, flags)
                 ib += 1
                 h = 0.5
             else:
                 fac = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
-                h = min(hb * fac, h_max)
+                h = min(hb * fac, h_max if powered else h_max_coast)
         summary[j, S_STATUS] = status
         for i in range(3):
             summary[j, S_R_BURNOUT + i] = events[j, E_BURNOUT, 1 + i]
@@ -518,3 +540,5 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         summary[j, S_T_REENTRY] = events[j, E_REENTRY, 0]
         summary[j, S_MAX_SPEED] = max_speed
         summary[j, S_N_SAMPLES] = k_sample
+        summary[j, S_N_STEPS] = n_steps
+        summary[j, S_N_REJECTED] = n_rejected
