@@ -132,7 +132,9 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
     """Fly ballistic missiles: a catalog missile to an aimpoint (or a CSV of them), or a kinematic burnout state."""
     lat0, lon0 = parse_latlon("--from", from_)
     kinematic = burnout_speed_kms is not None or burnout_angle_deg is not None
-    physics = dict(earth=earth, rotation=not no_rotation, atmosphere=not no_atmosphere)
+    # samples only when the plot draws them: the JSON and the table need the summary figures alone
+    physics = dict(earth=earth, rotation=not no_rotation, atmosphere=not no_atmosphere,
+                   sample_dt_s=2.0 if plot else None)
     if kinematic:
         for name, given in (("--missile", missile), ("--to", to), ("--targets-csv", targets_csv),
                             ("--shape", shape), ("--apogee-km", apogee_km)):

@@ -58,7 +58,9 @@ N_SUMMARY = 22
 # kernel switches (bits of ``flags``); all on by default, off only to measure what each one buys
 FLAG_FAST_GEODETIC = 1   # trigonometry-free geodetic conversion in the right-hand side
 FLAG_NEAR_SIDE = 2       # a step clipped to a thrust discontinuity evaluates its end on the near side
-FLAGS_ALL = FLAG_FAST_GEODETIC | FLAG_NEAR_SIDE
+FLAG_PI_CONTROL = 4      # PI step-size control (Gustafsson), no growth right after a rejection
+FLAG_VECTOR_NORM = 8     # error measured against |r| and |v|, not against each component
+FLAGS_ALL = FLAG_FAST_GEODETIC | FLAG_NEAR_SIDE | FLAG_PI_CONTROL | FLAG_VECTOR_NORM
 
 # event rows returned alongside the regular samples (t, r, v)
 E_BURNOUT = 0
@@ -390,6 +392,8 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         climbed = alt > target_alt[j] + 1.0 or not powered
         n_steps = 0
         n_rejected = 0
+        just_rejected = False
+        err_prev = 1e-4
         while t < t_max:
             hb = h
             clipped = False
@@ -405,14 +409,27 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                                stage_mdot[j], stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j],
                                earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, t_lim)
             en = 0.0
-            for i in range(6):
-                sc = rtol * max(abs(y[i]), abs(y_new[i])) + (1e-4 if i < 3 else 1e-7)
-                q = abs(err[i]) / sc
-                if q > en:
-                    en = q
+            if flags & FLAG_VECTOR_NORM:
+                # error scaled by the size of the position and velocity vectors, not of each component:
+                # a component passing through zero (a frame artefact) no longer forces tiny steps
+                r_sc = rtol * max(math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]),
+                                  math.sqrt(y_new[0] * y_new[0] + y_new[1] * y_new[1] + y_new[2] * y_new[2])) + 1e-4
+                v_sc = rtol * max(math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5]),
+                                  math.sqrt(y_new[3] * y_new[3] + y_new[4] * y_new[4] + y_new[5] * y_new[5])) + 1e-7
+                for i in range(6):
+                    q = abs(err[i]) / (r_sc if i < 3 else v_sc)
+                    if q > en:
+                        en = q
+            else:
+                for i in range(6):
+                    sc = rtol * max(abs(y[i]), abs(y_new[i])) + (1e-4 if i < 3 else 1e-7)
+                    q = abs(err[i]) / sc
+                    if q > en:
+                        en = q
             if en > 1.0 and hb > 1e-6:
                 h = hb * max(0.2, 0.9 * en ** -0.2)
                 n_rejected += 1
+                just_rejected = True
                 continue
             n_steps += 1
             # accepted step [t, t + hb]
@@ -529,8 +546,18 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                 ib += 1
                 h = 0.5
             else:
-                fac = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
+                if flags & FLAG_PI_CONTROL:
+                    # Hairer, Norsett & Wanner, Solving ODEs I, sec. II.4 (PI control, beta = 0.04):
+                    # smoother step sequences, fewer rejections where the error grows steadily (reentry)
+                    e_now = max(en, 1e-10)
+                    fac = min(5.0, max(0.2, 0.9 * e_now ** -0.17 * err_prev ** 0.04))
+                    if just_rejected:
+                        fac = min(fac, 1.0)
+                    err_prev = e_now
+                else:
+                    fac = 5.0 if en == 0.0 else min(5.0, max(0.2, 0.9 * en ** -0.2))
                 h = min(hb * fac, h_max if powered else h_max_coast)
+            just_rejected = False
         summary[j, S_STATUS] = status
         for i in range(3):
             summary[j, S_R_BURNOUT + i] = events[j, E_BURNOUT, 1 + i]

@@ -41,7 +41,7 @@ import numpy as np
 from thaadsim.earth.geodesy import geodesic_inverse
 from thaadsim.errors import ThaadsimError
 from thaadsim.flight import kernel as K
-from thaadsim.flight.engine import FlightOptions, check_sample_dt, fly_powered, summary_figures
+from thaadsim.flight.engine import FlightOptions, check_sample_dt, fly_powered, powered_batch, summary_figures
 from thaadsim.flight.vehicle import Missile
 
 SHAPES = ("min-energy", "lofted", "depressed")
@@ -242,21 +242,10 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         i = int(np.argmax(dist_km < 1.0))
         raise ThaadsimError("target", f"row {i}: the target is {dist_km[i]:.3f} km from the launch point",
                             "give a target at least 1 km away", rows=(i,))
-    burn = np.array([distinct[k].total_burn_time_s for k in index])
+    burn = np.array([m.total_burn_time_s for m in distinct])[index]
     lofted = np.array([s == "lofted" for s in shapes])
     depressed = np.array([s == "depressed" for s in shapes])
-    with_apogee = np.isfinite(apo)
-    cut = burn.copy()
-    kick = np.full(n, np.nan)
-
-    # first guesses from the shape tables
     tables = [shape_table(m, opts) for m in distinct]
-    for k, tab in enumerate(tables):
-        rows = index == k
-        for flag, is_lofted in ((lofted, True), (depressed, False)):
-            sel = rows & flag
-            if sel.any():
-                kick[sel] = _branch_kick(tab, len(tab.cut_s) - 1, dist_km[sel], is_lofted)
 
     # a target far beyond the table's reach is refused before any flight (rotation adds a few % at most)
     full = np.array([np.nanmax(t.max_range_km) for t in tables])[index]
@@ -267,50 +256,27 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
                             f"beyond the {miss_list[i].id}'s maximum range of about {full[i]:,.0f} km "
                             "(non-rotating Earth)", "choose a closer target or a longer-range missile", rows=(i,))
 
-    # batch correction on the real Earth
     ctx = _Context(distinct, index, lat0, lon0, lat1, lon1, dist_km, az, burn, tables, opts, model,
                    tolerance_km, max_iterations, miss_list, shapes)
-    azimuth = az.copy()
-    me = ~lofted & ~depressed
-    if me.any():
-        _min_energy(ctx, np.flatnonzero(me), azimuth, kick, cut)
-    br = lofted & ~with_apogee
-    if br.any():
-        rows = np.flatnonzero(br)
-        # Newton from the table's guess first; bracketing for whatever it leaves
-        slow = rows[~_polish(ctx, rows, azimuth, kick, cut, np.zeros(n, bool), iterations=6)]
-        if slow.size:
-            _solve_branch(ctx, slow, azimuth, kick, cut, lofted)
-    dflt = depressed & ~with_apogee
+    azimuth, kick, cut = az.copy(), np.full(n, np.nan), burn.copy()
     apo_me_default = np.full(n, np.nan)
     flattest = np.zeros(n, bool)
-    if dflt.any():
-        # a full-burn depressed shot is ill-conditioned for long-range missiles (range changes by
-        # thousands of km per degree near circular speed), so the default depressed trajectory is
-        # defined by its apogee instead: half the min-energy apogee for that range
-        rows = np.flatnonzero(dflt)
-        a2, k2, c2 = azimuth.copy(), kick.copy(), cut.copy()
-        _min_energy(ctx, rows, a2, k2, c2)
-        _, _, _, apo_me, _ = ctx.fly(rows, a2[rows], k2[rows], c2[rows])
-        apo[rows] = DEFAULT_DEPRESSED_APOGEE_FRACTION * apo_me
-        apo_me_default[rows] = apo_me
-        with_apogee = with_apogee | dflt
-    if with_apogee.any():
-        wa_rows = np.flatnonzero(with_apogee)
-        reached = _solve_apogee(ctx, wa_rows, azimuth, kick, cut, lofted, apo)
-        # a short-range missile may not fly that flat to that range (a flat path loses much to drag):
-        # its default depressed shot is then the flattest it can fly, at full burn
-        flat = wa_rows[~reached & dflt[wa_rows]]
-        if flat.size:
-            flattest[flat] = True
-            # the apogee search kept its flattest hit; full burn on the flat side may be flatter still
-            a3, k3, c3 = azimuth.copy(), kick.copy(), cut.copy()
-            status, apo_full = _solve_branch(ctx, flat, a3, k3, c3, lofted, quiet=True)
-            _, _, _, apo_kept, _ = ctx.fly(flat, azimuth[flat], kick[flat], cut[flat])
-            use = (status == 0) & ~(apo_kept <= apo_full)
-            azimuth[flat[use]], kick[flat[use]], cut[flat[use]] = a3[flat[use]], k3[flat[use]], c3[flat[use]]
-    batch = fly_powered(distinct, index, lat0, lon0, azimuth, kick, cut, options=opts,
-                        sample_dt_s=sample_dt_s)
+    # many aimpoints from one launch point: interpolate solved neighbours, then one or two Newton flights
+    final = _RawFlights(n)
+    fast = _seeded_solve(ctx, lofted, depressed, apo, azimuth, kick, cut, final)
+    rest = np.flatnonzero(~fast)
+    if rest.size:
+        _solve_rows(ctx, rest, azimuth, kick, cut, lofted, depressed, apo, apo_me_default, flattest)
+    with_apogee = np.isfinite(apo)
+    if sample_dt_s is None:
+        # the last flight of each row is its answer: fly only the rows that have none yet
+        todo = np.flatnonzero(~final.have)
+        if todo.size:
+            final.store(todo, *ctx.fly_raw(todo, azimuth[todo], kick[todo], cut[todo])[5:])
+        batch = powered_batch(distinct, index, lat0, lon0, cut, final.result(), model)
+    else:
+        batch = fly_powered(distinct, index, lat0, lon0, azimuth, kick, cut, options=opts,
+                            sample_dt_s=sample_dt_s)
     m_dist, _ = geodesic_inverse(batch.impact_lat_deg, batch.impact_lon_deg, lat1, lon1, model)
     batch.target_lat_deg = lat1
     batch.target_lon_deg = lon1
@@ -332,7 +298,64 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         raise ThaadsimError("target", f"row {i} ({miss_list[i].id}, {shapes[i]}): targeting did not converge "
                             f"(miss {batch.miss_km[i]:.1f} km)",
                             "try another shape or apogee; lofted/depressed shots need range margin", rows=(i,))
+    batch.targeting_flights = ctx.flights
     return batch
+
+
+def _solve_rows(ctx, rows, azimuth, kick, cut, lofted, depressed, apo, apo_me_default, flattest):
+    """The robust solver for ``rows``: shape-table guesses, Newton, then bracketing where Newton stalls.
+
+    Costs about 15-25 flights per row. ``apo`` (requested apogee, NaN for the shape's default) gets the
+    default depressed apogee filled in; ``flattest`` marks default depressed rows flown at full burn.
+    """
+    n = len(ctx.index)
+    sel = np.zeros(n, bool)
+    sel[rows] = True
+    cut[rows] = ctx.burn[rows]
+    azimuth[rows] = ctx.az[rows]
+    for k, tab in enumerate(ctx.tables):
+        in_k = sel & (ctx.index == k)
+        for flag, is_lofted in ((lofted, True), (depressed, False)):
+            s = in_k & flag
+            if s.any():
+                kick[s] = _branch_kick(tab, len(tab.cut_s) - 1, ctx.dist_km[s], is_lofted)
+    with_apogee = sel & np.isfinite(apo)
+    me = sel & ~lofted & ~depressed
+    if me.any():
+        _min_energy(ctx, np.flatnonzero(me), azimuth, kick, cut)
+    br = sel & lofted & ~with_apogee
+    if br.any():
+        b_rows = np.flatnonzero(br)
+        # Newton from the table's guess first; bracketing for whatever it leaves
+        slow = b_rows[~_polish(ctx, b_rows, azimuth, kick, cut, np.zeros(n, bool), iterations=6)]
+        if slow.size:
+            _solve_branch(ctx, slow, azimuth, kick, cut, lofted)
+    dflt = sel & depressed & ~with_apogee
+    if dflt.any():
+        # a full-burn depressed shot is ill-conditioned for long-range missiles (range changes by
+        # thousands of km per degree near circular speed), so the default depressed trajectory is
+        # defined by its apogee instead: half the min-energy apogee for that range
+        d_rows = np.flatnonzero(dflt)
+        a2, k2, c2 = azimuth.copy(), kick.copy(), cut.copy()
+        _min_energy(ctx, d_rows, a2, k2, c2)
+        _, _, _, apo_me, _ = ctx.fly(d_rows, a2[d_rows], k2[d_rows], c2[d_rows])
+        apo[d_rows] = DEFAULT_DEPRESSED_APOGEE_FRACTION * apo_me
+        apo_me_default[d_rows] = apo_me
+        with_apogee = with_apogee | dflt
+    if with_apogee.any():
+        wa_rows = np.flatnonzero(with_apogee)
+        reached = _solve_apogee(ctx, wa_rows, azimuth, kick, cut, lofted, apo)
+        # a short-range missile may not fly that flat to that range (a flat path loses much to drag):
+        # its default depressed shot is then the flattest it can fly, at full burn
+        flat = wa_rows[~reached & dflt[wa_rows]]
+        if flat.size:
+            flattest[flat] = True
+            # the apogee search kept its flattest hit; full burn on the flat side may be flatter still
+            a3, k3, c3 = azimuth.copy(), kick.copy(), cut.copy()
+            status, apo_full = _solve_branch(ctx, flat, a3, k3, c3, lofted, quiet=True)
+            _, _, _, apo_kept, _ = ctx.fly(flat, azimuth[flat], kick[flat], cut[flat])
+            use = (status == 0) & ~(apo_kept <= apo_full)
+            azimuth[flat[use]], kick[flat[use]], cut[flat[use]] = a3[flat[use]], k3[flat[use]], c3[flat[use]]
 
 
 @dataclass
@@ -353,16 +376,23 @@ class _Context:
     max_it: int
     missiles: list
     shapes: list
+    lenient: bool = False      # seeds: a target out of reach is marked, not an error
+    flights: int = 0           # trajectories flown so far (what the benchmark reports per target)
 
     def fly(self, rows, azimuth, kick, cut):
         """Summary-only flights of ``rows``: (range_km, impact azimuth, miss_km, apogee_km, status)."""
-        _, _, summ = fly_powered(self.distinct, self.index[rows], self.lat0[rows], self.lon0[rows], azimuth,
-                                 kick, cut, options=self.opts, sample_dt_s=None, raw=True)
+        return self.fly_raw(rows, azimuth, kick, cut)[:5]
+
+    def fly_raw(self, rows, azimuth, kick, cut):
+        """As :meth:`fly`, plus the kernel's events and summary arrays (to build the final batch from)."""
+        samples, events, summ = fly_powered(self.distinct, self.index[rows], self.lat0[rows], self.lon0[rows],
+                                            azimuth, kick, cut, options=self.opts, sample_dt_s=None, raw=True)
+        self.flights += len(rows)
         ilat, ilon, rng, iaz = summary_figures(summ, self.lat0[rows], self.lon0[rows], self.model)
         miss, _ = geodesic_inverse(np.nan_to_num(ilat), np.nan_to_num(ilon), self.lat1[rows], self.lon1[rows],
                                    self.model)
         miss = np.where(np.isfinite(rng), miss / 1e3, np.inf)
-        return rng, iaz, miss, summ[:, K.S_ALT_APOGEE] / 1e3, summ[:, K.S_STATUS]
+        return rng, iaz, miss, summ[:, K.S_ALT_APOGEE] / 1e3, summ[:, K.S_STATUS], events, summ
 
     def best_kick(self, rows, azimuth, kick, cut, half_width_deg):
         """Refine the range-maximising kick by a 3-point parabola of half-width ``half_width_deg``."""
@@ -378,6 +408,8 @@ class _Context:
         return np.clip(kick + shift * half_width_deg, KICK_GRID_DEG[0], 89.0), r.max(axis=0)
 
     def reach_error(self, i, reach_km, how):
+        if self.lenient:
+            return     # a seed beyond reach simply fails to converge and is dropped
         raise ThaadsimError(
             "target", f"({self.lat1[i]:.2f}, {self.lon1[i]:.2f}) is {self.dist_km[i]:,.0f} km from the launch "
             f"point, beyond the {self.missiles[i].id}'s reach ({how}: about {reach_km:,.0f} km on azimuth "
@@ -688,3 +720,217 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
 
 def _bad_len(name, got, n):
     raise ThaadsimError(name, f"has {got} values but other inputs have {n}", "give one value or one per trajectory")
+
+
+# --- many aimpoints from one launch point: interpolated solutions, then Newton-Broyden -------------------
+#
+# Thousands of aimpoints from one launch point (a footprint grid, a map of targets) do not each need
+# the robust solver's 15-25 flights. The solution (launch azimuth, cut-off, kick) is a smooth function
+# of where the aimpoint lies, seen from the launch point: its geodesic azimuth B and range R. So a few
+# "seed" aimpoints on a grid over the group's (B, R) box are solved robustly, the solution is
+# interpolated (Clough-Tocher, C1) to every aimpoint, and so is its derivative d(solution)/d(B, R),
+# which is the inverse Jacobian Newton needs. Each Newton iteration is then one flight per aimpoint,
+# and Broyden's update refines each row's inverse Jacobian from the flights themselves. Rows that do
+# not converge within a few flights go to the robust solver, so the fast path never changes what is
+# solvable, only how fast.
+
+SEEDED_MIN_ROWS = 24          # fewer aimpoints from one launch point: the robust solver directly
+SEEDED_NEWTON_FLIGHTS = 6     # flights per row before handing it to the robust solver
+
+
+class _RawFlights:
+    """The last kernel output (events, summary) of each row, to build the final batch without re-flying."""
+
+    def __init__(self, n: int):
+        self.events = np.full((n, K.N_EVENTS, 7), np.nan)
+        self.summary = np.full((n, K.N_SUMMARY), np.nan)
+        self.have = np.zeros(n, bool)
+
+    def store(self, rows, events, summary):
+        self.events[rows] = events
+        self.summary[rows] = summary
+        self.have[rows] = True
+
+    def result(self):
+        n = self.summary.shape[0]
+        return np.empty((n, 0, 7)), self.events, self.summary
+
+
+def _seeded_solve(ctx: _Context, lofted, depressed, apo, azimuth, kick, cut, final: _RawFlights) -> np.ndarray:
+    """Solve the rows of every large (launch point, missile, shape, apogee) group the fast way.
+
+    Returns a boolean mask of the rows solved (their azimuth/kick/cut set, their last flight stored in
+    ``final``, and for default depressed rows their interpolated default apogee in ``apo``).
+    """
+    from scipy.interpolate import CloughTocher2DInterpolator, NearestNDInterpolator
+
+    from thaadsim.earth.geodesy import geodesic_direct
+
+    n = len(ctx.index)
+    solved = np.zeros(n, bool)
+    shape_code = np.where(lofted, 1, np.where(depressed, 2, 0))
+    key = np.stack([ctx.lat0, ctx.lon0, ctx.index, shape_code, np.nan_to_num(apo, nan=-1.0)], 1)
+    _, group = np.unique(key, axis=0, return_inverse=True)
+    group = group.ravel()
+    counts = np.bincount(group)
+    big = np.flatnonzero(counts >= SEEDED_MIN_ROWS)
+    if big.size == 0:
+        return solved
+
+    # 1. seed aimpoints: a grid over each group's (azimuth, range) box, all groups flown together
+    seeds = []          # per group: (rows, b_ref, r_scale, seed (b_rel, r) points)
+    s_lat0, s_lon0, s_lat1, s_lon1, s_index, s_shape, s_apo, s_group = [], [], [], [], [], [], [], []
+    for g in big:       # a loop over launch points x missiles x shapes, not over trajectories
+        rows = np.flatnonzero(group == g)
+        r0 = rows[0]
+        b_ref = float(np.degrees(np.angle(np.mean(np.exp(1j * np.radians(ctx.az[rows]))))))
+        b_rel = _wrap180(ctx.az[rows] - b_ref)
+        rng = ctx.dist_km[rows]
+        r_scale = float(np.mean(rng))
+        lo_b, hi_b = b_rel.min(), b_rel.max()
+        lo_r, hi_r = rng.min(), rng.max()
+        if hi_b - lo_b < 0.5:
+            lo_b, hi_b = 0.5 * (lo_b + hi_b) - 0.25, 0.5 * (lo_b + hi_b) + 0.25
+        if hi_r - lo_r < 20.0:
+            lo_r, hi_r = 0.5 * (lo_r + hi_r) - 10.0, 0.5 * (lo_r + hi_r) + 10.0
+        n_seed = int(np.clip(1.5 * np.sqrt(rows.size), 9, 160))
+        across_km = np.radians(hi_b - lo_b) * r_scale
+        nb = int(np.clip(round(np.sqrt(n_seed * across_km / (hi_r - lo_r))), 3, 40))
+        nr = int(np.clip(round(n_seed / nb), 3, 40))
+        bb, rr = np.meshgrid(np.linspace(lo_b, hi_b, nb), np.linspace(lo_r, hi_r, nr), indexing="ij")
+        bb, rr = bb.ravel(), rr.ravel()
+        la, lo = geodesic_direct(ctx.lat0[r0], ctx.lon0[r0], b_ref + bb, rr * 1e3)
+        seeds.append((rows, b_ref, r_scale, np.stack([bb, rr], 1)))
+        m = bb.size
+        s_lat0.append(np.full(m, ctx.lat0[r0]))
+        s_lon0.append(np.full(m, ctx.lon0[r0]))
+        s_lat1.append(la)
+        s_lon1.append(lo)
+        s_index.append(np.full(m, ctx.index[r0]))
+        s_shape.append(np.full(m, shape_code[r0]))
+        s_apo.append(np.full(m, apo[r0]))
+        s_group.append(np.full(m, len(seeds) - 1))
+    cat = np.concatenate
+    s_lat0, s_lon0, s_lat1, s_lon1 = cat(s_lat0), cat(s_lon0), cat(s_lat1), cat(s_lon1)
+    s_index, s_shape, s_apo, s_group = cat(s_index), cat(s_shape), cat(s_apo), cat(s_group)
+    m = s_index.size
+    s_dist, s_az = geodesic_inverse(s_lat0, s_lon0, s_lat1, s_lon1, ctx.model)
+    shapes = [SHAPES[c] for c in s_shape]
+    sctx = _Context(ctx.distinct, s_index, s_lat0, s_lon0, s_lat1, s_lon1, s_dist / 1e3, s_az,
+                    np.array([mm.total_burn_time_s for mm in ctx.distinct])[s_index], ctx.tables, ctx.opts, ctx.model, ctx.tol_km, ctx.max_it,
+                    [ctx.distinct[k] for k in s_index], shapes, lenient=True)
+    sa, sk, sc = s_az.copy(), np.full(m, np.nan), sctx.burn.copy()
+    s_apo_me, s_flat = np.full(m, np.nan), np.zeros(m, bool)
+    # the seeds are themselves many aimpoints from one launch point: seed them from a coarser grid
+    # (each level has about 1.5 sqrt(N) seeds), so only the coarsest few pay the robust solver's price
+    fast_s = _seeded_solve(sctx, s_shape == 1, s_shape == 2, s_apo, sa, sk, sc, _RawFlights(m))
+    keep = np.ones(m, bool)
+    for _ in range(3):
+        rows_s = np.flatnonzero(keep & ~fast_s)
+        if rows_s.size == 0:
+            break
+        try:
+            _solve_rows(sctx, rows_s, sa, sk, sc, s_shape == 1, s_shape == 2, s_apo, s_apo_me, s_flat)
+            break
+        except ThaadsimError as exc:      # an impossible apogee at a seed: drop it and solve the others again
+            if not exc.rows:
+                return solved
+            keep[list(exc.rows)] = False
+    else:
+        return solved
+    _, _, s_miss, s_apogee, _ = sctx.fly(np.arange(m), sa, sk, sc)
+    ok = keep & (s_miss < ctx.tol_km) & ~s_flat
+    with_apo = np.isfinite(s_apo)
+    ok &= ~with_apo | (np.abs(s_apogee - s_apo) <= np.maximum(2.0, 0.01 * np.nan_to_num(s_apo)))
+    ctx.flights += sctx.flights
+
+    # 2. interpolate each group's seed solutions (and their derivatives) to its aimpoints
+    rows_all, p0, jinv, scale = [], [], [], []
+    h_km = 1.0
+    first_seed = np.concatenate([[0], np.cumsum([len(sd[3]) for sd in seeds])])
+    for gi, (rows, b_ref, r_scale, pts) in enumerate(seeds):
+        mine = np.flatnonzero((s_group == gi) & ok)
+        if mine.size < 6 or s_flat[s_group == gi].any():
+            continue      # too few seeds solved (or a flattest-shot group): the robust solver takes it
+        local = mine - first_seed[gi]
+        xy = np.stack([np.radians(pts[local, 0]) * r_scale, pts[local, 1]], 1)
+        # parameters: launch azimuth relative to the aimpoint's azimuth, cut-off, kick, requested apogee
+        vals = np.stack([_wrap180(sa[mine] - s_az[mine]), sc[mine], sk[mine], np.nan_to_num(s_apo[mine])], 1)
+        try:
+            ct = CloughTocher2DInterpolator(xy, vals)
+        except Exception:   # degenerate seed layout (all on a line): the robust solver takes the group
+            continue
+        nearest = NearestNDInterpolator(xy, vals)
+        b_rel = _wrap180(ctx.az[rows] - b_ref)
+        q = np.stack([np.radians(b_rel) * r_scale, ctx.dist_km[rows]], 1)
+        v = ct(q)
+        v = np.where(np.isfinite(v), v, nearest(q))
+        # derivatives by differences of the interpolant, central where it is defined, one-sided at the edge
+        d = []
+        for axis in (0, 1):
+            e = np.zeros(2)
+            e[axis] = h_km
+            vp, vm = ct(q + e), ct(q - e)
+            cen = (vp - vm) / (2 * h_km)
+            fwd = (vp - v) / h_km
+            bwd = (v - vm) / h_km
+            dd = np.where(np.isfinite(cen), cen, np.where(np.isfinite(fwd), fwd, bwd))
+            d.append(np.nan_to_num(dd))
+        # d/d(cross-track km) of the absolute launch azimuth includes the aimpoint azimuth's own change
+        d[0][:, 0] += np.degrees(1.0 / r_scale)
+        rows_all.append(rows)
+        scale.append(np.full(rows.size, r_scale))
+        p0.append(v)
+        jinv.append(np.stack(d, -1))          # (rows, 4 params, 2: cross, along)
+    if not rows_all:
+        return solved
+    rows = cat(rows_all)
+    p = cat(p0)
+    jinv = cat(jinv)[:, :3, :]
+    r_scale = cat(scale)
+    azimuth[rows] = (ctx.az[rows] + p[:, 0]) % 360.0
+    cut[rows] = np.clip(p[:, 1], 0.0, ctx.burn[rows])
+    kick[rows] = np.clip(p[:, 2], KICK_GRID_DEG[0], 89.0)
+    dflt = depressed[rows] & ~np.isfinite(apo[rows])
+    apo[rows[dflt]] = p[dflt, 3]
+
+    # 3. Newton with the interpolated inverse Jacobian, refined by Broyden's update, one flight a step
+    todo = np.arange(rows.size)
+    prev_f = prev_x = None
+    for _ in range(SEEDED_NEWTON_FLIGHTS):
+        r = rows[todo]
+        rng, iaz, miss, _, _, events, summ = ctx.fly_raw(r, azimuth[r], kick[r], cut[r])
+        final.store(r, events, summ)
+        f = np.stack([np.radians(_wrap180(iaz - ctx.az[r])) * r_scale[todo], rng - ctx.dist_km[r]], 1)
+        x = np.stack([azimuth[r], cut[r], kick[r]], 1)
+        good = np.isfinite(rng) & (miss < ctx.tol_km)
+        solved[r[good]] = True
+        if prev_f is not None:
+            # Broyden ("bad" form, on the inverse): J += (dx - J df) df^T / |df|^2, row by row
+            df = f - prev_f
+            dx = x - prev_x
+            dx[:, 0] = _wrap180(dx[:, 0])
+            den = np.einsum("ij,ij->i", df, df)
+            upd = np.isfinite(den) & (den > 1e-12) & np.all(np.isfinite(df), 1)
+            resid = dx - np.einsum("ipj,ij->ip", jinv[todo], df)
+            corr = resid[:, :, None] * df[:, None, :] / np.where(upd, den, 1.0)[:, None, None]
+            jinv[todo] += np.where(upd[:, None, None], corr, 0.0)
+        live = np.isfinite(rng) & ~good
+        if not live.any():
+            break
+        step = -np.einsum("ipj,ij->ip", jinv[todo], np.nan_to_num(f))
+        step[:, 0] = np.clip(step[:, 0], -5.0, 5.0)
+        step[:, 1] = np.clip(step[:, 1], -0.05 * ctx.burn[r], 0.05 * ctx.burn[r])
+        step[:, 2] = np.clip(step[:, 2], -3.0, 3.0)
+        prev_f, prev_x = f[live], x[live]
+        todo, r, step = todo[live], r[live], step[live]
+        azimuth[r] = (azimuth[r] + step[:, 0]) % 360.0
+        cut[r] = np.clip(cut[r] + step[:, 1], 0.0, ctx.burn[r])
+        kick[r] = np.clip(kick[r] + step[:, 2], KICK_GRID_DEG[0], 89.0)
+    # rows left unsolved go to the robust solver, which starts from scratch
+    unsolved = rows[~solved[rows]]
+    final.have[unsolved] = False
+    # their default depressed apogee was only interpolated: the robust solver computes its own
+    dflt_rows = rows[dflt]
+    apo[dflt_rows[~solved[dflt_rows]]] = np.nan
+    return solved
