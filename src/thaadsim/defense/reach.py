@@ -66,7 +66,7 @@ import numpy as np
 from thaadsim import cache as disk_cache
 from thaadsim.defense.interceptors import MIN_THRUST_TO_WEIGHT, Interceptor
 
-REACH_CACHE_VERSION = 4   # 4: boost flown by fly_powered (was a straight-line closed form)
+REACH_CACHE_VERSION = 5   # 5: kernel step control changed (4: boost flown by fly_powered)
 SPHERE_R_M = 6371.0e3   # the "sphere" Earth model of thaadsim.earth.constants (mean radius)
 KICK_RANGE_DEG = (0.2, 160.0)   # see "Kick angles" in the module docstring
 CALIBRATION_KICKS = 179        # fan size used to find the farthest-reaching (reference) member

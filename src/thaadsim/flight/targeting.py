@@ -102,7 +102,7 @@ def _compute_shape_table(missile: Missile, key) -> ShapeTable:
     return ShapeTable(cuts, KICK_GRID_DEG.copy(), rng, apo, best, mr)
 
 
-SHAPE_TABLE_VERSION = "2"   # bump when the kernel's physics or the grids change
+SHAPE_TABLE_VERSION = "3"   # bump when the kernel's physics or the grids change
 
 
 def _table_digest(missile: Missile, key) -> str:

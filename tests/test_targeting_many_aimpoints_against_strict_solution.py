@@ -1,0 +1,82 @@
+"""Many aimpoints from one launch point take the fast path (interpolated neighbours + Newton-Broyden).
+
+Its answers are checked against two independent computations: the same launch parameters flown
+again at a strict tolerance (rtol 1e-12, the kernel's plain step control), and the robust solver
+that solves each aimpoint on its own. The fast path must change how quickly an answer comes, not
+the answer.
+"""
+
+import numpy as np
+import pytest
+
+from thaadsim.earth.geodesy import geodesic_inverse
+from thaadsim.flight import fly_powered, fly_targeted, load_missile
+from thaadsim.flight.engine import FlightOptions
+
+LAUNCH = (39.0, 125.7)
+RNG = np.random.default_rng(11)
+N = 60
+US_LAT = RNG.uniform(32.0, 45.0, N)
+US_LON = RNG.uniform(-120.0, -78.0, N)
+
+
+@pytest.fixture(scope="module")
+def hs15_min_energy():
+    return fly_targeted("hwasong-15", *LAUNCH, US_LAT, US_LON, sample_dt_s=None)
+
+
+def test_fast_path_is_taken_and_every_miss_is_below_50_m(hs15_min_energy):
+    b = hs15_min_energy
+    assert np.all(b.miss_km < 0.05)
+    # the robust solver alone costs 15-25 flights per aimpoint; seeded, a few
+    assert b.targeting_flights / N < 8
+
+
+def test_impacts_match_a_strict_tolerance_flight_of_the_same_parameters(hs15_min_energy):
+    b = hs15_min_energy
+    strict = FlightOptions(rtol=1e-12, kernel_flags=0, coast_max_step_s=20.0)
+    s = fly_powered([load_missile("hwasong-15")], np.zeros(N, int), *LAUNCH, b.launch_azimuth_deg, b.kick_deg,
+                    b.cutoff_s, options=strict, sample_dt_s=None)
+    d, _ = geodesic_inverse(b.impact_lat_deg, b.impact_lon_deg, s.impact_lat_deg, s.impact_lon_deg)
+    assert np.max(d) < 10.0          # metres
+    # and the strict flight still lands within the targeting tolerance of the aimpoint
+    miss, _ = geodesic_inverse(s.impact_lat_deg, s.impact_lon_deg, US_LAT, US_LON)
+    assert np.max(miss) < 60.0
+
+
+def test_same_trajectories_as_the_robust_solver_one_aimpoint_at_a_time(hs15_min_energy):
+    b = hs15_min_energy
+    burn = load_missile("hwasong-15").total_burn_time_s
+    for i in (0, 17, 42):
+        one = fly_targeted("hwasong-15", *LAUNCH, US_LAT[i], US_LON[i], sample_dt_s=None)
+        assert abs(one.cutoff_s[0] - b.cutoff_s[i]) < 0.005 * burn
+        assert one.apogee_km[0] == pytest.approx(b.apogee_km[i], rel=0.01)
+        assert one.flight_time_s[0] == pytest.approx(b.flight_time_s[i], rel=0.005)
+
+
+@pytest.mark.parametrize("shape", ["lofted", "depressed"])
+def test_lofted_and_depressed_batches_hit_and_keep_their_shape(shape):
+    lat, lon = US_LAT[:30], US_LON[:30]
+    b = fly_targeted("hwasong-15", *LAUNCH, lat, lon, shape=shape, sample_dt_s=None)
+    assert np.all(b.miss_km < 0.05)
+    me = fly_targeted("hwasong-15", *LAUNCH, lat, lon, sample_dt_s=None)
+    if shape == "lofted":
+        assert np.all(b.apogee_km > me.apogee_km + 100.0)
+        assert np.allclose(b.cutoff_s, load_missile("hwasong-15").total_burn_time_s)
+    else:
+        # the default depressed shot flies at half the min-energy apogee (within the solver's 1 %)
+        np.testing.assert_allclose(b.apogee_km, 0.5 * me.apogee_km, rtol=0.02)
+
+
+def test_two_launch_points_and_two_missiles_in_one_call():
+    lat0 = np.repeat([39.0, 40.5], 30)
+    lon0 = np.repeat([125.7, 127.5], 30)
+    lat1 = np.tile(RNG.uniform(34.0, 38.0, 30), 2)
+    lon1 = np.tile(RNG.uniform(126.5, 129.5, 30), 2)
+    missiles = ["nodong"] * 30 + ["musudan"] * 30
+    b = fly_targeted(missiles, lat0, lon0, lat1, lon1, sample_dt_s=None)
+    assert np.all(b.miss_km < 0.05)
+    assert set(b.missile_id) == {"nodong", "musudan"}
+    # each row flew from its own launch point
+    d, _ = geodesic_inverse(lat0, lon0, b.launch_lat_deg, b.launch_lon_deg)
+    assert np.max(d) < 1e-6
