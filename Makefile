@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# numba kernels compiled into numba's on-disk cache; redone when any source changes
+KERNELS := $(VENV)/.kernels
+SOURCES := $(shell find src -name '*.py' 2>/dev/null)
 
 .PHONY: run test bench demo venv clean
 
@@ -13,19 +16,23 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+$(KERNELS): $(STAMP) $(SOURCES)
+	$(PY) -m thaadsim.warmup
+	touch $(KERNELS)
+
+venv: $(KERNELS)
 
 # The main job: THAAD at Seongju against a North Korean raid (examples/seongju.toml).
-run: $(STAMP)
+run: $(KERNELS)
 	$(VENV)/bin/thaadsim run examples/seongju.toml --out out/seongju
 
-test: $(STAMP)
+test: $(KERNELS)
 	$(PY) -m pytest -n 2 -q
 
-demo: $(STAMP)
+demo: $(KERNELS)
 	$(VENV)/bin/thaadsim demo
 
-bench: $(STAMP)
+bench: $(KERNELS)
 	$(PY) benchmarks/bench_flight.py
 	$(PY) benchmarks/bench_engagement.py
 
