@@ -130,3 +130,14 @@ def test_scenario_defence_combines_its_batteries_as_independent_layers(tmp_path,
     # probability that at least one independent layer kills: 1 - prod(1 - P_b)
     np.testing.assert_allclose(np.array(g["p_kill"]), 1.0 - np.prod(1.0 - per, axis=0), atol=2e-4)
     assert s["aimpoints_defended"] == int((np.array(g["p_kill"]) > 0).sum())
+
+
+def test_scenarios_may_ask_for_grids_up_to_200():
+    from pydantic import ValidationError
+
+    from thaadsim.io.scenario_outputs import DefendedAreaRequest
+
+    ok = DefendedAreaRequest(missile="nodong", launch_lat_deg=39.0, launch_lon_deg=125.7, grid_n=200)
+    assert ok.grid_n == 200
+    with pytest.raises(ValidationError):
+        DefendedAreaRequest(missile="nodong", launch_lat_deg=39.0, launch_lon_deg=125.7, grid_n=201)
