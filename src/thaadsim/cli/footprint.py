@@ -81,10 +81,15 @@ def footprint(interceptor, at, face_az_deg, radar, pk, scenario, missile, src, s
         reason = unwritable_reason(out_dir)     # before the flights, not after them
         if reason:
             raise ThaadsimError("--out", f"cannot write to {out_dir!r}: {reason}", "choose a directory you can write to")
+    progress = None
+    if not as_json and click.get_text_stream("stderr").isatty():   # a long map says how far it is
+        def progress(done, total):
+            click.echo(f"\r  chunk {done}/{total} of {_chunk_size():,} aimpoints", err=True,
+                       nl=done == total)
     try:
         fm = footprint_map(m, lat0, lon0, batteries, radars, center_lat_deg=c_lat, center_lon_deg=c_lon,
                            grid_n=grid_n, span_km=span_km, shape=shape, apogee_km=apogee_km,
-                           sample_dt_s=sample_dt_s, workers=workers, scheduler=scheduler)
+                           sample_dt_s=sample_dt_s, workers=workers, scheduler=scheduler, progress=progress)
     except ThaadsimError as exc:
         raise as_options(exc, _OPTIONS) from None
     paths = {}
@@ -106,6 +111,12 @@ def footprint(interceptor, at, face_az_deg, radar, pk, scenario, missile, src, s
     if paths:
         click.echo(f"  wrote {', '.join(paths)} to {out_dir}/")
     click.echo(f"  {s['aimpoints_reachable']:,} flights in {elapsed:.1f} s")
+
+
+def _chunk_size() -> int:
+    from thaadsim.analysis.footprint_map import CHUNK_AIMPOINTS
+
+    return CHUNK_AIMPOINTS
 
 
 def _one_battery(interceptor, at, face_az_deg, radar, pk, lat0, lon0):
