@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import click
@@ -82,7 +83,7 @@ def footprint(interceptor, at, face_az_deg, radar, pk, scenario, missile, src, s
         if reason:
             raise ThaadsimError("--out", f"cannot write to {out_dir!r}: {reason}", "choose a directory you can write to")
     progress = None
-    if not as_json and click.get_text_stream("stderr").isatty():   # a long map says how far it is
+    if not as_json and sys.stderr.isatty():   # a long map says how far it is
         def progress(done, total):
             click.echo(f"\r  chunk {done}/{total} of {_chunk_size():,} aimpoints", err=True,
                        nl=done == total)
