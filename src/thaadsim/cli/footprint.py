@@ -111,7 +111,7 @@ def footprint(interceptor, at, face_az_deg, radar, pk, scenario, missile, src, s
     click.echo(_describe(s, fm, scenario))
     if paths:
         click.echo(f"  wrote {', '.join(paths)} to {out_dir}/")
-    click.echo(f"  {s['aimpoints_reachable']:,} flights in {elapsed:.1f} s")
+    click.echo(f"  computed in {elapsed:.1f} s")
 
 
 def _chunk_size() -> int:
@@ -166,6 +166,12 @@ def _scenario_defence(path):
     return plan.batteries, plan.radars
 
 
+def _not_flown(status: dict) -> str:
+    """'; 3 beyond the missile's reach, 2 without a targeting solution' (only the nonzero ones)."""
+    parts = [f"{v:,} {k}" for k, v in status.items() if k != "flown" and v]
+    return ("; " + ", ".join(parts) + " (not defended)") if parts else ""
+
+
 def _describe(s: dict, fm, scenario) -> str:
     """A few lines in words."""
     bats = s["battery"]
@@ -179,7 +185,7 @@ def _describe(s: dict, fm, scenario) -> str:
     lines = [f"{s['missile']} ({s['shape']}) from {s['launch_lat_deg']:g},{s['launch_lon_deg']:g} vs {who}",
              f"  grid {s['grid_n']} × {s['grid_n']} over {s['span_km']:g} × {s['span_km']:g} km "
              f"(cells {s['cell_km']:.3g} km): {s['aimpoints']:,} aimpoints, {s['aimpoints_reachable']:,} "
-             f"within the missile's reach and flown"]
+             f"within the missile's reach and flown" + _not_flown(s["aimpoint_status"])]
     pk = s["p_kill"]
     if s["aimpoints_defended"] == 0:
         lines.append("  no aimpoint on the grid is defended (P(kill) = 0 everywhere)")
