@@ -3,7 +3,8 @@
 Every array of the map (status, P(kill) per battery and for the defence, shots, launch and intercept
 times) must be bit-identical for one in-process worker, two spawned local processes, a Dask
 ``LocalCluster`` reached through its scheduler address, and for other chunk sizes (the flights of
-one aimpoint do not depend on the other aimpoints of its batch).
+one aimpoint do not depend on the other aimpoints of its batch), including chunks in which some
+aimpoints have no targeting solution and must be isolated.
 """
 
 import numpy as np
@@ -55,3 +56,16 @@ def test_a_dask_local_cluster_gives_the_serial_map(serial):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=40) as cluster:
         _same(serial, _run(scheduler=cluster.scheduler_address, chunk_aimpoints=10))
+
+
+def test_aimpoints_without_a_targeting_solution_do_not_disturb_their_chunk():
+    """A 600 km apogee Nodong cannot reach the nearer aimpoints: those are marked NO_SOLUTION. Flying
+    each aimpoint alone (chunks of one: nothing to isolate) is the reference for the chunk of all."""
+    from thaadsim.analysis.footprint_map import FLOWN, NO_SOLUTION
+
+    bat, radars = thaad_at_seongju()
+    kw = dict(grid_n=5, span_km=900.0, shape="lofted", apogee_km=600.0, workers=1)
+    alone = footprint_map("nodong", *PYONGYANG_AREA, [bat], radars, chunk_aimpoints=1, **kw)
+    together = footprint_map("nodong", *PYONGYANG_AREA, [bat], radars, **kw)
+    assert (alone.status == NO_SOLUTION).any() and (alone.status == FLOWN).any()
+    _same(alone, together)
