@@ -75,7 +75,10 @@ STATUS_NAMES = {FLOWN: "flown", BEYOND_REACH: "beyond the missile's reach", NO_S
 class ThreatSpec:
     """The threat type of a footprint: everything a chunk needs to fly it (picklable)."""
 
-    missile: object                     # thaadsim.flight.vehicle.Missile
+    # a catalog id, or a Missile (e.g. with overrides). An id is resolved in each worker by the
+    # cached load_missile, so every chunk a worker runs shares one object and its shape table
+    # (a Missile compares by identity: each unpickled copy would look its table up again)
+    missile: object
     launch_lat_deg: float
     launch_lon_deg: float
     shape: str = "min-energy"
@@ -154,8 +157,13 @@ def footprint_chunk(threat: ThreatSpec, batteries, radars: dict, lat_deg, lon_de
     """
     from thaadsim.analysis.detections import rcs_array, run_detections
     from thaadsim.analysis.pipeline import engage
+    from thaadsim.flight import load_missile
     from thaadsim.sensors.signatures import signature_for
 
+    if isinstance(threat.missile, str):
+        from dataclasses import replace
+
+        threat = replace(threat, missile=load_missile(threat.missile))
     lat_deg = np.asarray(lat_deg, float)
     lon_deg = np.asarray(lon_deg, float)
     k, nb = lat_deg.size, len(batteries)
@@ -513,7 +521,8 @@ def footprint_map(missile, launch_lat_deg: float, launch_lon_deg: float, batteri
     pkb = np.zeros((N2, nb))
     t_launch = np.full((N2, nb), np.nan)
     t_icpt = np.full((N2, nb), np.nan)
-    threat = ThreatSpec(m, float(launch_lat_deg), float(launch_lon_deg), shape, apogee_km, float(sample_dt_s))
+    threat = ThreatSpec(m.id if isinstance(missile, str) else m, float(launch_lat_deg), float(launch_lon_deg), shape,
+                        apogee_km, float(sample_dt_s))
     chunks = [todo[s:s + chunk_aimpoints] for s in range(0, todo.size, chunk_aimpoints)]
     radars = dict(radars or {})
     if chunks:
