@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from _footprint_cases import PYONGYANG_AREA, SEONGJU, thaad_at_seongju
+from _footprint_cases import PYONGYANG_AREA, thaad_at_seongju
 from thaadsim.analysis.footprint_map import BEYOND_REACH, FLOWN, REACH_FRACTION, footprint_map
 from thaadsim.defense.engagement import MAX_SHOTS
 from thaadsim.flight import fly_targeted, load_missile, max_range_km
