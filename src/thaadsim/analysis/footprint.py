@@ -104,8 +104,8 @@ def defended_footprints(missile, launch_lat_deg: float, launch_lon_deg: float, b
         The initial grid: n x n aimpoints spanning +-half_width_km around the centre; its cell size
         ``2 half_width_km / (n - 1)`` is kept while the grid grows.
     max_nodes
-        Cap on the grown grid's node count (flown or not); default ``4 n²``. A ring that would pass
-        it is not added.
+        Cap on the grown grid's node count (flown or not); default ``4 n²``, at most 40,000 (a
+        200 x 200 grid) unless given. A ring that would pass it is not added.
 
     Returns
     -------
@@ -120,13 +120,15 @@ def defended_footprints(missile, launch_lat_deg: float, launch_lon_deg: float, b
         ``stop_reason`` ("clear", "reach" or "cap", see the module docstring). ``x_km``/``y_km``/
         ``reachable`` are the nodes' local offsets and reach flags, aligned with ``defended_mask``.
     """
+    from thaadsim.analysis.footprint_map import MAX_GRID_N
     from thaadsim.analysis.result import _area_km2
     from thaadsim.earth.geodesy import geodesic_inverse
     from thaadsim.errors import ThaadsimError
     from thaadsim.flight import load_missile, max_range_km
 
     m = load_missile(missile) if isinstance(missile, str) else missile
-    cap = 4 * n * n if max_nodes is None else int(max_nodes)
+    # default: room for one doubling of the side, but no more than a 200 x 200 map's nodes
+    cap = min(4 * n * n, max(n * n, MAX_GRID_N ** 2)) if max_nodes is None else int(max_nodes)
     if cap < n * n:
         raise ThaadsimError("max_nodes", f"{cap} is below the initial grid's {n * n} nodes ({n} x {n})",
                             f"give max_nodes >= {n * n}, or a smaller grid_n")
@@ -196,14 +198,18 @@ def defended_footprints(missile, launch_lat_deg: float, launch_lon_deg: float, b
 
 
 def _engageable(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, batteries, radars, shape, sample_dt_s, kw):
-    """(aimpoints, batteries) bool: is the threat aimed at each point engageable by each battery (one batch)."""
-    from thaadsim.analysis.detections import rcs_array, run_detections
-    from thaadsim.analysis.pipeline import engage
-    from thaadsim.flight import fly_targeted
-    from thaadsim.sensors.signatures import signature_for
+    """(aimpoints, batteries) bool: is the threat aimed at each point engageable by each battery.
 
-    batch = fly_targeted(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, shape=shape, sample_dt_s=sample_dt_s,
-                         **kw)
-    rcs = rcs_array(batch, [signature_for(m)] * len(batch))
-    det = run_detections(batch, radars, rcs_m2=rcs) if radars else {}
-    return np.asarray(engage(batch, batteries, det, rcs).engageable, bool)
+    Flown in the fixed chunks of :mod:`thaadsim.analysis.footprint_map` (one batch per chunk, so
+    memory stays bounded on large grids); an aimpoint the targeting cannot hit is not engageable
+    rather than an error for the whole footprint.
+    """
+    from thaadsim.analysis.footprint_map import CHUNK_AIMPOINTS, ThreatSpec, footprint_chunk
+
+    threat = ThreatSpec(m, float(launch_lat_deg), float(launch_lon_deg), shape, kw.get("apogee_km"), sample_dt_s)
+    lat_deg, lon_deg = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
+    out = np.zeros((lat_deg.size, len(batteries)), bool)
+    for s in range(0, lat_deg.size, CHUNK_AIMPOINTS):
+        part = slice(s, s + CHUNK_AIMPOINTS)
+        out[part] = footprint_chunk(threat, batteries, radars, lat_deg[part], lon_deg[part])["engageable"]
+    return out

@@ -17,7 +17,8 @@ Monte Carlo). A full run also asks for some analysis outputs::
     grid_n = 11                        # aimpoints on an 11 x 11 grid (one flight each) ...
     half_width_km = 300.0              # ... spanning +-300 km around the batteries (or center_lat_deg/lon)
     max_nodes = 484                    # a footprint reaching the grid edge grows it by rings of the same
-                                       # cell size up to this many nodes (default 4 x grid_n²)
+                                       # cell size up to this many nodes (default 4 x grid_n², at most
+                                       # 40,000); grid_n may be up to 200
 
 Use::
 
@@ -51,10 +52,12 @@ class DefendedAreaRequest(_Model):
     center_lat_deg: float | None = Field(None, ge=-90, le=90)
     center_lon_deg: float | None = Field(None, ge=-180, le=360)
     half_width_km: float = Field(300.0, gt=10, le=3000)
-    grid_n: int = Field(11, ge=3, le=41)
+    # up to 200 x 200 aimpoints (thaadsim.analysis.footprint_map.MAX_GRID_N): flown in fixed chunks,
+    # so memory stays bounded; about a minute on two cores once targeting costs ~2 flights/aimpoint
+    grid_n: int = Field(11, ge=3, le=200)
     # the grid grows (whole rings, same cell size) while a footprint touches its edge, up to this
-    # many nodes; None: 4 x grid_n². The upper bound keeps a run to minutes.
-    max_nodes: int | None = Field(None, ge=9, le=20000)
+    # many nodes; None: 4 x grid_n², at most 40,000. The upper bound keeps a run to minutes.
+    max_nodes: int | None = Field(None, ge=9, le=40000)
 
     @field_validator("missile")
     @classmethod
