@@ -83,7 +83,8 @@ def check_sample_dt(sample_dt_s) -> None:
                             f"give seconds between {lo:g} and {hi:g}, or None for summary only")
 
 
-def _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts: FlightOptions, sample_dt_s):
+def _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts: FlightOptions, sample_dt_s,
+                end_time_s=None):
     check_sample_dt(sample_dt_s)
     n = y0.shape[0]
     h0, dh, logrho, sound = kernel_table()
@@ -92,10 +93,13 @@ def _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts: FlightOpt
     if sample_dt_s is None:
         samples = np.empty((n, 0, 7))
     else:
-        # a first pass without samples gives each flight time, to size the sample array exactly
-        _, _, s0 = _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts, None)
-        end = np.where(np.isfinite(s0[:, K.S_T_IMPACT]), s0[:, K.S_T_IMPACT], opts.max_time_s)
-        t_count = int(np.ceil(np.max(end - t0) / sample_dt_s)) + 2 if n else 1
+        if end_time_s is None:
+            # a first pass without samples gives each flight time, to size the sample array exactly
+            _, _, s0 = _run_kernel(y0, t0, params, stage_pack, cd_pack, target_alt, opts, None)
+            end_time_s = s0[:, K.S_T_IMPACT]
+        end = np.where(np.isfinite(end_time_s), end_time_s, opts.max_time_s)
+        # +3: the sampled flight's impact may differ from a summary flight's by microseconds
+        t_count = int(np.ceil(np.max(end - t0) / sample_dt_s)) + 3 if n else 1
         samples = np.full((n, t_count, 7), np.nan)
     starts, thrust, mdot, mass0, area, nst = stage_pack
     cd_mach, cd_val, n_cd = cd_pack
@@ -136,7 +140,7 @@ def _pack_missiles(missiles: Sequence[Missile], index: np.ndarray):
 
 def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, launch_lon_deg, azimuth_deg,
                 kick_deg, cutoff_s=None, *, launch_alt_m=0.0, options: FlightOptions = FlightOptions(),
-                sample_dt_s: float | None = 2.0, raw: bool = False):
+                sample_dt_s: float | None = 2.0, raw: bool = False, impact_time_hint_s=None):
     """Fly N powered missiles from their launch points.
 
     Parameters
@@ -147,6 +151,8 @@ def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, laun
     cutoff_s : thrust termination time since launch (default: burn every stage to depletion).
     sample_dt_s : output sampling; ``None`` flies summary-only (what targeting iterations use).
     raw : return the kernel's (samples, events, summary) arrays instead of a TrajectoryBatch.
+    impact_time_hint_s : (N,) flight times already known (e.g. from targeting's last flights); a
+        sampled call then sizes its sample array from them instead of flying a summary pass first.
     """
     idx = np.atleast_1d(np.asarray(missile_index, np.int64))
     n = idx.size
@@ -167,8 +173,10 @@ def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, laun
     inv_beta = np.array([1.0 / m.rv.beta_kgm2 for m in missiles])[idx]
     params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta], 1)
     stage_pack, cd_pack = _pack_missiles(missiles, idx)
+    hint = None if impact_time_hint_s is None else _broadcast(n, "impact_time_hint_s",
+                                                              np.nan_to_num(impact_time_hint_s, nan=options.max_time_s))
     out = _run_kernel(y0, np.zeros(n), np.ascontiguousarray(params), stage_pack, cd_pack, np.zeros(n),
-                      options, sample_dt_s)
+                      options, sample_dt_s, hint)
     if raw:
         return out
     return powered_batch(missiles, idx, lat, lon, cut, out, model)

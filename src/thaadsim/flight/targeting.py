@@ -268,15 +268,16 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     if rest.size:
         _solve_rows(ctx, rest, azimuth, kick, cut, lofted, depressed, apo, apo_me_default, flattest)
     with_apogee = np.isfinite(apo)
+    # the last flight of each row is its answer: fly only the rows that have none yet
+    todo = np.flatnonzero(~final.have)
+    if todo.size:
+        final.store(todo, *ctx.fly_raw(todo, azimuth[todo], kick[todo], cut[todo])[5:])
     if sample_dt_s is None:
-        # the last flight of each row is its answer: fly only the rows that have none yet
-        todo = np.flatnonzero(~final.have)
-        if todo.size:
-            final.store(todo, *ctx.fly_raw(todo, azimuth[todo], kick[todo], cut[todo])[5:])
         batch = powered_batch(distinct, index, lat0, lon0, cut, final.result(), model)
     else:
+        # samples are wanted: one sampled flight, sized from the flight times already known
         batch = fly_powered(distinct, index, lat0, lon0, azimuth, kick, cut, options=opts,
-                            sample_dt_s=sample_dt_s)
+                            sample_dt_s=sample_dt_s, impact_time_hint_s=final.summary[:, K.S_T_IMPACT])
     m_dist, _ = geodesic_inverse(batch.impact_lat_deg, batch.impact_lon_deg, lat1, lon1, model)
     batch.target_lat_deg = lat1
     batch.target_lon_deg = lon1
