@@ -525,9 +525,12 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
     table.insert(4, "target_name", [tgts[i].name for i in ti])
     table.insert(5, "target_lat_deg", lat1)
     table.insert(6, "target_lon_deg", lon1)
-    table["missile"] = table["missile"].fillna("")
-    table["closest_approach_phase"] = table["closest_approach_phase"].fillna("")
-    table["engageable"] = table["engageable"].fillna(False).astype(bool)
+    for c in COLUMNS:
+        if c not in table:          # no pair flown at all: the columns still exist, empty
+            table[c] = np.nan
+    for c in ("missile", "closest_approach_phase"):
+        table[c] = [v if isinstance(v, str) else "" for v in table[c]]
+    table["engageable"] = [v is True or v == True for v in table["engageable"]]  # noqa: E712 (numpy bools)
     for c in ("gbi_window_s_without_cue", "gbi_window_s_with_cue", "tm_track_s", "fbm_track_s"):
         table[c] = table[c].astype(float)
     table["note"] = [notes.get(k, "") for k in range(npairs)]
