@@ -83,6 +83,9 @@ EW_SITE = (64.34, -149.19, 170.0)
 REACH_MARGIN = 1.05
 #: pairs per chunk sent to the executor (one fly_targeted batch each)
 CHUNK_PAIRS = 400
+#: pairs further than this fraction of the missile's min-energy range go in chunks of BORDERLINE_CHUNK
+BORDERLINE = 0.9
+BORDERLINE_CHUNK = 20
 
 PHASES = ("boost", "midcourse", "reentry")
 
@@ -197,6 +200,13 @@ def _catalog_reach() -> list[tuple[str, str, str, float]]:
         meta = getattr(m, "meta", {}) or {}
         rows.append((mid, str(meta.get("country", "")), str(meta.get("class", "")), max_range_km(m)))
     return sorted(rows, key=lambda r: r[3])
+
+
+def _reach_km(missile_id: str) -> float:
+    """Min-energy range (km, non-rotating Earth) of a catalog missile or missile file."""
+    from thaadsim.flight import load_missile, max_range_km
+
+    return max_range_km(load_missile(missile_id))
 
 
 def candidate_missiles(place: Place, distance_km: float, reach=None) -> list[str]:
@@ -498,10 +508,15 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
             futures = []
             for mid, rows in sorted(groups.items()):
                 rows = np.asarray(rows)
-                for start in range(0, rows.size, chunk_pairs):
-                    part = rows[start:start + chunk_pairs]
-                    futures.append((part, ex.submit(_chunk, mid, lat0[part], lon0[part], lat1[part],
-                                                    lon1[part], site, settings)))
+                # a pair near the missile's reach may turn out short on the rotating Earth, and
+                # fly_targeted then refuses its whole batch; such pairs go in small chunks so that
+                # a refusal re-flies few others (chunking never changes an answer)
+                near = dist_km[rows] > BORDERLINE * _reach_km(mid)
+                for sel, size in ((rows[~near], chunk_pairs), (rows[near], min(chunk_pairs, BORDERLINE_CHUNK))):
+                    for start in range(0, sel.size, size):
+                        part = sel[start:start + size]
+                        futures.append((part, ex.submit(_chunk, mid, lat0[part], lon0[part], lat1[part],
+                                                        lon1[part], site, settings)))
             retry = []
             for part, fut in futures:
                 df, failed = fut.result()
@@ -514,8 +529,8 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
                     if attempt[k] < len(cands[k]):
                         retry.append(k)
                     else:
-                        notes[k] = (f"out of reach of {', '.join(cands[k])} on the rotating Earth "
-                                    "(targeting found each short)")
+                        notes[k] = (f"targeting on the rotating Earth found no min-energy shot with "
+                                    f"{', '.join(cands[k])} (out of reach)")
             pending = np.asarray(sorted(retry), int)
     flown = pd.concat(results, ignore_index=True) if results else pd.DataFrame(columns=["_pos"])
     table = pd.DataFrame({"_pos": np.arange(npairs)}).merge(flown, on="_pos", how="left")
