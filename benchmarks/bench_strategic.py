@@ -84,7 +84,8 @@ def main(argv=None):
     tracemalloc.stop()
     flown = table[table["missile"] != ""]
     print(f"  batch:            {t_batch:8.1f} s  {n / t_batch:8.1f} pairs/s  peak memory {peak / 2**20:,.0f} MiB"
-          f"  ({len(flown):,} flown, {n - len(flown):,} out of reach)")
+          f"  ({len(flown):,} flown, {n - len(flown):,} out of reach, of which "
+          f"{int(table['note'].str.startswith('targeting').sum())} found short by targeting)")
 
     rng = np.random.default_rng(args.seed + 1)
     sample = rng.choice(flown.index.to_numpy(), size=min(args.sample, len(flown)), replace=False)

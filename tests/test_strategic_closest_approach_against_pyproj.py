@@ -75,3 +75,22 @@ def test_never_below_the_ceiling_is_nan():
     b = fly_targeted("scud-b", 34.95, 128.18, 37.0, 128.18, sample_dt_s=5.0)
     km, alt_km, phase, t_s = closest_approach_below_ceiling(b, *SITE, -1000.0)   # nothing is below -1 km
     assert np.isnan(km[0]) and np.isnan(alt_km[0]) and phase[0] == -1 and np.isnan(t_s[0])
+
+
+def test_past_boost_equals_pyproj_minimum_over_post_boost_samples():
+    # Jilin -> Seattle and Honolulu: with the boost left out, the minimum is over the samples past
+    # burnout at or below the ceiling (early midcourse when burnout is below 150 km, and reentry)
+    b = fly_targeted("df-31a", 43.9, 125.3, [47.61, 21.31], [-122.33, -157.86], sample_dt_s=1.0)
+    any_phase, *_ = closest_approach_below_ceiling(b, *SITE, CEILING_M)
+    past_boost, _, phase_pb, _ = closest_approach_below_ceiling(b, *SITE, CEILING_M, min_phase=1)
+    assert np.all(phase_pb >= 1)
+    brute = []
+    for i in range(len(b)):
+        n = int(b.n_samples[i])
+        ok = (b.alt_m[i, :n] <= CEILING_M) & (b.phase[i, :n] >= 1)
+        brute.append(GEOD.inv(np.full(ok.sum(), SITE[1]), np.full(ok.sum(), SITE[0]), b.lon_deg[i, :n][ok],
+                              b.lat_deg[i, :n][ok])[2].min() / 1e3)
+    brute = np.array(brute)
+    step_km = np.nanmax(b.speed_ms, axis=1) / 1e3
+    assert np.all(past_boost <= brute + 1e-3) and np.all(past_boost >= brute - step_km)
+    assert np.all(past_boost >= any_phase)          # fewer phases can only be further away

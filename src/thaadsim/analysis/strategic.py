@@ -11,8 +11,10 @@ every launch-area x target pair at once:
   over every part of the flight where the missile is at or below THAAD's ceiling (the catalog
   interceptor's maximum intercept altitude, 150 km), **any phase**: boost, midcourse and reentry all
   count, so the figure is never empty — it is at least the distance to the launch area's boost or
-  the target's reentry. ``closest_approach_phase`` says which phase it is. The minimum is taken on
-  the continuous path, not only at samples (see :func:`closest_approach_below_ceiling`);
+  the target's reentry. ``closest_approach_phase`` says which phase it is, and
+  ``closest_approach_past_boost_km`` gives the same distance for midcourse and reentry only (THAAD
+  intercepts only past boost). The minimum is taken on the continuous path, not only at samples
+  (see :func:`closest_approach_below_ceiling`);
 * ``engageable``: THAAD at the site, with its TPY-2 in terminal mode as fire-control radar
   (:func:`thaadsim.defense.engagement.engagement_windows`: reach table, altitude band, range, past
   boost, fire-control timeline, and the radar holding the threat at the intercept point);
@@ -92,6 +94,7 @@ PHASES = ("boost", "midcourse", "reentry")
 COLUMNS = ["launch_name", "launch_lat_deg", "launch_lon_deg", "target_name", "target_lat_deg",
            "target_lon_deg", "missile", "range_km", "apogee_km", "flight_time_s",
            "closest_approach_below_ceiling_km", "closest_approach_alt_km", "closest_approach_phase",
+           "closest_approach_past_boost_km",
            "engageable", "tm_face_az_deg", "tm_first_detection_s", "tm_track_s", "fbm_face_az_deg",
            "fbm_first_detection_s", "fbm_track_s", "ew_first_detection_s", "gbi_window_s_without_cue",
            "gbi_window_s_with_cue", "note"]
@@ -238,7 +241,7 @@ def _nvec(lat_deg, lon_deg):
     return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
 
 
-def closest_approach_below_ceiling(batch, site_lat_deg, site_lon_deg, ceiling_m):
+def closest_approach_below_ceiling(batch, site_lat_deg, site_lon_deg, ceiling_m, min_phase: int = 0):
     """Nearest approach of each trajectory's sub-point to a site while at or below ``ceiling_m``.
 
     Between samples i and i+1 the sub-point moves along the great circle of the two samples'
@@ -250,8 +253,11 @@ def closest_approach_below_ceiling(batch, site_lat_deg, site_lon_deg, ceiling_m)
     unimodal). So a coarse sampling cannot skip an overflight between samples, nor a ceiling
     crossing. The winning point's distance is then the WGS84 geodesic (pyproj) from the site.
 
+    ``min_phase`` = 1 leaves out the boost (steps that end in boost), e.g. to ask how near the
+    missile passes where THAAD, which intercepts only past boost, could meet it.
+
     Returns (distance_km, alt_km, phase index, t_s), each (N,); NaN (phase -1) where no part of
-    the flight is at or below the ceiling.
+    the flight (of those phases) is at or below the ceiling.
     """
     from thaadsim.earth.geodesy import geodesic_inverse
 
@@ -265,6 +271,8 @@ def closest_approach_below_ceiling(batch, site_lat_deg, site_lon_deg, ceiling_m)
     a, b = nv[:, :-1], nv[:, 1:]
     h0, h1 = alt[:, :-1], alt[:, 1:]
     seg_ok = valid[:, :-1] & valid[:, 1:]
+    if min_phase > 0:
+        seg_ok &= np.asarray(batch.phase)[:, 1:] >= min_phase
     c = float(ceiling_m)
     with np.errstate(invalid="ignore", divide="ignore"):
         below0, below1 = h0 <= c, h1 <= c
@@ -348,6 +356,7 @@ def assess_batch(batch, site, *, face_az_deg=None, gbi_site=GBI_SITE, ew_site=EW
     rcs = rcs_array(batch, signatures)
     thaad = load_interceptor("thaad")
     ca_km, ca_alt_km, ca_phase, _ = closest_approach_below_ceiling(batch, lat, lon, thaad.max_alt_m)
+    ca_pb_km = closest_approach_below_ceiling(batch, lat, lon, thaad.max_alt_m, min_phase=1)[0]
 
     toward_launch = np.round(azimuth_deg(lat, lon, batch.launch_lat_deg, batch.launch_lon_deg), 1) % 360.0
     tm_face = np.full(n, TM_DEFAULT_FACE_AZ_DEG if face_az_deg is None else float(face_az_deg) % 360.0)
@@ -386,6 +395,7 @@ def assess_batch(batch, site, *, face_az_deg=None, gbi_site=GBI_SITE, ew_site=EW
         "range_km": batch.range_km, "apogee_km": batch.apogee_km, "flight_time_s": batch.flight_time_s,
         "closest_approach_below_ceiling_km": ca_km, "closest_approach_alt_km": ca_alt_km,
         "closest_approach_phase": [PHASES[p] if p >= 0 else "" for p in ca_phase],
+        "closest_approach_past_boost_km": ca_pb_km,
         "engageable": engageable.astype(bool),
         "tm_face_az_deg": tm_face, "tm_first_detection_s": tm_first, "tm_track_s": tm_track,
         "fbm_face_az_deg": fbm_face, "fbm_first_detection_s": fbm_first, "fbm_track_s": fbm_track,

@@ -24,7 +24,8 @@ def text_table(table) -> str:
     """The table as aligned plain text, one line per pair."""
     cols = [("launch_name", "launch area", "{}"), ("target_name", "target", "{}"), ("missile", "missile", "{}"),
             ("range_km", "range km", "{:,.0f}"), ("closest_approach_below_ceiling_km", "closest<=150km km", "{:,.0f}"),
-            ("closest_approach_phase", "in phase", "{}"), ("engageable", "THAAD engages", "{}"),
+            ("closest_approach_phase", "in phase", "{}"),
+            ("closest_approach_past_boost_km", "past boost km", "{:,.0f}"), ("engageable", "THAAD engages", "{}"),
             ("tm_track_s", "TM track s", "{:,.0f}"), ("fbm_track_s", "FBM track s", "{:,.0f}"),
             ("gbi_window_s_without_cue", "GBI window s", "{:,.0f}"),
             ("gbi_window_s_with_cue", "with FBM cue s", "{:,.0f}")]
