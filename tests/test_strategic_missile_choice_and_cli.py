@@ -78,6 +78,7 @@ def csvs(tmp_path):
     ("name,lat_deg,lon_deg\n,43.9,125.3\n", ["line 2", "name"]),
     ("name,lat_deg,lon_deg\nA,43.9,nan\n", ["line 2", "lon_deg"]),
     ("name,lat_deg,lon_deg\n", ["no rows"]),
+    ("name,lat_deg,lon_deg,missile\nA,43.9,125.3,df-41\nB,43.9,125.3,df-99\n", ["line 3", "missile", "df-99"]),
 ])
 def test_bad_launch_csv_is_one_line_exit_2(csvs, capsys, edit, expect):
     d, la, tg = csvs
@@ -126,3 +127,11 @@ def test_json_lines_then_summary(csvs, capsys):
     assert rec["gbi_window_s_with_cue"] >= rec["gbi_window_s_without_cue"]
     for name in ("strategic.csv", "strategic.json", "strategic.png"):
         assert (d / "out" / name).stat().st_size > 100
+
+
+def test_named_missile_beyond_reach_is_a_row_and_unknown_is_an_error():
+    t = strategic_table((35.95, 128.18, 680.0), [Place("Jilin", 43.9, 125.3)], [Place("Seattle", 47.61, -122.33)],
+                        missile="nodong")
+    assert t.loc[0, "missile"] == "" and "nodong" in t.loc[0, "note"]
+    with pytest.raises(ThaadsimError, match="df-99"):
+        strategic_table((35.95, 128.18), [Place("Jilin", 43.9, 125.3, None, "df-99")], [Place("S", 47.6, -122.3)])

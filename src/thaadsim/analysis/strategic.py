@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +149,10 @@ def read_places_csv(path, what: str = "places") -> list[Place]:
                         raise ThaadsimError(f"{where}: {key}", f"{text!r} is not a number",
                                             "give decimal degrees") from None
                     require_range(f"{where}: {key}", vals[key], -lim, lim, " deg")
+                mid = row.get("missile")
+                if mid and mid not in _catalog_ids() and not Path(mid).is_file():
+                    raise ThaadsimError(f"{where}: missile", f"unknown missile {mid!r}",
+                                        f"use a catalog id ({', '.join(_catalog_ids())}) or leave it empty")
                 out.append(Place(row["name"], vals["lat_deg"], ((vals["lon_deg"] + 180.0) % 360.0) - 180.0,
                                  row.get("country") or None, row.get("missile") or None))
     except UnicodeDecodeError:
@@ -155,6 +160,12 @@ def read_places_csv(path, what: str = "places") -> list[Place]:
     if not out:
         raise ThaadsimError(f"{what} {path}", "has no rows", "add one place per line: name,lat_deg,lon_deg")
     return out
+
+
+def _catalog_ids() -> list[str]:
+    from thaadsim.flight import missile_ids
+
+    return list(missile_ids())
 
 
 def _places(items, what: str) -> list[Place]:
@@ -205,6 +216,7 @@ def _catalog_reach() -> list[tuple[str, str, str, float]]:
     return sorted(rows, key=lambda r: r[3])
 
 
+@lru_cache(maxsize=64)
 def _reach_km(missile_id: str) -> float:
     """Min-energy range (km, non-rotating Earth) of a catalog missile or missile file."""
     from thaadsim.flight import load_missile, max_range_km
@@ -476,10 +488,14 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
     if isinstance(chunk_pairs, bool) or not isinstance(chunk_pairs, (int, np.integer)) or chunk_pairs < 1:
         raise ThaadsimError("chunk_pairs", f"{chunk_pairs!r} is not a whole number >= 1", "e.g. 400")
     check_workers(workers)
-    if missile is not None:
-        from thaadsim.flight import load_missile
-
-        load_missile(missile)   # an unknown id is one clear error before any work
+    named = {missile} if missile is not None else {p.missile for p in launches if p.missile}
+    for mid in sorted(named):   # an unknown id is one clear error before any work
+        try:
+            _reach_km(mid)
+        except ThaadsimError as exc:
+            where = "missile" if missile is not None else \
+                f"launch_areas ({next(p.name for p in launches if p.missile == mid)}).missile"
+            raise ThaadsimError(where, exc.problem, exc.fix) from None
 
     li = np.repeat(np.arange(len(launches)), len(tgts))
     ti = np.tile(np.arange(len(tgts)), len(launches))
@@ -491,24 +507,23 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
         k = int(np.argmax(dist_km < 1.0))
         raise ThaadsimError("targets", f"{tgts[ti[k]].name!r} is {dist_km[k]:.2f} km from launch area "
                             f"{launches[li[k]].name!r}", "a target must be at least 1 km from the launch area")
-    if missile is not None:
-        cands = [[missile]] * npairs
-    else:
-        reach = _catalog_reach()
-        per_place = {}
-        cands = []
-        for k in range(npairs):       # choosing is bookkeeping per pair, not physics: no flight here
-            place = launches[li[k]]
-            if place.missile:
-                cands.append([place.missile])
-                continue
-            cands.append(candidate_missiles(place, float(dist_km[k]), per_place.setdefault("reach", reach)))
+    reach = None if missile is not None or all(p.missile for p in launches) else _catalog_reach()
+    cands = []
+    for k in range(npairs):       # choosing is bookkeeping per pair, not physics: no flight here
+        mid = missile or launches[li[k]].missile
+        if mid:
+            # a named missile is flown wherever it may reach: targeting itself refuses beyond
+            # 1.1 x its non-rotating range, so such pairs are not sent to it at all
+            cands.append([mid] if dist_km[k] <= 1.1 * _reach_km(mid) else [])
+        else:
+            cands.append(candidate_missiles(launches[li[k]], float(dist_km[k]), reach))
     settings = dict(sample_dt_s=float(sample_dt_s), face_az_deg=face_az_deg, gbi_site=gbi_site,
                     ew_site=ew_site, cue_latency_s=float(cue_latency_s))
     attempt = np.zeros(npairs, int)
     results = []
     pending = np.array([k for k in range(npairs) if cands[k]], int)
-    notes = {k: "no catalog missile reaches this target from this launch area with a 5 % margin"
+    notes = {k: (f"beyond the {missile or launches[li[k]].missile}'s reach" if (missile or launches[li[k]].missile)
+                 else "no catalog missile reaches this target from this launch area with a 5 % margin")
              for k in range(npairs) if not cands[k]}
     with executor(workers, scheduler) as ex:
         while pending.size:
