@@ -348,8 +348,6 @@ def assess_batch(batch, site, *, face_az_deg=None, gbi_site=GBI_SITE, ew_site=EW
     ``signatures``: one :class:`~thaadsim.sensors.signatures.Signature` per row (default: each
     row's catalog missile's).
     """
-    from dataclasses import replace
-
     from thaadsim.analysis.detections import rcs_array
     from thaadsim.defense.battery import Battery
     from thaadsim.defense.detection import azimuth_deg

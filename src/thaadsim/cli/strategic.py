@@ -63,20 +63,23 @@ def words(fr: dict) -> str:
 
 
 @click.command("strategic")
-@click.option("--site", required=True, help="THAAD battery and TPY-2 site LAT,LON[,HEIGHT_M] (Seongju: 35.95,128.18,680).")
+@click.option("--site", required=True,
+              help="THAAD battery and TPY-2 site LAT,LON[,HEIGHT_M] (Seongju: 35.95,128.18,680).")
 @click.option("--launch-areas", required=True, type=click.Path(),
               help="CSV name,lat_deg,lon_deg[,country][,missile] of launch areas.")
 @click.option("--targets", required=True, type=click.Path(), help="CSV name,lat_deg,lon_deg of targets.")
 @click.option("--missile", help="Catalog id for every pair (default: chosen per pair, see the docs).")
 @click.option("--face-az-deg", type=float,
-              help="Face azimuth of the TPY-2 in both modes (default: terminal 325, forward-based toward the launch area).")
+              help="Face azimuth of the TPY-2 in both modes "
+                   "(default: terminal 325, forward-based toward the launch area).")
 @click.option("--sample-dt-s", type=float, default=5.0, show_default=True, help="Trajectory sample spacing.")
 @click.option("--cue-latency-s", type=float, default=0.0, show_default=True,
               help="Delay before the GBI fire control receives the forward-based TPY-2's track.")
 @click.option("--workers", type=int, default=1, show_default=True, help="Local worker processes.")
 @click.option("--scheduler", help="Address of a dask.distributed scheduler (tcp://HOST:PORT).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pair, then a summary line.")
-@click.option("--out", type=click.Path(file_okay=False), help="Write strategic.csv, strategic.json and strategic.png here.")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Write strategic.csv, strategic.json and strategic.png here.")
 def strategic(site, launch_areas, targets, missile, face_az_deg, sample_dt_s, cue_latency_s, workers, scheduler,
               as_json, out):
     """Fly every launch-area x target pair and say what THAAD and its TPY-2 at the site see, and what the
