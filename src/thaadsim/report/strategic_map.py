@@ -75,10 +75,13 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
                                          linewidths=0.6 if kind == "coastline" else 0.4,
                                          linestyles="-" if kind == "coastline" else "--", zorder=1))
 
-    flown = table[table["missile"] != ""]
-    for tracked, colour, label in ((False, NOT_TRACKED, "route not tracked by the FBM TPY-2"),
-                                   (True, TRACKED, "route tracked by the FBM TPY-2")):
-        sel = flown[(flown["fbm_track_s"].to_numpy(float) > 0) == tracked]
+    flown = table["missile"] != ""
+    tracked_rows = flown & (table["fbm_track_s"].to_numpy(float) > 0)
+    for sel_mask, colour, style, label in ((~flown, NOT_TRACKED, ":", "out of every catalog missile's reach"),
+                                           (flown & ~tracked_rows, NOT_TRACKED, "-", "route not tracked by the FBM TPY-2"),
+                                           (tracked_rows, TRACKED, "-", "route tracked by the FBM TPY-2")):
+        sel = table[sel_mask]
+        tracked = colour == TRACKED
         segs = []
         for r in sel.itertuples():
             pts = np.array(geod.npts(r.launch_lon_deg, r.launch_lat_deg, r.target_lon_deg, r.target_lat_deg, 60))
@@ -88,7 +91,8 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
             segs.append(np.column_stack([x, y]))
         if segs:
             ax.add_collection(LineCollection(segs, colors=colour, linewidths=1.4 if tracked else 0.8,
-                                             alpha=0.9 if tracked else 0.6, zorder=3, label=f"{label} ({len(segs)})"))
+                                             linestyles=style, alpha=0.9 if tracked else 0.6, zorder=3,
+                                             label=f"{label} ({len(segs)})"))
 
     for radius, style, label in ((fbm_range_km, "-", f"TPY-2 forward-based, {fbm_range_km:,.0f} km"),
                                  (tm_range_km, ":", f"TPY-2 terminal mode, {tm_range_km:,.0f} km")):
