@@ -6,7 +6,7 @@ north-east Asia to North America, which run close to the pole, are drawn nearly 
 without the seam an equirectangular map puts in the Pacific. Outlines are the shipped Natural Earth
 1:110m lines (:func:`thaadsim.report.basemap.load_outlines`); nothing downloads.
 
-Routes are drawn as WGS84 geodesics between launch area and target (pyproj ``Geod.npts``); a
+Routes are drawn as WGS84 geodesics between launch area and target (pyproj ``Geod``); a
 min-energy trajectory's ground track on the rotating Earth bends away from it by tens to a few
 hundred km. Each route is coloured by whether the forward-based TPY-2 at the site tracks it. The
 TPY-2 circles are its instrumented ranges (600 km terminal mode, 2,000 km forward-based) as ground
@@ -28,6 +28,23 @@ def _projector(lon0_deg: float):
 
     return Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0=90 +lon_0={lon0_deg:.4f} +datum=WGS84 +units=km",
                                 always_xy=True)
+
+
+def _routes_xy(geod, tr, rows, n_points: int = 61):
+    """(R, n_points, 2) projected points along each row's launch -> target geodesic, all at once:
+    pyproj's inverse gives each route's azimuth and length, its forward problem the points at equal
+    fractions of that length."""
+    lon0, lat0 = rows["launch_lon_deg"].to_numpy(float), rows["launch_lat_deg"].to_numpy(float)
+    lon1, lat1 = rows["target_lon_deg"].to_numpy(float), rows["target_lat_deg"].to_numpy(float)
+    az, _, dist = geod.inv(lon0, lat0, lon1, lat1)
+    frac = np.linspace(0.0, 1.0, n_points)[None, :]
+    shape = (lon0.size, n_points)
+    def spread(a):
+        return np.broadcast_to(np.asarray(a, float)[:, None], shape).ravel()
+
+    lon, lat, _ = geod.fwd(spread(lon0), spread(lat0), spread(az), (np.asarray(dist)[:, None] * frac).ravel())
+    x, y = tr.transform(lon, lat)
+    return np.stack([np.reshape(x, shape), np.reshape(y, shape)], axis=-1)
 
 
 def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: float = 2000.0,
@@ -75,20 +92,26 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
                                          linewidths=0.6 if kind == "coastline" else 0.4,
                                          linestyles="-" if kind == "coastline" else "--", zorder=1))
 
+    # graticule: meridians are straight lines from the pole, parallels circles round it
+    grid = [np.column_stack(tr.transform(np.full(50, lo), np.linspace(min_lat_deg, 90.0, 50)))
+            for lo in range(-180, 180, 30)]
+    grid += [np.column_stack(tr.transform(np.linspace(-180.0, 180.0, 181), np.full(181, la)))
+             for la in (15, 30, 45, 60, 75)]
+    ax.add_collection(LineCollection(grid, colors="#b8c4d0", linewidths=0.4, zorder=0.5))
+    px, py = tr.transform([0.0], [90.0])
+    ax.plot(px, py, "+", color="#5d6d7e", ms=8, zorder=2)
+    ax.annotate("North Pole", (px[0], py[0]), xytext=(4, -10), textcoords="offset points", fontsize=7,
+                color="#5d6d7e")
+
     flown = table["missile"] != ""
     tracked_rows = flown & (table["fbm_track_s"].to_numpy(float) > 0)
     for sel_mask, colour, style, label in ((~flown, NOT_TRACKED, ":", "out of every catalog missile's reach"),
-                                           (flown & ~tracked_rows, NOT_TRACKED, "-", "route not tracked by the FBM TPY-2"),
+                                           (flown & ~tracked_rows, NOT_TRACKED, "-",
+                                            "route not tracked by the FBM TPY-2"),
                                            (tracked_rows, TRACKED, "-", "route tracked by the FBM TPY-2")):
         sel = table[sel_mask]
         tracked = colour == TRACKED
-        segs = []
-        for r in sel.itertuples():
-            pts = np.array(geod.npts(r.launch_lon_deg, r.launch_lat_deg, r.target_lon_deg, r.target_lat_deg, 60))
-            lon = np.concatenate([[r.launch_lon_deg], pts[:, 0], [r.target_lon_deg]])
-            lat = np.concatenate([[r.launch_lat_deg], pts[:, 1], [r.target_lat_deg]])
-            x, y = tr.transform(lon, lat)
-            segs.append(np.column_stack([x, y]))
+        segs = list(_routes_xy(geod, tr, sel)) if len(sel) else []
         if segs:
             ax.add_collection(LineCollection(segs, colors=colour, linewidths=1.4 if tracked else 0.8,
                                              linestyles=style, alpha=0.9 if tracked else 0.6, zorder=3,
@@ -131,8 +154,8 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_xlabel("north-polar azimuthal equidistant projection (km from the pole are true); "
-                  "routes drawn as great circles", fontsize=8)
+    ax.set_xlabel("north-polar azimuthal equidistant projection (km from the pole are true); routes drawn as great\n"
+                  "circles; graticule every 30 deg of longitude and 15 deg of latitude; Natural Earth outlines", fontsize=8)
     ax.set_title(title or "Launch area x target routes and the TPY-2 at the site", fontsize=11)
     # the legend goes outside the map, below it, so it hides no route
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=2, fontsize=8, frameon=False)
