@@ -26,6 +26,7 @@ COMMANDS = {
     "run": ("thaadsim.cli.run", "run", "Run a scenario file and write report, maps, JSON and exports."),
     "loft": ("thaadsim.cli.loft", "loft", "Infer burnout speed and range from a lofted test's apogee and range."),
     "footprint": ("thaadsim.cli.footprint", "footprint", "Defended footprint: P(kill) per aimpoint on a grid, area, map."),
+    "strategic": ("thaadsim.cli.strategic", "strategic", "Launch-area x target table: what THAAD in Korea sees and adds."),
 }
 
 
