@@ -11,8 +11,7 @@ Several ``--vary`` give their outer product, one dimension each. Fields that mus
     --vary batteries.0.lat_deg,batteries.0.lon_deg=36.0,128.2;35.5,128.6    # two positions
     --vary threats.0.aim_lat_deg,threats.0.aim_lon_deg=35:36:5;128:129:5   # 5 points on a line
 
-(one ``;``-separated list per field in the zip form: ``a1,b1;a2,b2`` is read per case when every
-part has as many values as there are fields, else per field). An aimpoint grid is two ordinary
+(``v1,v2;v1,v2;...``: one case per ``;``; or one ``start:stop:count`` per field). An aimpoint grid is two ordinary
 ``--vary`` of the aim latitude and longitude: their outer product.
 
 Every value is checked by the scenario's own pydantic schema (:func:`thaadsim.io.scenario.scenario_from_dict`)
@@ -185,20 +184,23 @@ def parse_vary(items) -> SweepSpec:
 
 
 def _zip_values(rhs: str, fields: tuple, where: str) -> tuple:
-    parts = [p for p in rhs.split(";")]
-    per_case = [parse_values(p, where) if ":" not in p or "," in p else None for p in parts]
-    if all(pc is not None and len(pc) == len(fields) for pc in per_case) and len(parts) != len(fields):
-        rows = [tuple(pc) for pc in per_case]
-    elif len(parts) == len(fields):
+    parts = rhs.split(";")
+    if len(parts) == len(fields) and all(":" in p and "," not in p for p in parts):
+        # one start:stop:count per field: points along a line
         cols = [parse_values(p, f"--vary {f}") for p, f in zip(parts, fields)]
         if len({len(c) for c in cols}) != 1:
             raise ThaadsimError(where, f"zipped fields have {', '.join(str(len(c)) for c in cols)} values",
-                                "give every zipped field as many values (they move together)")
+                                "give every zipped field the same count (they move together)")
         rows = list(zip(*cols))
     else:
-        raise ThaadsimError(where, f"{rhs!r} does not give {len(fields)} values per case",
-                            f"write one 'v1,v2' per case separated by ';' (e.g. 36.0,128.2;35.5,128.6), "
-                            f"or one list per field separated by ';' (e.g. 35:36:5;128:129:5)")
+        rows = []
+        for p in parts:
+            vals = [_token(x, where) for x in p.split(",")]
+            if len(vals) != len(fields):
+                raise ThaadsimError(where, f"{p.strip()!r} gives {len(vals)} values for {len(fields)} fields",
+                                    f"write one 'v1,v2' per case separated by ';' (e.g. 36.0,128.2;35.5,128.6), "
+                                    f"or one start:stop:count per field (e.g. 35:36:5;128:129:5)")
+            rows.append(tuple(vals))
     if len(set(map(repr, rows))) != len(rows):
         raise ThaadsimError(where, "repeats a case", "give each combination once")
     return tuple(rows)
@@ -270,7 +272,16 @@ def validate(spec: SweepSpec, data: dict, origin: str, model) -> None:
 
 def _validated(scenario_from_dict, data, overrides, origin, model, dim):
     try:
-        return scenario_from_dict(apply_overrides(data, overrides), origin, model)
+        scn = scenario_from_dict(apply_overrides(data, overrides), origin, model)
+        # what the schema holds as text (a radar id or file, an interceptor) is resolved here too,
+        # so an unknown radar mode fails now, not in a worker minutes later
+        for i, r in enumerate(scn.radars):
+            try:
+                r.build()
+            except ThaadsimError as exc:
+                raise scn.user_error(f"radars.{i}.radar", exc) from None
+        scn.build_batteries()
+        return scn
     except ThaadsimError as exc:
         given = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
         raise ThaadsimError(f"--vary {exc.field.removeprefix(origin + ': ')}", f"{exc.problem} [with {given}]",
