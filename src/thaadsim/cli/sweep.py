@@ -19,6 +19,18 @@ Example:
 """
 
 
+def _run(run_sweep, *args, **kwargs):
+    """run_sweep with library argument names in errors renamed to the options typed."""
+    from thaadsim.cli._args import as_options
+    from thaadsim.errors import ThaadsimError
+
+    try:
+        return run_sweep(*args, **kwargs)
+    except ThaadsimError as exc:
+        raise as_options(exc, {"workers": "--workers", "chunk_size": "--chunk-size", "streams": "--streams",
+                               "scheduler": "--scheduler"}) from None
+
+
 @click.command("sweep", epilog=_EPILOG)
 @click.argument("scenario", type=click.Path())
 @click.option("--vary", "vary", multiple=True, required=True, metavar="FIELD=VALUES",
@@ -55,7 +67,7 @@ def sweep(scenario, vary, out_dir, workers, scheduler, chunk_size, runs, seed, s
         bar["pos"] = done
 
     try:
-        ds, st = run_sweep(scenario, list(vary), workers=workers, scheduler=scheduler, out=out_dir,
+        ds, st = _run(run_sweep, scenario, list(vary), workers=workers, scheduler=scheduler, out=out_dir,
                            chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
                            progress=progress, runs=runs, seed=seed, streams=streams, force=force)
     finally:

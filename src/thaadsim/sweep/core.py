@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 
 from thaadsim.errors import ThaadsimError
-from thaadsim.sweep.spec import SweepSpec, apply_overrides, parse_vary, validate
+from thaadsim.sweep.spec import SweepSpec, apply_overrides, check_seed, parse_vary, validate
 
 STREAMS = ("common", "independent")
 DEFAULT_CHUNK_SIZE = 64
@@ -385,7 +385,7 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
         fixed["montecarlo.seed"] = seed
     if fixed:
         try:
-            scenario_from_dict(apply_overrides(data, fixed), origin, model)
+            check_seed(scenario_from_dict(apply_overrides(data, fixed), origin, model))
         except ThaadsimError as exc:
             name = "--runs" if "runs" in exc.field else "--seed"
             raise ThaadsimError(name, exc.problem, exc.fix) from None

@@ -270,6 +270,15 @@ def validate(spec: SweepSpec, data: dict, origin: str, model) -> None:
         _validated(scenario_from_dict, data, spec.overrides(case), origin, model, None)
 
 
+def check_seed(scn) -> None:
+    """The Monte Carlo seed in force (``[montecarlo].seed``, else ``[scenario].seed``) must be a
+    whole number >= 0 (numpy's SeedSequence); the schema itself does not bound it."""
+    mc = scn.montecarlo.seed
+    where, seed = ("montecarlo.seed", mc) if mc is not None else ("scenario.seed", scn.scenario.seed)
+    if seed < 0:
+        raise ThaadsimError(f"{scn._origin}: {where}", f"{seed} must be a whole number >= 0", "e.g. 1")
+
+
 def _validated(scenario_from_dict, data, overrides, origin, model, dim):
     try:
         scn = scenario_from_dict(apply_overrides(data, overrides), origin, model)
@@ -281,6 +290,7 @@ def _validated(scenario_from_dict, data, overrides, origin, model, dim):
             except ThaadsimError as exc:
                 raise scn.user_error(f"radars.{i}.radar", exc) from None
         scn.build_batteries()
+        check_seed(scn)
         return scn
     except ThaadsimError as exc:
         given = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
