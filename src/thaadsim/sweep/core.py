@@ -366,7 +366,7 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
               progress=None, runs=None, seed=None, streams="common", force=False, plot=True):
     """:func:`sweep`, returning ``(Dataset, SweepStats)``."""
     from thaadsim.io.scenario import scenario_from_dict
-    from thaadsim.sweep.executors import check_workers, executor
+    from thaadsim.sweep.executors import SerialExecutor, check_workers, executor
 
     t0 = time.perf_counter()
     # every number is checked before any work starts
@@ -426,10 +426,12 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
         with executor(workers, scheduler) as ex:
             pending: dict = {}
             flown = {"group": None, "batch": None}
+            # in this process a chunk runs at submission: one at a time, so each is saved at once
+            window = 1 if isinstance(ex, SerialExecutor) else MAX_PENDING
             try:
                 it = iter(todo)
                 while True:
-                    while len(pending) < MAX_PENDING:
+                    while len(pending) < window:
                         c = next(it, None)
                         if c is None:
                             break
@@ -438,7 +440,7 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
                     if not pending:
                         break
                     fin, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
-                    for fut in fin:
+                    for fut in sorted(fin, key=pending.get):
                         c = pending.pop(fut)
                         res = fut.result()
                         if "error" in res:
