@@ -70,6 +70,13 @@ def sweep(scenario, vary, out_dir, workers, scheduler, chunk_size, runs, seed, s
         ds, st = _run(run_sweep, scenario, list(vary), workers=workers, scheduler=scheduler, out=out_dir,
                            chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
                            progress=progress, runs=runs, seed=seed, streams=streams, force=force)
+    except KeyboardInterrupt:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+            bar.clear()
+        click.echo(f"interrupted: finished chunks are saved in {out_dir}/chunks; run the same command again "
+                   f"to resume", err=True)
+        sys.exit(130)
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)

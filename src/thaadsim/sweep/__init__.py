@@ -22,5 +22,3 @@ def sweep(scenario, vary, **kwargs):
 
     return _sweep(scenario, vary, **kwargs)
 
-
-sweep.__doc__ = sweep.__doc__  # the full parameter list lives on thaadsim.sweep.core.sweep

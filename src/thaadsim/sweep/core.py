@@ -590,7 +590,7 @@ def summary_png(ds) -> bytes:
         lim = (0.0, 1.0) if var == "p_no_leaker" else (np.nanmin(v), np.nanmax(v))
         im = ax.pcolormesh(xv, yv, v, cmap="viridis", shading="nearest", vmin=lim[0], vmax=lim[1])
         fig.colorbar(im, ax=ax, label=label)
-        if len(xv) > 1 and len(yv) > 1 and np.nanmax(v) > np.nanmin(v):
+        if len(xv) >= 4 and len(yv) >= 4 and np.nanmax(v) > np.nanmin(v):   # contours of a coarser grid mislead
             cs = ax.contour(xv, yv, v, levels=6, colors="white", linewidths=0.8)
             ax.clabel(cs, fontsize=7, fmt="%.3g")
         ax.set_xlabel(x)

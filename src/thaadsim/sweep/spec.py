@@ -264,10 +264,13 @@ def validate(spec: SweepSpec, data: dict, origin: str, model) -> None:
         for f in d.fields:
             _check_path(copy.deepcopy(data), f, origin)
     for d in spec.dims:
+        # radar and interceptor ids are resolved only where a value can change them (loading a
+        # radar per value of a 1,000-point aimpoint grid would be wasted time)
+        build = any(f.split(".")[0] in ("radars", "batteries") for f in d.fields)
         for row in d.values:
-            _validated(scenario_from_dict, data, dict(zip(d.fields, row)), origin, model, d)
+            _validated(scenario_from_dict, data, dict(zip(d.fields, row)), origin, model, build)
     for case in {0, spec.n_cases - 1}:
-        _validated(scenario_from_dict, data, spec.overrides(case), origin, model, None)
+        _validated(scenario_from_dict, data, spec.overrides(case), origin, model, True)
 
 
 def check_seed(scn) -> None:
@@ -279,9 +282,12 @@ def check_seed(scn) -> None:
         raise ThaadsimError(f"{scn._origin}: {where}", f"{seed} must be a whole number >= 0", "e.g. 1")
 
 
-def _validated(scenario_from_dict, data, overrides, origin, model, dim):
+def _validated(scenario_from_dict, data, overrides, origin, model, build: bool):
     try:
         scn = scenario_from_dict(apply_overrides(data, overrides), origin, model)
+        check_seed(scn)
+        if not build:
+            return scn
         # what the schema holds as text (a radar id or file, an interceptor) is resolved here too,
         # so an unknown radar mode fails now, not in a worker minutes later
         for i, r in enumerate(scn.radars):
@@ -290,7 +296,6 @@ def _validated(scenario_from_dict, data, overrides, origin, model, dim):
             except ThaadsimError as exc:
                 raise scn.user_error(f"radars.{i}.radar", exc) from None
         scn.build_batteries()
-        check_seed(scn)
         return scn
     except ThaadsimError as exc:
         given = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
