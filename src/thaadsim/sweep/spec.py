@@ -264,10 +264,12 @@ def validate(spec: SweepSpec, data: dict, origin: str, model) -> None:
         for f in d.fields:
             _check_path(copy.deepcopy(data), f, origin)
     for d in spec.dims:
-        # radar and interceptor ids are resolved only where a value can change them (loading a
-        # radar per value of a 1,000-point aimpoint grid would be wasted time)
-        build = any(f.split(".")[0] in ("radars", "batteries") for f in d.fields)
+        # radar and interceptor ids are resolved only where a value can name another one (a text
+        # value in [[radars]] or [[batteries]]); numbers are bounded by the schema itself, and
+        # loading the radar for each of 3,000 Pk values took seconds
+        sites = any(f.split(".")[0] in ("radars", "batteries") for f in d.fields)
         for row in d.values:
+            build = sites and any(isinstance(v, str) for v in row)
             _validated(scenario_from_dict, data, dict(zip(d.fields, row)), origin, model, build)
     for case in {0, spec.n_cases - 1}:
         _validated(scenario_from_dict, data, spec.overrides(case), origin, model, True)
