@@ -109,3 +109,20 @@ def test_bad_numbers_are_refused_before_work(scenario, tmp_path, capsys, args, s
         main(["sweep", str(scenario), "--vary", "batteries.0.pk=0.5", "--out", str(tmp_path / "o"), "-q", *args])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and err.count("\n") == 1 and says in err, err
+
+
+def test_cli_json_summary_and_files(scenario, tmp_path, capsys):
+    out = tmp_path / "cli"
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", str(scenario), "--vary", "batteries.0.pk=0.6,0.8", "--vary",
+              "batteries.0.lat_deg,batteries.0.lon_deg=36.0,128.2;35.9,128.4", "--runs", "50", "--out", str(out),
+              "--workers", "1", "--chunk-size", "3", "--json", "-q"])
+    captured = capsys.readouterr()
+    assert exc.value.code == 0, captured.err
+    summary = json.loads(captured.out)
+    assert summary["cases"] == 4 and summary["threats"] == 2 and summary["trajectories"] == 8
+    assert summary["dims"] == {"batteries.0.pk": 2, "batteries.0.lat_deg,batteries.0.lon_deg": 2, "threat": 2}
+    assert summary["chunks"] == summary["chunks_computed"] == 2
+    ds = xr.load_dataset(out / "sweep.nc", engine="h5netcdf")
+    assert ds["batteries.0.lon_deg"].attrs["units"] == "degrees_east"
+    assert list(ds["batteries.0.lat_deg"].values) == [36.0, 35.9]

@@ -423,7 +423,10 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
 
     todo = [c for c in range(len(lay.chunks)) if c not in done]
     if todo:
-        with executor(workers, scheduler) as ex:
+        # one chunk left cannot run in parallel: run it here rather than start processes for it
+        # (the answer is the same on any executor)
+        local = 1 if len(todo) == 1 and not scheduler else workers
+        with executor(local, scheduler) as ex:
             pending: dict = {}
             flown = {"group": None, "batch": None}
             # in this process a chunk runs at submission: one at a time, so each is saved at once
