@@ -565,16 +565,20 @@ def netcdf_bytes(ds) -> bytes:
 
 
 def summary_png(ds) -> bytes:
-    """P(no leaker) (or, without a raid, the mean first detection time) against the first one or
-    two varied fields, with 95 % Monte Carlo error bars (one field) or filled contours (two)."""
+    """P(no leaker) against the first one or two varied fields: 95 % Monte Carlo error bars (one
+    field) or a coloured grid with contours (two). Expected leakers where P(no leaker) is the same in
+    every case (a threat that always leaks), the mean first detection time where there is no raid."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     var = "p_no_leaker"
+    v = ds[var].values
+    if np.isfinite(v).any() and np.nanmin(v) == np.nanmax(v) and not np.isnan(ds["expected_leakers"].values).all():
+        var = "expected_leakers"     # e.g. a threat that always leaks: P(no leaker) is 0 everywhere
     da = ds[var]
-    se = ds["p_no_leaker_se"]
+    se = ds.get(f"{var}_se")
     if bool(np.isnan(da.values).all()):
         var = "first_detection_s"
         da = ds[var].mean("threat")
