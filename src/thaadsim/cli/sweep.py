@@ -46,7 +46,7 @@ def _run(run_sweep, *args, **kwargs):
 @click.option("--streams", type=click.Choice(["common", "independent"]), default="common", show_default=True,
               help="common: every case uses the seed (common random numbers); independent: one stream per case.")
 @click.option("--force", is_flag=True, help="Discard a different sweep's chunks found in --out.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on the terminal.")
 @click.option("--json", "as_json", is_flag=True, help="Print a small JSON summary.")
 def sweep(scenario, vary, out_dir, workers, scheduler, chunk_size, runs, seed, streams, force, quiet, as_json):
     """Run SCENARIO for every combination of the --vary values; write --out/sweep.nc and sweep.png."""
@@ -91,6 +91,8 @@ def sweep(scenario, vary, out_dir, workers, scheduler, chunk_size, runs, seed, s
                "files": st.paths}
     if as_json:
         click.echo(dumps(summary))
+        return
+    if quiet:
         return
     click.echo(f"{ds.attrs['title']}: {st.n_cases:,} cases x {st.n_threats} threats "
                f"({', '.join(f'{d} {n}' for d, n in summary['dims'].items())})")
