@@ -5,7 +5,7 @@ Seongju (as in examples/raid_seongju.toml), a raid Monte Carlo of ``--runs`` run
 
 1. **flight sweep** — an aimpoint grid over South Korea (``threats.0.aim_lat_deg`` x
    ``threats.0.aim_lon_deg``): every case flies its own trajectory, so the sweep flies
-   ``--trajectories`` missiles (default 2,000 for a quick look on a busy machine; the README
+   ``--trajectories`` missiles (default 1,000 for a quick look on a busy machine; the README
    quotes ``--trajectories 1000000``), then senses, engages and runs the Monte Carlo per case.
 2. **sensing sweep** — one flight, ``--cases`` combinations of Pk, radar face and radar power:
    the trajectories are flown once and only sensing, engagement and the Monte Carlo run per case.
@@ -17,7 +17,7 @@ single-scenario pipeline (``analysis.pipeline.run_raid_only``: fly, sense, engag
 on ``--sample`` cases and checked to give the sweep's P(no leaker) for those cases exactly.
 Peak memory is ``resource.getrusage`` max RSS of this process and of its largest child.
 
-    python benchmarks/bench_sweep.py [--trajectories 2000] [--cases 400] [--runs 200] [--sample 10]
+    python benchmarks/bench_sweep.py [--trajectories 1000] [--cases 1000] [--runs 200] [--sample 10]
 """
 
 from __future__ import annotations
@@ -148,8 +148,8 @@ def _part(title, path, vary, runs, sample, workers_list, tmp):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--trajectories", type=int, default=2_000, help="missiles the flight sweep flies (README: 1e6)")
-    ap.add_argument("--cases", type=int, default=400, help="cases of the sensing sweep")
+    ap.add_argument("--trajectories", type=int, default=1_000, help="missiles the flight sweep flies (README: 1e6)")
+    ap.add_argument("--cases", type=int, default=1_000, help="cases of the sensing sweep")
     ap.add_argument("--runs", type=int, default=200, help="Monte Carlo runs per case")
     ap.add_argument("--sample", type=int, default=10, help="cases the plain loop runs")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
