@@ -82,11 +82,13 @@ def battery_detect_s(batch, batteries, det_results: dict, rcs_m2=None) -> np.nda
 
 
 def threat_rcs_m2(plan: Plan, batch) -> np.ndarray:
-    """(N, T) RCS of every threat sample, each threat with its own missile's signature by phase."""
+    """(N, T) RCS of every threat sample, each threat with its own missile's signature by phase
+    (and the scenario's ``rv_rcs_m2`` / ``booster_rcs_m2`` in place of it where given)."""
     from thaadsim.analysis.detections import rcs_array
     from thaadsim.sensors.signatures import signature_for
 
-    return rcs_array(batch, [signature_for(plan_missile(th, batch, i)) for i, th in enumerate(plan.threats)])
+    return rcs_array(batch, [signature_for(plan_missile(th, batch, i), rv_rcs_m2=th.rv_rcs_m2,
+                                           booster_rcs_m2=th.booster_rcs_m2) for i, th in enumerate(plan.threats)])
 
 
 def engage(batch, batteries, det_results: dict, rcs_m2=None):

@@ -34,6 +34,8 @@ class ThreatPlan:
     launch_time_s: float = 0.0
     name: str = ""
     missile: object | None = None        # a Missile with overrides applied, if any
+    rv_rcs_m2: float | None = None       # replaces the missile's RV (midcourse, reentry) RCS
+    booster_rcs_m2: float | None = None  # replaces its booster RCS
 
     def label(self) -> str:
         return self.name or f"{self.missile_id} {self.shape} → {self.target.name}"

@@ -27,6 +27,7 @@ COMMANDS = {
     "loft": ("thaadsim.cli.loft", "loft", "Infer burnout speed and range from a lofted test's apogee and range."),
     "footprint": ("thaadsim.cli.footprint", "footprint", "Defended footprint: P(kill) per aimpoint on a grid, area, map."),
     "strategic": ("thaadsim.cli.strategic", "strategic", "Launch-area x target table: what THAAD in Korea sees and adds."),
+    "sweep": ("thaadsim.cli.sweep", "sweep", "Run a scenario over grids of its numbers (local cores or a Dask cluster)."),
 }
 
 

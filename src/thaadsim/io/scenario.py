@@ -5,7 +5,8 @@ Layout (units in every numeric field's name; unknown keys are errors)::
     [scenario]                 name, seed, description
     [flight]                   sample_dt_s, rotation, atmosphere, earth          (optional)
     [[radars]]                 id, radar (catalog id or TOML path), lat_deg, lon_deg, site_height_m,
-                               face_az_deg (optional: else toward the threats)
+                               face_az_deg (optional: else toward the threats), average_power_kw
+                               (optional: replaces the catalog radar's power, for sensitivity sweeps)
     [[batteries]]              id, interceptor, lat_deg, lon_deg, alt_m, launchers,
                                interceptors_per_launcher, reload_time_s, reload_loads, radar (a
                                [[radars]] id; absent = fires on an external cue), face_az_deg, pk, layer,
@@ -14,7 +15,8 @@ Layout (units in every numeric field's name; unknown keys are errors)::
     [[launch_areas]]           named launch points: name, lat_deg, lon_deg                 (optional)
     [[threats]]                missile (catalog id), launch_area or launch_lat_deg/launch_lon_deg,
                                aimpoint (asset name) or aim_lat_deg/aim_lon_deg, shape, apogee_km,
-                               launch_time_s, count, launch_interval_s
+                               launch_time_s, count, launch_interval_s, rv_rcs_m2, booster_rcs_m2
+                               (optional: replace the missile's signature, for sensitivity sweeps)
     [doctrine]                 mode, salvo_size, priority, max_shots_per_threat, decision_step_s,
                                hold_for_priority                                          (optional)
     [montecarlo]               runs, seed (default: scenario.seed)                         (optional)
@@ -89,6 +91,16 @@ class RadarSite(_Model):
     lon_deg: float = Field(ge=-180, le=360)
     site_height_m: float = Field(0.0, ge=-500, le=9000)
     face_az_deg: float | None = None
+    # the TPY-2's power is a labelled estimate (README, radar analysis): a scenario can replace it
+    # to ask how the answers move with it (thaadsim sweep --vary radars.0.average_power_kw=...)
+    average_power_kw: float | None = Field(None, gt=0, le=1e5)
+
+    def build(self):
+        """The catalog (or file) radar with this site's power override applied, not yet placed."""
+        from thaadsim.sensors.radar import load_radar
+
+        radar = load_radar(self.radar)
+        return radar if self.average_power_kw is None else radar.with_changes(average_power_kw=self.average_power_kw)
 
 
 class FireControlSection(_Model):
@@ -152,6 +164,9 @@ class ThreatSection(_Model):
     launch_time_s: float = Field(0.0, ge=0)
     count: int = Field(1, ge=1, le=1000)
     launch_interval_s: float = Field(0.0, ge=0)
+    # RCS is an assumption (sensors.signatures); these replace the missile's own for this entry
+    rv_rcs_m2: float | None = Field(None, gt=0, le=1e4)
+    booster_rcs_m2: float | None = Field(None, gt=0, le=1e4)
 
     @field_validator("missile")
     @classmethod
@@ -242,12 +257,10 @@ class Scenario(_Model):
         """The :class:`~thaadsim.defense.battery.Battery` objects (radars placed and attached)."""
         from thaadsim.defense.battery import Battery, FireControl
         from thaadsim.defense.interceptors import load_interceptor
-        from thaadsim.sensors.radar import load_radar
-
         placed = {}
         for i, r in enumerate(self.radars):
             try:
-                placed[r.id] = load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
+                placed[r.id] = r.build().place(r.lat_deg, r.lon_deg, r.site_height_m,
                                                          self.face_az_deg(i))
             except ThaadsimError as exc:
                 raise self.user_error(f"radars.{i}", exc) from None
@@ -304,7 +317,8 @@ class Scenario(_Model):
                 rows.append(dict(label=f"{t.missile}#{i}.{c} {src}->{dst or f'{ta:g},{to:g}'}", missile=t.missile,
                                  launch_lat_deg=la, launch_lon_deg=lo, aim_lat_deg=ta, aim_lon_deg=to,
                                  shape=t.shape, apogee_km=t.apogee_km, source=i,
-                                 launch_time_s=t.launch_time_s + c * t.launch_interval_s, asset=dst))
+                                 launch_time_s=t.launch_time_s + c * t.launch_interval_s, asset=dst,
+                                 rv_rcs_m2=t.rv_rcs_m2, booster_rcs_m2=t.booster_rcs_m2))
         return rows
 
     def fly_threats(self, rows=None):

@@ -118,8 +118,6 @@ class RunScenario(Scenario):
     def to_plan(self):
         """The pipeline's :class:`~thaadsim.analysis.plan.Plan` for this scenario."""
         from thaadsim.analysis.plan import FootprintRequest, PlacePoint, Plan, ThreatPlan
-        from thaadsim.sensors.radar import load_radar
-
         rows = self.expand_threats()
         assets = {a.name: a for a in self.assets}
         threats = []
@@ -133,14 +131,15 @@ class RunScenario(Scenario):
             tid = f"T{k + 1:02d} {r['missile']}→{tgt.name}"
             threats.append(ThreatPlan(id=tid, missile_id=r["missile"], launch=PlacePoint(src, *la), target=tgt,
                                       shape=r["shape"], apogee_km=r["apogee_km"], launch_time_s=r["launch_time_s"],
-                                      name=f"{r['missile']} {r['shape']} {src} → {tgt.name}"))
+                                      name=f"{r['missile']} {r['shape']} {src} → {tgt.name}",
+                                      rv_rcs_m2=r["rv_rcs_m2"], booster_rcs_m2=r["booster_rcs_m2"]))
         radars = {}
         batteries = self.build_batteries()
         by_id = {b.id: b for b in batteries}
         for i, r in enumerate(self.radars):
             # the battery's placed radar object when one uses this radar, so detections are shared
             user = next((by_id[b.id].radar for b in self.batteries if b.radar == r.id), None)
-            radars[r.id] = user or load_radar(r.radar).place(r.lat_deg, r.lon_deg, r.site_height_m,
+            radars[r.id] = user or r.build().place(r.lat_deg, r.lon_deg, r.site_height_m,
                                                              self.face_az_deg(i))
         areas = {a.name: a for a in self.launch_areas}
         footprints = []

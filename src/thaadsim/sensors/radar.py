@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -288,11 +289,21 @@ def load_radar(path_or_id) -> Radar:
         origin = str(p)
         data = p.read_bytes()
     else:
-        ids = radar_ids()
-        if text not in ids:
-            raise ThaadsimError("radar", f"unknown radar id {text!r}", f"use one of {', '.join(ids)} or --radar-file")
-        origin = f"catalog/radars/{text}.toml"
-        data = (catalog_dir() / f"{text}.toml").read_bytes()
+        return _catalog_radar(text)
+    return _parse_radar(data, origin)
+
+
+@lru_cache(maxsize=None)
+def _catalog_radar(radar_id: str) -> Radar:
+    """A catalog radar, parsed once per process: the files ship with the package and a Radar is
+    frozen, so a sweep's thousands of cases share one (parsing the TOML was a quarter of a case)."""
+    ids = radar_ids()
+    if radar_id not in ids:
+        raise ThaadsimError("radar", f"unknown radar id {radar_id!r}", f"use one of {', '.join(ids)} or --radar-file")
+    return _parse_radar((catalog_dir() / f"{radar_id}.toml").read_bytes(), f"catalog/radars/{radar_id}.toml")
+
+
+def _parse_radar(data: bytes, origin: str) -> Radar:
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
