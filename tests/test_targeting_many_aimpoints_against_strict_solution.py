@@ -80,3 +80,31 @@ def test_two_launch_points_and_two_missiles_in_one_call():
     # each row flew from its own launch point
     d, _ = geodesic_inverse(lat0, lon0, b.launch_lat_deg, b.launch_lon_deg)
     assert np.max(d) < 1e-6
+
+
+def test_errors_mark_leaves_unreachable_rows_marked_and_solves_the_rest():
+    """errors="mark": aimpoints beyond reach (far beyond, or just past the rotating-Earth reach) and
+    apogees no shot can fly are marked, and every other row hits as it would alone."""
+    from thaadsim.earth.geodesy import geodesic_direct
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.flight import max_range_km
+
+    reach = max_range_km(load_missile("nodong"))
+    ranges = np.concatenate([np.linspace(300.0, 0.9 * reach, 26), [1.02 * reach, 1.5 * reach]])
+    lat, lon = geodesic_direct(39.0, 125.7, np.full(ranges.size, 150.0), ranges * 1e3)
+    b = fly_targeted("nodong", 39.0, 125.7, lat, lon, sample_dt_s=None, errors="mark")
+    assert np.all(b.targeting_ok[:26]) and not b.targeting_ok[-1]
+    assert np.all(b.miss_km[b.targeting_ok] < 0.05)
+    # a row marked ok must really be reachable: the robust solver, alone, agrees
+    alone = fly_targeted("nodong", 39.0, 125.7, lat[5], lon[5], sample_dt_s=None)
+    assert alone.apogee_km[0] == pytest.approx(b.apogee_km[5], rel=0.01)
+    with pytest.raises(ThaadsimError):
+        fly_targeted("nodong", 39.0, 125.7, lat, lon, sample_dt_s=None)
+    # 200 km is below the min-energy apogee at the farthest aimpoints (not a lofted shot): marked there only
+    lo = fly_targeted("nodong", 39.0, 125.7, lat[:26], lon[:26], shape="lofted", apogee_km=200.0,
+                      sample_dt_s=None, errors="mark")
+    assert lo.targeting_ok.any() and not lo.targeting_ok.all()
+    good = lo.targeting_ok
+    np.testing.assert_allclose(lo.apogee_km[good], 200.0, atol=2.5)
+    assert good[0] and not good[-1]
+    assert np.all(lo.miss_km[good] < 0.05)

@@ -170,12 +170,21 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
                  shape: str | Sequence[str] = "min-energy", apogee_km=None, earth: str = "wgs84",
                  rotation: bool = True, atmosphere: bool = True, j2: bool | None = None,
                  sample_dt_s: float | None = 2.0, tolerance_km: float = 0.05, max_iterations: int = 25,
-                 options: FlightOptions | None = None):
+                 options: FlightOptions | None = None, errors: str = "raise"):
     """Fly N missiles from launch points to aimpoints; every position argument broadcasts.
 
     ``missile`` is a catalog id, a :class:`Missile`, or a sequence of either (one per row).
     Raises :class:`ThaadsimError` for a target beyond the missile's reach, naming its maximum range
-    on that azimuth. The returned batch carries ``target_lat_deg``, ``target_lon_deg`` and ``miss_km``.
+    on that azimuth; with ``errors="mark"`` such rows (and any the solver cannot hit, or an apogee it
+    cannot fly) are marked ``False`` in ``batch.targeting_ok`` instead and the others are solved. The
+    returned batch carries ``target_lat_deg``, ``target_lon_deg``, ``miss_km``, the launch
+    parameters ``launch_azimuth_deg``, ``kick_deg``, ``cutoff_s``, ``targeting_ok`` and
+    ``targeting_flights`` (the trajectories flown to find them).
+
+    Many aimpoints from one launch point (a group of at least ``SEEDED_MIN_ROWS`` with the same
+    missile, shape and apogee) are solved from interpolated neighbours, about 2 flights each; a
+    row's solution then depends on its group at the level of the targeting tolerance (50 m), so
+    callers that need answers independent of how rows are batched target them once, in one call.
     """
     from thaadsim.flight.catalog import load_missile
 
@@ -196,6 +205,8 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         if "lat" in nm and np.any(np.abs(a) > 90):
             raise ThaadsimError(nm, f"{a[np.abs(a) > 90][0]:g} is outside [-90, 90]",
                                 "latitude comes first: LAT,LON in decimal degrees")
+    if errors not in ("raise", "mark"):
+        raise ThaadsimError("errors", f"{errors!r} is not 'raise' or 'mark'")
     if len(miss_list) not in (1, n):
         _bad_len("missile", len(miss_list), n)
     if len(shapes) not in (1, n):
@@ -250,23 +261,26 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     # a target far beyond the table's reach is refused before any flight (rotation adds a few % at most)
     full = np.array([np.nanmax(t.max_range_km) for t in tables])[index]
     far = dist_km > 1.1 * full
-    if far.any():
+    lenient = errors == "mark"
+    if far.any() and not lenient:
         i = int(np.argmax(far))
         raise ThaadsimError("target", f"({lat1[i]:.2f}, {lon1[i]:.2f}) is {dist_km[i]:,.0f} km from the launch point, "
                             f"beyond the {miss_list[i].id}'s maximum range of about {full[i]:,.0f} km "
                             "(non-rotating Earth)", "choose a closer target or a longer-range missile", rows=(i,))
 
     ctx = _Context(distinct, index, lat0, lon0, lat1, lon1, dist_km, az, burn, tables, opts, model,
-                   tolerance_km, max_iterations, miss_list, shapes)
+                   tolerance_km, max_iterations, miss_list, shapes, lenient=lenient)
     azimuth, kick, cut = az.copy(), np.full(n, np.nan), burn.copy()
     apo_me_default = np.full(n, np.nan)
     flattest = np.zeros(n, bool)
     # many aimpoints from one launch point: interpolate solved neighbours, then one or two Newton flights
     final = _RawFlights(n)
-    fast = _seeded_solve(ctx, lofted, depressed, apo, azimuth, kick, cut, final)
-    rest = np.flatnonzero(~fast)
+    fast = _seeded_solve(ctx, lofted, depressed, apo, azimuth, kick, cut, final, active=~far)
+    rest = np.flatnonzero(~fast & ~far)
     if rest.size:
         _solve_rows(ctx, rest, azimuth, kick, cut, lofted, depressed, apo, apo_me_default, flattest)
+    # rows never solved (marked below) still get a finite flight, so the batch stays rectangular
+    kick = np.where(np.isfinite(kick), kick, 45.0)
     with_apogee = np.isfinite(apo)
     # the last flight of each row is its answer: fly only the rows that have none yet
     todo = np.flatnonzero(~final.have)
@@ -288,6 +302,11 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     # an apogee that was asked for (or the default depressed one) must have been reached too
     off = with_apogee & ~flattest & ~(np.abs(batch.apogee_km - apo) <= np.maximum(2.0, 0.01 * apo))
     off |= flattest & ~(batch.apogee_km < apo_me_default - 1.0)
+    batch.targeting_flights = ctx.flights
+    if lenient:
+        batch.targeting_ok = ~far & ~off & (np.nan_to_num(batch.miss_km, nan=np.inf) <= 1.0)
+        return batch
+    batch.targeting_ok = np.ones(n, bool)
     if off.any():
         i = int(np.argmax(off))
         raise ThaadsimError("apogee_km", f"row {i} ({miss_list[i].id}, {shapes[i]}): could not reach an apogee of "
@@ -299,7 +318,6 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
         raise ThaadsimError("target", f"row {i} ({miss_list[i].id}, {shapes[i]}): targeting did not converge "
                             f"(miss {batch.miss_km[i]:.1f} km)",
                             "try another shape or apogee; lofted/depressed shots need range margin", rows=(i,))
-    batch.targeting_flights = ctx.flights
     return batch
 
 
@@ -659,15 +677,18 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
     from the min-energy one as the cut-off grows, the depressed one falls. So an outer bracketing
     search on the cut-off, between the min-energy cut-off and full burn, wraps the inner kick solve.
     """
+    all_rows = rows
     h = apogee_km[rows]
-    burn = ctx.burn[rows]
     lf = lofted[rows]
     # the min-energy solution bounds both branches: lofted apogees lie above it, depressed below
     az_me, k_me, c_me = azimuth.copy(), kick.copy(), cut.copy()
     _min_energy(ctx, rows, az_me, k_me, c_me)
     _, _, _, apo_me, _ = ctx.fly(rows, az_me[rows], k_me[rows], c_me[rows])
     wrong = np.where(lf, h < apo_me - 0.5, h > apo_me + 0.5)
-    if wrong.any():
+    if wrong.any() and ctx.lenient:
+        # errors="mark": such rows are left unsolved (the caller marks them), the others go on
+        rows, h, lf, apo_me = rows[~wrong], h[~wrong], lf[~wrong], apo_me[~wrong]
+    elif wrong.any():
         j = int(np.argmax(wrong))
         i = rows[j]
         side = "above" if lf[j] else "below"
@@ -679,11 +700,16 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
         lrows = rows[lf]
         st_full, apo_full = _solve_branch(ctx, lrows, azimuth, kick, cut, lofted, quiet=True)
         high = (st_full == 0) & (apo_full < h[lf] - 0.5)
-        if high.any():
+        if high.any() and ctx.lenient:
+            keep = np.ones(rows.size, bool)
+            keep[np.flatnonzero(lf)[high]] = False
+            rows, h, lf, apo_me = rows[keep], h[keep], lf[keep], apo_me[keep]
+        elif high.any():
             j = int(np.argmax(high))
             i = lrows[j]
             raise ThaadsimError("apogee_km", f"{h[lf][j]:g} km is out of reach for a lofted {ctx.missiles[i].id} at "
                                 f"{ctx.dist_km[i]:,.0f} km", f"its highest apogee at full burn is {apo_full[j]:,.0f} km", rows=(i,))
+    burn = ctx.burn[rows]
     a = c_me[rows].copy()
     b = burn.copy()
     fa = np.where(lf, -1.0, 1.0) * np.maximum(np.abs(apo_me - h), 1.0)
@@ -716,7 +742,7 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
         p[todo] = np.where(done[todo], p[todo], np.clip(nxt, 0.0, burn[todo]))
     keep = ~done & np.isfinite(best_err)
     azimuth[rows[keep]], kick[rows[keep]], cut[rows[keep]] = best[keep].T
-    return done
+    return np.isin(all_rows, rows[done])
 
 
 def _bad_len(name, got, n):
@@ -757,7 +783,8 @@ class _RawFlights:
         return np.empty((n, 0, 7)), self.events, self.summary
 
 
-def _seeded_solve(ctx: _Context, lofted, depressed, apo, azimuth, kick, cut, final: _RawFlights) -> np.ndarray:
+def _seeded_solve(ctx: _Context, lofted, depressed, apo, azimuth, kick, cut, final: _RawFlights,
+                  active=None) -> np.ndarray:
     """Solve the rows of every large (launch point, missile, shape, apogee) group the fast way.
 
     Returns a boolean mask of the rows solved (their azimuth/kick/cut set, their last flight stored in
@@ -773,7 +800,9 @@ def _seeded_solve(ctx: _Context, lofted, depressed, apo, azimuth, kick, cut, fin
     key = np.stack([ctx.lat0, ctx.lon0, ctx.index, shape_code, np.nan_to_num(apo, nan=-1.0)], 1)
     _, group = np.unique(key, axis=0, return_inverse=True)
     group = group.ravel()
-    counts = np.bincount(group)
+    if active is not None:
+        group = np.where(active, group, -1)       # inactive rows belong to no group
+    counts = np.bincount(group[group >= 0], minlength=int(group.max()) + 1 if group.size else 0)
     big = np.flatnonzero(counts >= SEEDED_MIN_ROWS)
     if big.size == 0:
         return solved
