@@ -85,7 +85,7 @@ def test_bad_inputs_exit_2_with_one_line_before_any_flight(change, field, capsys
     def no_flight(*_a, **_k):
         raise AssertionError("flew before checking the inputs")
 
-    monkeypatch.setattr(fpm, "_fly_isolating", no_flight)
+    monkeypatch.setattr(fpm, "solve_aimpoints", no_flight)
     argv = list(BASE)
     for k, v in change.items():
         if k in argv:

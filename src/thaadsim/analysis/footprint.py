@@ -204,12 +204,13 @@ def _engageable(m, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, batteries, 
     memory stays bounded on large grids); an aimpoint the targeting cannot hit is not engageable
     rather than an error for the whole footprint.
     """
-    from thaadsim.analysis.footprint_map import CHUNK_AIMPOINTS, ThreatSpec, footprint_chunk
+    from thaadsim.analysis.footprint_map import CHUNK_AIMPOINTS, ThreatSpec, _chunk_of, footprint_chunk, solve_aimpoints
 
     threat = ThreatSpec(m, float(launch_lat_deg), float(launch_lon_deg), shape, kw.get("apogee_km"), sample_dt_s)
     lat_deg, lon_deg = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
+    solution = solve_aimpoints(threat, lat_deg, lon_deg)
     out = np.zeros((lat_deg.size, len(batteries)), bool)
     for s in range(0, lat_deg.size, CHUNK_AIMPOINTS):
         part = slice(s, s + CHUNK_AIMPOINTS)
-        out[part] = footprint_chunk(threat, batteries, radars, lat_deg[part], lon_deg[part])["engageable"]
+        out[part] = footprint_chunk(threat, batteries, radars, _chunk_of(solution, part))["engageable"]
     return out

@@ -13,7 +13,7 @@ Grid
     and azimuth from the centre: an azimuthal equidistant frame). The defended region is the union
     of the cells whose aimpoint is defended, so its edge is good to half a cell.
 
-Per aimpoint (one flight each, :func:`thaadsim.flight.fly_targeted`)
+Per aimpoint (targeted by :func:`thaadsim.flight.fly_targeted`, then flown with samples)
     the threat is flown to the aimpoint, seen by the radars (:func:`thaadsim.analysis.detections.run_detections`),
     and engaged (:func:`thaadsim.analysis.pipeline.engage`: each battery's engagement window, its
     shoot-look-shoot shots ``n_b`` and earliest interceptor launch). Battery b kills the threat with
@@ -31,13 +31,16 @@ Aimpoints beyond reach
     Neither is an error, and neither counts as defended.
 
 Scale
-    Reachable aimpoints are cut, in row-major order, into chunks of a **fixed** size
+    Targeting runs once, in the calling process, for every reachable aimpoint of the map
+    (:func:`solve_aimpoints`, summary-only flights: a few numbers per aimpoint, about two flights
+    each). The solved aimpoints are then cut, in row-major order, into chunks of a fixed size
     (:data:`CHUNK_AIMPOINTS`, never derived from the worker count). Each chunk is one call of the
-    module-level :func:`footprint_chunk`, which returns only per-aimpoint arrays (the trajectories
-    die in the worker), so memory is bounded by one chunk per worker. The chunks run through
-    :func:`thaadsim.sweep.executors.executor` (in-process, local processes, or a Dask scheduler).
-    Every aimpoint's flight is independent of the others in its batch, so the answer does not
-    depend on the workers, the executor or the chunk size.
+    module-level :func:`footprint_chunk`, which flies its aimpoints from their solved launch
+    parameters with samples, detects and engages, and returns only per-aimpoint arrays (the
+    trajectories die in the worker), so memory is bounded by one chunk per worker. The chunks run
+    through :func:`thaadsim.sweep.executors.executor` (in-process, local processes, or a Dask
+    scheduler). A flight from given launch parameters does not depend on the other rows of its
+    batch, so the answer does not depend on the workers, the executor or the chunk size.
 """
 
 from __future__ import annotations
@@ -109,44 +112,41 @@ def place_km(center_lat_deg: float, center_lon_deg: float, x_km, y_km):
 # one chunk: fly, detect, engage; only per-aimpoint arrays come back
 # --------------------------------------------------------------------------------------------
 
-def _fly_isolating(threat: ThreatSpec, lat_deg, lon_deg):
-    """Fly every aimpoint; aimpoints the targeting refuses are isolated, not fatal.
+def solve_aimpoints(threat: ThreatSpec, lat_deg, lon_deg) -> dict:
+    """Launch parameters that put the threat on every aimpoint, found in ONE targeting call.
 
-    ``fly_targeted`` raises a :class:`ThaadsimError` naming the first row it cannot hit. That row
-    is marked and the rest flown again, split in halves so that several bad rows cost
-    O(bad x log n) re-flights rather than O(bad x n). Flights are row-independent, so the split
-    changes no answer. Returns ([(rows, batch), ...], ok mask).
+    Targeting many aimpoints from one launch point interpolates between solved neighbours, so a
+    row's solution depends (within the 50 m targeting tolerance) on the other rows of its call. It
+    is therefore solved once for the whole map, here, and the chunks only fly what was solved:
+    the map is then the same whatever the chunk size, the workers or the executor. Aimpoints the
+    targeting cannot hit (e.g. a lofted shot too short for its apogee) come back with ``ok`` False.
+
+    Returns
+    -------
+    dict
+        (k,) arrays ``ok``, ``azimuth_deg``, ``kick_deg``, ``cutoff_s`` and ``impact_s`` (the flight
+        time, to size the chunks' sampled flights without a first pass).
     """
     from thaadsim.flight import fly_targeted
 
     kw = {} if threat.apogee_km is None else {"apogee_km": threat.apogee_km}
-    ok = np.ones(lat_deg.size, bool)
-    pieces, pending = [], [np.arange(lat_deg.size)]
-    while pending:
-        rows = pending.pop()
-        rows = rows[ok[rows]]
-        if rows.size == 0:
-            continue
-        try:
-            batch = fly_targeted(threat.missile, threat.launch_lat_deg, threat.launch_lon_deg, lat_deg[rows],
-                                 lon_deg[rows], shape=threat.shape, sample_dt_s=threat.sample_dt_s, **kw)
-        except ThaadsimError as exc:
-            if not exc.rows:          # not about one aimpoint: a real mistake, the caller's to report
-                raise
-            ok[rows[exc.rows[0]]] = False
-            rest = rows[ok[rows]]
-            half = rest.size // 2
-            pending += [rest[half:], rest[:half]]
-            continue
-        pieces.append((rows, batch))
-    return pieces, ok
+    lat_deg = np.asarray(lat_deg, float)
+    if lat_deg.size == 0:
+        e = np.zeros(0)
+        return {"ok": np.zeros(0, bool), "azimuth_deg": e, "kick_deg": e, "cutoff_s": e, "impact_s": e}
+    b = fly_targeted(threat.missile, threat.launch_lat_deg, threat.launch_lon_deg, lat_deg,
+                     np.asarray(lon_deg, float), shape=threat.shape, sample_dt_s=None, errors="mark", **kw)
+    return {"ok": np.asarray(b.targeting_ok, bool), "azimuth_deg": b.launch_azimuth_deg, "kick_deg": b.kick_deg,
+            "cutoff_s": b.cutoff_s, "impact_s": b.impact_s}
 
 
-def footprint_chunk(threat: ThreatSpec, batteries, radars: dict, lat_deg, lon_deg) -> dict:
-    """Fly, detect and engage one chunk of aimpoints; per-aimpoint arrays only.
+def footprint_chunk(threat: ThreatSpec, batteries, radars: dict, solution: dict) -> dict:
+    """Fly, detect and engage one chunk of solved aimpoints; per-aimpoint arrays only.
 
-    Module-level (spawned workers and Dask pickle it by name). The trajectories are dropped here,
-    so what crosses back to the caller is a few numbers per aimpoint and battery.
+    Module-level (spawned workers and Dask pickle it by name). ``solution`` is this chunk's slice of
+    :func:`solve_aimpoints`. Each row is flown from its own launch parameters (a flight does not
+    depend on the other rows of its batch), and the trajectories are dropped here, so what crosses
+    back to the caller is a few numbers per aimpoint and battery.
 
     Returns
     -------
@@ -157,35 +157,40 @@ def footprint_chunk(threat: ThreatSpec, batteries, radars: dict, lat_deg, lon_de
     """
     from thaadsim.analysis.detections import rcs_array, run_detections
     from thaadsim.analysis.pipeline import engage
-    from thaadsim.flight import load_missile
+    from thaadsim.flight import fly_powered, load_missile
     from thaadsim.sensors.signatures import signature_for
 
     if isinstance(threat.missile, str):
         from dataclasses import replace
 
         threat = replace(threat, missile=load_missile(threat.missile))
-    lat_deg = np.asarray(lat_deg, float)
-    lon_deg = np.asarray(lon_deg, float)
-    k, nb = lat_deg.size, len(batteries)
-    out = {"solved": np.zeros(k, bool), "engageable": np.zeros((k, nb), bool), "shots": np.zeros((k, nb), np.int16),
+    ok = np.asarray(solution["ok"], bool)
+    k, nb = ok.size, len(batteries)
+    out = {"solved": ok.copy(), "engageable": np.zeros((k, nb), bool), "shots": np.zeros((k, nb), np.int16),
            "p_kill": np.zeros((k, nb)), "earliest_launch_s": np.full((k, nb), np.nan),
            "earliest_intercept_s": np.full((k, nb), np.nan)}
-    pieces, ok = _fly_isolating(threat, lat_deg, lon_deg)
-    out["solved"] = ok
+    rows = np.flatnonzero(ok)
+    if rows.size == 0:
+        return out
+    batch = fly_powered([threat.missile], np.zeros(rows.size, int), threat.launch_lat_deg, threat.launch_lon_deg,
+                        solution["azimuth_deg"][rows], solution["kick_deg"][rows], solution["cutoff_s"][rows],
+                        sample_dt_s=threat.sample_dt_s, impact_time_hint_s=solution["impact_s"][rows])
     pk = np.array([b.single_shot_pk for b in batteries], float)
-    sig = signature_for(threat.missile)
-    for rows, batch in pieces:
-        rcs = rcs_array(batch, [sig] * len(batch))
-        det = run_detections(batch, radars, rcs_m2=rcs) if radars else {}
-        w = engage(batch, batteries, det, rcs)
-        eng = np.asarray(w.engageable, bool)
-        shots = np.where(eng, w.shots_possible, 0)
-        out["engageable"][rows] = eng
-        out["shots"][rows] = shots
-        out["p_kill"][rows] = np.where(eng, 1.0 - (1.0 - pk[None, :]) ** shots, 0.0)
-        out["earliest_launch_s"][rows] = w.earliest_launch_s
-        out["earliest_intercept_s"][rows] = w.earliest_intercept_s
+    rcs = rcs_array(batch, [signature_for(threat.missile)] * len(batch))
+    det = run_detections(batch, radars, rcs_m2=rcs) if radars else {}
+    w = engage(batch, batteries, det, rcs)
+    eng = np.asarray(w.engageable, bool)
+    shots = np.where(eng, w.shots_possible, 0)
+    out["engageable"][rows] = eng
+    out["shots"][rows] = shots
+    out["p_kill"][rows] = np.where(eng, 1.0 - (1.0 - pk[None, :]) ** shots, 0.0)
+    out["earliest_launch_s"][rows] = w.earliest_launch_s
+    out["earliest_intercept_s"][rows] = w.earliest_intercept_s
     return out
+
+
+def _chunk_of(solution: dict, rows) -> dict:
+    return {key: np.asarray(v)[rows] for key, v in solution.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -523,14 +528,18 @@ def footprint_map(missile, launch_lat_deg: float, launch_lon_deg: float, batteri
     t_icpt = np.full((N2, nb), np.nan)
     threat = ThreatSpec(m.id if isinstance(missile, str) else m, float(launch_lat_deg), float(launch_lon_deg), shape,
                         apogee_km, float(sample_dt_s))
-    chunks = [todo[s:s + chunk_aimpoints] for s in range(0, todo.size, chunk_aimpoints)]
     radars = dict(radars or {})
+    flat_lat, flat_lon = lat.ravel(), lon.ravel()
+    # targeting once, for every aimpoint of the map (the answer must not depend on the chunks)
+    solution = solve_aimpoints(threat, flat_lat[todo], flat_lon[todo])
+    starts = range(0, todo.size, chunk_aimpoints)
+    chunks = [todo[s:s + chunk_aimpoints] for s in starts]
     if chunks:
         # one chunk gains nothing from worker processes (and would pay their start-up)
         w = 1 if (len(chunks) == 1 and scheduler is None) else workers
-        flat_lat, flat_lon = lat.ravel(), lon.ravel()
         with executor(w, scheduler) as ex:
-            futs = [ex.submit(footprint_chunk, threat, batteries, radars, flat_lat[c], flat_lon[c]) for c in chunks]
+            futs = [ex.submit(footprint_chunk, threat, batteries, radars,
+                              _chunk_of(solution, slice(s, s + chunk_aimpoints))) for s in starts]
             for k, (c, f) in enumerate(zip(chunks, futs)):
                 r = f.result()
                 status[c] = np.where(r["solved"], FLOWN, NO_SOLUTION)
