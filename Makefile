@@ -35,6 +35,9 @@ demo: $(KERNELS)
 bench: $(KERNELS)
 	$(PY) benchmarks/bench_flight.py
 	$(PY) benchmarks/bench_engagement.py
+	$(PY) benchmarks/bench_footprint.py --grid 200 --baseline-grid 41
+	$(PY) benchmarks/bench_strategic.py
+	$(PY) benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) out
