@@ -95,6 +95,7 @@ class ReportContent:
     #: optionally ``series`` (the radar or battery id: one legend entry each)
     timeline: pd.DataFrame | None = None
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    images: list[tuple[str, bytes]] = field(default_factory=list)   # (caption, PNG bytes), shown inline
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     scenario_text: str = ""

@@ -185,6 +185,16 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
             res.footprints.append({"request": req, "result": fp})
     timings["footprints_s"] = time.perf_counter() - t
 
+    # 3c. the strategic table (optional): every launch area x target against the site --------
+    t = time.perf_counter()
+    if plan.strategic is not None:
+        from thaadsim.analysis.strategic import strategic_fractions, strategic_table
+
+        progress("strategic table", 0.65)
+        table = strategic_table(**plan.strategic)
+        res.strategic = {"table": table, "fractions": strategic_fractions(table), "site": plan.strategic["site"]}
+    timings["strategic_s"] = time.perf_counter() - t
+
     # 4. raid Monte Carlo -------------------------------------------------------------------
     t = time.perf_counter()
     progress("raid Monte Carlo", 0.7)

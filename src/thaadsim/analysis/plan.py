@@ -76,6 +76,7 @@ class Plan:
     seed: int = 0
     questions: list[str] = field(default_factory=list)    # free-text questions echoed in the report
     footprints: list[FootprintRequest] = field(default_factory=list)
+    strategic: dict | None = None                         # strategic_table keyword arguments (None: skip)
     scenario_path: str = ""
     scenario_text: str = ""
     scenario_sha256: str = ""

@@ -34,6 +34,7 @@ class ScenarioResult:
     windows: object | None = None
     raid: dict | None = None
     footprints: list = field(default_factory=list)
+    strategic: dict | None = None         # {"table", "fractions", "site"} when the scenario asks for it
     missing: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
@@ -218,6 +219,22 @@ class ScenarioResult:
             for bid, v in r["per_battery"].items():
                 F.append(Figure(f"{bid}: defended footprint vs {req.label()}", v["area_km2"], "km²",
                                 f"{v['defended_nodes']} of {r['nodes']} grid aimpoints defended"))
+        if self.strategic is not None:
+            s = self.strategic["fractions"]
+            n, nf = s["pairs"], s["pairs_flown"]
+            A.append(f"Strategic table, every launch area x target ({n} pairs, {nf} within a catalog missile's "
+                     f"reach, min-energy on the rotating Earth): THAAD at the site can engage "
+                     f"{s['engageable']:.0%} of them; its TPY-2 tracks {s['tracked_tm']:.0%} in terminal mode and "
+                     f"{s['tracked_fbm']:.0%} in forward-based mode; a GBI battery in Alaska has a launch window "
+                     f"for {s['gbi_window_without_cue']:.0%} with its own sensors and "
+                     f"{s['gbi_window_with_cue']:.0%} with the forward-based TPY-2's cue (the cue lengthens the "
+                     f"window for {s['cue_gains_gbi_window']:.0%}, by {s['mean_gbi_window_gain_s']:,.0f} s on "
+                     "average over the pairs).")
+            for key, label in (("engageable", "pairs THAAD at the site can engage"),
+                               ("tracked_tm", "pairs the TPY-2 tracks in terminal mode"),
+                               ("tracked_fbm", "pairs the TPY-2 tracks in forward-based mode"),
+                               ("cue_gains_gbi_window", "pairs whose GBI window the FBM cue lengthens")):
+                F.append(Figure(label, s[key], "fraction", f"of {nf} flown launch-area x target pairs"))
         for c in self.coverage:
             area = _area_km2(c["polygon"])
             F.append(Figure(f"{c['radar_id']} coverage at {c['alt_km']:g} km altitude", area, "km²",
@@ -455,6 +472,8 @@ class ScenarioResult:
                  "touches_edge": {bid: v.get("touches_edge", False) for bid, v in fp["result"]["per_battery"].items()},
                  "touches_edge_all_batteries": fp["result"]["any"].get("touches_edge", False)}
                 for fp in self.footprints],
+            "strategic": None if self.strategic is None else {
+                "fractions": self.strategic["fractions"], "pairs": recs(self.strategic["table"])},
             "missing": self.missing,
             "notes": self.report_notes(),
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
@@ -539,11 +558,25 @@ class ScenarioResult:
                                 "intercept_alt_km_max", "fly_out_time_s", "closing_speed_kms", "shots_possible")
                     if c in self.engagements]
             tables.append(("Engagement windows (times after each threat's launch)", _round(self.engagements[cols])))
+        images = []
+        if self.strategic is not None:
+            from thaadsim.report.strategic_map import strategic_png
+
+            tab = self.strategic["table"]
+            cols = [c for c in ("launch_name", "target_name", "missile", "range_km", "closest_approach_below_ceiling_km",
+                                "closest_approach_past_boost_km", "engageable", "tm_track_s", "fbm_track_s",
+                                "gbi_window_s_without_cue", "gbi_window_s_with_cue", "note") if c in tab]
+            tables.append(("Strategic table: every launch area x target (min-energy, rotating Earth)",
+                           _round(tab[cols])))
+            images.append(("Strategic map: routes over the pole, coloured by the forward-based TPY-2's track "
+                           "(north-polar azimuthal equidistant projection)",
+                           strategic_png(tab, self.strategic["site"])))
         notes = self.report_notes()
         return ReportContent(
             title=plan.title or plan.name, description=plan.description, questions=list(plan.questions),
             answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
-            areas=areas, profiles=profiles, timeline=self.timeline(), tables=tables, missing=self.missing,
+            areas=areas, profiles=profiles, timeline=self.timeline(), tables=tables, images=images,
+            missing=self.missing,
             notes=notes, scenario_text=plan.scenario_text,
             scenario_name=plan.name, version=thaadsim.__version__, scenario_sha256=plan.scenario_sha256)
 

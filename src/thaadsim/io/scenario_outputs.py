@@ -10,6 +10,13 @@ Monte Carlo). A full run also asks for some analysis outputs::
     raid = true                        # run the raid Monte Carlo ([montecarlo].runs) when batteries exist
     questions = ["Does the TPY-2 see ...?"]   # echoed in the report next to the answers
 
+    [analysis.strategic]               # optional: the strategic table (`thaadsim strategic`) for this layout
+    site = "THAAD Seongju"             # a [[batteries]] id: the THAAD battery and TPY-2 (default: the first)
+    launch_areas_csv = "areas.csv"     # name,lat_deg,lon_deg[,country][,missile], relative to this file
+    targets_csv = "targets.csv"        # name,lat_deg,lon_deg (default for either: [[launch_areas]], [[assets]])
+    missile = "df-41"                  # optional: one missile for every pair (default: chosen per pair)
+    face_az_deg = 350.0                # optional: both TPY-2 modes' face (default: TM 325, FBM to each area)
+
     [[analysis.defended_area]]         # optional, repeatable: defended footprints of every battery
     missile = "nodong"                 # against this threat type ...
     launch_area = "Wonsan area"        # ... from here (or launch_lat_deg / launch_lon_deg)
@@ -79,6 +86,22 @@ class DefendedAreaRequest(_Model):
         return self
 
 
+class StrategicRequest(_Model):
+    """``[analysis.strategic]``: every launch area x target, flown min-energy, against the site's defence."""
+
+    site: str | None = None
+    launch_areas_csv: str | None = None
+    targets_csv: str | None = None
+    missile: str | None = None
+    face_az_deg: float | None = Field(None, ge=0, lt=360)
+    sample_dt_s: float = Field(5.0, ge=0.5, le=30.0)
+
+    @field_validator("missile")
+    @classmethod
+    def _known_missile(cls, v):
+        return None if v is None else known_missile_id(v)
+
+
 class AnalysisSection(_Model):
     title: str = ""
     coverage_alt_km: list[float] = Field(default_factory=lambda: [100.0])
@@ -86,6 +109,7 @@ class AnalysisSection(_Model):
     raid: bool = True
     questions: list[str] = Field(default_factory=list)
     defended_area: list[DefendedAreaRequest] = Field(default_factory=list)
+    strategic: StrategicRequest | None = None
 
     @field_validator("coverage_alt_km")
     @classmethod
@@ -160,6 +184,7 @@ class RunScenario(Scenario):
                       if q.center_lat_deg is not None else None)
             footprints.append(FootprintRequest(q.missile, launch, q.shape, q.apogee_km, center, q.half_width_km,
                                                q.grid_n, q.max_nodes))
+        strategic = self._strategic_request(batteries) if self.analysis.strategic is not None else None
         doctrine = self.doctrine.build()
         mc = self.montecarlo
         text = self._source_text
@@ -173,9 +198,42 @@ class RunScenario(Scenario):
             seed=mc.seed if mc.seed is not None else self.scenario.seed, questions=list(self.analysis.questions),
             scenario_path=self._source_path, scenario_text=text,
             scenario_sha256=self._source_sha256,
-            doctrine=doctrine, chunk_runs=mc.chunk_runs, footprints=footprints,
+            doctrine=doctrine, chunk_runs=mc.chunk_runs, footprints=footprints, strategic=strategic,
             flyer=functools.partial(self.fly_threats, rows))   # not a lambda: results pickle (joblib, multiprocessing)
         return plan
+
+    def _strategic_request(self, batteries) -> dict:
+        """Keyword arguments of :func:`thaadsim.analysis.strategic.strategic_table` for this file."""
+        from thaadsim.errors import ThaadsimError
+
+        q = self.analysis.strategic
+        where = f"{self._origin}: analysis.strategic"
+        if q.site is not None:
+            site = next((b for b in batteries if b.id == q.site), None)
+            if site is None:
+                raise ThaadsimError(f"{where}.site", f"no [[batteries]] entry with id {q.site!r}",
+                                    f"valid: {', '.join(b.id for b in batteries) or '(none defined)'}")
+        elif batteries:
+            site = batteries[0]
+        else:
+            raise ThaadsimError(f"{where}.site", "the scenario has no [[batteries]] to stand at the site",
+                                "add a [[batteries]] entry (the THAAD battery whose site the table is about)")
+        base = Path(self._source_path).parent if self._source_path else Path(".")
+
+        def places(csv_name, fallback):
+            if csv_name is None:
+                return [{"name": p.name, "lat_deg": p.lat_deg, "lon_deg": p.lon_deg} for p in fallback]
+            path = Path(csv_name)
+            return str(path if path.is_absolute() else base / path)
+
+        areas = places(q.launch_areas_csv, self.launch_areas)
+        targets = places(q.targets_csv, self.assets)
+        for name, v, what in (("launch_areas_csv", areas, "[[launch_areas]]"), ("targets_csv", targets, "[[assets]]")):
+            if isinstance(v, list) and not v:
+                raise ThaadsimError(f"{where}.{name}", f"is not given and the scenario has no {what}",
+                                    f"give {name} = \"file.csv\" (name,lat_deg,lon_deg) or add {what} entries")
+        return {"site": (site.lat_deg, site.lon_deg, site.alt_m), "launch_areas": areas, "targets": targets,
+                "missile": q.missile, "face_az_deg": q.face_az_deg, "sample_dt_s": q.sample_dt_s}
 
     def run(self, progress=None):
         """Run everything the scenario asks; returns a :class:`~thaadsim.analysis.result.ScenarioResult`."""

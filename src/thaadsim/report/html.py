@@ -348,6 +348,12 @@ def build_html(c: ReportContent) -> str:
         parts.append("<h2>Engagement timeline</h2><p class='meta'>Radar tracking, engagement windows and "
                      "shots per threat, in seconds after the first launch.</p>")
         parts.append("<div class='plot'>" + _fig_div(timeline_figure(c.timeline), "timeline") + "</div>")
+    for caption, png in c.images:
+        import base64
+
+        src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        parts.append(f"<h2>{esc(caption.split(':')[0])}</h2><figure><img src='{src}' alt='{esc(caption)}' "
+                     f"style='max-width:100%'><figcaption class='meta'>{esc(caption)}</figcaption></figure>")
     for title, df in c.tables:
         parts.append(f"<h2>{esc(title)}</h2><div class='tablewrap'>{data_table_html(df)}</div>")
     if c.notes:

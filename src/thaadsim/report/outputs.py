@@ -6,6 +6,8 @@
 ``map.png``        static map: coastlines, borders, coverage, tracks, sites, intercepts
 ``events.jsonl``   the event log, one JSON object per line, in time order
 ``scenario.geojson`` / ``scenario.kml`` / ``scenario.czml``   GIS, Google Earth and Cesium exports
+``strategic.csv``  with ``[analysis.strategic]``: the launch-area x target table, and
+``strategic.png``  its north-polar map
 =================  ==============================================================================
 """
 
@@ -45,6 +47,12 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
         ("map.png", lambda: render_png(tracks, sites, areas, title=name)),
         ("report.html", lambda: build_html(result.report_content())),
     ]
+    if getattr(result, "strategic", None) is not None:
+        from thaadsim.report.strategic_map import strategic_png
+
+        st = result.strategic
+        steps += [("strategic.csv", lambda: st["table"].to_csv(index=False)),
+                  ("strategic.png", lambda: strategic_png(st["table"], st["site"]))]
     data = {}
     for k, (fname, fn) in enumerate(steps):
         progress(f"rendering {fname}", k / (len(steps) + 1))
