@@ -22,9 +22,10 @@ from thaadsim.earth.constants import SPHERE
 from thaadsim.errors import ThaadsimError
 from thaadsim.flight import fly_kinematic
 
-# observed lofted tests with both apogee and ground range (DPRK figures) [ref:koreaherald-musudan-2016,
-# csis-hwasong12-2017, vice-hwasong14-2017, janes-hwasong14-2017, defence-industries-hwasong15-2017,
-# hankyoreh-hwasong17-2022, tass-hwasong17-2022, livemint-hwasong15-2023, shine-hwasong18-2023, efe-hwasong18-2023]
+# observed lofted tests with both apogee and ground range (DPRK figures), in order:
+# [ref:koreaherald-musudan-2016, csis-hwasong12-2017, vice-hwasong14-2017, janes-hwasong14-2017]
+# [ref:defence-industries-hwasong15-2017, hankyoreh-hwasong17-2022, tass-hwasong17-2022]
+# [ref:livemint-hwasong15-2023, shine-hwasong18-2023, efe-hwasong18-2023]
 TESTS_APOGEE_KM = np.array([1413.0, 2111.5, 2802.0, 3724.9, 4475.0, 6248.5, 6040.9, 5768.5, 6648.4, 6518.2])
 TESTS_RANGE_KM = np.array([400.0, 787.0, 933.0, 998.0, 950.0, 1090.0, 999.2, 989.0, 1001.2, 1002.3])
 SPHERE_FLAT = dict(earth="sphere", rotation=False, atmosphere=False)
