@@ -142,7 +142,7 @@ def _min_energy_speed_ms(range_km):
     return math.sqrt(2.0 * s / (1.0 + s) * MU / R_E)
 
 
-def test_section_6_1_inversion_reproduces_its_table():
+def test_min_energy_inversion_reproduces_the_two_body_table():
     # rows of the min-energy table computed from those relations: 3.0 km/s -> 988 km, 5.0 -> 3,215 km, 7.2 -> 10,012 km
     for v_kms, r_km in ((3.0, 988), (5.0, 3215), (7.2, 10012)):
         assert _min_energy_speed_ms(r_km) / 1e3 == pytest.approx(v_kms, abs=0.005)
@@ -150,7 +150,7 @@ def test_section_6_1_inversion_reproduces_its_table():
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_ideal_delta_v_covers_the_two_body_burnout_speed(path):
-    """Tsiolkovsky delta-v minus the §6.1 speed is the gravity+drag+steering loss: positive, < 2.5 km/s."""
+    """Tsiolkovsky delta-v minus the min-energy speed [ref:wheelon-1959] is the gravity+drag+steering loss: positive, < 2.5 km/s."""
     d = _raw(path)
     m = load_missile(path.stem)
     loss = m.ideal_delta_v_ms() - _min_energy_speed_ms(float(d["published_range_km"]))

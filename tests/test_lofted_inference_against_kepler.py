@@ -152,7 +152,7 @@ def test_earth_rotation_helps_eastward_and_hurts_westward():
     ("Hwasong-14 2017-07-04 (CSIS)", 2802.0, 933.0, 6000.0),
 ])
 def test_keplerian_range_is_a_lower_bound_just_under_the_published_estimates(what, apogee_km, range_km, published_km):
-    """The published figures come from boost-phase models (the §4 modelling note), which credit the
+    """The published figures come from boost-phase models (see the UCS posts cited above), which credit the
     missile with the speed a lofted boost loses to gravity; the Keplerian inversion cannot, so it must
     come out below them, but not far below: UCS's margin over pure Kepler is ~25-30 % for these
     ~1,000 km shots (its model is not published, hence the loose band). Burnout at the surface,
@@ -164,7 +164,7 @@ def test_keplerian_range_is_a_lower_bound_just_under_the_published_estimates(wha
 
 def test_the_2017_hwasong15_test_answer():
     """The journalist's question: 4,475 km / 950 km (DPRK [ref:defence-industries-hwasong15-2017]). Burnout just over 7 km/s
-    (the speed the §6.1 table needs for ~10,000 km); with burnout at 300 km, the coast is 3-5 min
+    (the speed the min-energy table needs for ~10,000 km); with burnout at 300 km, the coast is 3-5 min
     shorter than the observed 53 min (the boost)."""
     b = burnout_state_from_lofted_test(4475.0, 950.0, burnout_altitude_km=0.0)
     assert 7.1 < float(b.burnout_speed_kms) < 7.3
