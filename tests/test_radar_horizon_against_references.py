@@ -36,7 +36,7 @@ def test_references_6_2_worked_values():
     np.testing.assert_allclose(geo.horizon_ground_range_m(680, ht) / 1e3, [520, 1411, 1951, 3022], rtol=0.025)
 
 
-def test_references_1_5_lowest_visible_altitudes():
+def test_seongju_lowest_visible_altitudes_of_the_4_3_earth_model():
     dist = np.array([600, 800, 1000, 1500, 2000]) * 1e3
     grazing = geo.lowest_visible_altitude_m(dist, 680.0, min_elevation_deg=-5.0) / 1e3
     np.testing.assert_allclose(grazing, [14, 28, 47, 114, 211], rtol=0.03)
