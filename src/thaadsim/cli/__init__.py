@@ -25,6 +25,7 @@ COMMANDS = {
     "raid": ("thaadsim.cli.raid", "raid", "Monte Carlo of a raid against batteries (TOML scenario)."),
     "run": ("thaadsim.cli.run", "run", "Run a scenario file and write report, maps, JSON and exports."),
     "loft": ("thaadsim.cli.loft", "loft", "Infer burnout speed and range from a lofted test's apogee and range."),
+    "examples": ("thaadsim.cli.examples", "examples", "List the shipped example scenarios and copy them out to run."),
 }
 
 
