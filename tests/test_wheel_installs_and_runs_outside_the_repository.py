@@ -44,7 +44,7 @@ pytestmark = pytest.mark.skipif(
     _setuptools_major() < 77,
     reason="the build needs setuptools >= 77 (SPDX license expression); this environment has "
            f"{importlib.metadata.version('setuptools') if _setuptools_major() else 'none'}: "
-           "`python -m pip install 'setuptools>=77'` (make's venv step installs it)")
+           "`python -m pip install 'setuptools>=77'` into this environment")
 
 
 def _pip(*args, cwd):
