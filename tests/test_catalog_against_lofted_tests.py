@@ -1,5 +1,6 @@
 """The DPRK catalog missiles against their observed lofted test flights
-[ref:csis-hwasong12-2017, vice-hwasong14-2017, janes-hwasong14-2017, defence-industries-hwasong15-2017, tass-hwasong17-2022].
+[ref:csis-hwasong12-2017, vice-hwasong14-2017, janes-hwasong14-2017, bno-hwasong14-2017]
+[ref:defence-industries-hwasong15-2017, ucs-hwasong15-2017, tass-hwasong17-2022].
 
 Authorities:
 
