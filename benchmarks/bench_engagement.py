@@ -30,7 +30,7 @@ import time
 
 import numpy as np
 
-SEONGJU = (36.0, 128.2, 680.0)   # REFERENCES §5, as in examples/seongju.toml
+SEONGJU = (36.0, 128.2, 680.0)   # [ref:koreatimes-seongju-2016], as in examples/seongju.toml
 FACE_AZ_DEG = 325.0              # the example's assumption: the face looks toward the DPRK
 
 

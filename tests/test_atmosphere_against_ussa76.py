@@ -3,7 +3,7 @@
 Authorities:
 * *U.S. Standard Atmosphere, 1976* (NOAA-S/T 76-1562): Table 4 (layer bases, geopotential
   altitude: molecular-scale temperature and pressure) and Table I (geometric altitude: density,
-  kinetic temperature, pressure), as quoted in /work/shared/LIBRARIES.md sec. 2 and the brief.
+  kinetic temperature, pressure) [ref:ussa-1976].
 * ambiance 1.3.1 (an independent implementation of the same standard, valid -5.004 ... 81.02 km).
 * The kernel form is checked against the public API, which is itself checked above.
 """

@@ -1,8 +1,10 @@
-"""The DPRK catalog missiles against their observed lofted test flights (REFERENCES §4).
+"""The DPRK catalog missiles against their observed lofted test flights
+[ref:csis-hwasong12-2017, vice-hwasong14-2017, janes-hwasong14-2017, bno-hwasong14-2017]
+[ref:defence-industries-hwasong15-2017, ucs-hwasong15-2017, tass-hwasong17-2022].
 
 Authorities:
 
-* REFERENCES §4, "Observed lofted DPRK test flights": apogee, ground range and total flight time
+* the observed lofted DPRK test flights (sources above; `thaadsim catalog refs`): apogee, ground range and total flight time
   of each test (DPRK announcements, tracked by Japan / ROK / US), copied into ``OBSERVED`` below.
   The catalog's stage numbers are estimates calibrated to a *published maximum range*
   (tools/calibrate_catalog.py); a lofted test is a second, independent constraint on the same
@@ -42,7 +44,7 @@ AZIMUTH_DEG = 95.0           # into the Sea of Japan
 MU = 3.986004418e14          # m^3/s^2, WGS84 GM
 TIME_TOLERANCE = 0.05
 
-# REFERENCES §4: (missile, date, apogee km, ground range km, observed total flight time min, whose timing)
+# observed tests (cited above): (missile, date, apogee km, ground range km, observed total flight time min, whose timing)
 OBSERVED = [
     ("hwasong-12", "2017-05-14", 2111.5, 787.0, 30.0, "~30 min, Japan (CSIS)"),
     ("hwasong-14", "2017-07-04", 2802.0, 933.0, 38.0, "37 min (US PACOM) - 39 min: the middle"),
@@ -102,7 +104,7 @@ def test_flight_time_within_5_percent_of_observed(flights, obs):
     model_min = float(b.flight_time_s[0]) / 60.0
     assert abs(model_min / minutes - 1.0) <= TIME_TOLERANCE, (
         f"{mid} {date}: model {model_min:.1f} min (burnout at {float(b.burnout_s[0]):.0f} s) vs observed "
-        f"{minutes} min ({whose}, REFERENCES §4)")
+        f"{minutes} min ({whose})")
 
 
 def _kepler_time_to_radius_s(r0, v0, r1):

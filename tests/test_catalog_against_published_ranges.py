@@ -1,12 +1,13 @@
-"""The missile catalog against its published figures (REFERENCES §3) and the §6.1 closed form.
+"""The missile catalog against its published figures (the sources each catalog file cites) and the
+minimum-energy closed form [ref:wheelon-1959].
 
 Authorities:
 
 * each file's ``published_range_km`` (with its ``range_source``): the model's minimum-energy
   range at full burn (``max_range_km``) must lie within +-5 % of it (the calibration aims at +-1 %);
-* the public figures of REFERENCES §3 (launch mass, diameter, payload) that the catalog must carry
+* the public figures its sources give (launch mass, diameter, payload) that the catalog must carry
   unchanged, copied into ``PUBLISHED`` below;
-* the two-body minimum-energy relation of REFERENCES §6.1 (Wheelon 1959): the burnout speed a
+* the two-body minimum-energy relation of Wheelon 1959 [ref:wheelon-1959]: the burnout speed a
   published range needs on a spherical Earth is a floor for the stack's ideal (Tsiolkovsky) delta-v.
 
 It also checks provenance (every stage and RV number carries a note) and that the loader refuses
@@ -33,7 +34,7 @@ G0 = 9.80665
 MU = 3.986004418e14
 R_E = 6371e3
 
-# Public figures from REFERENCES §3 that the catalog must keep as published (bounds where a span is given).
+# Public figures from the catalog's cited sources that the catalog must keep as published (bounds where a span is given).
 # key: (what, low, high)
 PUBLISHED = {
     "scud-b": [("rv.mass_kg", 1000, 1000)],                       # ~1,000 kg (CNS / Morimoto 1994)
@@ -129,11 +130,11 @@ def test_published_figures_kept(mid):
     for what, lo, hi in PUBLISHED[mid]:
         value = {"rv.mass_kg": m.rv.mass_kg, "launch_mass_kg": m.launch_mass_kg,
                  "diameter_m": m.stages[0].diameter_m, "stages": len(m.stages)}[what]
-        assert lo - 1e-9 <= value <= hi + 1e-9, f"{mid}: {what} = {value}, REFERENCES §3 gives {lo}-{hi}"
+        assert lo - 1e-9 <= value <= hi + 1e-9, f"{mid}: {what} = {value}, its sources give {lo}-{hi}"
 
 
 def _min_energy_speed_ms(range_km):
-    """Burnout speed for a minimum-energy shot of this range (REFERENCES §6.1, sphere, no drag).
+    """Burnout speed for a minimum-energy shot of this range ([ref:wheelon-1959], sphere, no drag).
 
     sin(psi/2) = nu / (2 - nu)  =>  nu = 2 s / (1 + s),  v = sqrt(nu mu / R).
     """
@@ -141,15 +142,15 @@ def _min_energy_speed_ms(range_km):
     return math.sqrt(2.0 * s / (1.0 + s) * MU / R_E)
 
 
-def test_section_6_1_inversion_reproduces_its_table():
-    # REFERENCES §6.1 table rows: 3.0 km/s -> 988 km, 5.0 -> 3,215 km, 7.2 -> 10,012 km
+def test_min_energy_inversion_reproduces_the_two_body_table():
+    # rows of the min-energy table computed from those relations: 3.0 km/s -> 988 km, 5.0 -> 3,215 km, 7.2 -> 10,012 km
     for v_kms, r_km in ((3.0, 988), (5.0, 3215), (7.2, 10012)):
         assert _min_energy_speed_ms(r_km) / 1e3 == pytest.approx(v_kms, abs=0.005)
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_ideal_delta_v_covers_the_two_body_burnout_speed(path):
-    """Tsiolkovsky delta-v minus the §6.1 speed is the gravity+drag+steering loss: positive, < 2.5 km/s."""
+    """Tsiolkovsky delta-v minus the min-energy speed [ref:wheelon-1959] is the gravity+drag+steering loss: positive, < 2.5 km/s."""
     d = _raw(path)
     m = load_missile(path.stem)
     loss = m.ideal_delta_v_ms() - _min_energy_speed_ms(float(d["published_range_km"]))

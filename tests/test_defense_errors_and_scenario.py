@@ -1,6 +1,7 @@
-"""User mistakes get one clear ThaadsimError (CLI: one line, exit 2); catalog figures match REFERENCES.
+"""User mistakes get one clear ThaadsimError (CLI: one line, exit 2); catalog figures match their sources.
 
-Authorities: REFERENCES.md 1.1/1.2 for the THAAD figures (200 km, 150 km, 40 km, 2.8 km/s, 6 x 8);
+Authorities: the THAAD figures' sources (200 km, 150 km, 40 km, 2.8 km/s, 6 x 8)
+[ref:uscc-2016, chinadaily-thaad-2016, ecns-xinhua-thaad-2016, gagadget-thaad, shephard-seongju-2016];
 the scenario schema's own documented contract for what a valid file is.
 """
 
@@ -28,7 +29,7 @@ def test_thaad_catalog_matches_references_and_every_number_has_provenance():
                     "max_range_km", "pk", "launch_mass_kg", "diameter_m", "isp_s", "kv_mass_kg", "kv_beta_kgm2",
                     "vertical_rise_s", "kick_duration_s", "propellant_fraction"):
             assert itc.provenance[key].split(":")[0] in ("source", "estimate", "calibrated"), (iid, key)
-    # PAC-3 has no reliable public figure (REFERENCES 2): all of it must be marked an estimate, except the
+    # PAC-3 has no reliable public figure [ref:fas-pac3-1999]: all of it must be marked an estimate, except the
     # propellant fraction, which is calibrated from those estimates (to the estimated burnout speed)
     pac = load_interceptor("pac3-mse")
     assert all(v.startswith("estimate") for k, v in pac.provenance.items() if k != "propellant_fraction")

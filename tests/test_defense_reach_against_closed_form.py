@@ -13,7 +13,7 @@ References
   min-energy range from the burnout state).
 * Drag: physical ordering (the atmosphere can only shorten reach) and convergence to vacuum as
   the body drag vanishes (tiny diameter, very high kill-vehicle beta).
-* Calibration: the catalog's burnout speed (REFERENCES 1.2 and 2), met by the engine within 1 %.
+* Calibration: the catalog's burnout speed ([ref:gagadget-thaad] and estimates), met by the engine within 1 %.
 """
 
 import dataclasses

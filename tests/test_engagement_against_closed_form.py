@@ -7,7 +7,7 @@ vertical flight of the interceptor (``fly_powered``, kick 0: boost and coast, wi
 whose own physics is checked against the rocket equation and two-body conics in
 test_defense_reach_against_closed_form.py; what is checked here is the engagement logic and the
 reach table's envelope on top of it. The earliest intercept solves t(h) - tau(h) = t_fc (brentq); shoot-look-shoot shots follow by
-solving t - tau = t_prev + look repeatedly, down to the 40 km floor (REFERENCES 1.2).
+solving t - tau = t_prev + look repeatedly, down to the 40 km floor [ref:ecns-xinhua-thaad-2016].
 """
 
 from types import SimpleNamespace

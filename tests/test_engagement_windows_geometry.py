@@ -3,8 +3,8 @@
 * A missile aimed at the battery comes down on top of it, through the whole altitude band, so it
   must be engageable; one whose entire path stays farther than the interceptor's maximum range
   (measured independently with geographiclib) cannot be.
-* Every reported intercept lies inside the catalog's altitude band and range (REFERENCES 1.2 for
-  THAAD: 40-150 km, 200 km), and no interceptor leaves before detection + the fire-control delays.
+* Every reported intercept lies inside the catalog's altitude band and range (for
+  THAAD: 40-150 km, 200 km [ref:uscc-2016, chinadaily-thaad-2016, ecns-xinhua-thaad-2016]), and no interceptor leaves before detection + the fire-control delays.
 * Closing speed obeys the triangle inequality | |v_t| - |v_i| | <= |v_t - v_i| <= |v_t| + |v_i|.
 """
 

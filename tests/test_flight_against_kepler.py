@@ -1,7 +1,7 @@
 """The batch kernel against closed-form two-body results (no drag, spherical non-rotating Earth).
 
 References: the minimum-energy relations sin(psi/2) = nu/(2 - nu), gamma = 45 deg - psi/4, with
-nu = v^2 R / mu (Wheelon, ARS Journal 1959; shared/REFERENCES.md §6.1), the free-flight range equation
+nu = v^2 R / mu (Wheelon, ARS Journal 1959 [ref:wheelon-1959]), the free-flight range equation
 tan(psi/2) = nu sin(g) cos(g) / (1 - nu cos^2 g), and Kepler's equation for the time of flight.
 """
 
@@ -47,7 +47,8 @@ def test_min_energy_range_and_time_match_closed_form(v_kms):
 
 
 def test_matches_the_published_min_energy_table():
-    """shared/REFERENCES.md §6.1 (rounded to the km and 0.1 min)."""
+    """The min-energy table computed from the two-body relations [ref:wheelon-1959] (rounded to the km and
+    0.1 min)."""
     table = {2.0: (421, 5.0, 103), 5.0: (3215, 15.6, 694), 7.0: (8910, 30.0, 1303)}
     for v_kms, (rng, minutes, apo) in table.items():
         v = v_kms * 1e3

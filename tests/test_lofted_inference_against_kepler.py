@@ -2,10 +2,11 @@
 
 * the flight engine (``fly_kinematic`` on a non-rotating sphere, no drag), which integrates the
   equations of motion and knows nothing of the closed forms in ``analysis/lofted.py``;
-* the published minimum-energy table, shared/REFERENCES.md §6.1;
+* the minimum-energy table computed from the two-body relations [ref:wheelon-1959];
 * hand-checkable cases: the flat-Earth projectile (tan g = 4H/d, v^2 = g d / sin 2g, t = 2 v sin g / g)
   and the quarter-globe min-energy shot (nu = 2(sqrt 2 - 1), gamma = 22.5 deg, Bate-Mueller-White §6.2);
-* the published analyses of the tests by UCS (David Wright) and CSIS, shared/REFERENCES.md §3.1, §4;
+* the published analyses of the tests by UCS (David Wright) and CSIS
+  [ref:ucs-hwasong15-2017, ucs-hwasong14-2017, csis-hwasong14-2017];
 * the CLI as a user drives it: mistakes are one line on stderr and exit status 2.
 """
 
@@ -21,7 +22,10 @@ from thaadsim.earth.constants import SPHERE
 from thaadsim.errors import ThaadsimError
 from thaadsim.flight import fly_kinematic
 
-# shared/REFERENCES.md §4: observed lofted tests with both apogee and ground range (DPRK figures)
+# observed lofted tests with both apogee and ground range (DPRK figures), in order:
+# [ref:koreaherald-musudan-2016, csis-hwasong12-2017, vice-hwasong14-2017, janes-hwasong14-2017]
+# [ref:defence-industries-hwasong15-2017, hankyoreh-hwasong17-2022, tass-hwasong17-2022]
+# [ref:livemint-hwasong15-2023, shine-hwasong18-2023, efe-hwasong18-2023]
 TESTS_APOGEE_KM = np.array([1413.0, 2111.5, 2802.0, 3724.9, 4475.0, 6248.5, 6040.9, 5768.5, 6648.4, 6518.2])
 TESTS_RANGE_KM = np.array([400.0, 787.0, 933.0, 998.0, 950.0, 1090.0, 999.2, 989.0, 1001.2, 1002.3])
 SPHERE_FLAT = dict(earth="sphere", rotation=False, atmosphere=False)
@@ -98,7 +102,8 @@ def test_quarter_globe_min_energy_by_hand():
 
 
 def test_min_energy_range_matches_the_published_table():
-    """shared/REFERENCES.md §6.1 (burnout at the surface; rounded to the km)."""
+    """The table computed from the two-body relations [ref:wheelon-1959] (burnout at the surface; rounded to
+    the km)."""
     table = {1.0: 103, 1.5: 233, 2.0: 421, 2.5: 670, 3.0: 988, 3.5: 1386, 4.0: 1875, 4.5: 2476, 5.0: 3215,
              5.5: 4135, 6.0: 5298, 6.5: 6816, 7.0: 8910, 7.2: 10012, 7.5: 12176}
     v = np.array(list(table))
@@ -126,7 +131,7 @@ def test_engine_search_on_the_sphere_finds_the_closed_form_maximum():
 
 
 def test_earth_rotation_helps_eastward_and_hurts_westward():
-    """REFERENCES §6.1: rotation adds up to ~0.36 km/s at 39 N eastward (ground-relative burnout speed)."""
+    """Rotation adds up to omega * R * cos(39 deg) = 0.36 km/s at 39 N eastward (ground-relative burnout speed)."""
     got = min_energy_reach_rotating(6.8, 300.0, 39.0, 125.7, [90.0, 270.0])
     kepler = min_energy_range_km(6.8, 300.0)
     assert got.range_km[0] > kepler > got.range_km[1]
@@ -136,18 +141,18 @@ def test_earth_rotation_helps_eastward_and_hurts_westward():
 
 @pytest.mark.parametrize("what, apogee_km, range_km, published_km", [
     # UCS, D. Wright, 2017-11-28 https://blog.ucsusa.org/david-wright/nk-longest-missile-test-yet
-    # (REFERENCES §3.1, §4): 4,500 km apogee, 960 km range -> "more than 13,000 km" on a standard trajectory
+    # [ref:ucs-hwasong15-2017]: 4,500 km apogee, 960 km range -> "more than 13,000 km" on a standard trajectory
     ("Hwasong-15 2017-11-28 (UCS)", 4500.0, 960.0, 13000.0),
     # UCS, D. Wright, 2017-07-28 "North Korean ICBM appears able to reach major US cities"
     # (allthingsnuclear.org; mirrored at agabber.wordpress.com 2017/07/29): 3,700 / 1,000 km ->
     # 10,400 km "not taking into account the Earth's rotation"
     ("Hwasong-14 2017-07-28 (UCS)", 3700.0, 1000.0, 10400.0),
-    # CSIS Missile Defense Project, "North Korea tests ICBM" (REFERENCES §4), 2017-07-04: >2,500 km
+    # CSIS Missile Defense Project, "North Korea tests ICBM" [ref:csis-hwasong14-2017], 2017-07-04: >2,500 km
     # apogee (2,802 DPRK), 930+ km -> "more than 6,000 km" on a standard trajectory
     ("Hwasong-14 2017-07-04 (CSIS)", 2802.0, 933.0, 6000.0),
 ])
 def test_keplerian_range_is_a_lower_bound_just_under_the_published_estimates(what, apogee_km, range_km, published_km):
-    """The published figures come from boost-phase models (the §4 modelling note), which credit the
+    """The published figures come from boost-phase models (see the UCS posts cited above), which credit the
     missile with the speed a lofted boost loses to gravity; the Keplerian inversion cannot, so it must
     come out below them, but not far below: UCS's margin over pure Kepler is ~25-30 % for these
     ~1,000 km shots (its model is not published, hence the loose band). Burnout at the surface,
@@ -158,9 +163,9 @@ def test_keplerian_range_is_a_lower_bound_just_under_the_published_estimates(wha
 
 
 def test_the_2017_hwasong15_test_answer():
-    """The journalist's question: 4,475 km / 950 km (DPRK, REFERENCES §4). Burnout just over 7 km/s
-    (the speed the §6.1 table needs for ~10,000 km); with burnout at 300 km, the coast is 3-5 min
-    shorter than the observed 53 min (the boost, REFERENCES §4 note)."""
+    """The journalist's question: 4,475 km / 950 km (DPRK [ref:defence-industries-hwasong15-2017]). Burnout just over 7 km/s
+    (the speed the min-energy table needs for ~10,000 km); with burnout at 300 km, the coast is 3-5 min
+    shorter than the observed 53 min (the boost)."""
     b = burnout_state_from_lofted_test(4475.0, 950.0, burnout_altitude_km=0.0)
     assert 7.1 < float(b.burnout_speed_kms) < 7.3
     # from the surface the ellipse also covers the climb, so its "coast" is longer than the true one

@@ -68,8 +68,8 @@ def test_geodesic_circle_radius():
 
 @pytest.mark.parametrize("dist_km,h0_km,h5_km", [(600, 14, 73), (800, 28, 107), (1000, 47, 145), (1500, 114, 259),
                                                   (2000, 211, 400)])
-def test_seongju_horizon_table_of_references_1_5(dist_km, h0_km, h5_km):
-    """REFERENCES §1.5 (derived, 4/3 Earth, radar at 680 m): lowest visible altitude at a distance,
+def test_seongju_horizon_table_of_the_4_3_earth_model(dist_km, h0_km, h5_km):
+    """Derived with the 4/3-Earth model [ref:fs1037c-radar-los] (radar at 680 m): lowest visible altitude at a distance,
     at the radar horizon and at a 5° elevation floor. Table altitudes are rounded to 1 km, so ~1 %."""
     dip = -math.degrees(math.acos(A / (A + 680.0)))          # 0° column = the radar's own horizon
     g0 = max_ground_range_m(h0_km * 1e3, radar_alt_m=680.0, min_elevation_deg=dip)

@@ -2,7 +2,7 @@
 
 References
 ----------
-* MathWorks Radar Toolbox documentation, ``radareqrng`` example 2 (an independent implementation
+* MathWorks Radar Toolbox documentation [ref:mathworks-radar-toolbox], ``radareqrng`` example 2 (an independent implementation
   of the textbook equation): f = 10 GHz, Pt = 1 MW, tau = 10 us, G = 40 dB, sigma = 0.1 m²,
   L = 3 dB, Ts = 290 K, SNR = 6 dB  ->  R_max = 1.9426e5 m.
 * MathWorks ``radareqsearchpap`` example: R = 111 km, SNR = 13 dB, Ts = 487 K, L = 20 dB,

@@ -1,7 +1,7 @@
 """The radar catalog: every number carries a source or is marked an estimate; bad radars get clear errors.
 
 The authority here is the project's data rule (DESIGN.md: every catalog number has ``source``,
-``calibrated`` or is marked an estimate) and REFERENCES.md §1.3 for the sourced TPY-2 figures.
+``calibrated`` or is marked an estimate) and the sourced TPY-2 figures [ref:uscc-2016, shephard-seongju-2016].
 """
 
 import tomllib
@@ -33,7 +33,7 @@ def test_every_number_has_provenance(rid):
 
 def test_sourced_tpy2_figures_match_references():
     tm, fbm = load_radar("tpy2-tm"), load_radar("tpy2-fbm")
-    assert tm.max_range_km == 600.0 and fbm.max_range_km == 2000.0        # REFERENCES 1.3 claims
+    assert tm.max_range_km == 600.0 and fbm.max_range_km == 2000.0        # USCC 2016 claims
     assert tm.min_elevation_deg == 5.0                                     # ROK MND, Seongju
     assert tm.aperture_efficiency == 0.8 and tm.dwell_s == 0.1             # Lewis & Postol 2012
     assert tm.provenance["aperture_m2"].startswith("estimate")             # 9.2 m² NOT RETRIEVED

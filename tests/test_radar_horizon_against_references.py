@@ -1,12 +1,12 @@
-"""Line of sight and refraction against the radar-horizon formula and REFERENCES §1.5 / §6.2.
+"""Line of sight and refraction against the radar-horizon formula [ref:fs1037c-radar-los].
 
 Authorities
 -----------
 * Federal Standard 1037C "radar line of sight": d = √(2kRh_r) + √(2kRh_t), k = 4/3, i.e.
   d[km] ≈ 4.12 (√h_r[m] + √h_t[m]); without refraction (k = 1) the coefficient is 3.57.
-* REFERENCES §6.2 worked values for a radar at 680 m: a target at 10/100/200/500 km altitude is
+* worked values of that formula for a radar at 680 m: a target at 10/100/200/500 km altitude is
   visible to 520/1411/1951/3022 km.
-* REFERENCES §1.5 (DERIVED) lowest visible altitude from Seongju (680 m): the "0°" column is the
+* the lowest visible altitude from Seongju (680 m), derived with the same 4/3-Earth model: the "0°" column is the
   grazing (tangent) ray by distance, the "5°" column the ray at 5° elevation by slant range.
 * Geometry: a target placed on the WGS84 ellipsoid with pyproj's geodesic at a given ground distance
   and at the altitude the closed forms predict must show that elevation in the ECEF machinery.
@@ -19,7 +19,7 @@ from pyproj import Geod
 from thaadsim.sensors import geometry as geo
 
 GEOD = Geod(ellps="WGS84")
-SITE = (36.0, 128.2, 680.0)   # approximate Seongju radar (REFERENCES §5)
+SITE = (36.0, 128.2, 680.0)   # approximate Seongju radar [ref:koreatimes-seongju-2016, koreaherald-seongju-2016]
 
 
 @pytest.mark.parametrize("k,coef", [(4 / 3, 4.12), (1.0, 3.57)])
@@ -36,7 +36,7 @@ def test_references_6_2_worked_values():
     np.testing.assert_allclose(geo.horizon_ground_range_m(680, ht) / 1e3, [520, 1411, 1951, 3022], rtol=0.025)
 
 
-def test_references_1_5_lowest_visible_altitudes():
+def test_seongju_lowest_visible_altitudes_of_the_4_3_earth_model():
     dist = np.array([600, 800, 1000, 1500, 2000]) * 1e3
     grazing = geo.lowest_visible_altitude_m(dist, 680.0, min_elevation_deg=-5.0) / 1e3
     np.testing.assert_allclose(grazing, [14, 28, 47, 114, 211], rtol=0.03)

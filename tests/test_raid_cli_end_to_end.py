@@ -1,7 +1,7 @@
 """The engage and raid commands end to end, as a user runs them (in-process CLI, JSON output).
 
 Checks against the command contract of issue 4 (keys, types) and against the interceptor's
-published envelope (REFERENCES 1.2: THAAD intercepts within 40-150 km altitude, 200 km range).
+published envelope (THAAD intercepts within 40-150 km altitude, 200 km range [ref:uscc-2016, chinadaily-thaad-2016, ecns-xinhua-thaad-2016]).
 """
 
 import json

@@ -1,7 +1,7 @@
 """The shipped examples run end to end, answer what they ask, and agree with plain geometry.
 
 Independent references: geographiclib (geodesic distances and ground tracks), the THAAD
-interceptor's published 200 km maximum range (REFERENCES §1.2, ROK MND), and a real browser for
+interceptor's published 200 km maximum range (ROK MND [ref:uscc-2016, chinadaily-thaad-2016]), and a real browser for
 the Seongju report (skipped where no Chromium exists).
 """
 

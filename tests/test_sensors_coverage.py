@@ -1,7 +1,7 @@
 """Coverage: range limits vs RCS and altitude, which one binds, and the map polygon.
 
-Checked against the closed forms (R ∝ σ^(1/4); d ≈ 4.12(√h_r + √h_t) km, FS-1037C / REFERENCES §6.2;
-REFERENCES §1.5's 5° column by slant range) and against the per-sample detection machinery
+Checked against the closed forms (R ∝ σ^(1/4); d ≈ 4.12(√h_r + √h_t) km, FS-1037C [ref:fs1037c-radar-los];
+the same model's lowest visible altitude above a 5° floor, by slant range) and against the per-sample detection machinery
 (look angles from ECEF positions), which computes visibility a different way.
 """
 
@@ -55,7 +55,7 @@ def test_horizon_and_elevation_limits_against_references():
     alt = np.array([10.0, 100.0, 200.0, 500.0])
     lim = range_limits(placed, 1.0, alt)
     np.testing.assert_allclose(lim["horizon_range_km"], 4.12 * (np.sqrt(680) + np.sqrt(alt * 1e3)), rtol=0.02)
-    # REFERENCES §1.5, 5° column by slant range: 145 km at 1,000 km, 259 km at 1,500 km, 400 km at 2,000 km
+    # 4/3-Earth model [ref:fs1037c-radar-los], 5° floor by slant range: 145 km at 1,000 km, 259 km at 1,500 km, 400 km at 2,000 km
     lim5 = range_limits(placed, 1.0, np.array([145.0, 259.0, 400.0]))
     np.testing.assert_allclose(lim5["elevation_limited_range_km"], [1000, 1500, 2000], rtol=0.01)
 

@@ -1,7 +1,7 @@
 """Detections along trajectories against closed forms: horizon loss time, scan limits, R⁴ range.
 
 Synthetic trajectories (plain arrays in the TrajectoryBatch layout) are built along known paths so
-the answer is a closed form: the refracted-ray altitude (REFERENCES §1.5 / §6.2 formulas), the
+the answer is a closed form: the refracted-ray altitude (4/3-Earth formulas [ref:fs1037c-radar-los]), the
 radar-equation range, the face geometry. Plus one smoke check on a real flown trajectory.
 """
 

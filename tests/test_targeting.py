@@ -59,8 +59,8 @@ def _test_missile():
 
 def test_eastward_reach_beats_westward():
     """From the equator at full burn, the best eastward shot flies farther than the non-rotating
-    maximum range and the best westward shot falls short of it (REFERENCES §6.1: rotation adds up to
-    ~0.46 km/s eastward at the equator)."""
+    maximum range and the best westward shot falls short of it (rotation adds up to
+    omega * R = 0.465 km/s eastward at the equator)."""
     from thaadsim.flight import fly_powered
 
     m = _test_missile()

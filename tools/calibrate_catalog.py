@@ -18,7 +18,8 @@ range needs more, the tool stops and says so instead of writing an unphysical ro
 
 The figure matched is ``thaadsim.flight.max_range_km``: the range at full burn, range-maximising
 pitch, on a non-rotating WGS84 Earth with J2, the US Standard Atmosphere 1976 and drag — the
-convention published ranges are quoted in (REFERENCES §6.1 note).
+convention published ranges are quoted in (UCS, for one, quotes its lofted-test ranges 'not taking into account the Earth's rotation'
+[ref:ucs-hwasong14-2017]).
 
 The result is written back into the TOML file in place (only the ``propellant_mass_kg`` and
 ``dry_mass_kg`` lines of the stages and the top-level ``calibrated`` line change; comments and

@@ -5,7 +5,7 @@ A developer step, run once; the result is committed as package data so that neit
 runtime nor the tests ever touch the network.
 
 Source: the npm package ``world-atlas@2.0.2`` (ISC licence, Mike Bostock), which carries
-Natural Earth 1:50m / 1:110m admin-0 countries (public domain) as TopoJSON::
+Natural Earth 1:50m / 1:110m admin-0 countries (public domain) [ref:natural-earth] as TopoJSON::
 
     cd /tmp && npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
     python tools/prep_natural_earth.py /tmp/package/countries-50m.json \

@@ -7,7 +7,7 @@ Heavy modules are imported lazily so that ``import thaadsim`` and the CLI start 
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"   # the one version source: pyproject.toml reads it (dynamic), CHANGELOG.md names it
 
 from thaadsim.errors import ThaadsimError  # noqa: E402
 

@@ -16,7 +16,7 @@ limits have closed forms in the effective central angle ``θ'`` (ground distance
   90° + ε): ``θ' = 90° − ε − asin(r0 cos ε / r1)``.
 
 For ε = 0 and h0 = 0 the second gives the familiar horizon distance ``d ≈ √(2 a h)``
-(Skolnik, *Introduction to Radar Systems*, 3rd ed., §8.3). The footprint is the smaller of the
+(Skolnik, *Introduction to Radar Systems*, 3rd ed., §8.3 [ref:skolnik-2001]). The footprint is the smaller of the
 two at each azimuth. The cone of silence above the radar (elevation > max elevation) is ignored:
 it is a few km across at the altitudes that matter and too small to see on the map.
 """

@@ -14,11 +14,12 @@ Model and assumptions
   ``h_bo`` (:attr:`LoftedBurnout.reentry_range_km` gives it, tens of km for ~1,000 km tests).
 * The result is a LOWER bound on what the missile can do: a steeply lofted boost loses more to
   gravity than a range-maximising one, so the same missile flown for range burns out faster than
-  the lofted apogee implies (shared/REFERENCES.md §4, modelling note). Only a boost model closes
+  the lofted apogee implies [ref:ucs-hwasong15-2017, ucs-hwasong14-2017]. Only a boost model closes
   that gap.
 
 Equations (Bate, Mueller & White, *Fundamentals of Astrodynamics*, 1971, ch. 1-2 and 6; Regan,
 *Re-Entry Vehicle Dynamics*, 1984, ch. 2; Wheelon, ARS Journal 29, 1959)
+[ref:bate-mueller-white-1971, regan-1984, wheelon-1959]
 ------------------------------------------------------------------------------------------------
 Conic r = p / (1 + e cos theta), apogee at theta = pi. Burnout at r_bo on the way up, half a
 range angle Psi/2 before apogee, so theta_bo = pi - Psi/2 and, with c = cos(Psi/2),
@@ -40,7 +41,7 @@ Lambert minimum-energy orbit): 4a = r1 + r2 + chord, so
 and the velocity bisects the angle between the local vertical and the chord (the ellipse's
 reflection property): gamma = 45 deg + phi_c / 2, phi_c the chord's elevation at burnout.
 For r1 = r2 this is the textbook sin(Psi/2) = nu / (2 - nu), gamma = 45 deg - Psi/4 with
-nu = v^2 r / mu (shared/REFERENCES.md §6.1). A chord longer than r1 + r2 reaches the antipode:
+nu = v^2 r / mu [ref:wheelon-1959, bate-mueller-white-1971]. A chord longer than r1 + r2 reaches the antipode:
 the range is global (returned as ``inf``).
 """
 
@@ -219,7 +220,7 @@ def min_energy_range_km(burnout_speed_kms, burnout_altitude_km=0.0, impact_altit
     burnout_altitude_km : array_like, default 0
     impact_altitude_km : array_like, default 0
         Where the range ends. 0 is the ground; equal to ``burnout_altitude_km`` gives the symmetric
-        textbook arc, sin(Psi/2) = nu / (2 - nu), nu = v^2 r / mu (shared/REFERENCES.md §6.1).
+        textbook arc, sin(Psi/2) = nu / (2 - nu), nu = v^2 r / mu [ref:wheelon-1959, bate-mueller-white-1971].
 
     Returns
     -------

@@ -42,12 +42,13 @@ def list_(as_json):
 @click.argument("missile_id")
 @click.option("--json", "as_json", is_flag=True)
 def show(missile_id, as_json):
-    """Show one missile, radar or interceptor with every number and its source."""
+    """Show one missile, radar or interceptor with every number, its source and the full references cited."""
     import tomllib
     from importlib import resources
 
     from thaadsim.defense.interceptors import interceptor_ids, load_interceptor
     from thaadsim.flight.catalog import load_missile, missile_ids
+    from thaadsim.references import references_for, render_text
     from thaadsim.sensors.radar import load_radar, radar_ids
 
     kind = "radars" if missile_id in radar_ids() else "interceptors" if missile_id in interceptor_ids() else None
@@ -65,8 +66,9 @@ def show(missile_id, as_json):
         data["launch_mass_kg"] = m.launch_mass_kg
         data["total_burn_time_s"] = m.total_burn_time_s
         data["ideal_delta_v_kms"] = m.ideal_delta_v_ms() / 1e3
+    refs = references_for(data)   # every [ref:KEY] the entry cites; an unknown key is a one-line error
     if as_json:
-        click.echo(dumps(data))
+        click.echo(dumps({**data, "references": [r.as_dict() for r in refs]}))
         return
     for k, v in data.items():
         if k == "stages":
@@ -80,3 +82,24 @@ def show(missile_id, as_json):
                 click.echo(f"    {kk:<22} {vv}")
         else:
             click.echo(f"{k:<26} {v}")
+    if refs:
+        click.echo("references:")
+        click.echo(render_text(refs))
+
+
+@catalog.command("refs")
+@click.argument("keys", nargs=-1)
+@click.option("--markdown", is_flag=True, help="Print the whole bibliography as Markdown (docs/references.md).")
+@click.option("--json", "as_json", is_flag=True)
+def refs(keys, markdown, as_json):
+    """Print the bibliography (all entries, or the KEYS given); catalog sources cite it as [ref:KEY]."""
+    from thaadsim.references import bibliography, render_markdown, render_text, resolve
+
+    entries = resolve(keys) if keys else list(bibliography().values())
+    if markdown:
+        click.echo(render_markdown(entries), nl=False)
+    elif as_json:
+        for r in entries:
+            click.echo(dumps(r.as_dict()))
+    else:
+        click.echo(render_text(entries))

@@ -10,7 +10,8 @@ from thaadsim.errors import require_finite
 
 CAVEAT = ("caveat: a Keplerian inversion gives a LOWER bound. A steeply lofted boost loses more speed to gravity "
           "than a range-maximising one, so flown for range the same missile burns out faster than this; only a "
-          "boost model (thrust, burn time, pitch programme) closes the gap (shared/REFERENCES.md §4). "
+          "boost model (thrust, burn time, pitch programme) closes the gap (as the published analyses do "
+          "[ref:ucs-hwasong15-2017, ucs-hwasong14-2017]). "
           "The test payload is unknown: a heavier real warhead would fly less far.")
 
 

@@ -11,7 +11,7 @@ of these delays is published for THAAD; every default below is an **estimate** o
 be varied (they are plain parameters of :class:`FireControl`).
 
 Reloads: each launcher holds ``interceptors_per_launcher`` rounds; a launcher that has fired its
-last round is reloaded ``reload_time_s`` later (REFERENCES 1.1: ~30 min, Xinhua, MEDIA) while the
+last round is reloaded ``reload_time_s`` later (~30 min, Xinhua, MEDIA [ref:xinhua-cctv-thaad-2016]) while the
 battery still has ``reload_loads`` spare launcher loads (default 0: a raid is fought with what is on
 the launchers).
 """
@@ -79,7 +79,7 @@ class Battery:
     lat_deg, lon_deg : float
         Launcher position (geodetic). ``alt_m`` its height.
     launchers, interceptors_per_launcher : int
-        Inventory on the launchers (THAAD: 6 x 8, REFERENCES 1.1).
+        Inventory on the launchers (THAAD: 6 x 8 [ref:shephard-seongju-2016, xinhua-cctv-thaad-2016]).
     reload_time_s, reload_loads : float, int
         Reload delay per launcher and number of spare launcher loads.
     pk : float or None

@@ -1,6 +1,6 @@
 """Geodesics on the WGS84 ellipsoid (or a sphere), batch, through pyproj's ``Geod``.
 
-pyproj wraps GeographicLib's algorithms (Karney, *Algorithms for geodesics*, J. Geodesy 87, 2013),
+pyproj wraps GeographicLib's algorithms (Karney, *Algorithms for geodesics*, J. Geodesy 87, 2013 [ref:karney-2013]),
 accurate to nanometres; the tests check it against geographiclib itself.
 """
 

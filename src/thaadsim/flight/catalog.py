@@ -4,6 +4,14 @@ Every number carries its provenance: a ``*_source`` string (publication, year) f
 figures, or ``calibrated`` for the staged parameters no source gives, which are tuned so that the
 missile's minimum-energy range matches its published range (see ``tools/calibrate_catalog.py``).
 
+Citations: a source string names its publication the way a reader would (publisher, date) and cites it
+by key, ``[ref:KEY]`` or ``[ref:KEY1, KEY2]``, inside the string, next to the figure it supports; the
+keys are entries of the project's bibliography, ``thaadsim/data/references.toml``
+(:mod:`thaadsim.references`). The same convention holds for the radar and interceptor catalogs, the
+examples and the docstrings. ``thaadsim catalog show ID`` prints the full entries an item cites, and
+``tests/test_references_resolve.py`` fails on a key that does not resolve. A figure no source gives
+says so in words ("estimate", "assumption", "no published figure found") and cites nothing.
+
 File layout (units in every key)::
 
     id = "hwasong-15"
@@ -11,7 +19,7 @@ File layout (units in every key)::
     country = "DPRK"
     class = "ICBM"
     published_range_km = 13000
-    range_source = "..."
+    range_source = "ROK MND: over 13,000 km (AP via The Columbian, 2017-12-01) [ref:ap-columbian-hwasong15-2017]"
     calibrated = "..."              # what was tuned, and to what
 
     [rv]

@@ -5,7 +5,7 @@ For a target at altitude h_t the detection region of one face is an annular sect
 * outer edge - the smallest of four slant ranges:
     - ``detection``: the radar-equation range for that RCS (track form, or search with ``search``);
     - ``horizon``: the refracted line of sight, the ray that grazes the 4/3 Earth
-      (d ≈ √(2kRh_r) + √(2kRh_t), REFERENCES §6.2);
+      (d ≈ √(2kRh_r) + √(2kRh_t) [ref:fs1037c-radar-los]);
     - ``elevation``: where the ray leaving at the radar's minimum elevation reaches h_t;
     - ``instrumented``: the radar's maximum processed range;
 * inner edge - where the target is above the face's maximum elevation (a hole over the radar);

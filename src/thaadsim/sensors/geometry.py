@@ -5,6 +5,7 @@ Refraction by the effective-Earth model
 The troposphere's refractive index falls with height, so radar rays bend down, following the
 Earth's curve a little. The standard engineering model (Schelleng, Burrows & Ferrell 1933; Skolnik,
 *Introduction to Radar Systems*, 3rd ed., §8.3; US Federal Standard 1037C "radar line of sight")
+[ref:schelleng-1933, skolnik-2001, fs1037c-radar-los]
 replaces the curved ray over an Earth of radius R by a straight ray over an Earth of radius k·R,
 k = 4/3 for the standard atmosphere. Heights above the surface and ground distances are kept; the
 central angle between radar and target shrinks from θ to θ' = θ/k. The horizon distance of a radar
@@ -15,7 +16,7 @@ at height h_r to a target at height h_t is then
 The local radius used is Euler's radius of curvature of the WGS84 ellipsoid at the radar, in the
 direction of the target: 1/R_α = cos²α/M + sin²α/N (M meridional, N prime-vertical radius).
 The 4/3 model is a tropospheric approximation; for targets far above the atmosphere the ray bends
-mainly in the lowest layers, so it remains a good first-order model (REFERENCES §6.2).
+mainly in the lowest layers, so it remains a good first-order model [ref:fs1037c-radar-los].
 
 What is computed per sample
 ---------------------------

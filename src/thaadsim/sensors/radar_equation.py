@@ -6,7 +6,8 @@ broadcasts, so one call evaluates a whole (N, T) batch of ranges or a grid of ra
 Track form (a beam dwells on one target and integrates coherently)
 ------------------------------------------------------------------
 The energy form of the monostatic radar equation (Skolnik, *Introduction to Radar Systems*,
-3rd ed., 2001, §2.2 and §2.11; Richards, *Fundamentals of Radar Signal Processing*, 2005, §2.3):
+3rd ed., 2001, §2.2 and §2.11; Richards, *Fundamentals of Radar Signal Processing*, 2005, §2.3)
+[ref:skolnik-2001, richards-2005]:
 
     SNR = P_av · t_dwell · G · A_e · σ / ((4π)² · k · T_s · L · R⁴),
 
@@ -31,7 +32,7 @@ Threshold
 The SNR needed for a detection probability Pd at a false-alarm probability Pfa, for a
 non-fluctuating target and a linear envelope detector, by Albersheim's closed form
 (W. J. Albersheim, "A closed-form approximation to Robertson's detection characteristics",
-Proc. IEEE 69(7), 839, 1981; also Richards 2005 eq. 6.56):
+Proc. IEEE 69(7), 839, 1981; also Richards 2005 eq. 6.56) [ref:albersheim-1981]:
 
     A = ln(0.62/Pfa),   B = ln(Pd/(1-Pd)),
     SNR_dB = -5·log10(N) + (6.2 + 4.54/√(N + 0.44)) · log10(A + 0.12·A·B + 1.7·B),

@@ -9,12 +9,12 @@ What a radar sees changes at burnout:
 * **midcourse and reentry** (phases 1, 2): the reentry vehicle (RV), separated at the last burnout;
   a small cone built to be hard to see, seen mostly nose-on by a radar the missile flies toward.
   Open analyses of missile-defence radars work with X-band RCS of the order of 0.01-0.1 m² for an
-  RV (REFERENCES §1.4: Lewis & Postol 2012 state their RCS cases, e.g. 0.01 m², in the part of
+  RV (Lewis & Postol 2012 [ref:lewis-postol-2012] state their RCS cases, e.g. 0.01 m², in the part of
   the page not retrieved). Default 0.05 m², an assumption inside that range; run the sensitivity
   with ``rcs_m2`` (a factor 10 in RCS is a factor 1.78 in detection range).
 
 The spent upper stage and any debris fly alongside the RV and are often larger targets; they are
-not modelled as separate objects here (see REFERENCES §3.4 on rocket-body debris).
+not modelled as separate objects here (on rocket-body debris as a decoy see [ref:hankyoreh-postol-2016]).
 
 A missile's catalog entry may override the defaults with a ``[signature]`` table
 (``booster_rcs_m2``, ``rv_rcs_m2``; read from ``missile.meta["signature"]``), and a caller may
