@@ -12,7 +12,7 @@ SOURCES := $(shell find src -name '*.py' 2>/dev/null)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade -c constraints.txt pip 'setuptools>=77'
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 

@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 
-SEONGJU = (35.95, 128.18, 680.0)     # REFERENCES §5
+SEONGJU = (35.95, 128.18, 680.0)     # [ref:koreatimes-seongju-2016]
 LAUNCH = (39.0, 125.7)               # a regional launch area near Pyongyang
 
 

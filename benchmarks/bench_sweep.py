@@ -39,7 +39,7 @@ sample_dt_s = 2.0
 [[radars]]
 id = "tpy2"
 radar = "tpy2-tm"
-lat_deg = 36.0                 # REFERENCES 5, as in examples/raid_seongju.toml
+lat_deg = 36.0                 # [ref:koreatimes-seongju-2016], as in examples/raid_seongju.toml
 lon_deg = 128.2
 site_height_m = 680.0
 face_az_deg = 330.0

@@ -4,7 +4,7 @@ from thaadsim.defense.battery import make_battery
 from thaadsim.defense.detection import azimuth_deg
 from thaadsim.sensors.radar import load_radar
 
-SEONGJU = (35.95, 128.18, 680.0)    # the announced THAAD site (REFERENCES §5)
+SEONGJU = (35.95, 128.18, 680.0)    # the announced THAAD site [ref:koreatimes-seongju-2016]
 PYONGYANG_AREA = (39.0, 125.7)       # a regional launch area
 
 

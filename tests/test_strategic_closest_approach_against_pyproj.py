@@ -21,7 +21,7 @@ from thaadsim.flight import fly_targeted
 
 GEOD = Geod(ellps="WGS84")
 SITE = (35.95, 128.18)
-CEILING_M = 150e3   # THAAD catalog max intercept altitude (REFERENCES §1.2)
+CEILING_M = 150e3   # THAAD catalog max intercept altitude [ref:uscc-2016]
 
 
 def _brute_km(batch, lat, lon, ceiling_m):

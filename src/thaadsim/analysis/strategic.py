@@ -1,6 +1,6 @@
 """The strategic table: what a THAAD battery and its TPY-2 in Korea see of ICBMs bound for the US.
 
-The 2016 dispute (REFERENCES §1.5, §3.3): China and Russia objected that a THAAD battery at Seongju
+The 2016 dispute [ref:uscc-2016, xinhua-cctv-thaad-2016, globaltimes-kristensen-2015]: China and Russia objected that a THAAD battery at Seongju
 could see or shoot their ICBMs flying to the United States. :func:`strategic_table` answers that for
 every launch-area x target pair at once:
 
@@ -76,7 +76,7 @@ from thaadsim.errors import ThaadsimError, require_range
 #: THAAD's TPY-2 in terminal mode faces north-west toward the DPRK unless told otherwise (assumption,
 #: as in examples/seongju.toml: Pyongyang bears ~322 deg from Seongju)
 TM_DEFAULT_FACE_AZ_DEG = 325.0
-#: the publicly announced THAAD site at Seongju (REFERENCES §5): lat, lon (deg), ground height (m)
+#: the publicly announced THAAD site at Seongju [ref:koreatimes-seongju-2016, koreaherald-seongju-2016]: lat, lon (deg), ground height (m)
 SEONGJU = (35.95, 128.18, 680.0)
 #: GBI battery: Delta Junction, Alaska, city-level point (GBIs at Fort Greely "near Delta Junction", MDA)
 GBI_SITE = (64.04, -145.73, 400.0)
