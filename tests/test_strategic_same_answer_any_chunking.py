@@ -36,6 +36,7 @@ def test_two_worker_processes_are_the_same(one_chunk):
 # south-eastern ones to the DF-41; Miami is beyond every PRC ICBM with the 5 % margin (a note row).
 GRID = [Place(f"T{a}{o}", float(a), float(o)) for a in (32, 36, 40, 44, 47) for o in (-122, -115, -108, -101, -94, -87)]
 GRID.append(Place("Miami", 25.76, -80.19))
+GRID.append(Place("T40-108 again", 40.0, -108.0))    # the same flight twice: targeted once, same row
 JILIN = [Place("Jilin", 43.9, 125.3, "PRC")]
 
 
@@ -65,3 +66,10 @@ def test_seeded_table_same_for_chunks_of_7_and_1000(grid_big_chunks):
 
 def test_seeded_table_same_for_one_and_two_workers(grid_big_chunks):
     _same_bit_for_bit(grid_big_chunks, strategic_table(SITE, JILIN, GRID, chunk_pairs=7, workers=2))
+
+
+def test_the_same_flight_twice_is_the_same_row(grid_big_chunks):
+    t = grid_big_chunks.set_index("target_name")
+    a, b = t.loc["T40-108"], t.loc["T40-108 again"]
+    for c in t.columns[4:]:
+        assert (a[c] == b[c]) or (a[c] != a[c] and b[c] != b[c]), c

@@ -466,7 +466,7 @@ def _target_once(cands, lat0, lon0, lat1, lon1):
         for mid, rows in sorted(groups.items()):
             rows = np.asarray(rows)
             _, first, inverse = np.unique(np.stack([lat0[rows], lon0[rows], lat1[rows], lon1[rows]], 1),
-                                                axis=0, return_index=True, return_inverse=True)
+                                          axis=0, return_index=True, return_inverse=True)
             one = rows[np.sort(first)]            # one pair per distinct flight, in pair order
             where = np.argsort(np.argsort(first))  # distinct flight (sorted) -> its place in ``one``
             b = fly_targeted(mid, lat0[one], lon0[one], lat1[one], lon1[one], shape="min-energy",
