@@ -135,3 +135,25 @@ def test_named_missile_beyond_reach_is_a_row_and_unknown_is_an_error():
     assert t.loc[0, "missile"] == "" and "nodong" in t.loc[0, "note"]
     with pytest.raises(ThaadsimError, match="df-99"):
         strategic_table((35.95, 128.18), [Place("Jilin", 43.9, 125.3, None, "df-99")], [Place("S", 47.6, -122.3)])
+
+
+def test_westward_shot_found_short_moves_to_the_next_longer_ranged_missile():
+    # Along the equator the ground turns east at 465 m/s: a shot due west loses that speed, one due
+    # east gains it. 9,460 km is within the Hwasong-14's non-rotating reach with the 5 % margin, so it
+    # is the first candidate both ways; on the rotating Earth targeting finds it short going west
+    # (a synthetic launch point at 0 N 0 E, so that the geometry is the textbook one), and the pair
+    # moves to the Hwasong-15. Range is checked against pyproj's geodesic (targeting's 50 m tolerance).
+    from pyproj import Geod
+
+    area = [Place("equator", 0.0, 0.0, "DPRK")]
+    tg = [Place("west", 0.0, -85.0), Place("east", 0.0, 85.0)]
+    t = strategic_table((35.95, 128.18, 680.0), area, tg)
+    assert list(t["missile"]) == ["hwasong-15", "hwasong-14"]
+    dist_km = np.array([Geod(ellps="WGS84").inv(0.0, 0.0, p.lon_deg, p.lat_deg)[2] for p in tg]) / 1e3
+    np.testing.assert_allclose(t["range_km"].to_numpy(float), dist_km, atol=1.0)
+    assert list(t["note"]) == ["", ""]
+    # the Hwasong-14 named for every pair: the westward pair has no other candidate, so it is a row
+    t = strategic_table((35.95, 128.18, 680.0), area, tg, missile="hwasong-14")
+    assert list(t["missile"]) == ["", "hwasong-14"]
+    assert "targeting on the rotating Earth found no min-energy shot with hwasong-14" in t.loc[0, "note"]
+    assert np.isnan(t.loc[0, "range_km"])

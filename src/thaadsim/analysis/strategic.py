@@ -5,8 +5,14 @@ could see or shoot their ICBMs flying to the United States. :func:`strategic_tab
 every launch-area x target pair at once:
 
 * every pair is flown on a **minimum-energy** trajectory (rotating WGS84 Earth, J2, USSA-76
-  atmosphere; :func:`thaadsim.flight.fly_targeted`), one batch per missile, chunked through
-  :func:`thaadsim.sweep.executors.executor` for big tables;
+  atmosphere). Targeting (:func:`thaadsim.flight.fly_targeted`) runs once per missile over all of
+  that missile's pairs, in the calling process: it solves many aimpoints from one launch point
+  together (from solved neighbours, to 50 m), so a pair's solution depends on the other pairs of
+  its call, and a call per chunk would make the table depend on the chunk size. Chunks of
+  ``CHUNK_PAIRS`` pairs then fly the solved launch parameters
+  (:func:`thaadsim.flight.fly_powered`, each row on its own) and assess them, through
+  :func:`thaadsim.sweep.executors.executor`: the table is the same, bit for bit, for any chunk
+  size and any number of workers;
 * ``closest_approach_below_ceiling_km``: ground distance from the site to the missile's sub-point,
   over every part of the flight where the missile is at or below THAAD's ceiling (the catalog
   interceptor's maximum intercept altitude, 150 km), **any phase**: boost, midcourse and reentry all
@@ -32,7 +38,8 @@ Missile choice (when ``missile`` is not given), in this order:
    minimum-energy range (non-rotating Earth, the published-range convention) is at least
    ``REACH_MARGIN`` (1.05) times the pair's distance;
 3. if targeting on the rotating Earth still finds that missile short (flying west costs range),
-   the next longer-ranged candidate; if none reaches, the row says so in ``note`` (``missile``
+   the next longer-ranged candidate (the pairs found short by one missile are targeted together,
+   in one more call, with the next); if none reaches, the row says so in ``note`` (``missile``
    empty, figures NaN) — it is a result, not an error.
 
 Face azimuths (``face_az_deg`` None): the terminal-mode TPY-2 faces ``TM_DEFAULT_FACE_AZ_DEG``
@@ -84,11 +91,9 @@ GBI_SITE = (64.04, -145.73, 400.0)
 EW_SITE = (64.34, -149.19, 170.0)
 #: a missile is a candidate for a pair when its min-energy range is this many times the distance
 REACH_MARGIN = 1.05
-#: pairs per chunk sent to the executor (one fly_targeted batch each)
+#: pairs per chunk sent to the executor: each chunk flies its pairs' solved launch parameters
+#: (fly_powered, row-independent) and assesses them; targeting itself is never chunked
 CHUNK_PAIRS = 400
-#: pairs further than this fraction of the missile's min-energy range go in chunks of BORDERLINE_CHUNK
-BORDERLINE = 0.9
-BORDERLINE_CHUNK = 20
 
 PHASES = ("boost", "midcourse", "reentry")
 
@@ -414,29 +419,71 @@ def assess_batch(batch, site, *, face_az_deg=None, gbi_site=GBI_SITE, ew_site=EW
     })
 
 
-def _chunk(missile_id, lat0, lon0, lat1, lon1, site, settings) -> tuple[pd.DataFrame | None, list[int]]:
-    """Fly one missile's pairs as one batch and assess them; rows the missile cannot reach on the
-    rotating Earth are left out and returned by position, for the next candidate missile."""
+def _chunk(missile_ids, lat0, lon0, azimuth_deg, kick_deg, cutoff_s, impact_s, site, settings) -> pd.DataFrame:
+    """Fly one chunk of pairs from their solved launch parameters and assess them.
+
+    ``missile_ids`` (one per pair) and the launch parameters come from the parent's targeting;
+    :func:`~thaadsim.flight.fly_powered` integrates each row on its own, so a pair's samples (and
+    so its row of the table) do not depend on which chunk it is in. ``impact_s`` (targeting's
+    flight times) sizes the sample arrays without a summary pass.
+    """
+    from thaadsim.flight import fly_powered, load_missile
+
+    distinct = sorted(set(missile_ids))
+    index = np.array([distinct.index(m) for m in missile_ids], np.int64)
+    batch = fly_powered([load_missile(m) for m in distinct], index, lat0, lon0, azimuth_deg, kick_deg,
+                        cutoff_s, sample_dt_s=settings["sample_dt_s"], impact_time_hint_s=impact_s)
+    return assess_batch(batch, site, face_az_deg=settings["face_az_deg"], gbi_site=settings["gbi_site"],
+                        ew_site=settings["ew_site"], cue_latency_s=settings["cue_latency_s"])
+
+
+def _target_once(cands, lat0, lon0, lat1, lon1):
+    """Solve every pair's min-energy shot, one :func:`fly_targeted` call per missile and round.
+
+    Round r sends each pending pair to its r-th candidate missile; all pairs of one missile go in
+    one call, in ascending pair order, identical flights (same launch point and aimpoint) once.
+    Which pairs share a call thus depends only on the problem, never on chunks or workers, which
+    is what keeps the table chunk-independent (targeting seeds many aimpoints from one launch
+    point from each other, to within its 50 m tolerance). Pairs the missile cannot hit
+    (``targeting_ok`` False) go to their next candidate in the next round.
+
+    Returns (missile id per pair, "" if none; azimuth, kick, cut-off, impact time per pair, NaN if
+    none; the pairs every candidate missed).
+    """
     from thaadsim.flight import fly_targeted
 
-    keep = np.arange(len(lat0))
-    failed: list[int] = []
-    while keep.size:
-        try:
-            batch = fly_targeted(missile_id, lat0[keep], lon0[keep], lat1[keep], lon1[keep],
-                                 shape="min-energy", sample_dt_s=settings["sample_dt_s"])
-        except ThaadsimError as exc:
-            if exc.field != "target" or not exc.rows:
-                raise
-            bad = keep[exc.rows[0]]
-            failed.append(int(bad))
-            keep = keep[keep != bad]
-            continue
-        df = assess_batch(batch, site, face_az_deg=settings["face_az_deg"], gbi_site=settings["gbi_site"],
-                          ew_site=settings["ew_site"], cue_latency_s=settings["cue_latency_s"])
-        df.insert(0, "_pos", keep)
-        return df, failed
-    return None, failed
+    n = len(cands)
+    chosen = np.full(n, "", object)
+    azimuth, kick, cut, impact = (np.full(n, np.nan) for _ in range(4))
+    attempt = np.zeros(n, int)
+    missed: list[int] = []
+    pending = np.array([k for k in range(n) if cands[k]], int)
+    while pending.size:
+        groups: dict[str, list[int]] = {}
+        for k in pending:
+            groups.setdefault(cands[k][attempt[k]], []).append(int(k))
+        retry: list[int] = []
+        for mid, rows in sorted(groups.items()):
+            rows = np.asarray(rows)
+            _, first, inverse = np.unique(np.stack([lat0[rows], lon0[rows], lat1[rows], lon1[rows]], 1),
+                                          axis=0, return_index=True, return_inverse=True)
+            one = rows[np.sort(first)]            # one pair per distinct flight, in pair order
+            where = np.argsort(np.argsort(first))  # distinct flight (sorted) -> its place in ``one``
+            b = fly_targeted(mid, lat0[one], lon0[one], lat1[one], lon1[one], shape="min-energy",
+                             sample_dt_s=None, errors="mark")
+            j = where[np.ravel(inverse)]          # each row's place in ``one``
+            ok = np.asarray(b.targeting_ok, bool)[j]
+            good = rows[ok]
+            chosen[good] = mid
+            azimuth[good] = np.asarray(b.launch_azimuth_deg, float)[j[ok]]
+            kick[good] = np.asarray(b.kick_deg, float)[j[ok]]
+            cut[good] = np.asarray(b.cutoff_s, float)[j[ok]]
+            impact[good] = np.asarray(b.impact_s, float)[j[ok]]
+            for k in rows[~ok]:
+                attempt[k] += 1
+                (retry if attempt[k] < len(cands[k]) else missed).append(int(k))
+        pending = np.asarray(sorted(retry), int)
+    return chosen, azimuth, kick, cut, impact, sorted(missed)
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -465,7 +512,8 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
         Delay from the forward-based TPY-2's first detection to the GBI fire control's receiving it.
     workers, scheduler, chunk_pairs
         Fan-out through :func:`thaadsim.sweep.executors.executor`, ``chunk_pairs`` pairs per chunk.
-        The answer does not depend on them (each chunk is flown and assessed on its own).
+        The answer does not depend on them, bit for bit: targeting runs once per missile over all
+        its pairs in this process, and each chunk flies the solved launch parameters row by row.
 
     Returns
     -------
@@ -517,44 +565,25 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
             cands.append(candidate_missiles(launches[li[k]], float(dist_km[k]), reach))
     settings = dict(sample_dt_s=float(sample_dt_s), face_az_deg=face_az_deg, gbi_site=gbi_site,
                     ew_site=ew_site, cue_latency_s=float(cue_latency_s))
-    attempt = np.zeros(npairs, int)
-    results = []
-    pending = np.array([k for k in range(npairs) if cands[k]], int)
     notes = {k: (f"beyond the {missile or launches[li[k]].missile}'s reach" if (missile or launches[li[k]].missile)
                  else "no catalog missile reaches this target from this launch area with a 5 % margin")
              for k in range(npairs) if not cands[k]}
+    chosen, azimuth, kick, cut, impact, missed = _target_once(cands, lat0, lon0, lat1, lon1)
+    for k in missed:
+        notes[k] = (f"targeting on the rotating Earth found no min-energy shot with "
+                    f"{', '.join(cands[k])} (out of reach)")
+    solved = np.flatnonzero(chosen != "")
+    results = []
     with executor(workers, scheduler) as ex:
-        while pending.size:
-            groups: dict[str, list[int]] = {}
-            for k in pending:
-                groups.setdefault(cands[k][attempt[k]], []).append(int(k))
-            futures = []
-            for mid, rows in sorted(groups.items()):
-                rows = np.asarray(rows)
-                # a pair near the missile's reach may turn out short on the rotating Earth, and
-                # fly_targeted then refuses its whole batch; such pairs go in small chunks so that
-                # a refusal re-flies few others (chunking never changes an answer)
-                near = dist_km[rows] > BORDERLINE * _reach_km(mid)
-                for sel, size in ((rows[~near], chunk_pairs), (rows[near], min(chunk_pairs, BORDERLINE_CHUNK))):
-                    for start in range(0, sel.size, size):
-                        part = sel[start:start + size]
-                        futures.append((part, ex.submit(_chunk, mid, lat0[part], lon0[part], lat1[part],
-                                                        lon1[part], site, settings)))
-            retry = []
-            for part, fut in futures:
-                df, failed = fut.result()
-                if df is not None:
-                    df["_pos"] = part[df["_pos"].to_numpy()]
-                    results.append(df)
-                for j in failed:
-                    k = int(part[j])
-                    attempt[k] += 1
-                    if attempt[k] < len(cands[k]):
-                        retry.append(k)
-                    else:
-                        notes[k] = (f"targeting on the rotating Earth found no min-energy shot with "
-                                    f"{', '.join(cands[k])} (out of reach)")
-            pending = np.asarray(sorted(retry), int)
+        futures = []
+        for start in range(0, solved.size, chunk_pairs):
+            part = solved[start:start + chunk_pairs]
+            futures.append((part, ex.submit(_chunk, list(chosen[part]), lat0[part], lon0[part], azimuth[part],
+                                            kick[part], cut[part], impact[part], site, settings)))
+        for part, fut in futures:
+            df = fut.result()
+            df.insert(0, "_pos", part)
+            results.append(df)
     flown = pd.concat(results, ignore_index=True) if results else pd.DataFrame(columns=["_pos"])
     table = pd.DataFrame({"_pos": np.arange(npairs)}).merge(flown, on="_pos", how="left")
     table.insert(1, "launch_name", [launches[i].name for i in li])
