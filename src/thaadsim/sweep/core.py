@@ -72,6 +72,10 @@ FIGURES = {
     "engageable": (True, "1", "some battery has a feasible intercept of the threat (engagement windows)"),
     "first_detection_s": (True, "s", "earliest first detection of the threat by any scenario radar, "
                                      "seconds after the threat's launch (NaN: never detected)"),
+    # the flight itself: continuous in the targeting solution, so any dependence of a case's
+    # trajectory on how cases were chunked shows here first (discrete figures hide metres)
+    "flight_time_s": (True, "s", "time of flight of the threat, launch to impact"),
+    "apogee_km": (True, "km", "highest altitude of the threat above the WGS84 ellipsoid"),
 }
 
 
@@ -210,6 +214,8 @@ def _case_figures(scn, batch, case: int, task: dict, out: dict, k: int) -> None:
 
     plan = scn.to_plan()
     plan = replace(plan, seed=case_seed(plan.seed, case, task["streams"]), flyer=None)
+    out["flight_time_s"][k] = batch.flight_time_s
+    out["apogee_km"][k] = batch.apogee_km
     rcs = threat_rcs_m2(plan, batch)
     det = run_detections(batch, plan.radars, rcs_m2=rcs) if plan.radars else {}
     first = np.full(len(batch), np.nan)
