@@ -51,8 +51,40 @@ def test_two_workers_give_the_one_worker_answer(scenario, whole):
     xr.testing.assert_identical(got, whole)
 
 
+def test_targeting_blocks_are_fixed_by_the_sweep_not_by_the_chunks(scenario, whole, monkeypatch):
+    # blocks of 10 distinct flights (37 here: 4 blocks) may give other solutions than one block of all,
+    # but the same ones for every chunk size: a block's rows are the sweep's canonical order
+    import thaadsim.sweep.core as core
+
+    monkeypatch.setattr(core, "TARGETING_BLOCK", 10)
+    a, st = core.run_sweep(scenario, VARY, workers=1, chunk_size=5, runs=50)
+    b = sweep(scenario, VARY, workers=1, chunk_size=64, runs=50)
+    assert (st.targeting_blocks, st.flights_flown) == (4, 37)
+    xr.testing.assert_identical(a, b)
+    # and the flights differ from the one-block answer only within the targeting tolerance
+    assert float(np.abs(a.flight_time_s - whole.flight_time_s).max()) < 1.0
+    assert float(np.abs(a.apogee_km / whole.apogee_km - 1).max()) < 0.01
+
+
 def test_every_case_was_computed(whole):
     # a grid where nothing was flown would pass the comparisons above trivially
     assert whole.first_detection_s.shape == (6, 6, 2)
     assert np.isfinite(whole.first_detection_s.values).all()
     assert np.isfinite(whole.p_no_leaker.values).all()
+
+
+@pytest.mark.parametrize("far_lat", [34.6, 33.5])   # just beyond the Scud-C's ~500 km, and far beyond
+def test_an_aimpoint_out_of_reach_is_one_line_naming_the_case(scenario, tmp_path, capsys, far_lat):
+    # 30 aimpoints: one targeting group solved from seeds; the first latitude is out of reach
+    # (39.15 N -> 34.6 N is ~517 km, 33.5 N ~628 km; the catalog Scud-C reaches ~500 km)
+    from thaadsim.cli import main
+
+    vary = [f"threats.1.aim_lat_deg={far_lat},36.6,36.8,37.0,37.2", "threats.1.aim_lon_deg=126.8:127.5:6"]
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", str(scenario), "--vary", vary[0], "--vary", vary[1], "--out", str(tmp_path / "o"),
+              "--workers", "1", "--runs", "10", "-q"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.count("\n") == 1 and err.startswith("error: "), err
+    assert "threats.1" in err and "scud-c" in err, err
+    assert f"[case 0: threats.1.aim_lat_deg={far_lat}, threats.1.aim_lon_deg=126.8]" in err, err
+    assert not list((tmp_path / "o" / "chunks").glob("*.npz"))     # nothing was computed
