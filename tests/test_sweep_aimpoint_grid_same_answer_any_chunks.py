@@ -61,6 +61,8 @@ def test_targeting_blocks_are_fixed_by_the_sweep_not_by_the_chunks(scenario, who
     b = sweep(scenario, VARY, workers=1, chunk_size=64, runs=50)
     assert (st.targeting_blocks, st.flights_flown) == (4, 37)
     xr.testing.assert_identical(a, b)
+    # several blocks run on the spawned workers (a single block runs in the calling process)
+    xr.testing.assert_identical(sweep(scenario, VARY, workers=2, chunk_size=5, runs=50), b)
     # and the flights differ from the one-block answer only within the targeting tolerance
     assert float(np.abs(a.flight_time_s - whole.flight_time_s).max()) < 1.0
     assert float(np.abs(a.apogee_km / whole.apogee_km - 1).max()) < 0.01

@@ -109,6 +109,8 @@ class SweepStats:
     chunks_reused: int = 0
     flights_flown: int = 0          # distinct flights targeted (each then flown, sampled, by its chunks)
     targeting_blocks: int = 0
+    listing_s: float = 0.0          # listing the distinct flights (one scenario check per flight group)
+    targeting_s: float = 0.0        # targeting them (the blocks, on the executor)
     wall_s: float = 0.0
     paths: dict = field(default_factory=dict)
 
@@ -408,8 +410,13 @@ def target_block(task: dict) -> dict:
 
 def _target(ex, table: FlightTable, needed: np.ndarray, spec, data, origin, stats) -> None:
     """Target the blocks holding ``needed`` flights on ``ex``; fill ``table.params``."""
+    from thaadsim.sweep.executors import SerialExecutor
+
     blocks = [idx for idx in table.blocks() if needed[idx].any()]
-    futures = [ex.submit(target_block, table.block_task(idx)) for idx in blocks]
+    # one block cannot run in parallel: here it has every core's numba threads, a worker only its share
+    # (the solutions do not depend on where a block runs)
+    run = SerialExecutor() if len(blocks) == 1 else ex
+    futures = [run.submit(target_block, table.block_task(idx)) for idx in blocks]
     worst = None                      # the first flight in canonical order that could not be hit
     try:
         for idx, fut in zip(blocks, futures):
@@ -635,7 +642,9 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
     todo = [c for c in range(len(lay.chunks)) if c not in done]
     if todo:
         # every distinct flight listed once; only the blocks unfinished chunks need are targeted
+        t = time.perf_counter()
         table = flight_table(spec, lay, data, origin)
+        stats.listing_s = time.perf_counter() - t
         needed = np.zeros(len(table), bool)
         for c in todo:
             a, b, _ = lay.chunks[c]
@@ -644,7 +653,9 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
         # (the answer is the same on any executor)
         local = 1 if len(todo) == 1 and not scheduler else workers
         with executor(local, scheduler) as ex:
+            t = time.perf_counter()
             _target(ex, table, needed, spec, data, origin, stats)
+            stats.targeting_s = time.perf_counter() - t
             pending: dict = {}
             # in this process a chunk runs at submission: one at a time, so each is saved at once
             window = 1 if isinstance(ex, SerialExecutor) else MAX_PENDING
