@@ -338,14 +338,16 @@ class FlightTable:
                 "earth": earth, "rotation": rotation, "atmosphere": atmosphere}
 
 
-def _flight_scenario(spec: SweepSpec, data: dict, origin: str, case: int):
-    """The flight sections of case ``case`` (only they are validated: the rest does not fly)."""
-    from thaadsim.io.scenario import Scenario, scenario_from_dict
+def _flight_scenario(spec: SweepSpec, data: dict, origin: str, model, case: int):
+    """The flight sections of case ``case`` with its flight-changing values (only they are
+    validated here: radars and batteries do not change what flies, and each case is checked
+    whole by its chunk)."""
+    from thaadsim.io.scenario import scenario_from_dict
 
     ov = {f: v for f, v in spec.overrides(case).items() if changes_flights(f)}
     sub = {k: data[k] for k in FLIGHT_SECTIONS if k in data}
     try:
-        return scenario_from_dict(apply_overrides(sub, ov), origin, Scenario)
+        return scenario_from_dict(apply_overrides(sub, ov), origin, model)
     except ThaadsimError as exc:
         raise _in_case(exc, spec, case) from None
 
@@ -355,7 +357,7 @@ def _in_case(exc: ThaadsimError, spec: SweepSpec, case: int) -> ThaadsimError:
     return ThaadsimError(exc.field, f"{exc.problem} [case {case}: {given}]", exc.fix)
 
 
-def flight_table(spec: SweepSpec, lay: "Layout", data: dict, origin: str) -> FlightTable:
+def flight_table(spec: SweepSpec, lay: "Layout", data: dict, origin: str, model) -> FlightTable:
     """List every distinct flight of the sweep once: groups in order, threats in file order."""
     from thaadsim.flight.targeting import SHAPES
 
@@ -366,7 +368,7 @@ def flight_table(spec: SweepSpec, lay: "Layout", data: dict, origin: str) -> Fli
     missiles: dict = {}
     group_rows = None
     for g in range(n_groups):         # a loop over flight groups (aimpoints), not over cases
-        scn = _flight_scenario(spec, data, origin, int(first_case[g]))
+        scn = _flight_scenario(spec, data, origin, model, int(first_case[g]))
         fl = scn.flight
         s = settings.setdefault((fl.earth, fl.rotation, fl.atmosphere), len(settings))
         rows = scn.expand_threats()
@@ -408,7 +410,7 @@ def target_block(task: dict) -> dict:
             "ok": np.asarray(b.targeting_ok, bool)}
 
 
-def _target(ex, table: FlightTable, needed: np.ndarray, spec, data, origin, stats) -> None:
+def _target(ex, table: FlightTable, needed: np.ndarray, spec, data, origin, model, stats) -> None:
     """Target the blocks holding ``needed`` flights on ``ex``; fill ``table.params``."""
     from thaadsim.sweep.executors import SerialExecutor
 
@@ -436,15 +438,15 @@ def _target(ex, table: FlightTable, needed: np.ndarray, spec, data, origin, stat
     stats.targeting_blocks += len(blocks)
     stats.flights_flown += int(sum(idx.size for idx in blocks))
     if worst is not None:
-        raise _unreachable(table, worst, spec, data, origin)
+        raise _unreachable(table, worst, spec, data, origin, model)
 
 
-def _unreachable(table: FlightTable, f: int, spec, data, origin) -> ThaadsimError:
+def _unreachable(table: FlightTable, f: int, spec, data, origin, model) -> ThaadsimError:
     """The one-line error for distinct flight ``f``: the first case that flies it, with the
     message ``thaadsim run`` gives for that threat (its flight targeted alone, errors raised)."""
     g, j = (int(x[0]) for x in np.nonzero(table.group_rows == f))
     case = int(table.first_case[g])
-    scn = _flight_scenario(spec, data, origin, case)
+    scn = _flight_scenario(spec, data, origin, model, case)
     row = scn.expand_threats()[j]
     try:
         scn.fly_threats([row])
@@ -643,7 +645,7 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
     if todo:
         # every distinct flight listed once; only the blocks unfinished chunks need are targeted
         t = time.perf_counter()
-        table = flight_table(spec, lay, data, origin)
+        table = flight_table(spec, lay, data, origin, model)
         stats.listing_s = time.perf_counter() - t
         needed = np.zeros(len(table), bool)
         for c in todo:
@@ -654,7 +656,7 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
         local = 1 if len(todo) == 1 and not scheduler else workers
         with executor(local, scheduler) as ex:
             t = time.perf_counter()
-            _target(ex, table, needed, spec, data, origin, stats)
+            _target(ex, table, needed, spec, data, origin, model, stats)
             stats.targeting_s = time.perf_counter() - t
             pending: dict = {}
             # in this process a chunk runs at submission: one at a time, so each is saved at once
