@@ -68,6 +68,26 @@ def test_targeting_blocks_are_fixed_by_the_sweep_not_by_the_chunks(scenario, who
     assert float(np.abs(a.apogee_km / whole.apogee_km - 1).max()) < 0.01
 
 
+def test_a_resumed_grid_gives_the_uninterrupted_answer(scenario, whole, tmp_path):
+    # the rerun targets again only what its unfinished chunks need, in the same blocks
+    class Stop(Exception):
+        pass
+
+    def stop_after_two_chunks(done, total):
+        if done >= 10:
+            raise Stop
+
+    out = tmp_path / "grid"
+    with pytest.raises(Stop):
+        sweep(scenario, VARY, workers=1, chunk_size=5, runs=50, out=out, progress=stop_after_two_chunks)
+    assert len(list((out / "chunks").glob("*.npz"))) == 2
+    from thaadsim.sweep.core import run_sweep
+
+    resumed, stats = run_sweep(scenario, VARY, workers=1, chunk_size=5, runs=50, out=out, plot=False)
+    assert (stats.chunks_reused, stats.chunks_computed) == (2, 6)
+    xr.testing.assert_identical(resumed, whole)
+
+
 def test_every_case_was_computed(whole):
     # a grid where nothing was flown would pass the comparisons above trivially
     assert whole.first_detection_s.shape == (6, 6, 2)
