@@ -21,7 +21,11 @@ is printed. The flight sweep's time is split into listing the distinct flights (
 per aimpoint) and targeting them (``TARGETING_BLOCK`` flights per ``fly_targeted`` call).
 Peak memory is ``resource.getrusage`` max RSS of this process and of its largest child.
 
+3. (``--list-flights N``) the parent's share of an N-aimpoint flight sweep: listing the distinct
+   flights (time, bytes kept per flight, max RSS) and targeting the first block of them.
+
     python benchmarks/bench_sweep.py [--trajectories 1000] [--cases 1000] [--runs 200] [--sample 10]
+                                     [--list-flights 1000000]
 """
 
 from __future__ import annotations
@@ -155,6 +159,37 @@ def _part(title, path, vary, runs, sample, workers_list, tmp):
     return same
 
 
+def _listing(path, n_points):
+    """The parent's share of a big flight sweep: list ``n_points`` aimpoints' distinct flights, then
+    target the first block in this process (what a sweep does before handing out chunks)."""
+    import tomllib
+
+    from thaadsim.io.scenario_outputs import RunScenario
+    from thaadsim.sweep.core import _spec_from, flight_table, layout, target_block
+
+    data = tomllib.loads(Path(path).read_text())
+    spec = _spec_from(_grid(n_points))
+    lay = layout(spec, 64)
+    rss0 = _maxrss_mb(resource.RUSAGE_SELF)
+    t = time.perf_counter()
+    table = flight_table(spec, lay, data, "bench_sweep.toml", RunScenario)
+    dt = time.perf_counter() - t
+    rss1 = _maxrss_mb(resource.RUSAGE_SELF)
+    kept = sum(getattr(table, f).nbytes for f in ("group_rows", "first_case", "setting", "missile", "where",
+                                                  "shape", "apogee_km", "params"))
+    print(f"\n3. the parent's share of a {spec.n_cases:,}-aimpoint flight sweep")
+    print(f"  listing {len(table):,} distinct flights: {dt:.1f} s ({dt / len(table) * 1e6:.0f} us each); the "
+          f"table keeps {kept / 1e6:.1f} MB ({kept / len(table):.0f} B per flight); max RSS {rss0:.0f} -> "
+          f"{rss1:.0f} MB while listing")
+    first = table.blocks()[0]
+    t = time.perf_counter()
+    res = target_block(table.block_task(first))
+    dt = time.perf_counter() - t
+    print(f"  targeting one block of {first.size:,} (summary only, this process): {dt:.1f} s, "
+          f"{first.size / dt:,.0f} flights/s, all hit: {bool(res['ok'].all())}; "
+          f"{len(table.blocks())} blocks in all")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trajectories", type=int, default=1_000, help="missiles the flight sweep flies (README: 1e6)")
@@ -162,6 +197,8 @@ def main(argv=None):
     ap.add_argument("--runs", type=int, default=200, help="Monte Carlo runs per case")
     ap.add_argument("--sample", type=int, default=10, help="cases the plain loop runs")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--list-flights", type=int, default=0,
+                    help="also time listing this many aimpoints and targeting their first block (e.g. 1000000)")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -179,6 +216,8 @@ def main(argv=None):
         sensing = _part(f"2. sensing sweep: one flight, ~{args.cases:,} cases of Pk x face x power, "
                     f"{args.runs} runs per case", path, _sensing(args.cases), args.runs, args.sample,
                     args.workers, tmp)
+        if args.list_flights:
+            _listing(path, args.list_flights)
     print(f"\npeak memory: this process {_maxrss_mb(resource.RUSAGE_SELF):.0f} MB, "
           f"largest child {_maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
     # the sensing sweep flies what a single run flies, so it must agree exactly; the flight sweep
