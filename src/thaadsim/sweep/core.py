@@ -5,18 +5,29 @@ How the work is cut
 Cases (one per combination of the varied values, numbered in C order over the ``--vary``
 dimensions) are grouped by the fields that change the flights (launch points, aimpoints, missile,
 shape, ``[flight]``; :func:`thaadsim.sweep.spec.changes_flights`). Every case of a group shares
-the same trajectories, so each group's distinct flights are flown once, as one
-:func:`thaadsim.flight.fly_targeted` batch, and only sensing, engagement and the raid Monte Carlo
-run per case (:func:`thaadsim.analysis.pipeline.threat_rcs_m2`, ``run_detections``, ``engage``,
+the same trajectories, so only sensing, engagement and the raid Monte Carlo run per case
+(:func:`thaadsim.analysis.pipeline.threat_rcs_m2`, ``run_detections``, ``engage``,
 ``default_raid_runner``: the same functions ``thaadsim run`` calls, so the two cannot disagree).
 
-Cases are then cut into chunks of ``chunk_size`` (fixed; never derived from the worker count):
+Flights are targeted once, before any chunk runs. Targeting many aimpoints from one launch point
+solves them from interpolated neighbours (:func:`thaadsim.flight.fly_targeted`), so a row's
+launch azimuth, kick and cut-off depend, within the 50 m targeting tolerance, on the other rows
+of its call. A call per chunk would make the answer depend on the chunk size; instead
 
-* a group with at least ``chunk_size`` cases (a sensing-only sweep is one such group) is flown
-  here, in the calling process, just before its chunks are handed out, and each chunk receives
-  the flown batch (a few hundred kB for a raid);
-* smaller groups are packed whole, several to a chunk, and the worker flies the chunk's distinct
-  flights as one batch.
+1. every distinct flight of the sweep (missile, launch point, aimpoint, shape, apogee and the
+   ``[flight]`` physics switches) is listed once, in a canonical order fixed by the sweep alone
+   (flight groups in order, each group's threats in file order, first appearance wins);
+2. that list is cut into blocks of :data:`TARGETING_BLOCK` flights (per physics setting) and each
+   block is targeted, summary only, as one ``fly_targeted`` call (:func:`target_block`, handed to
+   the same executor as the chunks), keeping four floats per flight (azimuth, kick, cut-off,
+   flight time); a flight that cannot be hit is a one-line error naming the case;
+3. cases are cut into chunks of ``chunk_size`` (fixed; never derived from the worker count),
+   groups packed whole where they are smaller than a chunk; each chunk receives the solved
+   parameters of its flights and flies them, sampled as ``[flight] sample_dt_s`` says, with
+   :func:`thaadsim.flight.fly_powered`, in which each row depends on that row alone.
+
+So chunk size, worker count and executor change how fast, never what: the block composition
+depends on the sweep only.
 
 Randomness
 ----------
@@ -35,7 +46,8 @@ With ``out``, every finished chunk is written atomically to ``out/chunks/NNNNNN.
 streams and the thaadsim version. A rerun with the same manifest loads the finished chunks and
 computes only the others; a different manifest in the same directory is refused unless
 ``force=True``. Only per-case figures are kept: memory grows with cases x threats, never with
-trajectories of finished chunks.
+trajectories of finished chunks. A rerun targets only the blocks its unfinished chunks need (the
+same blocks, so the same solutions).
 """
 
 from __future__ import annotations
@@ -50,13 +62,20 @@ from pathlib import Path
 import numpy as np
 
 from thaadsim.errors import ThaadsimError
-from thaadsim.sweep.spec import SweepSpec, apply_overrides, check_seed, parse_vary, validate
+from thaadsim.sweep.spec import (FLIGHT_SECTIONS, SweepSpec, apply_overrides, changes_flights, check_seed,
+                                 parse_vary, validate)
 
 STREAMS = ("common", "independent")
 DEFAULT_CHUNK_SIZE = 64
 MAX_CHUNK_SIZE = 100_000
-#: chunks handed out but not yet finished: bounds the memory of pending arguments (flown batches)
+#: chunks handed out but not yet finished: bounds the memory of pending results
 MAX_PENDING = 16
+#: distinct flights per targeting call. A module constant, never derived from chunks or workers:
+#: targeting solutions depend on the rows of their call, so this fixes them for a given sweep.
+#: 20,000 summary-only flights keep a block's working arrays in the tens of MB.
+TARGETING_BLOCK = 20_000
+#: chunk files and manifest layout; 2: flights targeted in fixed blocks, flight_time_s and apogee_km
+MANIFEST_FORMAT = 2
 
 #: per-case figures: name -> (has a threat dimension, CF units, long_name)
 FIGURES = {
@@ -72,6 +91,10 @@ FIGURES = {
     "engageable": (True, "1", "some battery has a feasible intercept of the threat (engagement windows)"),
     "first_detection_s": (True, "s", "earliest first detection of the threat by any scenario radar, "
                                      "seconds after the threat's launch (NaN: never detected)"),
+    # the flight itself: continuous in the targeting solution, so any dependence of a case's
+    # trajectory on how cases were chunked shows here first (discrete figures hide metres)
+    "flight_time_s": (True, "s", "time of flight of the threat, launch to impact"),
+    "apogee_km": (True, "km", "highest altitude of the threat above the WGS84 ellipsoid"),
 }
 
 
@@ -84,7 +107,10 @@ class SweepStats:
     n_chunks: int = 0
     chunks_computed: int = 0
     chunks_reused: int = 0
-    flights_flown: int = 0
+    flights_flown: int = 0          # distinct flights targeted (each then flown, sampled, by its chunks)
+    targeting_blocks: int = 0
+    listing_s: float = 0.0          # listing the distinct flights (one scenario check per flight group)
+    targeting_s: float = 0.0        # targeting them (the blocks, on the executor)
     wall_s: float = 0.0
     paths: dict = field(default_factory=dict)
 
@@ -166,15 +192,15 @@ def _run_chunk(task: dict) -> dict:
             given = ", ".join(f"{f}={v!r}" for f, v in overrides[k].items())
             raise ThaadsimError(exc.field, f"{exc.problem} [case {int(cases[k])}: {given}]", exc.fix) from None
     out["cases"] = np.asarray(cases, np.int64)
-    out["flights_flown"] = task.get("flown_here", 0)
     return out
 
 
 def _chunk_flights(task, scns, groups) -> dict:
-    """``{group: batch}``: the batch handed over by the caller, or the chunk's distinct flights
-    flown here as one batch per ``[flight]`` setting (normally one)."""
-    if task.get("batch") is not None:
-        return {g: task["batch"] for g in set(groups)}
+    """``{group: batch}``: each group's threats flown with the launch parameters targeting solved
+    for them in the calling process (``task["params"][group]``: one row of azimuth, kick, cut-off
+    and flight time per threat), one :func:`~thaadsim.flight.fly_powered` call per ``[flight]``
+    setting (normally one). ``fly_powered`` flies each row on its own, so the samples do not depend
+    on which groups share the chunk."""
     first = {}
     for k, g in enumerate(groups):
         first.setdefault(g, k)
@@ -183,24 +209,55 @@ def _chunk_flights(task, scns, groups) -> dict:
         key = json.dumps(scns[k].flight.model_dump(), sort_keys=True)
         by_setting.setdefault(key, []).append(g)
     batches = {}
-    flown = 0
     for gs in by_setting.values():
-        rows, spans = [], []
+        rows, params, spans = [], [], []
         for g in gs:
             r = scns[first[g]].expand_threats()
             spans.append((g, len(rows), len(rows) + len(r)))
             rows.extend(r)
-        try:
-            batch = scns[first[gs[0]]].fly_threats(rows)   # dedupes equal flights, one fly_targeted call
-        except ThaadsimError as exc:
-            given = "; ".join(", ".join(f"{f}={v!r}" for f, v in task["overrides"][first[g]].items()) for g in gs)
-            raise ThaadsimError(exc.field, f"{exc.problem} [in one of the cases {given}]", exc.fix) from None
-        flown += len({(r["missile"], r["launch_lat_deg"], r["launch_lon_deg"], r["aim_lat_deg"], r["aim_lon_deg"],
-                       r["shape"], r["apogee_km"]) for r in rows})
+            params.append(task["params"][g])
+        batch = fly_solved(rows, np.concatenate(params), scns[first[gs[0]]].flight)
         for g, a, b in spans:
             batches[g] = batch[np.arange(a, b)]
-    task["flown_here"] = flown
     return batches
+
+
+def fly_solved(rows, params, flight):
+    """Fly expanded threat ``rows`` with solved launch ``params`` ((N, 4): azimuth deg, kick deg,
+    cut-off s, flight time s from targeting), sampled every ``flight.sample_dt_s``.
+
+    Equal flights are flown once. The batch carries what ``fly_targeted``'s would: the aimpoint,
+    the miss distance and the launch parameters.
+    """
+    from thaadsim.earth.geodesy import geodesic_inverse
+    from thaadsim.flight import FlightOptions, fly_powered, load_missile
+
+    keys, index = {}, []
+    for r in rows:
+        index.append(keys.setdefault(_flight_key(r), len(keys)))
+    index = np.asarray(index)
+    take = np.unique(index, return_index=True)[1]          # first row of each distinct flight
+    ids = [rows[i]["missile"] for i in take]
+    distinct = sorted(set(ids))
+    missiles = [load_missile(m) for m in distinct]
+    opts = FlightOptions(earth=flight.earth, rotation=flight.rotation, atmosphere=flight.atmosphere)
+    lat0 = np.array([rows[i]["launch_lat_deg"] for i in take], float)
+    lon0 = np.array([rows[i]["launch_lon_deg"] for i in take], float)
+    lat1 = np.array([rows[i]["aim_lat_deg"] for i in take], float)
+    lon1 = np.array([rows[i]["aim_lon_deg"] for i in take], float)
+    az, kick, cut, t_imp = np.asarray(params, float)[take].T
+    batch = fly_powered(missiles, [distinct.index(m) for m in ids], lat0, lon0, az, kick, cut, options=opts,
+                        sample_dt_s=flight.sample_dt_s, impact_time_hint_s=t_imp)
+    miss_m, _ = geodesic_inverse(batch.impact_lat_deg, batch.impact_lon_deg, lat1, lon1, opts.model())
+    batch.target_lat_deg, batch.target_lon_deg, batch.miss_km = lat1, lon1, miss_m / 1e3
+    batch.launch_azimuth_deg, batch.kick_deg, batch.cutoff_s = az, kick, cut
+    return batch if np.array_equal(index, np.arange(len(take))) else batch[index]
+
+
+def _flight_key(r: dict) -> tuple:
+    """What makes two expanded threats the same flight (for one ``[flight]`` setting)."""
+    return (r["missile"], r["launch_lat_deg"], r["launch_lon_deg"], r["aim_lat_deg"], r["aim_lon_deg"],
+            r["shape"], r["apogee_km"])
 
 
 def _case_figures(scn, batch, case: int, task: dict, out: dict, k: int) -> None:
@@ -210,6 +267,8 @@ def _case_figures(scn, batch, case: int, task: dict, out: dict, k: int) -> None:
 
     plan = scn.to_plan()
     plan = replace(plan, seed=case_seed(plan.seed, case, task["streams"]), flyer=None)
+    out["flight_time_s"][k] = batch.flight_time_s
+    out["apogee_km"][k] = batch.apogee_km
     rcs = threat_rcs_m2(plan, batch)
     det = run_detections(batch, plan.radars, rcs_m2=rcs) if plan.radars else {}
     first = np.full(len(batch), np.nan)
@@ -236,6 +295,167 @@ def _case_figures(scn, batch, case: int, task: dict, out: dict, k: int) -> None:
     out["interceptors_expended_se"][k] = rr.expended.std(ddof=1) / sq if runs > 1 else np.nan
     out["p_kill"][k] = pk
     out["p_kill_se"][k] = np.sqrt(pk * (1 - pk) / runs)
+
+
+# ---- targeting: every distinct flight once, in blocks fixed by the sweep ------------------------
+@dataclass
+class FlightTable:
+    """The distinct flights of a sweep in canonical order, and their solved launch parameters.
+
+    About 90 bytes per distinct flight (a 1e6-aimpoint grid: ~90 MB), plus one index per group
+    and threat; never a trajectory.
+    """
+
+    group_rows: np.ndarray      # (n_groups, n_threats): each group's threats -> distinct flight
+    first_case: np.ndarray      # (n_groups,) lowest case number of each group (for messages)
+    settings: list              # distinct [flight] physics (earth, rotation, atmosphere)
+    setting: np.ndarray         # (F,) index into ``settings``
+    missiles: list              # distinct missile ids
+    missile: np.ndarray         # (F,) index into ``missiles``
+    where: np.ndarray           # (F, 4) launch lat, lon, aim lat, lon (deg)
+    shape: np.ndarray           # (F,) index into thaadsim.flight.targeting.SHAPES
+    apogee_km: np.ndarray       # (F,) NaN: the shape's default
+    params: np.ndarray          # (F, 4) azimuth deg, kick deg, cut-off s, flight time s (NaN: not solved)
+
+    def __len__(self) -> int:
+        return int(self.missile.size)
+
+    def blocks(self) -> list:
+        """Flight indices of each targeting call: per physics setting, the canonical order cut
+        every :data:`TARGETING_BLOCK` flights (depends on the sweep alone)."""
+        out = []
+        for s in range(len(self.settings)):
+            idx = np.flatnonzero(self.setting == s)
+            out.extend(idx[a:a + TARGETING_BLOCK] for a in range(0, idx.size, TARGETING_BLOCK))
+        return out
+
+    def block_task(self, idx) -> dict:
+        from thaadsim.flight.targeting import SHAPES
+
+        earth, rotation, atmosphere = self.settings[int(self.setting[idx[0]])]
+        return {"missile": [self.missiles[int(m)] for m in self.missile[idx]], "where": self.where[idx],
+                "shape": [SHAPES[int(k)] for k in self.shape[idx]], "apogee_km": self.apogee_km[idx],
+                "earth": earth, "rotation": rotation, "atmosphere": atmosphere}
+
+
+def _flight_scenario(spec: SweepSpec, data: dict, origin: str, model, case: int):
+    """The flight sections of case ``case`` with its flight-changing values (only they are
+    validated here: radars and batteries do not change what flies, and each case is checked
+    whole by its chunk)."""
+    from thaadsim.io.scenario import scenario_from_dict
+
+    ov = {f: v for f, v in spec.overrides(case).items() if changes_flights(f)}
+    sub = {k: data[k] for k in FLIGHT_SECTIONS if k in data}
+    try:
+        return scenario_from_dict(apply_overrides(sub, ov), origin, model)
+    except ThaadsimError as exc:
+        raise _in_case(exc, spec, case) from None
+
+
+def _in_case(exc: ThaadsimError, spec: SweepSpec, case: int) -> ThaadsimError:
+    given = ", ".join(f"{f}={v!r}" for f, v in spec.overrides(case).items())
+    return ThaadsimError(exc.field, f"{exc.problem} [case {case}: {given}]", exc.fix)
+
+
+def flight_table(spec: SweepSpec, lay: "Layout", data: dict, origin: str, model) -> FlightTable:
+    """List every distinct flight of the sweep once: groups in order, threats in file order."""
+    from thaadsim.flight.targeting import SHAPES
+
+    n_groups = int(lay.group_of.max()) + 1 if lay.group_of.size else 0
+    _, first_case = np.unique(lay.group_of, return_index=True)     # groups are numbered 0..n_groups-1
+    keys: dict = {}
+    settings: dict = {}
+    missiles: dict = {}
+    group_rows = None
+    for g in range(n_groups):         # a loop over flight groups (aimpoints), not over cases
+        scn = _flight_scenario(spec, data, origin, model, int(first_case[g]))
+        fl = scn.flight
+        s = settings.setdefault((fl.earth, fl.rotation, fl.atmosphere), len(settings))
+        rows = scn.expand_threats()
+        if group_rows is None:
+            group_rows = np.empty((n_groups, len(rows)), np.int64)
+        for j, r in enumerate(rows):
+            group_rows[g, j] = keys.setdefault((s,) + _flight_key(r), len(keys))
+    n = len(keys)
+    setting, missile, shape = np.empty(n, np.int16), np.empty(n, np.int16), np.empty(n, np.int8)
+    where, apo = np.empty((n, 4)), np.empty(n)
+    for f, (s, m, la0, lo0, la1, lo1, sh, ap) in enumerate(keys):
+        setting[f], missile[f], shape[f] = s, missiles.setdefault(m, len(missiles)), SHAPES.index(sh)
+        where[f] = la0, lo0, la1, lo1
+        apo[f] = np.nan if ap is None else ap
+    del keys
+    return FlightTable(group_rows if group_rows is not None else np.empty((0, 0), np.int64), first_case,
+                       list(settings), setting, list(missiles), missile, where, shape, apo, np.full((n, 4), np.nan))
+
+
+def target_block(task: dict) -> dict:
+    """Solve one block of distinct flights (summary only): ``{"params": (N, 4), "ok": (N,)}``, or
+    ``{"error": (field, problem, fix), "rows": rows}`` (ThaadsimError does not pickle).
+
+    ``errors="mark"``: a flight that cannot be hit is marked, not raised, so the caller can name
+    the first one in canonical order (and the case it belongs to) whatever block finished first.
+    """
+    from thaadsim.flight import fly_targeted
+
+    w = task["where"]
+    apo = np.asarray(task["apogee_km"], float)
+    try:
+        b = fly_targeted(task["missile"], w[:, 0], w[:, 1], w[:, 2], w[:, 3], shape=task["shape"],
+                         apogee_km=None if np.isnan(apo).all() else apo, earth=task["earth"],
+                         rotation=task["rotation"], atmosphere=task["atmosphere"], sample_dt_s=None,
+                         errors="mark")
+    except ThaadsimError as exc:
+        return {"error": (exc.field, exc.problem, exc.fix), "rows": exc.rows}
+    return {"params": np.column_stack([b.launch_azimuth_deg, b.kick_deg, b.cutoff_s, b.impact_s]),
+            "ok": np.asarray(b.targeting_ok, bool)}
+
+
+def _target(ex, table: FlightTable, needed: np.ndarray, spec, data, origin, model, stats) -> None:
+    """Target the blocks holding ``needed`` flights on ``ex``; fill ``table.params``."""
+    from thaadsim.sweep.executors import SerialExecutor
+
+    blocks = [idx for idx in table.blocks() if needed[idx].any()]
+    # one block cannot run in parallel: here it has every core's numba threads, a worker only its share
+    # (the solutions do not depend on where a block runs)
+    run = SerialExecutor() if len(blocks) == 1 else ex
+    futures = [run.submit(target_block, table.block_task(idx)) for idx in blocks]
+    worst = None                      # the first flight in canonical order that could not be hit
+    try:
+        for idx, fut in zip(blocks, futures):
+            res = fut.result()
+            if "error" in res:
+                rows = res["rows"] or (0,)
+                bad = int(idx[min(rows)])
+            else:
+                table.params[idx] = res["params"]
+                miss = np.flatnonzero(~res["ok"])
+                bad = int(idx[miss[0]]) if miss.size else None
+            if bad is not None and (worst is None or bad < worst):
+                worst = bad
+    finally:
+        for fut in futures:
+            fut.cancel()
+    stats.targeting_blocks += len(blocks)
+    stats.flights_flown += int(sum(idx.size for idx in blocks))
+    if worst is not None:
+        raise _unreachable(table, worst, spec, data, origin, model)
+
+
+def _unreachable(table: FlightTable, f: int, spec, data, origin, model) -> ThaadsimError:
+    """The one-line error for distinct flight ``f``: the first case that flies it, with the
+    message ``thaadsim run`` gives for that threat (its flight targeted alone, errors raised)."""
+    g, j = (int(x[0]) for x in np.nonzero(table.group_rows == f))
+    case = int(table.first_case[g])
+    scn = _flight_scenario(spec, data, origin, model, case)
+    row = scn.expand_threats()[j]
+    try:
+        scn.fly_threats([row])
+    except ThaadsimError as exc:
+        return _in_case(exc, spec, case)
+    return _in_case(ThaadsimError(f"{origin}: threats.{row['source']}",
+                                  "targeting could not hit this aimpoint among the sweep's others",
+                                  "try another shape or apogee; lofted/depressed shots need range margin"),
+                    spec, case)
 
 
 # ---- the layout of chunks -----------------------------------------------------------------------
@@ -274,7 +494,7 @@ def layout(spec: SweepSpec, chunk_size: int) -> Layout:
 def _manifest(sha, origin, spec, chunk_size, streams, runs, seed, n_cases, n_chunks) -> dict:
     from thaadsim import __version__
 
-    return {"format": 1, "scenario": origin, "scenario_sha256": sha, "vary": spec.canonical(),
+    return {"format": MANIFEST_FORMAT, "scenario": origin, "scenario_sha256": sha, "vary": spec.canonical(),
             "chunk_size": chunk_size, "streams": streams, "runs_override": runs, "seed_override": seed,
             "thaadsim_version": __version__, "n_cases": n_cases, "n_chunks": n_chunks}
 
@@ -423,12 +643,22 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
 
     todo = [c for c in range(len(lay.chunks)) if c not in done]
     if todo:
+        # every distinct flight listed once; only the blocks unfinished chunks need are targeted
+        t = time.perf_counter()
+        table = flight_table(spec, lay, data, origin, model)
+        stats.listing_s = time.perf_counter() - t
+        needed = np.zeros(len(table), bool)
+        for c in todo:
+            a, b, _ = lay.chunks[c]
+            needed[table.group_rows[np.unique(lay.group_of[lay.order[a:b]])].ravel()] = True
         # one chunk left cannot run in parallel: run it here rather than start processes for it
         # (the answer is the same on any executor)
         local = 1 if len(todo) == 1 and not scheduler else workers
         with executor(local, scheduler) as ex:
+            t = time.perf_counter()
+            _target(ex, table, needed, spec, data, origin, model, stats)
+            stats.targeting_s = time.perf_counter() - t
             pending: dict = {}
-            flown = {"group": None, "batch": None}
             # in this process a chunk runs at submission: one at a time, so each is saved at once
             window = 1 if isinstance(ex, SerialExecutor) else MAX_PENDING
             try:
@@ -438,7 +668,7 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
                         c = next(it, None)
                         if c is None:
                             break
-                        task = _task(c, lay, spec, data, origin, model, n_threats, streams, flown, stats)
+                        task = _task(c, lay, spec, data, origin, model, n_threats, streams, table)
                         pending[ex.submit(run_chunk, task)] = c
                     if not pending:
                         break
@@ -448,7 +678,6 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
                         res = fut.result()
                         if "error" in res:
                             raise ThaadsimError(*res["error"])
-                        stats.flights_flown += int(res.pop("flights_flown", 0))
                         _store(results, res)
                         if outdir is not None:
                             _save_chunk(outdir, c, res)
@@ -467,26 +696,15 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
     return ds, stats
 
 
-def _task(c, lay, spec, data, origin, model, n_threats, streams, flown, stats) -> dict:
-    a, b, g = lay.chunks[c]
+def _task(c, lay, spec, data, origin, model, n_threats, streams, table: FlightTable) -> dict:
+    a, b, _ = lay.chunks[c]
     cases = lay.order[a:b]
-    task = {"cases": cases, "overrides": [spec.overrides(int(i)) for i in cases],
-            "groups": [int(x) for x in lay.group_of[cases]], "data": data, "origin": origin, "model": model,
-            "n_threats": n_threats, "streams": streams, "batch": None}
-    if g >= 0:
-        # a large group: flown once here, shared by all its chunks (only the latest group is kept)
-        if flown["group"] != g:
-            scn = _scenario(task, task["overrides"][0])
-            try:
-                flown["batch"] = scn.fly_threats()
-            except ThaadsimError as exc:
-                given = ", ".join(f"{f}={v!r}" for f, v in task["overrides"][0].items())
-                raise ThaadsimError(exc.field, f"{exc.problem} [with {given}]", exc.fix) from None
-            flown["group"] = g
-            stats.flights_flown += len({(r["missile"], r["launch_lat_deg"], r["launch_lon_deg"], r["aim_lat_deg"],
-                                         r["aim_lon_deg"], r["shape"], r["apogee_km"]) for r in scn.expand_threats()})
-        task["batch"] = flown["batch"]
-    return task
+    groups = [int(x) for x in lay.group_of[cases]]
+    # the solved launch parameters of the chunk's flights: four floats per group and threat
+    params = {g: table.params[table.group_rows[g]] for g in sorted(set(groups))}
+    return {"cases": cases, "overrides": [spec.overrides(int(i)) for i in cases], "groups": groups,
+            "data": data, "origin": origin, "model": model, "n_threats": n_threats, "streams": streams,
+            "params": params}
 
 
 def _store(results: dict, res: dict) -> None:
