@@ -236,6 +236,13 @@ def plan_missile(th, batch, i):
 
 def default_raid_runner(batch, batteries, windows, plan: Plan) -> dict:
     """The defense layer's raid Monte Carlo; each threat's target is its defended asset."""
+    rr = raid_result(batch, batteries, windows, plan)
+    return {"result": rr, "summary": rr.summary(), "event_log": list(rr.event_log)}
+
+
+def raid_result(batch, batteries, windows, plan: Plan, log_run: int | None = 0):
+    """The :class:`~thaadsim.defense.raid.RaidResult` alone (a sweep needs no summary per case, and
+    no event log: ``log_run=None``)."""
     from thaadsim.defense.raid import Doctrine, simulate_raid
 
     names = [a.name for a in plan.assets]
@@ -249,8 +256,8 @@ def default_raid_runner(batch, batteries, windows, plan: Plan) -> dict:
                        asset_index=index, asset_names=names, asset_values=values,
                        threat_labels=[t.id for t in plan.threats], doctrine=plan.doctrine or Doctrine(),
                        runs=int(plan.trials), seed=int(plan.seed), chunk_runs=int(plan.chunk_runs),
-                       windows=windows, log_run=0)
-    return {"result": rr, "summary": rr.summary(), "event_log": list(rr.event_log)}
+                       windows=windows, log_run=log_run)
+    return rr
 
 
 def coverage_polygons(plan: Plan) -> list[dict]:

@@ -7,7 +7,7 @@ dimensions) are grouped by the fields that change the flights (launch points, ai
 shape, ``[flight]``; :func:`thaadsim.sweep.spec.changes_flights`). Every case of a group shares
 the same trajectories, so only sensing, engagement and the raid Monte Carlo run per case
 (:func:`thaadsim.analysis.pipeline.threat_rcs_m2`, ``run_detections``, ``engage``,
-``default_raid_runner``: the same functions ``thaadsim run`` calls, so the two cannot disagree).
+``raid_result``: the same functions ``thaadsim run`` calls, so the two cannot disagree).
 
 Flights are targeted once, before any chunk runs. Targeting many aimpoints from one launch point
 solves them from interpolated neighbours (:func:`thaadsim.flight.fly_targeted`), so a row's
@@ -27,7 +27,9 @@ of its call. A call per chunk would make the answer depend on the chunk size; in
    :func:`thaadsim.flight.fly_powered`, in which each row depends on that row alone.
 
 So chunk size, worker count and executor change how fast, never what: the block composition
-depends on the sweep only.
+depends on the sweep only. Within a chunk, the cases that see the same radars and batteries
+(:func:`_sensing_groups`) are sensed and engaged as one batch (every row on its own, so the same
+numbers as case by case); only each case's raid Monte Carlo runs case by case.
 
 Randomness
 ----------
@@ -185,13 +187,32 @@ def _run_chunk(task: dict) -> dict:
     out["engageable"] = np.zeros((n, n_threats), bool)
     scns = [_scenario(task, ov) for ov in overrides]
     batches = _chunk_flights(task, scns, groups)
-    for k in range(n):
-        try:
-            _case_figures(scns[k], batches[groups[k]], int(cases[k]), task, out, k)
-        except ThaadsimError as exc:
-            given = ", ".join(f"{f}={v!r}" for f, v in overrides[k].items())
-            raise ThaadsimError(exc.field, f"{exc.problem} [case {int(cases[k])}: {given}]", exc.fix) from None
+    k = 0
+    try:
+        plans = []
+        for k in range(n):
+            plans.append(scns[k].to_plan())
+        for ks in _sensing_groups(plans, overrides).values():
+            k = ks[0]
+            _group_figures([plans[i] for i in ks], [batches[groups[i]] for i in ks], [int(cases[i]) for i in ks],
+                           task, out, ks)
+    except ThaadsimError as exc:
+        given = ", ".join(f"{f}={v!r}" for f, v in overrides[k].items())
+        raise ThaadsimError(exc.field, f"{exc.problem} [case {int(cases[k])}: {given}]", exc.fix) from None
     out["cases"] = np.asarray(cases, np.int64)
+    return out
+
+
+def _sensing_groups(plans, overrides) -> dict:
+    """Cases of a chunk that see the same radars and batteries (the same non-flight values and the
+    same radar and battery faces, which may follow the threats' launch points): their trajectories
+    are sensed and engaged as one batch, case by case results being row by row the same."""
+    out: dict = {}
+    for k, (plan, ov) in enumerate(zip(plans, overrides)):
+        key = (tuple(sorted((f, repr(v)) for f, v in ov.items() if not changes_flights(f))),
+               tuple((rid, getattr(r, "face_az_deg", None)) for rid, r in plan.radars.items()),
+               tuple((b.id, b.face_az_deg) for b in plan.batteries))
+        out.setdefault(key, []).append(k)
     return out
 
 
@@ -260,41 +281,104 @@ def _flight_key(r: dict) -> tuple:
             r["shape"], r["apogee_km"])
 
 
-def _case_figures(scn, batch, case: int, task: dict, out: dict, k: int) -> None:
-    """Sense, engage and run the raid for one case with the pipeline's own functions."""
+def _group_figures(plans, batches, cases, task: dict, out: dict, ks) -> None:
+    """Sense and engage the trajectories of cases that share their radars and batteries as ONE batch
+    (row by row the same results as case by case: every row is sensed and engaged on its own), then
+    run each case's raid with the pipeline's own functions and that case's own seed."""
     from thaadsim.analysis.detections import run_detections
-    from thaadsim.analysis.pipeline import default_raid_runner, engage, threat_rcs_m2
+    from thaadsim.analysis.pipeline import engage, raid_result, threat_rcs_m2
 
-    plan = scn.to_plan()
-    plan = replace(plan, seed=case_seed(plan.seed, case, task["streams"]), flyer=None)
-    out["flight_time_s"][k] = batch.flight_time_s
-    out["apogee_km"][k] = batch.apogee_km
-    rcs = threat_rcs_m2(plan, batch)
-    det = run_detections(batch, plan.radars, rcs_m2=rcs) if plan.radars else {}
-    first = np.full(len(batch), np.nan)
+    sizes = [len(b) for b in batches]
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    whole = concat_batches(batches)
+    rcs = np.concatenate([_pad_cols(threat_rcs_m2(p, b), whole.t_s.shape[1]) for p, b in zip(plans, batches)])
+    plan0 = plans[0]
+    det = run_detections(whole, plan0.radars, rcs_m2=rcs) if plan0.radars else {}
+    first = np.full(len(whole), np.nan)
     for res in det.values():
         first = np.fmin(first, res.first_detection_s)
-    out["first_detection_s"][k] = first
-    if not plan.batteries:
-        return
-    windows = engage(batch, plan.batteries, det, rcs)
-    out["engageable"][k] = np.asarray(windows.engageable).any(axis=1)
-    if plan.trials <= 0:
-        return
-    rr = default_raid_runner(batch, plan.batteries, windows, plan)["result"]
-    runs = rr.runs
-    sq = np.sqrt(runs)
-    p = float((rr.leakers == 0).mean())
-    pk = rr.killed.mean(axis=0)
-    out["runs"][k] = runs
-    out["p_no_leaker"][k] = p
-    out["p_no_leaker_se"][k] = np.sqrt(p * (1 - p) / runs)
-    out["expected_leakers"][k] = rr.leakers.mean()
-    out["expected_leakers_se"][k] = rr.leakers.std(ddof=1) / sq if runs > 1 else np.nan
-    out["interceptors_expended"][k] = rr.expended.mean()
-    out["interceptors_expended_se"][k] = rr.expended.std(ddof=1) / sq if runs > 1 else np.nan
-    out["p_kill"][k] = pk
-    out["p_kill_se"][k] = np.sqrt(pk * (1 - pk) / runs)
+    windows = engage(whole, plan0.batteries, det, rcs) if plan0.batteries else None
+    for j, (plan, case, k) in enumerate(zip(plans, cases, ks)):
+        rows = slice(int(starts[j]), int(starts[j + 1]))
+        b = batches[j]
+        out["flight_time_s"][k] = b.flight_time_s
+        out["apogee_km"][k] = b.apogee_km
+        out["first_detection_s"][k] = first[rows]
+        if windows is None:
+            continue
+        w = windows_rows(windows, rows)
+        out["engageable"][k] = np.asarray(w.engageable).any(axis=1)
+        if plan.trials <= 0:
+            continue
+        plan = replace(plan, seed=case_seed(plan.seed, case, task["streams"]), flyer=None)
+        rr = raid_result(whole[rows], plan.batteries, w, plan, log_run=None)
+        runs = rr.runs
+        sq = np.sqrt(runs)
+        p = float((rr.leakers == 0).mean())
+        pk = rr.killed.mean(axis=0)
+        out["runs"][k] = runs
+        out["p_no_leaker"][k] = p
+        out["p_no_leaker_se"][k] = np.sqrt(p * (1 - p) / runs)
+        out["expected_leakers"][k] = rr.leakers.mean()
+        out["expected_leakers_se"][k] = rr.leakers.std(ddof=1) / sq if runs > 1 else np.nan
+        out["interceptors_expended"][k] = rr.expended.mean()
+        out["interceptors_expended_se"][k] = rr.expended.std(ddof=1) / sq if runs > 1 else np.nan
+        out["p_kill"][k] = pk
+        out["p_kill_se"][k] = np.sqrt(pk * (1 - pk) / runs)
+
+
+def _pad_cols(a: np.ndarray, t: int, fill=np.nan) -> np.ndarray:
+    """(N, T') -> (N, t): sample arrays of batches padded to a common length (NaN: no sample)."""
+    if a.shape[1] == t:
+        return a
+    out = np.full((a.shape[0], t) + a.shape[2:], fill, dtype=a.dtype if fill is not np.nan else np.result_type(a, float))
+    out[:, :a.shape[1]] = a
+    return out
+
+
+def concat_batches(batches):
+    """One :class:`~thaadsim.flight.trajectory.TrajectoryBatch` of the rows of several (sample arrays
+    padded to the longest); a batch of one is returned as it is."""
+    from dataclasses import fields as dc_fields
+
+    from thaadsim.flight.trajectory import TrajectoryBatch
+
+    if len(batches) == 1:
+        return batches[0]
+    t = max(b.t_s.shape[1] for b in batches)
+    out = {}
+    for f in dc_fields(TrajectoryBatch):
+        vals = [getattr(b, f.name) for b in batches]
+        if any(v is None for v in vals):
+            out[f.name] = None
+            continue
+        v0 = np.asarray(vals[0])
+        if v0.ndim >= 2 and f.name != "stage_burnout_s":
+            fill = -1 if v0.dtype.kind in "iu" else (False if v0.dtype.kind == "b" else np.nan)
+            vals = [_pad_cols(np.asarray(v), t, fill) for v in vals]
+        elif f.name == "stage_burnout_s":
+            width = max(np.asarray(v).shape[1] for v in vals)
+            vals = [_pad_cols(np.asarray(v, float), width) for v in vals]
+        out[f.name] = np.concatenate([np.asarray(v) for v in vals])
+    return TrajectoryBatch(**out)
+
+
+def windows_rows(w, rows):
+    """The :class:`~thaadsim.defense.engagement.EngagementWindows` of some threat rows only."""
+    from dataclasses import fields as dc_fields
+
+    from thaadsim.defense.engagement import PairGeometry
+
+    kw = {}
+    for f in dc_fields(w):
+        v = getattr(w, f.name)
+        if f.name == "battery_ids":
+            kw[f.name] = v
+        elif f.name == "geometry":
+            kw[f.name] = [PairGeometry(g.feasible[rows], g.t_s[rows], g.launch_s[rows]) for g in v]
+        else:
+            kw[f.name] = v[rows]
+    return type(w)(**kw)
 
 
 # ---- targeting: every distinct flight once, in blocks fixed by the sweep ------------------------
