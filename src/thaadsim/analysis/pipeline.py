@@ -200,7 +200,12 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     progress("raid Monte Carlo", 0.7)
     if res.windows is not None and plan.trials > 0:
         try:
-            res.raid = (plan.raid_runner or default_raid_runner)(res.batch, plan.batteries, res.windows, plan)
+            if plan.raid_runner is None:
+                def mc_progress(done, total):
+                    progress(f"raid Monte Carlo {done:,}/{total:,} runs", 0.7 + 0.2 * done / total)
+                res.raid = default_raid_runner(res.batch, plan.batteries, res.windows, plan, progress=mc_progress)
+            else:
+                res.raid = plan.raid_runner(res.batch, plan.batteries, res.windows, plan)
         except ImportError as exc:
             res.missing.append(f"raid Monte Carlo not available ({exc})")
     elif plan.trials <= 0 and plan.batteries:
@@ -234,8 +239,9 @@ def plan_missile(th, batch, i):
         return None
 
 
-def default_raid_runner(batch, batteries, windows, plan: Plan) -> dict:
-    """The defense layer's raid Monte Carlo; each threat's target is its defended asset."""
+def default_raid_runner(batch, batteries, windows, plan: Plan, progress=None) -> dict:
+    """The defense layer's raid Monte Carlo; each threat's target is its defended asset.
+    ``progress(done_runs, total_runs)`` is called after every chunk of runs."""
     from thaadsim.defense.raid import Doctrine, simulate_raid
 
     names = [a.name for a in plan.assets]
@@ -249,7 +255,7 @@ def default_raid_runner(batch, batteries, windows, plan: Plan) -> dict:
                        asset_index=index, asset_names=names, asset_values=values,
                        threat_labels=[t.id for t in plan.threats], doctrine=plan.doctrine or Doctrine(),
                        runs=int(plan.trials), seed=int(plan.seed), chunk_runs=int(plan.chunk_runs),
-                       windows=windows, log_run=0)
+                       windows=windows, log_run=0, progress=progress)
     return {"result": rr, "summary": rr.summary(), "event_log": list(rr.event_log)}
 
 

@@ -54,9 +54,13 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
         steps += [("strategic.csv", lambda: st["table"].to_csv(index=False)),
                   ("strategic.png", lambda: strategic_png(st["table"], st["site"]))]
     data = {}
+    from thaadsim.io.atomic import _fault_point
+
     for k, (fname, fn) in enumerate(steps):
         progress(f"rendering {fname}", k / (len(steps) + 1))
         data[fname] = fn()
+        if k == 0:
+            _fault_point("rendering")
     progress("writing files", len(steps) / (len(steps) + 1))
     out.mkdir(parents=True, exist_ok=True)
     written = atomic.write_many({out / f: d for f, d in data.items()})
