@@ -75,12 +75,19 @@ class ScenarioResult:
             self.raid_summary = {k: v for k, v in s.items() if k not in ("per_threat", "per_asset")}
             rows = []
             for pt in s.get("per_threat", []):
+                ci = pt.get("p_kill_ci95") or [np.nan, np.nan]
                 row = {"threat_id": pt["threat"], "target": pt.get("asset"), "p_kill": pt["p_kill"],
+                       "p_kill_ci95_lo": ci[0], "p_kill_ci95_hi": ci[1],
                        "mean_shots": pt["mean_shots"]}
                 row["engageable_by"] = ", ".join(b for b, ok in pt.get("engageable_by", {}).items() if ok) or "none"
                 rows.append(row)
             self.raid_table = pd.DataFrame(rows)
-            self.raid_assets = pd.DataFrame(s.get("per_asset", []))
+            assets = []
+            for pa in s.get("per_asset", []):     # the interval as two columns: tables and CSV read them
+                pa = dict(pa)
+                lo, hi = pa.pop("p_hit_ci95", [np.nan, np.nan])
+                assets.append({**pa, "p_hit_ci95_lo": lo, "p_hit_ci95_hi": hi})
+            self.raid_assets = pd.DataFrame(assets)
         else:
             self.raid_table = None
             self.raid_assets = None
@@ -200,17 +207,24 @@ class ScenarioResult:
             A.append(first)
         if self.raid_summary is not None:
             r = self.raid_summary
-            A.append(f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}, "
-                     f"expected leakers {r['expected_leakers']:.2f} of {r['threats']}, interceptors expended "
-                     f"{r['interceptors_expended_mean']:.1f} on average (5–95 %: "
-                     f"{_span(r['interceptors_expended_p5'], r['interceptors_expended_p95'])}).")
-            F.append(Figure("P(no leaker)", r["p_no_leaker"], "", f"{r['runs']} Monte Carlo runs"))
-            F.append(Figure("expected leakers", r["expected_leakers"], "threats", ""))
+            ci = r.get("p_no_leaker_ci95")
+            pm = _pm(r, "expected_leakers", "{:.2f}")
+            A.append(f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}"
+                     + (f" (95 % interval {ci[0]:.3f}–{ci[1]:.3f})" if ci else "") +
+                     f", expected leakers {r['expected_leakers']:.2f}{pm} of {r['threats']}, interceptors expended "
+                     f"{r['interceptors_expended_mean']:.1f}{_pm(r, 'interceptors_expended_mean', '{:.1f}')} on "
+                     f"average (5–95 %: {_span(r['interceptors_expended_p5'], r['interceptors_expended_p95'])}).")
+            F.append(Figure("P(no leaker)", r["p_no_leaker"], "",
+                            f"{r['runs']:,} Monte Carlo runs" +
+                            (f"; 95 % Wilson interval {ci[0]:.4f}–{ci[1]:.4f}" if ci else "")))
+            F.append(Figure("expected leakers", r["expected_leakers"], "threats", _se_note(r, "expected_leakers")))
             F.append(Figure("leakers, 95th percentile", r["leakers_p95"], "threats", ""))
             F.append(Figure("interceptors expended (mean)", r["interceptors_expended_mean"], "interceptors",
-                            "per run, all batteries"))
+                            "per run, all batteries" + _se_note(r, "interceptors_expended_mean", "; ")))
+            se_b = r.get("interceptors_expended_by_battery_se", {})
             for b, v in r.get("interceptors_expended_by_battery_mean", {}).items():
-                F.append(Figure(f"interceptors expended by {b} (mean)", v, "interceptors", "per run"))
+                F.append(Figure(f"interceptors expended by {b} (mean)", v, "interceptors", "per run" +
+                                (f"; ± {1.96 * se_b[b]:.3g} (95 %, 1.96 standard errors)" if b in se_b else "")))
         for fp in self.footprints:
             req, r = fp["request"], fp["result"]
             parts = [f"{bid} {v['area_km2']:,.0f} km²" + _edge_caveat(r, v) for bid, v in r["per_battery"].items()]
@@ -529,6 +543,9 @@ class ScenarioResult:
         if self.raid is not None:
             notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
                          "statistics over all runs.")
+            notes.append("Monte Carlo error bars: probabilities carry 95 % Wilson score intervals (*_ci95_lo/_hi), "
+                         "means ± 1.96 standard errors. They are sampling errors only (more runs shrink them); "
+                         "they do not cover errors in the assumed Pk, fire-control delays or geometry.")
         return notes
 
     def report_content(self):
@@ -607,6 +624,17 @@ class ScenarioResult:
         return (f"ScenarioResult({self.plan.name!r}: {n} threats, {len(self.plan.radars)} radars, "
                 f"{len(self.plan.batteries)} batteries; tables: threats, detections, engagements"
                 f"{', raid_table' if self.raid_table is not None else ''}; missing: {len(self.missing)})")
+
+
+def _pm(r: dict, key: str, fmt: str) -> str:
+    """' ± x' (1.96 standard errors of the Monte Carlo mean ``key``), or '' without one."""
+    se = r.get(f"{key}_se")
+    return "" if se is None else " ± " + fmt.format(1.96 * se)
+
+
+def _se_note(r: dict, key: str, sep: str = "") -> str:
+    se = r.get(f"{key}_se")
+    return "" if se is None else f"{sep}± {1.96 * se:.3g} (95 %: 1.96 standard errors over {r['runs']:,} runs)"
 
 
 def _span(a, b, fmt: str = "{:,.0f}") -> str:

@@ -127,7 +127,9 @@ class RaidResult:
                                "p_kill": float(self.killed[:, j].mean()),
                                "mean_shots": float(self.shots_at[:, j].mean()), "engageable_by": wj})
         value_lost = (leaked * self.asset_values[self.asset_index][None, :]).sum(axis=1)
-        return {
+        from thaadsim.defense.intervals import with_uncertainty   # error bars on every figure below
+
+        return with_uncertainty(self, {
             "runs": int(self.runs),
             "seed": int(self.seed),
             "threats": len(self.threat_labels),
@@ -145,7 +147,7 @@ class RaidResult:
             "expected_value_lost": float(value_lost.mean()),
             "per_asset": per_asset,
             "per_threat": per_threat,
-        }
+        })
 
 
 def _count_percentile(x, q):
