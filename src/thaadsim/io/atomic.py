@@ -235,11 +235,21 @@ def write_many(files: dict) -> dict:
         raise
     out = {}
     with _DeferSignals() as deferred:
-        for k, (path, tmp, target) in enumerate(staged):
-            os.replace(tmp, target)
-            out[path] = target
-            if k == 0:
-                _fault_point("renames")
+        try:
+            for k, (path, tmp, target) in enumerate(staged):
+                os.replace(tmp, target)
+                out[path] = target
+                if k == 0:
+                    _fault_point("renames")
+        except BaseException:     # a rename failed (not a kill): what is not renamed yet goes
+            for _, tmp, _ in staged:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+            if journal is not None:
+                journal.unlink(missing_ok=True)
+            raise
         for d in {t.parent for _, _, t in staged}:
             _fsync_dir(d)
         if journal is not None:
