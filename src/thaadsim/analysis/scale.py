@@ -8,8 +8,8 @@ it, a report of 10,000 threats drawn the same way was 562 MB of HTML with a 75,0
 * **the worst cases** are listed by name: the :data:`WORST_CASES` threats with the lowest P(kill)
   (or, without a Monte Carlo, those no battery can engage);
 * **tracks are thinned**: the map, the altitude profiles and the timeline draw a *stratified sample*
-  of :data:`MAX_DRAWN_TRACKS` threats (every missile type x launch area x target stratum keeps its
-  share, at least one each while room remains, and the worst cases are always drawn), each with
+  of :data:`MAX_DRAWN_TRACKS` threats (equal shares for every missile type x launch area x target
+  stratum, so each is drawn while room remains, and the worst cases always), each with
   at most :data:`REPORT_POINTS_PER_TRACK` points; the report says so;
 * **exports stay proportional**: GeoJSON, KML and CZML keep every threat, with at most
   :data:`EXPORT_POINTS_PER_TRACK` points each (launch, apogee and impact always among them), so
@@ -69,8 +69,9 @@ def stratified_sample(strata: Sequence, k: int, first: Sequence[int] = ()) -> np
     """At most ``k`` indices of ``strata`` (one label per item), spread over the strata.
 
     ``first`` (e.g. the worst cases) are taken before anything else. The rest is filled round-robin
-    over the strata, largest stratum first, taking each stratum's items evenly spaced through it, so
-    every stratum is represented (while room remains) and large ones get proportionally more.
+    over the strata, largest stratum first, taking each stratum's items evenly spaced through it
+    (launch times, aimpoints): every stratum gets the same share while it has items left, so a rare
+    missile type is drawn as surely as a common one (a proportional sample would drop it).
     Deterministic: the same input gives the same sample. Returns sorted indices.
     """
     n = len(strata)
