@@ -371,7 +371,13 @@ class ScenarioResult:
             if self.threats is not None:
                 worst = scale.worst_cases(scale.scale_frame(self.threats, self.detections, self.engagements,
                                                             self.raid_table))
-            self.__dict__["_drawn"] = scale.stratified_sample(strata, scale.MAX_DRAWN_TRACKS, first=worst)
+            drawn = scale.stratified_sample(strata, scale.MAX_DRAWN_TRACKS, first=worst)
+            # the timeline: fewer rows still, half of them the worst cases
+            pos = {int(i): k for k, i in enumerate(drawn)}
+            sub = scale.stratified_sample([strata[i] for i in drawn], scale.MAX_TIMELINE_ROWS,
+                                          first=[pos[int(i)] for i in worst[:scale.MAX_TIMELINE_ROWS // 2]])
+            self.__dict__["_drawn"] = drawn
+            self.__dict__["_timeline_rows"] = drawn[sub]
         return self.__dict__["_drawn"]
 
     def map_objects(self):
@@ -598,10 +604,11 @@ class ScenarioResult:
 
             notes.append(f"A large raid ({len(self.plan.threats):,} threats, more than {scale.DETAIL_MAX_THREATS}): "
                          f"the tables aggregate per missile type, launch area, raid wave and defended asset and "
-                         f"list the {scale.WORST_CASES} worst cases; the map, the altitude profiles and the timeline "
+                         f"list the {scale.WORST_CASES} worst cases; the map and the altitude profiles "
                          f"draw a stratified sample of {min(scale.MAX_DRAWN_TRACKS, len(self.plan.threats))} threats "
                          f"(every missile type x launch area x target represented while room remains, the worst "
-                         f"cases always), each with at most about {scale.REPORT_POINTS_PER_TRACK} points. The "
+                         f"cases always), each with at most about {scale.REPORT_POINTS_PER_TRACK} points, and the "
+                         f"timeline {scale.MAX_TIMELINE_ROWS} of them (half the worst cases). The "
                          f"GeoJSON/KML/CZML exports hold every threat with at most about "
                          f"{scale.EXPORT_POINTS_PER_TRACK} points each; summary.json and events.jsonl hold every "
                          f"threat in full.")
@@ -637,7 +644,7 @@ class ScenarioResult:
         if large:
             from thaadsim.analysis.scale import aggregate_tables
 
-            ids = {plan.threats[i].id for i in drawn}
+            ids = {plan.threats[i].id for i in self.__dict__["_timeline_rows"]}
             timeline = timeline[timeline["row"].isin(ids)].reset_index(drop=True)
             tables += aggregate_tables(self.threats, self.detections, self.engagements, self.raid_table,
                                        getattr(self, "raid_assets", None))

@@ -28,7 +28,7 @@ import pandas as pd
 from thaadsim.analysis.objects import Track
 
 __all__ = ["DETAIL_MAX_THREATS", "MAX_DRAWN_TRACKS", "REPORT_POINTS_PER_TRACK", "EXPORT_POINTS_PER_TRACK",
-           "WORST_CASES", "WAVE_S", "is_large", "thin_indices", "thin_track", "stratified_sample",
+           "WORST_CASES", "MAX_TIMELINE_ROWS", "WAVE_S", "is_large", "thin_indices", "thin_track", "stratified_sample",
            "scale_frame", "aggregate_tables", "worst_cases"]
 
 DETAIL_MAX_THREATS = 200
@@ -36,6 +36,8 @@ MAX_DRAWN_TRACKS = 120
 REPORT_POINTS_PER_TRACK = 40
 EXPORT_POINTS_PER_TRACK = 24
 WORST_CASES = 25
+#: rows of the engagement timeline for a large raid (28 px each): a sample of the drawn sample
+MAX_TIMELINE_ROWS = 40
 #: threats launched in the same WAVE_S-second bin of the raid clock form one wave
 WAVE_S = 300.0
 
