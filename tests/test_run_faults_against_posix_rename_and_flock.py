@@ -232,3 +232,45 @@ def test_a_set_written_in_process_leaves_no_journal_and_the_names_match_the_patt
     write_many({tmp_path / "a.json": "1", tmp_path / "b.html": "2"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.html"]
     assert all(is_temp_name(n) for n in seen)      # what the cleanup recognises is what is staged
+
+
+@pytest.mark.parametrize("argv", [
+    ["sweep", "examples/raid_seongju.toml", "--vary", "batteries.0.pk=0.5:0.9:2", "--out", "{d}"],
+    ["footprint", "--battery", "thaad", "--at", "35.95,128.18,680", "--missile", "nodong", "--from", "39.0,125.7",
+     "--grid", "3", "--out", "{d}"],
+    ["strategic", "--site", "35.95,128.18,680", "--launch-areas", "examples/strategic_launch_areas.csv",
+     "--targets", "examples/strategic_targets.csv", "--out", "{d}"],
+    ["demo", "--out", "{d}"],
+    ["fly", "--missile", "nodong", "--from", "39.0,125.7", "--to", "35.1,129.0", "--plot", "{d}/p.png"],
+])
+def test_every_writing_command_is_refused_beside_a_run(tmp_path, capsys, argv):
+    from thaadsim.cli import main
+
+    d = tmp_path / "busy"
+    d.mkdir()
+    fd = os.open(d / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(SystemExit) as e:
+            main([a.replace("{d}", str(d)) for a in argv])
+        assert e.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "another thaadsim command is writing into" in err[0], err
+        assert sorted(p.name for p in d.iterdir()) == [LOCK_NAME]
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("argv,option", [(["demo", "--out", "{f}/sub"], "--out"),
+                                         (["fly", "--missile", "nodong", "--from", "39.0,125.7", "--to",
+                                           "35.1,129.0", "--plot", "{f}/p.png"], "--plot")])
+def test_unwritable_demo_and_plot_paths_are_one_line_errors(tmp_path, capsys, argv, option):
+    from thaadsim.cli import main
+
+    f = tmp_path / "a-file"
+    f.write_text("not a directory")
+    with pytest.raises(SystemExit) as e:
+        main([a.replace("{f}", str(f)) for a in argv])
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {option}: cannot write") and "is a file" in err[0], err

@@ -79,11 +79,18 @@ def _run_and_write(plan, out_dir, quiet, t0):
 
         result = run_plan(plan, progress=progress(0, 85))
         paths = write(result, progress(85, 100))
-    for q in result.plan.questions:
-        click.echo(f"  ? {q}")
-    for a in result.answers:
-        click.echo(f"  - {a}", err=False)
-    for m in result.missing:
-        click.echo(f"  ! not computed: {m}")
-    click.echo(f"wrote {len(paths)} files to {out_dir}/ in {time.perf_counter() - t0:.1f} s; "
-               f"open {paths['report.html']}")
+    try:
+        for q in result.plan.questions:
+            click.echo(f"  ? {q}")
+        for a in result.answers:
+            click.echo(f"  - {a}", err=False)
+        for m in result.missing:
+            click.echo(f"  ! not computed: {m}")
+        click.echo(f"wrote {len(paths)} files to {out_dir}/ in {time.perf_counter() - t0:.1f} s; "
+                   f"open {paths['report.html']}")
+    except KeyboardInterrupt:     # the files are complete: say so, not "aborted"
+        import signal
+
+        from thaadsim.io.atomic import InterruptedAfterCommit
+
+        raise InterruptedAfterCommit(signal.SIGINT, paths.values()) from None
