@@ -101,12 +101,13 @@ def engage(batch, batteries, det_results: dict, rcs_m2=None):
     return engagement_windows(batch, batteries, detect_s=det, rcs_m2=rcs_m2)
 
 
-def run_raid_only(plan: Plan):
+def run_raid_only(plan: Plan, progress=None):
     """Fly, sense and engage exactly as :func:`run_plan` does, then run the raid Monte Carlo.
 
     What ``thaadsim raid`` prints: the same numbers as the raid part of ``thaadsim run`` on the same
     file, seed and runs (one path, so the two commands cannot disagree), without the coverage maps,
     footprints and report. Returns the :class:`~thaadsim.defense.raid.RaidResult`.
+    ``progress(done_runs, total_runs)`` is called after every chunk of Monte Carlo runs.
     """
     batch = plan.flyer() if plan.flyer is not None else fly_threats(plan)
     from thaadsim.analysis.detections import run_detections
@@ -114,7 +115,7 @@ def run_raid_only(plan: Plan):
     rcs = threat_rcs_m2(plan, batch)
     det_results = run_detections(batch, plan.radars, rcs_m2=rcs) if plan.radars else {}
     windows = engage(batch, plan.batteries, det_results, rcs)
-    return default_raid_runner(batch, plan.batteries, windows, plan)["result"]
+    return default_raid_runner(batch, plan.batteries, windows, plan, progress=progress)["result"]
 
 
 def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:

@@ -36,7 +36,20 @@ def raid(scenario_file, runs, seed, events_path, as_json):
     mc = scn.montecarlo
     plan = dataclasses.replace(plan, trials=runs if runs is not None else mc.runs,
                                seed=seed if seed is not None else plan.seed)
-    res = run_raid_only(plan)
+    import sys
+
+    if as_json or not sys.stderr.isatty():
+        res = run_raid_only(plan)
+    else:   # a bar that moves once per chunk of [montecarlo].chunk_runs runs
+        with click.progressbar(length=int(plan.trials), label="Monte Carlo runs", file=sys.stderr,
+                               width=30) as bar:
+            state = {"done": 0}
+
+            def progress(done, total):
+                bar.update(done - state["done"])
+                state["done"] = done
+
+            res = run_raid_only(plan, progress=progress)
     summ = {"scenario": scn.scenario.name, **res.summary()}
     summ["event_log_run0"] = res.event_log
     if events_path:
@@ -68,4 +81,14 @@ def raid(scenario_file, runs, seed, events_path, as_json):
 
 
 def _ci(lo_hi) -> str:
-    return f"{lo_hi[0]:.4f}–{lo_hi[1]:.4f}"
+    return f"{_p(lo_hi[0])}–{_p(lo_hi[1])}"
+
+
+def _p(x: float) -> str:
+    """A probability to 4 decimals, with more where those would round a bound onto 0 or 1
+    (the upper bound of P = 0 over 200,000 runs is 1.9e-05, not 0.0000)."""
+    if 0.0 < x < 5e-5:
+        return f"{x:.1e}"
+    if 1.0 - 5e-5 < x < 1.0:
+        return f"{x:.6f}"
+    return f"{x:.4f}"
