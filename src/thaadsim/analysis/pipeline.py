@@ -101,12 +101,13 @@ def engage(batch, batteries, det_results: dict, rcs_m2=None):
     return engagement_windows(batch, batteries, detect_s=det, rcs_m2=rcs_m2)
 
 
-def run_raid_only(plan: Plan):
+def run_raid_only(plan: Plan, progress=None):
     """Fly, sense and engage exactly as :func:`run_plan` does, then run the raid Monte Carlo.
 
     What ``thaadsim raid`` prints: the same numbers as the raid part of ``thaadsim run`` on the same
     file, seed and runs (one path, so the two commands cannot disagree), without the coverage maps,
     footprints and report. Returns the :class:`~thaadsim.defense.raid.RaidResult`.
+    ``progress(done_runs, total_runs)`` is called after every chunk of Monte Carlo runs.
     """
     batch = plan.flyer() if plan.flyer is not None else fly_threats(plan)
     from thaadsim.analysis.detections import run_detections
@@ -114,7 +115,7 @@ def run_raid_only(plan: Plan):
     rcs = threat_rcs_m2(plan, batch)
     det_results = run_detections(batch, plan.radars, rcs_m2=rcs) if plan.radars else {}
     windows = engage(batch, plan.batteries, det_results, rcs)
-    return default_raid_runner(batch, plan.batteries, windows, plan)["result"]
+    return default_raid_runner(batch, plan.batteries, windows, plan, progress=progress)["result"]
 
 
 def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
@@ -200,7 +201,12 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
     progress("raid Monte Carlo", 0.7)
     if res.windows is not None and plan.trials > 0:
         try:
-            res.raid = (plan.raid_runner or default_raid_runner)(res.batch, plan.batteries, res.windows, plan)
+            if plan.raid_runner is None:
+                def mc_progress(done, total):
+                    progress(f"raid Monte Carlo {done:,}/{total:,} runs", 0.7 + 0.2 * done / total)
+                res.raid = default_raid_runner(res.batch, plan.batteries, res.windows, plan, progress=mc_progress)
+            else:
+                res.raid = plan.raid_runner(res.batch, plan.batteries, res.windows, plan)
         except ImportError as exc:
             res.missing.append(f"raid Monte Carlo not available ({exc})")
     elif plan.trials <= 0 and plan.batteries:
@@ -234,13 +240,14 @@ def plan_missile(th, batch, i):
         return None
 
 
-def default_raid_runner(batch, batteries, windows, plan: Plan) -> dict:
-    """The defense layer's raid Monte Carlo; each threat's target is its defended asset."""
-    rr = raid_result(batch, batteries, windows, plan)
+def default_raid_runner(batch, batteries, windows, plan: Plan, progress=None) -> dict:
+    """The defense layer's raid Monte Carlo; each threat's target is its defended asset.
+    ``progress(done_runs, total_runs)`` is called after every chunk of runs."""
+    rr = raid_result(batch, batteries, windows, plan, progress=progress)
     return {"result": rr, "summary": rr.summary(), "event_log": list(rr.event_log)}
 
 
-def raid_result(batch, batteries, windows, plan: Plan, log_run: int | None = 0):
+def raid_result(batch, batteries, windows, plan: Plan, log_run: int | None = 0, progress=None):
     """The :class:`~thaadsim.defense.raid.RaidResult` alone (a sweep needs no summary per case, and
     no event log: ``log_run=None``)."""
     from thaadsim.defense.raid import Doctrine, simulate_raid
@@ -256,7 +263,7 @@ def raid_result(batch, batteries, windows, plan: Plan, log_run: int | None = 0):
                        asset_index=index, asset_names=names, asset_values=values,
                        threat_labels=[t.id for t in plan.threats], doctrine=plan.doctrine or Doctrine(),
                        runs=int(plan.trials), seed=int(plan.seed), chunk_runs=int(plan.chunk_runs),
-                       windows=windows, log_run=log_run)
+                       windows=windows, log_run=log_run, progress=progress)
     return rr
 
 

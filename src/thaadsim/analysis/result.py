@@ -75,12 +75,19 @@ class ScenarioResult:
             self.raid_summary = {k: v for k, v in s.items() if k not in ("per_threat", "per_asset")}
             rows = []
             for pt in s.get("per_threat", []):
+                ci = pt.get("p_kill_ci95") or [np.nan, np.nan]
                 row = {"threat_id": pt["threat"], "target": pt.get("asset"), "p_kill": pt["p_kill"],
+                       "p_kill_ci95_lo": ci[0], "p_kill_ci95_hi": ci[1],
                        "mean_shots": pt["mean_shots"]}
                 row["engageable_by"] = ", ".join(b for b, ok in pt.get("engageable_by", {}).items() if ok) or "none"
                 rows.append(row)
             self.raid_table = pd.DataFrame(rows)
-            self.raid_assets = pd.DataFrame(s.get("per_asset", []))
+            assets = []
+            for pa in s.get("per_asset", []):     # the interval as two columns: tables and CSV read them
+                pa = dict(pa)
+                lo, hi = pa.pop("p_hit_ci95", [np.nan, np.nan])
+                assets.append({**pa, "p_hit_ci95_lo": lo, "p_hit_ci95_hi": hi})
+            self.raid_assets = pd.DataFrame(assets)
         else:
             self.raid_table = None
             self.raid_assets = None
@@ -200,17 +207,24 @@ class ScenarioResult:
             A.append(first)
         if self.raid_summary is not None:
             r = self.raid_summary
-            A.append(f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}, "
-                     f"expected leakers {r['expected_leakers']:.2f} of {r['threats']}, interceptors expended "
-                     f"{r['interceptors_expended_mean']:.1f} on average (5–95 %: "
-                     f"{_span(r['interceptors_expended_p5'], r['interceptors_expended_p95'])}).")
-            F.append(Figure("P(no leaker)", r["p_no_leaker"], "", f"{r['runs']} Monte Carlo runs"))
-            F.append(Figure("expected leakers", r["expected_leakers"], "threats", ""))
+            ci = r.get("p_no_leaker_ci95")
+            pm = _pm(r, "expected_leakers", "{:.2f}")
+            A.append(f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}"
+                     + (f" (95 % interval {ci[0]:.3f}–{ci[1]:.3f})" if ci else "") +
+                     f", expected leakers {r['expected_leakers']:.2f}{pm} of {r['threats']}, interceptors expended "
+                     f"{r['interceptors_expended_mean']:.1f}{_pm(r, 'interceptors_expended_mean', '{:.1f}')} on "
+                     f"average (5–95 %: {_span(r['interceptors_expended_p5'], r['interceptors_expended_p95'])}).")
+            F.append(Figure("P(no leaker)", r["p_no_leaker"], "",
+                            f"{r['runs']:,} Monte Carlo runs" +
+                            (f"; 95 % Wilson interval {ci[0]:.4f}–{ci[1]:.4f}" if ci else "")))
+            F.append(Figure("expected leakers", r["expected_leakers"], "threats", _se_note(r, "expected_leakers")))
             F.append(Figure("leakers, 95th percentile", r["leakers_p95"], "threats", ""))
             F.append(Figure("interceptors expended (mean)", r["interceptors_expended_mean"], "interceptors",
-                            "per run, all batteries"))
+                            "per run, all batteries" + _se_note(r, "interceptors_expended_mean", "; ")))
+            se_b = r.get("interceptors_expended_by_battery_se", {})
             for b, v in r.get("interceptors_expended_by_battery_mean", {}).items():
-                F.append(Figure(f"interceptors expended by {b} (mean)", v, "interceptors", "per run"))
+                F.append(Figure(f"interceptors expended by {b} (mean)", v, "interceptors", "per run" +
+                                (f"; ± {1.96 * se_b[b]:.3g} (95 %, 1.96 standard errors)" if b in se_b else "")))
         for fp in self.footprints:
             req, r = fp["request"], fp["result"]
             parts = [f"{bid} {v['area_km2']:,.0f} km²" + _edge_caveat(r, v) for bid, v in r["per_battery"].items()]
@@ -334,18 +348,73 @@ class ScenarioResult:
         return f"{threat_id}: outside the engagement envelope"
 
     # ------------------------------------------------------------------ export objects
-    def export_objects(self):
-        """(tracks, sites, areas) for the maps and the GeoJSON/KML/CZML exports."""
+    # ------------------------------------------------------------------ scale
+    @property
+    def large(self) -> bool:
+        """More threats than the report draws one by one (:data:`thaadsim.analysis.scale.DETAIL_MAX_THREATS`)."""
+        from thaadsim.analysis.scale import is_large
+
+        return is_large(len(self.plan.threats))
+
+    def drawn_threats(self) -> np.ndarray:
+        """Indices of the threats the report draws: all of them, or for a large raid a stratified
+        sample (missile type x launch area x target) that always holds the worst cases."""
+        from thaadsim.analysis import scale
+
+        n = len(self.plan.threats)
+        if not self.large:
+            return np.arange(n)
+        if "_drawn" not in self.__dict__:
+            th = self.plan.threats
+            strata = [(t.missile_id, t.launch.name, t.target.name) for t in th]
+            worst = []
+            if self.threats is not None:
+                worst = scale.worst_cases(scale.scale_frame(self.threats, self.detections, self.engagements,
+                                                            self.raid_table))
+            drawn = scale.stratified_sample(strata, scale.MAX_DRAWN_TRACKS, first=worst)
+            # the timeline: fewer rows still, half of them the worst cases
+            pos = {int(i): k for k, i in enumerate(drawn)}
+            sub = scale.stratified_sample([strata[i] for i in drawn], scale.MAX_TIMELINE_ROWS,
+                                          first=[pos[int(i)] for i in worst[:scale.MAX_TIMELINE_ROWS // 2]])
+            self.__dict__["_drawn"] = drawn
+            self.__dict__["_timeline_rows"] = drawn[sub]
+        return self.__dict__["_drawn"]
+
+    def map_objects(self):
+        """(tracks, sites, areas) as the report's map and map.png draw them: for a large raid, the
+        drawn sample of threats with thinned tracks (:mod:`thaadsim.analysis.scale`)."""
+        from thaadsim.analysis.scale import REPORT_POINTS_PER_TRACK
+
+        if not self.large:
+            return self.export_objects()
+        return self.export_objects(rows=self.drawn_threats(), points_per_track=REPORT_POINTS_PER_TRACK)
+
+    def export_objects(self, rows=None, points_per_track=None):
+        """(tracks, sites, areas) for the maps and the GeoJSON/KML/CZML exports.
+
+        ``rows``: only these threats' tracks and intercept points (default all). ``points_per_track``:
+        thin each track to about that many samples; default: all samples, or for a large raid
+        :data:`~thaadsim.analysis.scale.EXPORT_POINTS_PER_TRACK`, so exports grow with the number of
+        threats, not threats x samples.
+        """
+        from thaadsim.analysis import scale
         from thaadsim.analysis.tracks import batch_tracks
         from thaadsim.analysis.objects import Area, Site
 
         plan = self.plan
+        if points_per_track is None and self.large:
+            points_per_track = scale.EXPORT_POINTS_PER_TRACK
         tracks = []
         if self.batch is not None:
+            rows = np.arange(len(plan.threats)) if rows is None else np.asarray(rows, np.int64)
+            th = [plan.threats[i] for i in rows]
             props = [{"missile_id": t.missile_id, "shape": t.shape, "launch_area": t.launch.name,
-                      "target": t.target.name} for t in plan.threats]
-            tracks = batch_tracks(self.batch, [t.id for t in plan.threats], [t.label() for t in plan.threats],
-                                  [t.launch_time_s for t in plan.threats], properties=props)
+                      "target": t.target.name} for t in th]
+            tracks = batch_tracks(self.batch[rows] if len(rows) != len(plan.threats) else self.batch,
+                                  [t.id for t in th], [t.label() for t in th],
+                                  [t.launch_time_s for t in th], properties=props)
+            if points_per_track is not None:
+                tracks = [scale.thin_track(t, points_per_track) for t in tracks]
         sites = []
         for rid, pr in plan.radars.items():
             sites.append(Site(f"radar/{rid}", rid, pr.lat_deg, pr.lon_deg, pr.site_height_m, kind="radar",
@@ -364,7 +433,11 @@ class ScenarioResult:
                 seen.add(("L", t.launch.name))
                 sites.append(Site(f"launch/{t.launch.name}", t.launch.name, t.launch.lat_deg, t.launch.lon_deg,
                                   kind="launch"))
-        sites += self.intercept_sites()
+        intercepts = self.intercept_sites()
+        if rows is not None and len(rows) != len(plan.threats):
+            keep = {plan.threats[i].id for i in rows}
+            intercepts = [s for s in intercepts if s.properties.get("threat") in keep]
+        sites += intercepts
         areas = [Area(f"{c['radar_id']}@{c['alt_km']:g}km", f"{c['radar_id']} coverage, target at {c['alt_km']:g} km",
                       c["polygon"], kind="coverage",
                       properties={"alt_km": c["alt_km"], "rcs_m2": c["rcs_m2"], "range_km": round(c["range_km"], 1)})
@@ -526,9 +599,25 @@ class ScenarioResult:
                          "to about half a cell. A footprint that reaches the grid's edge grows the grid by rings of "
                          "the same cell size until it no longer does, the next ring is beyond the missile's reach, "
                          "or the node cap (max_nodes) is hit; only in the last case is the footprint larger in fact.")
+        if self.large:
+            from thaadsim.analysis import scale
+
+            notes.append(f"A large raid ({len(self.plan.threats):,} threats, more than {scale.DETAIL_MAX_THREATS}): "
+                         f"the tables aggregate per missile type, launch area, raid wave and defended asset and "
+                         f"list the {scale.WORST_CASES} worst cases; the map and the altitude profiles "
+                         f"draw a stratified sample of {min(scale.MAX_DRAWN_TRACKS, len(self.plan.threats))} threats "
+                         f"(every missile type x launch area x target represented while room remains, the worst "
+                         f"cases always), each with at most about {scale.REPORT_POINTS_PER_TRACK} points, and the "
+                         f"timeline {scale.MAX_TIMELINE_ROWS} of them (half the worst cases). The "
+                         f"GeoJSON/KML/CZML exports hold every threat with at most about "
+                         f"{scale.EXPORT_POINTS_PER_TRACK} points each; summary.json and events.jsonl hold every "
+                         f"threat in full.")
         if self.raid is not None:
             notes.append("Intercept markers and the timeline's shots are from Monte Carlo run 0; the tables give the "
                          "statistics over all runs.")
+            notes.append("Monte Carlo error bars: probabilities carry 95 % Wilson score intervals (*_ci95_lo/_hi), "
+                         "means ± 1.96 standard errors. They are sampling errors only (more runs shrink them); "
+                         "they do not cover errors in the assumed Pk, fire-control delays or geometry.")
         return notes
 
     def report_content(self):
@@ -538,21 +627,39 @@ class ScenarioResult:
         from thaadsim.analysis.objects import ReportContent
 
         plan = self.plan
-        tracks, sites, areas = self.export_objects()
-        profiles = profiles_frame(self.batch, [t.label() for t in plan.threats]) if self.batch is not None else None
+        tracks, sites, areas = self.map_objects()
+        drawn = self.drawn_threats()
+        large = self.large
+        profiles = None
+        if self.batch is not None:
+            sub = self.batch[drawn] if large else self.batch
+            profiles = profiles_frame(sub, [plan.threats[i].label() for i in drawn])
+            if large:    # thinned as the map's tracks are
+                from thaadsim.analysis.scale import REPORT_POINTS_PER_TRACK, thin_indices
+
+                profiles = pd.concat([g.iloc[thin_indices(g["alt_km"].to_numpy(), REPORT_POINTS_PER_TRACK)]
+                                      for _, g in profiles.groupby("row", sort=False)], ignore_index=True)
+        timeline = self.timeline()
         tables = []
-        if self.threats is not None and len(self.threats):
+        if large:
+            from thaadsim.analysis.scale import aggregate_tables
+
+            ids = {plan.threats[i].id for i in self.__dict__["_timeline_rows"]}
+            timeline = timeline[timeline["row"].isin(ids)].reset_index(drop=True)
+            tables += aggregate_tables(self.threats, self.detections, self.engagements, self.raid_table,
+                                       getattr(self, "raid_assets", None))
+        elif self.threats is not None and len(self.threats):
             tables.append(("Threats", _round(self.threats)))
-        if self.raid_table is not None and len(self.raid_table):
+        if not large and self.raid_table is not None and len(self.raid_table):
             tables.append(("Raid table (Monte Carlo, per threat)", _round(self.raid_table)))
-        if getattr(self, "raid_assets", None) is not None and len(self.raid_assets):
+        if not large and getattr(self, "raid_assets", None) is not None and len(self.raid_assets):
             tables.append(("Defended assets", _round(self.raid_assets)))
-        if self.detections is not None and len(self.detections):
+        if not large and self.detections is not None and len(self.detections):
             cols = [c for c in ("threat_id", "radar_id", "detected", "first_detection_s", "first_detection_alt_km",
                                 "first_detection_range_km", "first_detection_phase", "last_detection_s",
                                 "track_time_s", "tracked_phases") if c in self.detections]
             tables.append(("Radar detections (times after each threat's launch)", _round(self.detections[cols])))
-        if self.engagements is not None and len(self.engagements):
+        if not large and self.engagements is not None and len(self.engagements):
             cols = [c for c in ("threat_id", "battery_id", "engageable", "detect_s", "earliest_launch_s",
                                 "earliest_intercept_s", "latest_intercept_s", "intercept_alt_km_min",
                                 "intercept_alt_km_max", "fly_out_time_s", "closing_speed_kms", "shots_possible")
@@ -575,7 +682,7 @@ class ScenarioResult:
         return ReportContent(
             title=plan.title or plan.name, description=plan.description, questions=list(plan.questions),
             answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
-            areas=areas, profiles=profiles, timeline=self.timeline(), tables=tables, images=images,
+            areas=areas, profiles=profiles, timeline=timeline, tables=tables, images=images,
             missing=self.missing,
             notes=notes, scenario_text=plan.scenario_text,
             scenario_name=plan.name, version=thaadsim.__version__, scenario_sha256=plan.scenario_sha256)
@@ -607,6 +714,17 @@ class ScenarioResult:
         return (f"ScenarioResult({self.plan.name!r}: {n} threats, {len(self.plan.radars)} radars, "
                 f"{len(self.plan.batteries)} batteries; tables: threats, detections, engagements"
                 f"{', raid_table' if self.raid_table is not None else ''}; missing: {len(self.missing)})")
+
+
+def _pm(r: dict, key: str, fmt: str) -> str:
+    """' ± x' (1.96 standard errors of the Monte Carlo mean ``key``), or '' without one."""
+    se = r.get(f"{key}_se")
+    return "" if se is None else " ± " + fmt.format(1.96 * se)
+
+
+def _se_note(r: dict, key: str, sep: str = "") -> str:
+    se = r.get(f"{key}_se")
+    return "" if se is None else f"{sep}± {1.96 * se:.3g} (95 %: 1.96 standard errors over {r['runs']:,} runs)"
 
 
 def _span(a, b, fmt: str = "{:,.0f}") -> str:

@@ -61,14 +61,47 @@ def cli():
     """thaadsim: THAAD and ballistic missiles, from public physics and public figures."""
 
 
+def _terminate_as_interrupt(signum, _frame):
+    """SIGTERM (``kill``, a batch scheduler, ``docker stop``) stops a command exactly as Ctrl-C does:
+    staged files are removed, the output directory keeps its previous set, the lock is released."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _after_commit(exc: BaseException):
+    """The InterruptedAfterCommit behind a KeyboardInterrupt/Abort, if the files were all written."""
+    from thaadsim.io.atomic import InterruptedAfterCommit
+
+    while exc is not None:
+        if isinstance(exc, InterruptedAfterCommit):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def main(argv=None):
-    """Entry point: run the CLI and turn user errors into one line on stderr and exit status 2."""
+    """Entry point: run the CLI and turn user errors into one line on stderr and exit status 2.
+
+    SIGTERM is handled as SIGINT: "aborted", exit status 1, nothing half written. An interrupt that
+    arrives once the output files are being renamed into place waits for the last rename and is then
+    reported as what it is: the new files are complete (exit status 0).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         cli.main(args=argv, standalone_mode=False)
     except ThaadsimError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        done = _after_commit(exc)
+        if done is not None:
+            where = sorted({str(p.parent) for p in done.paths})
+            click.echo(f"interrupted after the results were written: {len(done.paths)} files complete in "
+                       f"{', '.join(where)}/", err=True)
+            sys.exit(0)
         click.echo("aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:

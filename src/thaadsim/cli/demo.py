@@ -19,11 +19,16 @@ def demo(out_dir, as_json):
     from thaadsim.cli.fly import _plot, _records, _table
     from thaadsim.flight import fly_targeted
 
+    from thaadsim.io.outdir import claim_out_dir
+
+    # an unwritable --out is one line before the flights (it was a traceback after them); one file,
+    # so a shared claim: other one-file writers may share the folder, a run writing a set may not
+    click.get_current_context().with_resource(claim_out_dir(out_dir, shared=True))
     shapes = ["min-energy", "lofted", "depressed"]
     batch = fly_targeted("hwasong-15", 39.0, 125.7, 38.9, -77.0, shape=shapes)
     records = [r | {"shape": s} for r, s in zip(_records(batch, ""), shapes)]
     png = Path(out_dir) / "demo_hwasong15_to_washington.png"
-    _plot(batch, png, labels=[f"Hwasong-15 {s}" for s in shapes])
+    _plot(batch, png, labels=[f"Hwasong-15 {s}" for s in shapes], option="--out")
     if as_json:
         for r in records:
             click.echo(dumps(r))

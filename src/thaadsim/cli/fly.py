@@ -131,6 +131,13 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
         burnout_altitude_km, azimuth_deg, beta_kgm2, earth, no_rotation, no_atmosphere, as_json, plot):
     """Fly ballistic missiles: a catalog missile to an aimpoint (or a CSV of them), or a kinematic burnout state."""
     lat0, lon0 = parse_latlon("--from", from_)
+    if plot:
+        from thaadsim.io.outdir import claim_out_dir
+
+        # an unwritable --plot is one line before the flight (it was a traceback after it); shared:
+        # other one-file writers may use the folder at the same time, a run writing a set may not
+        click.get_current_context().with_resource(
+            claim_out_dir(Path(plot).parent, option="--plot", shared=True))
     kinematic = burnout_speed_kms is not None or burnout_angle_deg is not None
     # samples only when the plot draws them: the JSON and the table need the summary figures alone
     physics = dict(earth=earth, rotation=not no_rotation, atmosphere=not no_atmosphere,
@@ -207,7 +214,7 @@ def _require_impact(batch, speed_kms) -> None:
                         "give a lower burnout speed, a steeper angle or a lower burnout altitude")
 
 
-def _plot(batch, path, labels=None):
+def _plot(batch, path, labels=None, option="--plot"):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -222,4 +229,8 @@ def _plot(batch, path, labels=None):
     buf = io.BytesIO()
     ax.figure.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(ax.figure)
-    write_bytes(path, buf.getvalue())
+    try:
+        write_bytes(path, buf.getvalue())
+    except OSError as exc:
+        raise ThaadsimError(option, f"cannot write {str(path)!r} ({exc.strerror or exc})",
+                            "give a path in a folder you can write to") from None

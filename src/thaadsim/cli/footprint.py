@@ -77,11 +77,11 @@ def footprint(interceptor, at, face_az_deg, radar, pk, scenario, missile, src, s
                                 "e.g. --battery thaad --at 35.95,128.18,680, or --scenario FILE")
         batteries, radars = _one_battery(interceptor, at, face_az_deg, radar, pk, lat0, lon0)
     if out_dir is not None:
-        from thaadsim.io.atomic import unwritable_reason
+        from thaadsim.io.outdir import claim_out_dir
 
-        reason = unwritable_reason(out_dir)     # before the flights, not after them
-        if reason:
-            raise ThaadsimError("--out", f"cannot write to {out_dir!r}: {reason}", "choose a directory you can write to")
+        # before the flights, not after them: unwritable or busy (another run writing there) fails now;
+        # held until the command ends
+        click.get_current_context().with_resource(claim_out_dir(out_dir))
     progress = None
     if not as_json and sys.stderr.isatty():   # a long map says how far it is
         def progress(done, total):

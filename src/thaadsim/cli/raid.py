@@ -36,7 +36,20 @@ def raid(scenario_file, runs, seed, events_path, as_json):
     mc = scn.montecarlo
     plan = dataclasses.replace(plan, trials=runs if runs is not None else mc.runs,
                                seed=seed if seed is not None else plan.seed)
-    res = run_raid_only(plan)
+    import sys
+
+    if as_json or not sys.stderr.isatty():
+        res = run_raid_only(plan)
+    else:   # a bar that moves once per chunk of [montecarlo].chunk_runs runs
+        with click.progressbar(length=int(plan.trials), label="Monte Carlo runs", file=sys.stderr,
+                               width=30) as bar:
+            state = {"done": 0}
+
+            def progress(done, total):
+                bar.update(done - state["done"])
+                state["done"] = done
+
+            res = run_raid_only(plan, progress=progress)
     summ = {"scenario": scn.scenario.name, **res.summary()}
     summ["event_log_run0"] = res.event_log
     if events_path:
@@ -51,13 +64,31 @@ def raid(scenario_file, runs, seed, events_path, as_json):
         click.echo(json.dumps(summ, indent=2, allow_nan=False))
         return
     click.echo(f"{summ['scenario']}: {summ['threats']} threats, {summ['runs']} runs, seed {summ['seed']}")
-    click.echo(f"  P(no leaker) {summ['p_no_leaker']:.4f}   expected leakers {summ['expected_leakers']:.3f}")
-    click.echo(f"  interceptors expended: mean {summ['interceptors_expended_mean']:.2f}, "
+    click.echo(f"  P(no leaker) {summ['p_no_leaker']:.4f} [{_ci(summ['p_no_leaker_ci95'])}]   "
+               f"expected leakers {summ['expected_leakers']:.3f} ± {1.96 * summ['expected_leakers_se']:.3f}")
+    click.echo(f"  interceptors expended: mean {summ['interceptors_expended_mean']:.2f} "
+               f"± {1.96 * summ['interceptors_expended_mean_se']:.2f}, "
                f"p5/p50/p95 {summ['interceptors_expended_p5']:g}/{summ['interceptors_expended_p50']:g}/"
                f"{summ['interceptors_expended_p95']:g}")
     for a in summ["per_asset"]:
-        click.echo(f"  {a['asset']:<14} value {a['value']:g}  threats {a['threats']}  P(hit) {a['p_hit']:.4f}  "
-                   f"E[leakers] {a['expected_leakers']:.3f}")
+        click.echo(f"  {a['asset']:<14} value {a['value']:g}  threats {a['threats']}  P(hit) {a['p_hit']:.4f} "
+                   f"[{_ci(a['p_hit_ci95'])}]  E[leakers] {a['expected_leakers']:.3f} ± {1.96 * a['expected_leakers_se']:.3f}")
     for t in summ["per_threat"]:
         eng = ", ".join(b for b, ok in t["engageable_by"].items() if ok) or "nobody"
-        click.echo(f"  {t['threat']:<42} P(kill) {t['p_kill']:.4f}  shots {t['mean_shots']:.2f}  engageable by {eng}")
+        click.echo(f"  {t['threat']:<42} P(kill) {t['p_kill']:.4f} [{_ci(t['p_kill_ci95'])}]  "
+                   f"shots {t['mean_shots']:.2f}  engageable by {eng}")
+    click.echo(f"  [lo–hi]: 95 % Wilson interval; ±: 1.96 standard errors ({summ['runs']:,} runs; sampling error only)")
+
+
+def _ci(lo_hi) -> str:
+    return f"{_p(lo_hi[0])}–{_p(lo_hi[1])}"
+
+
+def _p(x: float) -> str:
+    """A probability to 4 decimals, with more where those would round a bound onto 0 or 1
+    (the upper bound of P = 0 over 200,000 runs is 1.9e-05, not 0.0000)."""
+    if 0.0 < x < 5e-5:
+        return f"{x:.1e}"
+    if 1.0 - 5e-5 < x < 1.0:
+        return f"{x:.6f}"
+    return f"{x:.4f}"

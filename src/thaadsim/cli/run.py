@@ -14,25 +14,41 @@ import click
               help="Directory for the outputs (created if needed; files in it are replaced atomically).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on the terminal.")
 @click.option("--runs", type=int, default=None, help="Override [montecarlo].runs (e.g. 200 for a quick look).")
-def run(scenario, out_dir, quiet, runs):
+@click.option("--seed", type=int, default=None,
+              help="Override the Monte Carlo seed ([montecarlo].seed, else [scenario].seed).")
+def run(scenario, out_dir, quiet, runs, seed):
     """Run SCENARIO (a TOML file) and write summary.json, report.html, map.png, events.jsonl,
-    scenario.geojson, scenario.kml and scenario.czml into --out."""
+    scenario.geojson, scenario.kml and scenario.czml into --out.
+
+    One run at a time per --out: a second one into the same directory is refused. Ctrl-C or SIGTERM
+    leaves the previous files there, all of them; the next run removes what a killed one left."""
     from thaadsim.errors import ThaadsimError
-    from thaadsim.io.atomic import unwritable_reason
+    from thaadsim.io.outdir import claim_out_dir
     from thaadsim.io.scenario_outputs import load_run_scenario
-    from thaadsim.report.outputs import write_outputs
 
     t0 = time.perf_counter()
+    # the same bounds as `thaadsim raid` and the scenario file's [montecarlo] section
+    if runs is not None and not 1 <= runs <= 10_000_000:
+        raise ThaadsimError("--runs", f"{runs} must be within [1, 10000000]", "e.g. --runs 200")
+    if seed is not None and not 0 <= seed < 2 ** 63:
+        raise ThaadsimError("--seed", f"{seed} must be within [0, 2**63 - 1]", "e.g. --seed 1")
     scn = load_run_scenario(scenario)
-    # before the simulation: a bad --out should fail in a second, not after minutes of Monte Carlo
-    reason = unwritable_reason(out_dir)
-    if reason:
-        raise ThaadsimError("--out", f"cannot write to {out_dir!r}: {reason}", "choose a directory you can write to")
     if runs is not None:
-        if runs < 1:
-            raise ThaadsimError("--runs", f"{runs} must be >= 1", "e.g. --runs 200")
         scn.montecarlo.runs = runs
+    if seed is not None:
+        scn.montecarlo.seed = seed
     plan = scn.to_plan()
+    # before the simulation: a bad or busy --out fails in a second, not after minutes of Monte Carlo
+    with claim_out_dir(out_dir):
+        _run_and_write(plan, out_dir, quiet, t0)
+
+
+def _run_and_write(plan, out_dir, quiet, t0):
+    from thaadsim.errors import ThaadsimError
+    from thaadsim.io.atomic import _fault_point
+    from thaadsim.report.outputs import write_outputs
+
+    _fault_point("simulation")
     from thaadsim.analysis.pipeline import run_plan
 
     def write(result, progress=None):
@@ -45,7 +61,7 @@ def run(scenario, out_dir, quiet, runs):
     if quiet:
         write(run_plan(plan))
         return
-    width = len(plan.name) + 2 + len("rendering scenario.geojson")
+    width = len(plan.name) + 2 + len("raid Monte Carlo 10,000,000/10,000,000 runs")
     with click.progressbar(length=100, label=f"{plan.name}: starting".ljust(width), file=sys.stderr,
                            show_eta=False, width=30) as bar:
         state = {"pos": 0}
@@ -63,11 +79,18 @@ def run(scenario, out_dir, quiet, runs):
 
         result = run_plan(plan, progress=progress(0, 85))
         paths = write(result, progress(85, 100))
-    for q in result.plan.questions:
-        click.echo(f"  ? {q}")
-    for a in result.answers:
-        click.echo(f"  - {a}", err=False)
-    for m in result.missing:
-        click.echo(f"  ! not computed: {m}")
-    click.echo(f"wrote {len(paths)} files to {out_dir}/ in {time.perf_counter() - t0:.1f} s; "
-               f"open {paths['report.html']}")
+    try:
+        for q in result.plan.questions:
+            click.echo(f"  ? {q}")
+        for a in result.answers:
+            click.echo(f"  - {a}", err=False)
+        for m in result.missing:
+            click.echo(f"  ! not computed: {m}")
+        click.echo(f"wrote {len(paths)} files to {out_dir}/ in {time.perf_counter() - t0:.1f} s; "
+                   f"open {paths['report.html']}")
+    except KeyboardInterrupt:     # the files are complete: say so, not "aborted"
+        import signal
+
+        from thaadsim.io.atomic import InterruptedAfterCommit
+
+        raise InterruptedAfterCommit(signal.SIGINT, paths.values()) from None

@@ -90,11 +90,10 @@ def strategic(site, launch_areas, targets, missile, face_az_deg, sample_dt_s, cu
     launches = read_places_csv(launch_areas, "--launch-areas")
     tgts = read_places_csv(targets, "--targets")
     if out:
-        from thaadsim.io.atomic import unwritable_reason
+        from thaadsim.io.outdir import claim_out_dir
 
-        why = unwritable_reason(out)
-        if why:
-            raise ThaadsimError("--out", f"{out}: {why}", "give a directory you can write to")
+        # unwritable or busy fails before the flights; the lock is held until the command ends
+        click.get_current_context().with_resource(claim_out_dir(out))
     try:
         table = strategic_table(site_t, launches, tgts, missile=missile, face_az_deg=face_az_deg,
                                 sample_dt_s=sample_dt_s, cue_latency_s=cue_latency_s, workers=workers,
@@ -120,7 +119,11 @@ def strategic(site, launch_areas, targets, missile, face_az_deg, sample_dt_s, cu
         doc = {"site": list(site_t), "settings": {"missile": missile, "face_az_deg": face_az_deg,
                                                   "sample_dt_s": sample_dt_s, "cue_latency_s": cue_latency_s},
                "summary": fr, "pairs": table.to_dict("records")}
-        write_many({d / "strategic.csv": table.to_csv(index=False), d / "strategic.json": json_text(doc),
-                    d / "strategic.png": strategic_png(table, site_t)})
+        try:
+            write_many({d / "strategic.csv": table.to_csv(index=False), d / "strategic.json": json_text(doc),
+                        d / "strategic.png": strategic_png(table, site_t)})
+        except OSError as exc:
+            raise ThaadsimError("--out", f"cannot write to {out!r} ({exc.strerror or exc})",
+                                "give a directory you can write to") from None
         if not as_json:
             click.echo(f"\nwritten: {d / 'strategic.csv'}, {d / 'strategic.json'}, {d / 'strategic.png'}")

@@ -51,8 +51,14 @@ def _run(run_sweep, *args, **kwargs):
 def sweep(scenario, vary, out_dir, workers, scheduler, chunk_size, runs, seed, streams, force, quiet, as_json):
     """Run SCENARIO for every combination of the --vary values; write --out/sweep.nc and sweep.png."""
     from thaadsim.cli._args import dumps
+    from pathlib import Path
+
+    from thaadsim.io.outdir import claim_out_dir
     from thaadsim.sweep.core import DEFAULT_CHUNK_SIZE, run_sweep
 
+    # one sweep per --out at a time (two would write the same chunks); the stale temporary files of a
+    # killed sweep go, in --out and in chunks/, its finished chunks (the resume files) stay
+    click.get_current_context().with_resource(claim_out_dir(out_dir, also_clean=[Path(out_dir) / "chunks"]))
     bar = {}
 
     def progress(done, total):

@@ -127,7 +127,9 @@ class RaidResult:
                                "p_kill": float(self.killed[:, j].mean()),
                                "mean_shots": float(self.shots_at[:, j].mean()), "engageable_by": wj})
         value_lost = (leaked * self.asset_values[self.asset_index][None, :]).sum(axis=1)
-        return {
+        from thaadsim.defense.intervals import with_uncertainty   # error bars on every figure below
+
+        return with_uncertainty(self, {
             "runs": int(self.runs),
             "seed": int(self.seed),
             "threats": len(self.threat_labels),
@@ -145,7 +147,7 @@ class RaidResult:
             "expected_value_lost": float(value_lost.mean()),
             "per_asset": per_asset,
             "per_threat": per_threat,
-        }
+        })
 
 
 def _count_percentile(x, q):
@@ -188,7 +190,8 @@ def _slots(geom_f, geom_t, geom_L, doctrine: Doctrine, salvo_dt: float, launch_o
 def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asset_names=None,
                   asset_values=None, threat_labels=None, doctrine: Doctrine | None = None, runs: int = 1000,
                   seed: int = 1, chunk_runs: int = 2000, detect_s=None,
-                  windows: EngagementWindows | None = None, log_run: int | None = 0) -> RaidResult:
+                  windows: EngagementWindows | None = None, log_run: int | None = 0,
+                  progress=None) -> RaidResult:
     """Monte Carlo of a raid of N threats (one flown batch) against M batteries.
 
     Parameters
@@ -210,6 +213,8 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         Reuse precomputed windows.
     log_run : int or None
         Which run's events to return as the event log (None: none).
+    progress : callable(done_runs, total_runs) or None
+        Called after every chunk of ``chunk_runs`` runs (a progress bar that moves).
     """
     if isinstance(batteries, Battery):
         batteries = [batteries]
@@ -370,6 +375,8 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         out_expb.append(fired_b)
         out_killed.append(killed)
         out_shots.append(shots_at)
+        if progress is not None:
+            progress(start + rc, runs)
         if want_log:
             for j in range(n):
                 event_log.append({"time_s": round(float(launch[j]), 2), "event": "threat_launch",

@@ -9,18 +9,86 @@ Recipe (POSIX ``rename(2)`` is atomic within one file system):
 4. ``fsync`` the directory (best effort), so the rename itself survives a power cut.
 
 If anything fails before step 3, the temporary file is removed and the target is untouched.
+
+A set of files (:func:`write_many`) is staged completely before the first rename. Two faults are
+left that no ``try`` can catch, and :mod:`thaadsim.io.outdir` repairs both on the next run into the
+directory: a SIGKILL (or power cut) while staging leaves temporary files, named
+``.<target>.<8 random characters>.tmp`` (:func:`is_temp_name`), which the next run removes; a
+SIGKILL between the renames leaves a *commit journal* (``.thaadsim-commit.json``, written once
+every file is staged, removed after the last rename) from which the next run completes the renames
+("roll forward", as a database redo log does). SIGINT and SIGTERM during the renames are deferred
+until the last one is done, and then raised as :class:`InterruptedAfterCommit`, so a caller can
+report that the new set is complete.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 __all__ = ["write_bytes", "write_text", "write_json", "write_jsonl", "write_many", "json_text",
-           "jsonl_text", "unwritable_reason"]
+           "jsonl_text", "unwritable_reason", "is_temp_name", "JOURNAL_NAME", "InterruptedAfterCommit",
+           "roll_forward"]
+
+#: the commit journal of a set of files being renamed into one directory
+JOURNAL_NAME = ".thaadsim-commit.json"
+# what tempfile.mkstemp(prefix=".<name>.", suffix=".tmp") creates: 8 characters of [a-z0-9_]
+_TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def is_temp_name(name: str) -> bool:
+    """True for a name this module stages under (``.<target>.<8 random chars>.tmp``): the only
+    files :func:`thaadsim.io.outdir.remove_stale_temp_files` may delete."""
+    return bool(_TEMP_RE.match(name))
+
+
+class InterruptedAfterCommit(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived while a set of files was being renamed into place; the renames were
+    finished first, so every file of the new set is in place (``paths``)."""
+
+    def __init__(self, signum: int, paths):
+        super().__init__(f"signal {signum} after the files were written")
+        self.signum = signum
+        self.paths = list(paths)
+
+
+def _fault_point(name: str) -> None:
+    """Test hook: with ``THAADSIM_FAULT_PAUSE=<name>:<seconds>`` (and optionally
+    ``THAADSIM_FAULT_FLAG=<file>``, touched on arrival), pause here so a test can signal the process
+    at a known point. Unset in normal use: one dictionary look-up."""
+    spec = os.environ.get("THAADSIM_FAULT_PAUSE")
+    if not spec or not spec.startswith(name + ":"):
+        return
+    flag = os.environ.get("THAADSIM_FAULT_FLAG")
+    if flag:
+        Path(flag).write_text(name)
+    time.sleep(float(spec.split(":", 1)[1]))
+
+
+class _DeferSignals:
+    """SIGINT and SIGTERM are recorded, not acted on, inside the block (main thread only)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __enter__(self):
+        self.received: list[int] = []
+        self.old = {}
+        if threading.current_thread() is threading.main_thread():
+            for s in self.SIGNALS:
+                self.old[s] = signal.signal(s, lambda signum, _frame: self.received.append(signum))
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self.old.items():
+            signal.signal(s, h)
+        return False
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -144,24 +212,85 @@ def write_many(files: dict) -> dict:
         target path (as given) -> :class:`~pathlib.Path` written.
     """
     staged: list[tuple[Any, str, Path]] = []
+    journal = None
     try:
         for path, data in files.items():
             target = Path(path)
             staged.append((path, _stage(target, data.encode("utf-8") if isinstance(data, str) else data), target))
-        out = {}
-        for path, tmp, target in staged:
-            os.replace(tmp, target)
-            out[path] = target
+        parents = {t.parent.absolute() for _, _, t in staged}
+        if len(staged) > 1 and len(parents) == 1:
+            # every file is on disk under its temporary name: from here on the set is complete, and
+            # the journal lets the next run finish the renames if this process dies among them
+            journal = parents.pop() / JOURNAL_NAME
+            _fault_point("staged")
+            entries = [[Path(tmp).name, t.name] for _, tmp, t in staged]
+            os.replace(_stage(journal, json.dumps({"renames": entries}).encode()), journal)
+            _fsync_dir(journal.parent)
     except BaseException:
-        for _, tmp, _ in staged:      # whatever is still staged (not yet renamed) goes
+        for _, tmp, _ in staged:      # nothing renamed yet: every staged file goes
             try:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
         raise
-    for d in {t.parent for _, _, t in staged}:
-        _fsync_dir(d)
+    out = {}
+    with _DeferSignals() as deferred:
+        try:
+            for k, (path, tmp, target) in enumerate(staged):
+                os.replace(tmp, target)
+                out[path] = target
+                if k == 0:
+                    _fault_point("renames")
+        except BaseException:     # a rename failed (not a kill): what is not renamed yet goes
+            for _, tmp, _ in staged:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+            if journal is not None:
+                journal.unlink(missing_ok=True)
+            raise
+        for d in {t.parent for _, _, t in staged}:
+            _fsync_dir(d)
+        if journal is not None:
+            journal.unlink(missing_ok=True)
+            _fsync_dir(journal.parent)
+    if deferred.received:
+        signum = deferred.received[0]
+        if deferred.old.get(signum) == signal.SIG_DFL:     # nobody handles it: die as the signal would
+            os.kill(os.getpid(), signum)
+        raise InterruptedAfterCommit(signum, out.values())
     return out
+
+
+def roll_forward(directory: str | os.PathLike) -> list[Path]:
+    """Finish the renames of a set whose writer died among them (see the module docstring).
+
+    Reads ``directory/.thaadsim-commit.json``; every listed temporary file that still exists is
+    renamed onto its target, then the journal is removed. Call it only while no other writer uses
+    the directory (:func:`thaadsim.io.outdir.claim_out_dir` holds the lock). Returns the targets
+    renamed now.
+    """
+    d = Path(directory)
+    journal = d / JOURNAL_NAME
+    try:
+        entries = json.loads(journal.read_text())["renames"]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError):   # a torn journal cannot exist (it is renamed
+        journal.unlink(missing_ok=True)                   # into place); an alien file is dropped
+        return []
+    done = []
+    for tmp, target in entries:
+        if "/" in tmp or "/" in target or not is_temp_name(tmp):
+            continue
+        if (d / tmp).exists():
+            os.replace(d / tmp, d / target)
+            done.append(d / target)
+    _fsync_dir(d)
+    journal.unlink(missing_ok=True)
+    _fsync_dir(d)
+    return done
 
 
 def unwritable_reason(directory: str | os.PathLike) -> str | None:

@@ -242,6 +242,10 @@ def to_czml(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Ite
         if t.size < 2:
             continue
         idx = thin_index(t.size, max_points)
+        # the impact sample can fall within 0.5 ms of the one before it: after rounding to 1 ms
+        # their times were equal and czml3 refused the packet ("Time values must be increasing")
+        tr_ms = t[idx].round(3)
+        idx = idx[np.r_[True, np.diff(tr_ms) > 0]]
         samples = np.column_stack([t[idx].round(3), lo[idx].round(5), la[idx].round(5),
                                    h[idx].round(1)]).ravel().tolist()
         t0 = epoch + _dt.timedelta(seconds=float(t[0]))

@@ -36,6 +36,8 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
     progress = progress or (lambda _s, _f: None)
     out = Path(out_dir)
     tracks, sites, areas = result.export_objects()
+    # map.png draws what the report's map draws (for a large raid a thinned sample of the tracks)
+    map_objects = result.map_objects() if hasattr(result, "map_objects") else (tracks, sites, areas)
     name = result.plan.title or result.plan.name
     steps = [
         ("summary.json", lambda: atomic.json_text(result.summary())),
@@ -44,7 +46,7 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
                                                 allow_nan=False) + "\n"),
         ("scenario.kml", lambda: to_kml(tracks, sites, areas, name=name)),
         ("scenario.czml", lambda: to_czml(tracks, sites, areas, name=name)),
-        ("map.png", lambda: render_png(tracks, sites, areas, title=name)),
+        ("map.png", lambda: render_png(*map_objects, title=name)),
         ("report.html", lambda: build_html(result.report_content())),
     ]
     if getattr(result, "strategic", None) is not None:
@@ -54,9 +56,13 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
         steps += [("strategic.csv", lambda: st["table"].to_csv(index=False)),
                   ("strategic.png", lambda: strategic_png(st["table"], st["site"]))]
     data = {}
+    from thaadsim.io.atomic import _fault_point
+
     for k, (fname, fn) in enumerate(steps):
         progress(f"rendering {fname}", k / (len(steps) + 1))
         data[fname] = fn()
+        if k == 0:
+            _fault_point("rendering")
     progress("writing files", len(steps) / (len(steps) + 1))
     out.mkdir(parents=True, exist_ok=True)
     written = atomic.write_many({out / f: d for f, d in data.items()})
