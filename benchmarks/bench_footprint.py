@@ -6,7 +6,7 @@ THAAD with its AN/TPY-2 (terminal mode, face toward the launch area) at Seongju 
 
 1. ``thaadsim.analysis.footprint_map.footprint_map`` on a ``--grid`` x ``--grid`` map (the issue
    asks 200 x 200 in under 60 s on 2 cores): chunks of 1,000 aimpoints through
-   ``thaadsim.sweep.executors.executor(--workers)``; time, aimpoints/s, peak memory of this
+   ``thaadsim.executors.executor(--workers)``; time, aimpoints/s, peak memory of this
    process and of the largest worker;
 2. the best plain alternative, what ``defended_footprints`` did before the chunked path: every
    aimpoint of a ``--baseline-grid`` square in ONE ``fly_targeted`` batch, then
@@ -93,7 +93,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
 
     from thaadsim.analysis.footprint_map import footprint_map
-    from thaadsim.sweep.executors import cpu_count
+    from thaadsim.executors import cpu_count
 
     batteries, radars = _defence()
     print(f"footprint benchmark: THAAD + TPY-2 at Seongju vs {a.missile} from {LAUNCH}, span {a.span_km:g} km; "

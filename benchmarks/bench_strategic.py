@@ -8,7 +8,7 @@ module defaults). Then:
 1. **batch**: :func:`thaadsim.analysis.strategic.strategic_table`: every pair of a missile targeted in
    one ``fly_targeted`` call in the parent (many aimpoints from one launch area are solved from
    solved neighbours, about 2 flights each), then chunks of ``--chunk`` pairs through
-   ``thaadsim.sweep.executors.executor`` with ``--workers`` fly the solved launch parameters
+   ``thaadsim.executors.executor`` with ``--workers`` fly the solved launch parameters
    (``fly_powered``) and run detections, engagement and GBI windows on whole arrays;
 2. **one pair at a time**: the plain loop a user would write with the public API, for a random
    sample of ``--sample`` pairs: ``fly_targeted`` on the one pair (with the missile the table chose;

@@ -1,5 +1,5 @@
 """The strategic table does not depend on how it is cut up: one chunk, one pair per chunk, or two
-spawned worker processes (thaadsim.sweep.executors) give the same table, value for value. The
+spawned worker processes (thaadsim.executors) give the same table, value for value. The
 authority is the contract of the executors module (each chunk carries everything it needs) and of
 the flight engine (each trajectory is integrated on its own)."""
 

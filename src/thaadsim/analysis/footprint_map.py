@@ -38,7 +38,7 @@ Scale
     module-level :func:`footprint_chunk`, which flies its aimpoints from their solved launch
     parameters with samples, detects and engages, and returns only per-aimpoint arrays (the
     trajectories die in the worker), so memory is bounded by one chunk per worker. The chunks run
-    through :func:`thaadsim.sweep.executors.executor` (in-process, local processes, or a Dask
+    through :func:`thaadsim.executors.executor` (in-process, local processes, or a Dask
     scheduler). A flight from given launch parameters does not depend on the other rows of its
     batch, so the answer does not depend on the workers, the executor or the chunk size.
 """
@@ -464,7 +464,7 @@ def footprint_map(missile, launch_lat_deg: float, launch_lon_deg: float, batteri
         Threat trajectory shape, its apogee for lofted/depressed shots, and the sample spacing of
         the flights (s; the resolution of the engagement windows), in [0.1, 30] s.
     workers, scheduler
-        Where chunks run (:func:`thaadsim.sweep.executors.executor`). Results do not depend on it.
+        Where chunks run (:func:`thaadsim.executors.executor`). Results do not depend on it.
     chunk_aimpoints : int
         Aimpoints per chunk (default :data:`CHUNK_AIMPOINTS`); results do not depend on it.
     progress : callable(done_chunks, total_chunks) or None
@@ -472,7 +472,7 @@ def footprint_map(missile, launch_lat_deg: float, launch_lon_deg: float, batteri
     from thaadsim.defense.battery import Battery
     from thaadsim.flight import load_missile, max_range_km
     from thaadsim.flight.targeting import SHAPES
-    from thaadsim.sweep.executors import check_workers, executor
+    from thaadsim.executors import check_workers, executor
 
     # every bound before any flight
     grid_n, span_km = check_grid(grid_n, span_km)

@@ -11,7 +11,7 @@ every launch-area x target pair at once:
   its call, and a call per chunk would make the table depend on the chunk size. Chunks of
   ``CHUNK_PAIRS`` pairs then fly the solved launch parameters
   (:func:`thaadsim.flight.fly_powered`, each row on its own) and assess them, through
-  :func:`thaadsim.sweep.executors.executor`: the table is the same, bit for bit, for any chunk
+  :func:`thaadsim.executors.executor`: the table is the same, bit for bit, for any chunk
   size and any number of workers;
 * ``closest_approach_below_ceiling_km``: ground distance from the site to the missile's sub-point,
   over every part of the flight where the missile is at or below THAAD's ceiling (the catalog
@@ -511,7 +511,7 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
     cue_latency_s : float
         Delay from the forward-based TPY-2's first detection to the GBI fire control's receiving it.
     workers, scheduler, chunk_pairs
-        Fan-out through :func:`thaadsim.sweep.executors.executor`, ``chunk_pairs`` pairs per chunk.
+        Fan-out through :func:`thaadsim.executors.executor`, ``chunk_pairs`` pairs per chunk.
         The answer does not depend on them, bit for bit: targeting runs once per missile over all
         its pairs in this process, and each chunk flies the solved launch parameters row by row.
 
@@ -521,7 +521,7 @@ def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str |
         Unreachable pairs keep their row, with ``missile`` empty, NaN figures and a ``note``.
     """
     from thaadsim.earth.geodesy import geodesic_inverse
-    from thaadsim.sweep.executors import check_workers, executor
+    from thaadsim.executors import check_workers, executor
 
     site = _site(site)
     gbi_site, ew_site = _site(gbi_site), _site(ew_site)

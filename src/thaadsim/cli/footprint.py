@@ -44,7 +44,7 @@ def footprint(interceptor, at, face_az_deg, radar, pk, scenario, missile, src, s
     from thaadsim.analysis.footprint_map import check_grid, footprint_map
     from thaadsim.errors import ThaadsimError, require_range
     from thaadsim.flight import load_missile
-    from thaadsim.sweep.executors import check_workers
+    from thaadsim.executors import check_workers
 
     t0 = time.perf_counter()
     try:

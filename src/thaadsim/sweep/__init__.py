@@ -1,7 +1,7 @@
 """Sweeps: run a scenario over grids of its numbers, in chunks, on local cores or a Dask cluster.
 
 This layer sits beside ``analysis``: it knows how to cut work into chunks and where to run them
-(:mod:`thaadsim.sweep.executors`), not how a single plan is computed.
+(:mod:`thaadsim.executors`), not how a single plan is computed.
 
 >>> from thaadsim.sweep import sweep
 >>> ds = sweep("examples/raid_seongju.toml", ["batteries.0.pk=0.5:0.9:5"], workers=2)   # doctest: +SKIP

@@ -496,7 +496,7 @@ def target_block(task: dict) -> dict:
 
 def _target(ex, table: FlightTable, needed: np.ndarray, spec, data, origin, model, stats) -> None:
     """Target the blocks holding ``needed`` flights on ``ex``; fill ``table.params``."""
-    from thaadsim.sweep.executors import SerialExecutor
+    from thaadsim.executors import SerialExecutor
 
     blocks = [idx for idx in table.blocks() if needed[idx].any()]
     # one block cannot run in parallel: here it has every core's numba threads, a worker only its share
@@ -642,7 +642,7 @@ def sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_size:
         ``["batteries.0.pk=0.5:0.9:5", "radars.0.average_power_kw=20,40,80"]`` (see
         :mod:`thaadsim.sweep.spec`), or ``{"batteries.0.pk": [0.5, 0.9], ("f1", "f2"): [(a, b), ...]}``.
     workers, scheduler
-        Where chunks run (:func:`thaadsim.sweep.executors.executor`): ``workers`` local processes
+        Where chunks run (:func:`thaadsim.executors.executor`): ``workers`` local processes
         (None: one per core; 1: this process) or a ``dask.distributed`` scheduler address.
     out : path or None
         Directory for chunks, ``manifest.json``, ``sweep.nc`` and ``sweep.png``; resumable.
@@ -670,7 +670,7 @@ def run_sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_s
               progress=None, runs=None, seed=None, streams="common", force=False, plot=True):
     """:func:`sweep`, returning ``(Dataset, SweepStats)``."""
     from thaadsim.io.scenario import scenario_from_dict
-    from thaadsim.sweep.executors import SerialExecutor, check_workers, executor
+    from thaadsim.executors import SerialExecutor, check_workers, executor
 
     t0 = time.perf_counter()
     # every number is checked before any work starts

@@ -1,5 +1,8 @@
 """Where chunks of work run: in this process, on local cores, or on a Dask cluster.
 
+Like ``errors`` and ``cache``, this module belongs to no layer: footprint maps and the strategic
+table (analysis) and sweeps all fan their chunks out through it.
+
 Every caller that fans work out (sweeps, footprint maps, strategic tables) asks :func:`executor`
 for a :class:`concurrent.futures.Executor` and submits plain functions of arrays to it. Results
 never depend on which executor ran them: each chunk carries everything it needs (including its own
