@@ -198,7 +198,8 @@ class RunScenario(Scenario):
             seed=mc.seed if mc.seed is not None else self.scenario.seed, questions=list(self.analysis.questions),
             scenario_path=self._source_path, scenario_text=text,
             scenario_sha256=self._source_sha256,
-            doctrine=doctrine, chunk_runs=mc.chunk_runs, footprints=footprints, strategic=strategic,
+            doctrine=doctrine, chunk_runs=raid_chunk_runs(mc.chunk_runs, len(threats), self.batteries),
+            footprints=footprints, strategic=strategic,
             flyer=functools.partial(self.fly_threats, rows))   # not a lambda: results pickle (joblib, multiprocessing)
         return plan
 
@@ -240,6 +241,26 @@ class RunScenario(Scenario):
         from thaadsim.analysis.pipeline import run_plan
 
         return run_plan(self.to_plan(), progress=progress)
+
+
+#: memory for one chunk of Monte Carlo runs in the raid (its per-chunk working arrays)
+RAID_CHUNK_BYTES = 256 * 2 ** 20
+
+
+def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries) -> int:
+    """``chunk_runs`` lowered so one chunk of the raid's working arrays fits :data:`RAID_CHUNK_BYTES`.
+
+    Per run, :func:`thaadsim.defense.raid.simulate_raid` holds one uniform per interceptor round
+    (8 bytes x rounds, reload loads included), per threat and battery an ``engaged_by`` flag
+    (1 byte x N x M), per threat five working arrays (~33 bytes x N) and per battery its reload
+    queue (8 bytes x M x loads). With the default 2,000 runs a chunk, 100,000 rounds took 1.6 GB;
+    the chunk size does not change the answer (runs are drawn in run order), so it is lowered here.
+    """
+    m = max(1, len(batteries))
+    rounds = sum(b.launchers * b.interceptors_per_launcher * (1 + b.reload_loads) for b in batteries)
+    loads = max([b.reload_loads for b in batteries] + [1])
+    per_run = 8 * max(1, rounds) + n_threats * m + 33 * n_threats + 8 * m * loads + 64
+    return int(max(1, min(chunk_runs, RAID_CHUNK_BYTES // per_run)))
 
 
 def load_run_scenario(path) -> RunScenario:
