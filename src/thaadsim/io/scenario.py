@@ -158,7 +158,7 @@ class BatterySection(_Model):
     interceptors_per_launcher: Count = Field(8, ge=1, le=128)
     # <= one day: a reload arriving after the raid clock ends changes nothing
     reload_time_s: float = Field(1800.0, ge=0, le=MAX_RAID_CLOCK_S)
-    # <= 100 spare launcher loads: far beyond any battery's stock (MAX_TOTAL_ROUNDS bounds the sum)
+    # <= 100 spare launcher loads (each refills one launcher): far beyond any battery's stock
     reload_loads: Count = Field(0, ge=0, le=100)
     radar: str | None = None
     face_az_deg: float | None = Field(None, ge=0, lt=360)   # refused, not wrapped (see RadarSite)
@@ -307,10 +307,11 @@ class Scenario(_Model):
         if n_threats > MAX_THREATS:
             raise _RefError("threats", f"{n_threats:,} missiles in all (count summed over [[threats]]) is above the "
                             f"limit of {MAX_THREATS:,}", "lower the counts, or split the raid into several files")
-        rounds = sum(b.launchers * b.interceptors_per_launcher * (1 + b.reload_loads) for b in self.batteries)
+        # a reload load refills one launcher: interceptors_per_launcher rounds
+        rounds = sum((b.launchers + b.reload_loads) * b.interceptors_per_launcher for b in self.batteries)
         if rounds > MAX_TOTAL_ROUNDS:
-            raise _RefError("batteries", f"{rounds:,} interceptors in all (launchers x interceptors_per_launcher x "
-                            f"(1 + reload_loads), summed) is above the limit of {MAX_TOTAL_ROUNDS:,}",
+            raise _RefError("batteries", f"{rounds:,} interceptors in all ((launchers + reload_loads) x "
+                            f"interceptors_per_launcher, summed) is above the limit of {MAX_TOTAL_ROUNDS:,}",
                             "lower launchers, interceptors_per_launcher or reload_loads")
         check_monte_carlo_size("montecarlo.runs", self.montecarlo.runs, n_threats)
         return self

@@ -244,7 +244,7 @@ class RunScenario(Scenario):
 
 
 #: memory for one chunk of Monte Carlo runs in the raid (its per-chunk working arrays)
-RAID_CHUNK_BYTES = 256 * 2 ** 20
+RAID_CHUNK_BYTES = 128 * 2 ** 20
 
 
 def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries) -> int:
@@ -253,14 +253,16 @@ def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries) -> int:
     Per run, :func:`thaadsim.defense.raid.simulate_raid` holds one uniform per interceptor round
     (8 bytes x rounds, reload loads included), per threat and battery an ``engaged_by`` flag
     (1 byte x N x M), per threat five working arrays (~33 bytes x N) and per battery its reload
-    queue (8 bytes x M x loads). With the default 2,000 runs a chunk, 100,000 rounds took 1.6 GB;
-    the chunk size does not change the answer (runs are drawn in run order), so it is lowered here.
+    queue (8 bytes x M x loads); while it draws the next chunk the last one is still alive, so two
+    chunks count. With the default 2,000 runs a chunk, 100,000 rounds took 1.6 GB per chunk; the
+    chunk size does not change the answer (runs are drawn in run order), so it is lowered here.
+    Scenarios of ordinary size (a few hundred rounds) keep their chunk_runs.
     """
     m = max(1, len(batteries))
-    rounds = sum(b.launchers * b.interceptors_per_launcher * (1 + b.reload_loads) for b in batteries)
+    rounds = sum((b.launchers + b.reload_loads) * b.interceptors_per_launcher for b in batteries)
     loads = max([b.reload_loads for b in batteries] + [1])
     per_run = 8 * max(1, rounds) + n_threats * m + 33 * n_threats + 8 * m * loads + 64
-    return int(max(1, min(chunk_runs, RAID_CHUNK_BYTES // per_run)))
+    return int(max(1, min(chunk_runs, RAID_CHUNK_BYTES // (2 * per_run))))
 
 
 def load_run_scenario(path) -> RunScenario:
