@@ -145,7 +145,7 @@ def test_cli_numbers_bounded_before_any_work(tmp_path, capsys, monkeypatch, argv
 
 
 def test_runs_times_threats_is_bounded(tmp_path, capsys):
-    # issue 11 asks about 10,000 threats x 100,000 runs: 1e9 per-run results (~18 GB) are refused
+    # issue 11 asks about 10,000 threats x 100,000 runs: 1e9 per-run results (~26 GB) are refused
     path = scenario(tmp_path, "launch_time_s = 0.0", "launch_time_s = 0.0\ncount = 1000\nlaunch_interval_s = 1.0")
     text = path.read_text()
     entry = text[text.index("[[threats]]"):text.index("[doctrine]")]
@@ -203,3 +203,18 @@ def test_raid_chunk_memory_bounded_whatever_the_inventory(tmp_path):
         tracemalloc.stop()
     assert res.summary()["runs"] == 600
     assert peak < RAID_CHUNK_BYTES * 1.25 < unchunked, (peak, unchunked)
+
+
+def test_missiles_per_sample_spacing_bounded(tmp_path, capsys):
+    # every missile keeps its own trajectory: 10,000 at 1 s spacing, 1,000 at 0.1 s
+    from thaadsim.io.scenario_outputs import load_run_scenario
+
+    path = scenario(tmp_path, "launch_time_s = 0.0", "launch_time_s = 0.0\ncount = 1000\nlaunch_interval_s = 1.0")
+    path.write_text(path.read_text().replace('seed = 3', 'seed = 3\n[flight]\nsample_dt_s = 0.1'))
+    assert sum(t.count for t in load_run_scenario(path).threats) == 1000     # at the limit: accepted
+    text = path.read_text()
+    entry = text[text.index("[[threats]]"):text.index("[doctrine]")]
+    path.write_text(text.replace(entry, entry + entry.replace("count = 1000", "count = 1")))
+    code, _, err = cli(["raid", str(path), "--runs", "1"], capsys)
+    assert code == 2 and "s.toml: threats: 1,001 missiles at flight.sample_dt_s = 0.1 s" in err, err
+    assert "at most 1,000 missiles at this spacing" in err

@@ -82,13 +82,18 @@ MAX_RAID_CLOCK_S = 86_400.0
 #: at most this many individual missiles (``count`` expanded): issue 11 measured 10,000 threats in
 #: 174 s; twice that keeps a run within minutes on a laptop
 MAX_THREATS = 20_000
+#: and at most this many missiles per second of trajectory sample spacing (10,000 at the default
+#: sample_dt_s = 1 s): every missile keeps its own sampled trajectory and engagement geometry,
+#: ~220 kB a missile at 1 s for regional flights (benchmarks/bench_raid_memory.py), so 2.2 GB;
+#: a finer spacing multiplies it (sample_dt_s = 0.1 s allows 1,000 missiles)
+MAX_THREATS_PER_SAMPLE_S = 10_000
 #: at most this many interceptors over all batteries (ready rounds plus reload loads). The raid draws
 #: one uniform per round per Monte Carlo run (8 bytes each): 100,000 rounds are 0.8 MB per run, and
 #: every fielded THAAD and Patriot inventory together is a few thousand rounds
 MAX_TOTAL_ROUNDS = 100_000
 #: at most this many (run x threat) results: the raid keeps, per run and threat, whether it was
-#: killed and how many shots it drew, and its summary builds (run x threat) temporaries, about 18
-#: bytes a cell (benchmarks/bench_raid_memory.py): 1e8 cells are ~2 GB
+#: killed and how many shots it drew, and its summary builds (run x threat) temporaries, about 26
+#: bytes a cell at peak (benchmarks/bench_raid_memory.py): 1e8 cells are ~2.6 GB
 MAX_RUN_THREAT_CELLS = 100_000_000
 
 
@@ -308,6 +313,12 @@ class Scenario(_Model):
             raise _RefError("threats", f"{n_threats:,} missiles in all (count summed over [[threats]]) is above the "
                             f"limit of {MAX_THREATS:,}", "lower the counts, or split the raid into several files")
         # a reload load refills one launcher: interceptors_per_launcher rounds
+        most = int(MAX_THREATS_PER_SAMPLE_S * self.flight.sample_dt_s)
+        if n_threats > most:
+            raise _RefError("threats", f"{n_threats:,} missiles at flight.sample_dt_s = {self.flight.sample_dt_s:g} s "
+                            f"would hold ~{n_threats * 0.22 / self.flight.sample_dt_s / 1e3:,.1f} GB of trajectories "
+                            f"(~220 kB a missile at 1 s)", f"at most {most:,} missiles at this spacing: lower the "
+                            f"counts or raise [flight].sample_dt_s")
         rounds = sum((b.launchers + b.reload_loads) * b.interceptors_per_launcher for b in self.batteries)
         if rounds > MAX_TOTAL_ROUNDS:
             raise _RefError("batteries", f"{rounds:,} interceptors in all ((launchers + reload_loads) x "
@@ -448,7 +459,7 @@ def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
     if runs * n_threats > MAX_RUN_THREAT_CELLS:
         most = max(1, MAX_RUN_THREAT_CELLS // max(n_threats, 1))
         raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} per-run results, above "
-                        f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (~18 bytes each: {runs * n_threats * 18 / 1e9:,.1f} GB)",
+                        f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (~26 bytes each: {runs * n_threats * 26 / 1e9:,.1f} GB)",
                         f"give at most {most:,} runs for {n_threats:,} threats")
 
 
