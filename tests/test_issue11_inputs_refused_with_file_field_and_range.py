@@ -218,3 +218,21 @@ def test_missiles_per_sample_spacing_bounded(tmp_path, capsys):
     code, _, err = cli(["raid", str(path), "--runs", "1"], capsys)
     assert code == 2 and "s.toml: threats: 1,001 missiles at flight.sample_dt_s = 0.1 s" in err, err
     assert "at most 1,000 missiles at this spacing" in err
+
+
+def test_targets_csv_and_analysis_lists_bounded(tmp_path, capsys):
+    # every --targets-csv row is one flight held in memory: 10,001 rows are refused while reading
+    csv = tmp_path / "t.csv"
+    csv.write_text("lat,lon\n" + "35.0,129.0\n" * 10_001)
+    code, _, err = cli(["fly", "--missile", "nodong", "--from", "39,127", "--targets-csv", str(csv)], capsys)
+    assert code == 2 and f"--targets-csv {csv} line 10002: more than 10,000 targets" in err, err
+    # [analysis] footprints: apogee bounded like [[threats]]; at most 8 requests
+    req = '\n[[analysis.defended_area]]\nmissile = "nodong"\nlaunch_lat_deg = 39.0\nlaunch_lon_deg = 127.0\n'
+    path = tmp_path / "a.toml"
+    path.write_text(TINY + req.replace('nodong"', 'nodong"\nshape = "lofted"\napogee_km = 1e6'))
+    code, _, err = cli(["run", str(path), "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and "a.toml: analysis.defended_area.0.apogee_km: 1000000.0 is out of range" in err, err
+    path.write_text(TINY + req * 9)
+    code, _, err = cli(["run", str(path), "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and "a.toml: analysis.defended_area:" in err and "at most 8" in err, err
+    assert not (tmp_path / "o").exists()

@@ -19,6 +19,11 @@ JSON_KEYS = ("missile", "shape", "range_km", "apogee_km", "flight_time_s", "impa
              "burnout_speed_kms", "burnout_angle_deg", "burnout_altitude_km", "max_speed_kms")
 
 
+#: at most this many aimpoints in --targets-csv: every one is a sampled flight held in memory at
+#: once (the scenario file allows 10,000 missiles at 1 s sample spacing for the same reason)
+MAX_TARGETS = 10_000
+
+
 def _read_targets(path: str):
     p = Path(path)
     if not p.is_file():
@@ -45,6 +50,9 @@ def _parse_targets(path, reader):
             if row.get(key) is None or not row[key].strip():
                 raise ThaadsimError(f"--targets-csv {path} line {line}", f"has no {key} value",
                                     "give both lat and lon on every row")
+        if len(lats) == MAX_TARGETS:
+            raise ThaadsimError(f"--targets-csv {path} line {line}", f"more than {MAX_TARGETS:,} targets",
+                                "split the file (each target is one flight held in memory)")
         lat, lon = parse_latlon(f"--targets-csv {path} line {line}", f"{row['lat']},{row['lon']}")
         lats.append(lat)
         lons.append(lon)

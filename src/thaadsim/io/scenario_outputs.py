@@ -55,7 +55,7 @@ class DefendedAreaRequest(_Model):
     launch_lat_deg: float | None = Field(None, ge=-90, le=90)
     launch_lon_deg: float | None = Field(None, ge=-180, le=360)
     shape: Literal["min-energy", "lofted", "depressed"] = "min-energy"
-    apogee_km: float | None = Field(None, gt=0)
+    apogee_km: float | None = Field(None, gt=0, le=10_000)   # the [[threats]] bound (twice the highest lofted test)
     center_lat_deg: float | None = Field(None, ge=-90, le=90)
     center_lon_deg: float | None = Field(None, ge=-180, le=360)
     half_width_km: float = Field(300.0, gt=10, le=3000)
@@ -107,8 +107,9 @@ class AnalysisSection(_Model):
     coverage_alt_km: list[float] = Field(default_factory=lambda: [100.0])
     coverage_rcs_m2: float | None = Field(None, gt=0, le=1e4)
     raid: bool = True
-    questions: list[str] = Field(default_factory=list)
-    defended_area: list[DefendedAreaRequest] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list, max_length=100)   # echoed in the report
+    # <= 8 footprint requests: each may fly up to 40,000 aimpoints (max_nodes)
+    defended_area: list[DefendedAreaRequest] = Field(default_factory=list, max_length=8)
     strategic: StrategicRequest | None = None
 
     @field_validator("coverage_alt_km")
