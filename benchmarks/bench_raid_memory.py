@@ -7,7 +7,7 @@ runs x threats. This benchmark measures what the bound rests on, and what the ch
 
 1. **threats and runs.** The raid (``thaadsim.analysis.pipeline.run_raid_only`` on a scenario
    built from ``[[threats]]`` entries with ``count``; six distinct flights, flown and cached before
-   measuring) at 1 run for 60 and 600 threats (the per-threat cost: engagement windows, event list)
+   measuring) at 1 run for 60 and 600 threats (the per-threat cost: each threat's trajectory, geometry)
    and at two run counts for 6 threats; peak traced memory (numpy reports its buffers to
    :mod:`tracemalloc`) of the raid call and summary. The differences give bytes per threat and per
    (run x threat) (their sum is an upper bound: the two parts need not peak together); the peak at 10,000 x 100,000, and at the largest size the schema allows for
@@ -115,7 +115,8 @@ def main(argv=None):
               f"(RSS {r['peak_rss_mb']:6.0f} MB)")
     a, b = per_threat_rows
     per_threat = (b["peak_traced_mb"] - a["peak_traced_mb"]) * 1e6 / (b["threats"] - a["threats"])
-    print(f"   per threat (engagement windows, event list; independent of runs): {per_threat / 1e3:,.0f} kB")
+    print(f"   per threat, independent of runs (its own sampled trajectory and engagement geometry): "
+          f"{per_threat / 1e3:,.0f} kB")
     # 6 threats: the per-threat part (~1 MB) is small beside the per-run results, so the slope
     # between two run counts is the cost of a (run x threat) result
     rows = [in_subprocess(6, runs) for runs in ((product // 6, 4 * product // 6))]
