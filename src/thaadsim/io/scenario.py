@@ -27,6 +27,15 @@ here is its own model class so it can be reused.
 
 Errors: :func:`load_scenario` raises :class:`~thaadsim.errors.ThaadsimError` whose field is
 ``<file>: <path>`` (e.g. ``raid.toml: threats.0.missile``) and whose fix says what is valid.
+
+Bounds and types: every number has physical or practical limits, each with its reason in a
+comment beside the field, checked when the file is read, before any work: e.g.
+``raid.toml: threats.0.launch_time_s: 1000000000000.0 is out of range (allowed: [0, 86,400] s)``.
+Totals are bounded too: missiles (10,000 per second of ``sample_dt_s``, at most 20,000),
+interceptor rounds (100,000) and runs x missiles (1e8). Numbers are strict: a quoted ``"36.0"``
+is a string, not a number, and ``true`` is not 1; an integer where a float is expected, and a
+whole float such as ``6.0`` for a count, are the same numbers and accepted. Angles outside their
+range are refused, not wrapped. A UTF-8 byte-order mark is ignored.
 """
 
 from __future__ import annotations
