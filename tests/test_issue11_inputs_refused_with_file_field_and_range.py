@@ -164,7 +164,8 @@ def test_wording_radar_directory_unknown_id_and_bom(tmp_path, capsys):
     assert code == 2 and "s.toml: radars.0.radar: unknown radar id 'tpy2-xx'" in err and "--radar-file" not in err
     assert "tpy2-tm" in err
     code, _, err = cli(["radar", "--radar-file", str(tmp_path), "--at", "36,128", "--face-az-deg", "300"], capsys)
-    assert code == 2 and "is a directory" in err and "does not exist" not in err, err
+    assert code == 2 and err.startswith("error: --radar-file: ") and "is a directory" in err, err
+    assert "does not exist" not in err
     # a UTF-8 byte-order mark (Notepad) gave "Invalid statement (line 1, column 1)": it is not TOML text
     plain = tmp_path / "plain.toml"
     plain.write_text(TINY)

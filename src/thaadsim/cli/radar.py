@@ -17,7 +17,7 @@ import math
 
 import click
 
-from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, RCS_M2, parse_latlon
+from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, RCS_M2, as_options, parse_latlon
 from thaadsim.errors import ThaadsimError, require_positive, require_range
 
 
@@ -73,7 +73,10 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     if bool(radar_id) == bool(radar_file):
         raise ThaadsimError("--radar", "give exactly one of --radar ID or --radar-file FILE",
                             "e.g. --radar tpy2-tm")
-    r = load_radar(radar_file if radar_file else radar_id)
+    try:
+        r = load_radar(radar_file if radar_file else radar_id)
+    except ThaadsimError as exc:   # the option the user typed, not the library's field name
+        raise as_options(exc, {"radar file": "--radar-file", "radar": "--radar"}) from None
     lat, lon, h = _parse_point("--at", at, allow_height=True)
     launch = target = None
     if missile or from_ or to:
