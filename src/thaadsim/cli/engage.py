@@ -6,7 +6,7 @@ import json
 
 import click
 
-from thaadsim.cli._args import parse_latlon
+from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, PROBABILITY, SITE_HEIGHT_M, parse_latlon
 
 
 @click.command("engage")
@@ -16,12 +16,13 @@ from thaadsim.cli._args import parse_latlon
 @click.option("--from", "src", required=True, help="Threat launch point LAT,LON (deg).")
 @click.option("--to", "dst", required=True, help="Threat aimpoint LAT,LON (deg).")
 @click.option("--shape", default="min-energy", show_default=True, type=click.Choice(["min-energy", "lofted", "depressed"]))
-@click.option("--apogee-km", type=float, default=None, help="Requested apogee for lofted/depressed shapes.")
-@click.option("--face-az-deg", type=float, default=None, help="Radar face azimuth (default: toward the launch point).")
-@click.option("--pk", type=float, default=None, help="Single-shot kill probability (default: catalog value).")
+@click.option("--apogee-km", type=APOGEE_KM, default=None, help="Requested apogee for lofted/depressed shapes.")
+@click.option("--face-az-deg", type=AZIMUTH_DEG, default=None, help="Radar face azimuth (default: toward the launch point).")
+@click.option("--pk", type=PROBABILITY, default=None, help="Single-shot kill probability (default: catalog value).")
 @click.option("--radar", default="tpy2-tm", show_default=True, help="Battery radar catalog id, or 'none' to fire on an external cue.")
-@click.option("--site-height-m", type=float, default=0.0, show_default=True, help="Battery/radar ground height.")
-@click.option("--sample-dt-s", type=float, default=1.0, show_default=True, help="Threat sample spacing (window resolution).")
+@click.option("--site-height-m", type=SITE_HEIGHT_M, default=0.0, show_default=True, help="Battery/radar ground height.")
+# [0.01, 60] s: the bound engage has always checked, now before any work
+@click.option("--sample-dt-s", type=Bounded(0.01, 60.0, " s"), default=1.0, show_default=True, help="Threat sample spacing (window resolution).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk, radar, site_height_m, sample_dt_s,
            as_json):

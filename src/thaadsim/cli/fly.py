@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from thaadsim.cli._args import as_options, dumps, parse_latlon
+from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, as_options, dumps, parse_latlon
 from thaadsim.earth.constants import WGS84
 from thaadsim.errors import ThaadsimError
 
@@ -17,6 +17,11 @@ MU_M3S2 = WGS84.mu_m3s2  # the sphere uses the same GM
 
 JSON_KEYS = ("missile", "shape", "range_km", "apogee_km", "flight_time_s", "impact_lat", "impact_lon",
              "burnout_speed_kms", "burnout_angle_deg", "burnout_altitude_km", "max_speed_kms")
+
+
+#: at most this many aimpoints in --targets-csv: every one is a sampled flight held in memory at
+#: once (the scenario file allows 10,000 missiles at 1 s sample spacing for the same reason)
+MAX_TARGETS = 10_000
 
 
 def _read_targets(path: str):
@@ -45,6 +50,9 @@ def _parse_targets(path, reader):
             if row.get(key) is None or not row[key].strip():
                 raise ThaadsimError(f"--targets-csv {path} line {line}", f"has no {key} value",
                                     "give both lat and lon on every row")
+        if len(lats) == MAX_TARGETS:
+            raise ThaadsimError(f"--targets-csv {path} line {line}", f"more than {MAX_TARGETS:,} targets",
+                                "split the file (each target is one flight held in memory)")
         lat, lon = parse_latlon(f"--targets-csv {path} line {line}", f"{row['lat']},{row['lon']}")
         lats.append(lat)
         lons.append(lon)
@@ -116,12 +124,16 @@ def _table(records) -> str:
 @click.option("--targets-csv", type=click.Path(), help="CSV of aimpoints with columns lat,lon: one trajectory each.")
 @click.option("--shape", type=click.Choice(["min-energy", "lofted", "depressed"]),
               help="Trajectory shape for --missile flights.  [default: min-energy]")
-@click.option("--apogee-km", type=float, help="Requested apogee for lofted/depressed shapes.")
-@click.option("--burnout-speed-kms", type=float, help="Kinematic missile: burnout speed relative to the ground.")
-@click.option("--burnout-angle-deg", type=float, help="Kinematic missile: flight-path angle at burnout.")
-@click.option("--burnout-altitude-km", type=float, help="Kinematic missile: altitude at burnout.  [default: 0]")
-@click.option("--azimuth-deg", type=float, help="Kinematic missile: heading at burnout, degrees from north.")
-@click.option("--beta-kgm2", type=float, help="Kinematic missile: ballistic coefficient (no drag if omitted).")
+@click.option("--apogee-km", type=APOGEE_KM, help="Requested apogee for lofted/depressed shapes.")
+# (0, 20] km/s: escape speed is 11.2 km/s; _require_impact explains an arc that never lands
+@click.option("--burnout-speed-kms", type=Bounded(0.0, 20.0, " km/s", lo_open=True), help="Kinematic missile: burnout speed relative to the ground.")
+# a flight-path angle: from straight down (-90) to straight up (90)
+@click.option("--burnout-angle-deg", type=Bounded(-90.0, 90.0, " deg"), help="Kinematic missile: flight-path angle at burnout.")
+# [0, 1,000] km: missiles burn out below ~400 km; 1,000 km leaves room for notional boosts
+@click.option("--burnout-altitude-km", type=Bounded(0.0, 1000.0, " km"), help="Kinematic missile: altitude at burnout.  [default: 0]")
+@click.option("--azimuth-deg", type=AZIMUTH_DEG, help="Kinematic missile: heading at burnout, degrees from north.")
+# (0, 1e6] kg/m²: re-entry vehicles are ~1e3-1e5 kg/m²; omit the option for no drag
+@click.option("--beta-kgm2", type=Bounded(0.0, 1e6, " kg/m²", lo_open=True), help="Kinematic missile: ballistic coefficient (no drag if omitted).")
 @click.option("--earth", type=click.Choice(["wgs84", "sphere"]), default="wgs84", show_default=True)
 @click.option("--no-rotation", is_flag=True, help="Non-rotating Earth.")
 @click.option("--no-atmosphere", is_flag=True, help="Vacuum: no drag.")

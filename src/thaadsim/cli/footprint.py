@@ -7,7 +7,7 @@ import time
 
 import click
 
-from thaadsim.cli._args import as_options, dumps, parse_latlon
+from thaadsim.cli._args import AZIMUTH_DEG, Bounded, PROBABILITY, WORKERS, as_options, dumps, parse_latlon
 
 # library field -> the option the user typed
 _OPTIONS = {"missile": "--missile", "interceptor": "--battery", "radar": "--radar", "grid_n": "--grid",
@@ -19,20 +19,21 @@ _OPTIONS = {"missile": "--missile", "interceptor": "--battery", "radar": "--rada
 @click.command("footprint")
 @click.option("--battery", "interceptor", default=None, help="Interceptor type of the battery (thaad, pac3-mse, sm3-iia, gbi).")
 @click.option("--at", "at", default=None, help="Battery position LAT,LON[,HEIGHT_M] (deg, m).")
-@click.option("--face-az-deg", type=float, default=None, help="Radar face azimuth (default: toward the launch point).")
+@click.option("--face-az-deg", type=AZIMUTH_DEG, default=None, help="Radar face azimuth (default: toward the launch point).")
 @click.option("--radar", default="tpy2-tm", show_default=True, help="Battery radar catalog id, or 'none' to fire on an external cue.")
-@click.option("--pk", type=float, default=None, help="Single-shot kill probability (default: the catalog's estimate).")
+@click.option("--pk", type=PROBABILITY, default=None, help="Single-shot kill probability (default: the catalog's estimate).")
 @click.option("--scenario", "scenario", default=None, type=click.Path(),
               help="Use this scenario file's batteries and radars (all layers) instead of --battery/--at.")
 @click.option("--missile", required=True, help="Threat missile catalog id (e.g. nodong).")
 @click.option("--from", "src", required=True, help="Threat launch point LAT,LON (deg).")
 @click.option("--shape", default="min-energy", show_default=True, type=click.Choice(["min-energy", "lofted", "depressed"]))
-@click.option("--apogee-km", type=float, default=None, help="Requested apogee for lofted/depressed shapes.")
-@click.option("--grid", "grid_n", type=int, default=41, show_default=True, help="N: an N x N grid of aimpoints, 2 to 200.")
-@click.option("--span-km", type=float, default=600.0, show_default=True, help="Side of the square grid (km), 10 to 5000.")
+# the bounds this command states in its help (its own checks, now at parse time)
+@click.option("--apogee-km", type=Bounded(1.0, 10_000.0, " km"), default=None, help="Requested apogee for lofted/depressed shapes.")
+@click.option("--grid", "grid_n", type=Bounded(2, 200, integer=True), default=41, show_default=True, help="N: an N x N grid of aimpoints, 2 to 200.")
+@click.option("--span-km", type=Bounded(10.0, 5000.0, " km"), default=600.0, show_default=True, help="Side of the square grid (km), 10 to 5000.")
 @click.option("--center", default=None, help="Grid centre LAT,LON (default: the battery, or the batteries' mean position).")
-@click.option("--sample-dt-s", type=float, default=2.0, show_default=True, help="Threat sample spacing (window resolution), 0.1 to 30 s.")
-@click.option("--workers", type=int, default=None, help="Local worker processes (default: one per core).")
+@click.option("--sample-dt-s", type=Bounded(0.1, 30.0, " s"), default=2.0, show_default=True, help="Threat sample spacing (window resolution), 0.1 to 30 s.")
+@click.option("--workers", type=WORKERS, default=None, help="Local worker processes (default: one per core).")
 @click.option("--scheduler", default=None, help="A dask.distributed scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
               help="Write footprint.json, footprint.geojson, footprint.png and footprint.nc here (atomically).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import numpy as np
 
-from thaadsim.cli._args import as_options, dumps, parse_latlon
+from thaadsim.cli._args import APOGEE_KM, Bounded, as_options, dumps, parse_latlon
 from thaadsim.errors import require_finite
 
 CAVEAT = ("caveat: a Keplerian inversion gives a LOWER bound. A steeply lofted boost loses more speed to gravity "
@@ -25,12 +25,18 @@ def _km(x) -> str:
 
 
 @click.command("loft")
-@click.option("--apogee-km", type=float, required=True, help="Observed maximum altitude of the test, km.")
-@click.option("--range-km", type=float, required=True, help="Observed ground range of the test, km.")
-@click.option("--flight-time-min", type=float, help="Observed total flight time, minutes (boost included).")
-@click.option("--burnout-altitude-km", type=float, default=300.0, show_default=True,
+# (0, 10,000] km: above every lofted test reported (Hwasong-15: 4,475 km [ref:ucs-hwasong15-2017]);
+# 1e9 km printed a coast of 1.85 billion minutes
+@click.option("--apogee-km", type=APOGEE_KM, required=True, help="Observed maximum altitude of the test, km.")
+# (0, 20,000] km: half the Earth's circumference, the longest ground range there is
+@click.option("--range-km", type=Bounded(0.0, 20_000.0, " km", lo_open=True), required=True, help="Observed ground range of the test, km.")
+# (0, 300] min: lofted tests last about an hour; five hours is beyond any ballistic flight
+@click.option("--flight-time-min", type=Bounded(0.0, 300.0, " min", lo_open=True), help="Observed total flight time, minutes (boost included).")
+# [0, 1,000] km: burnout is ~200-400 km up for ICBMs
+@click.option("--burnout-altitude-km", type=Bounded(0.0, 1000.0, " km"), default=300.0, show_default=True,
               help="Assumed burnout altitude (an estimate; 0 = the textbook burnout at the surface).")
-@click.option("--boost-downrange-km", type=float, default=0.0, show_default=True,
+# [0, 3,000] km: a boost covers a few hundred km downrange
+@click.option("--boost-downrange-km", type=Bounded(0.0, 3000.0, " km"), default=0.0, show_default=True,
               help="Estimated ground distance covered during the boost, subtracted from the range.")
 @click.option("--from", "from_", help="Launch point LAT,LON for the rotating-Earth reach (degrees).")
 @click.option("--to", help="Target LAT,LON: is it in reach at the inferred burnout speed?")

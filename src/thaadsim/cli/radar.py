@@ -17,7 +17,7 @@ import math
 
 import click
 
-from thaadsim.cli._args import parse_latlon
+from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, RCS_M2, as_options, parse_latlon
 from thaadsim.errors import ThaadsimError, require_positive, require_range
 
 
@@ -37,13 +37,15 @@ def _num(x):
 @click.option("--radar-file", metavar="FILE", help="A user-defined radar TOML file (instead of --radar).")
 @click.option("--at", "at", required=True, metavar="LAT,LON[,HEIGHT_M]",
               help="Radar site, degrees; ground height in m above sea level (default 0).")
-@click.option("--face-az-deg", type=float, default=None,
+@click.option("--face-az-deg", type=AZIMUTH_DEG, default=None,
               help="Face boresight azimuth, deg clockwise from north (default: toward --from if given).")
-@click.option("--tilt-deg", type=float, default=None, help="Face tilt, deg (recorded in the output; the az/el scan box sets coverage).")
-@click.option("--rcs-m2", type=float, default=None,
+# [0, 90] deg: a face tilted back from vertical to looking straight up
+@click.option("--tilt-deg", type=Bounded(0.0, 90.0, " deg"), default=None, help="Face tilt, deg (recorded in the output; the az/el scan box sets coverage).")
+@click.option("--rcs-m2", type=RCS_M2, default=None,
               help="Target RCS in m² (default: the RV's, 0.05 m², an assumption). With --missile, the RV's RCS.")
-@click.option("--booster-rcs-m2", type=float, default=None, help="With --missile: the booster's RCS in m².")
-@click.option("--altitude-km", type=float, default=300.0, show_default=True,
+@click.option("--booster-rcs-m2", type=RCS_M2, default=None, help="With --missile: the booster's RCS in m².")
+# [0, 40,000] km: the bound this command checked, beyond geostationary orbit
+@click.option("--altitude-km", type=Bounded(0.0, 40_000.0, " km"), default=300.0, show_default=True,
               help="Target altitude for the detection-range figures.")
 @click.option("--search", is_flag=True, help="Search-mode radar equation (the radar's search budget), not track.")
 @click.option("--no-refraction", is_flag=True, help="Straight rays (no 4/3-Earth refraction).")
@@ -52,7 +54,7 @@ def _num(x):
 @click.option("--to", "to", metavar="LAT,LON", help="With --missile: aimpoint.")
 @click.option("--shape", type=click.Choice(["min-energy", "lofted", "depressed"]), default="min-energy",
               show_default=True, help="With --missile: trajectory shape.")
-@click.option("--apogee-km", type=float, default=None, help="With --shape lofted/depressed: requested apogee.")
+@click.option("--apogee-km", type=APOGEE_KM, default=None, help="With --shape lofted/depressed: requested apogee.")
 @click.option("--geojson", metavar="FILE", help="Also write the coverage region (GeoJSON Feature) to FILE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m2, altitude_km, search,
@@ -71,7 +73,10 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     if bool(radar_id) == bool(radar_file):
         raise ThaadsimError("--radar", "give exactly one of --radar ID or --radar-file FILE",
                             "e.g. --radar tpy2-tm")
-    r = load_radar(radar_file if radar_file else radar_id)
+    try:
+        r = load_radar(radar_file if radar_file else radar_id)
+    except ThaadsimError as exc:   # the option the user typed, not the library's field name
+        raise as_options(exc, {"radar file": "--radar-file", "radar": "--radar"}) from None
     lat, lon, h = _parse_point("--at", at, allow_height=True)
     launch = target = None
     if missile or from_ or to:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
+from thaadsim.cli._args import RUNS, SEED
+
 
 @click.command("raid")
 @click.argument("scenario_file", type=click.Path(dir_okay=False))
-@click.option("--runs", type=int, default=None, help="Monte Carlo runs (default: [montecarlo].runs).")
-@click.option("--seed", type=int, default=None, help="Seed (default: [montecarlo].seed, else [scenario].seed).")
+@click.option("--runs", type=RUNS, default=None, help="Monte Carlo runs (default: [montecarlo].runs).")
+@click.option("--seed", type=SEED, default=None, help="Seed (default: [montecarlo].seed, else [scenario].seed).")
 @click.option("--events", "events_path", type=click.Path(dir_okay=False), default=None,
               help="Write run 0's event log here as JSON lines.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -23,12 +25,16 @@ def raid(scenario_file, runs, seed, events_path, as_json):
     from thaadsim.errors import ThaadsimError
     from thaadsim.io.scenario_outputs import load_run_scenario as load_scenario
 
+    from thaadsim.io.scenario import MAX_SEED
+
     if runs is not None and not 1 <= runs <= 10_000_000:
         # the scenario file's [montecarlo].runs has the same bound; 1e8 runs hold ~6 GB of per-run results
         raise ThaadsimError("--runs", f"{runs} must be within [1, 10000000]", "e.g. --runs 10000")
-    if seed is not None and seed < 0:
-        raise ThaadsimError("--seed", f"{seed} must be >= 0", "e.g. --seed 1")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise ThaadsimError("--seed", f"{seed} must be within [0, {MAX_SEED}]", "e.g. --seed 1")
     scn = load_scenario(scenario_file)
+    if runs is not None:   # runs x threats is bounded too (the per-run results)
+        scn.set_runs(runs, "--runs")
     if not scn.batteries:
         raise ThaadsimError(f"{Path(scenario_file).name}: batteries", "no batteries in the scenario",
                             "add at least one [[batteries]] entry")

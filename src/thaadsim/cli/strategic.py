@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from thaadsim.cli._args import as_options, dumps, parse_latlon
+from thaadsim.cli._args import AZIMUTH_DEG, Bounded, WORKERS, as_options, dumps, parse_latlon
 from thaadsim.errors import ThaadsimError
 
 _OPTION = {"face_az_deg": "--face-az-deg", "sample_dt_s": "--sample-dt-s", "cue_latency_s": "--cue-latency-s",
@@ -69,13 +69,15 @@ def words(fr: dict) -> str:
               help="CSV name,lat_deg,lon_deg[,country][,missile] of launch areas.")
 @click.option("--targets", required=True, type=click.Path(), help="CSV name,lat_deg,lon_deg of targets.")
 @click.option("--missile", help="Catalog id for every pair (default: chosen per pair, see the docs).")
-@click.option("--face-az-deg", type=float,
+@click.option("--face-az-deg", type=AZIMUTH_DEG,
               help="Face azimuth of the TPY-2 in both modes "
                    "(default: terminal 325, forward-based toward the launch area).")
-@click.option("--sample-dt-s", type=float, default=5.0, show_default=True, help="Trajectory sample spacing.")
-@click.option("--cue-latency-s", type=float, default=0.0, show_default=True,
+# [0.5, 30] s: the [analysis.strategic] section's bound
+@click.option("--sample-dt-s", type=Bounded(0.5, 30.0, " s"), default=5.0, show_default=True, help="Trajectory sample spacing.")
+# [0, 3,600] s: the scenario file's fire-control delays have the same bound
+@click.option("--cue-latency-s", type=Bounded(0.0, 3600.0, " s"), default=0.0, show_default=True,
               help="Delay before the GBI fire control receives the forward-based TPY-2's track.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Local worker processes.")
+@click.option("--workers", type=WORKERS, default=1, show_default=True, help="Local worker processes.")
 @click.option("--scheduler", help="Address of a dask.distributed scheduler (tcp://HOST:PORT).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pair, then a summary line.")
 @click.option("--out", type=click.Path(file_okay=False),

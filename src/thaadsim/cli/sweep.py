@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from thaadsim.cli._args import RUNS, SEED, WORKERS
+
 _EPILOG = """\b
 FIELD is a scenario path as error messages name it: batteries.0.pk, batteries.0.lat_deg,
 radars.0.face_az_deg, radars.0.radar (tpy2-tm / tpy2-fbm), radars.0.average_power_kw,
@@ -37,12 +39,12 @@ def _run(run_sweep, *args, **kwargs):
               help="A field and its values (repeatable; see below).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory for chunks/, manifest.json, sweep.nc and sweep.png (a rerun resumes).")
-@click.option("--workers", type=int, default=None, help="Local worker processes (default: one per core).")
+@click.option("--workers", type=WORKERS, default=None, help="Local worker processes (default: one per core).")
 @click.option("--scheduler", default=None, metavar="ADDR",
               help="Run on an existing dask.distributed scheduler, e.g. tcp://10.0.0.5:8786.")
 @click.option("--chunk-size", type=int, default=None, help="Cases per chunk (default 64; results do not depend on it).")
-@click.option("--runs", type=int, default=None, help="Override [montecarlo].runs for every case.")
-@click.option("--seed", type=int, default=None, help="Override the Monte Carlo seed.")
+@click.option("--runs", type=RUNS, default=None, help="Override [montecarlo].runs for every case.")
+@click.option("--seed", type=SEED, default=None, help="Override the Monte Carlo seed.")
 @click.option("--streams", type=click.Choice(["common", "independent"]), default="common", show_default=True,
               help="common: every case uses the seed (common random numbers); independent: one stream per case.")
 @click.option("--force", is_flag=True, help="Discard a different sweep's chunks found in --out.")

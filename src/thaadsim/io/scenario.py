@@ -27,6 +27,15 @@ here is its own model class so it can be reused.
 
 Errors: :func:`load_scenario` raises :class:`~thaadsim.errors.ThaadsimError` whose field is
 ``<file>: <path>`` (e.g. ``raid.toml: threats.0.missile``) and whose fix says what is valid.
+
+Bounds and types: every number has physical or practical limits, each with its reason in a
+comment beside the field, checked when the file is read, before any work: e.g.
+``raid.toml: threats.0.launch_time_s: 1000000000000.0 is out of range (allowed: [0, 86,400] s)``.
+Totals are bounded too: missiles (10,000 per second of ``sample_dt_s``, at most 20,000),
+interceptor rounds (100,000) and runs x missiles (1e8). Numbers are strict: a quoted ``"36.0"``
+is a string, not a number, and ``true`` is not 1; an integer where a float is expected, and a
+whole float such as ``6.0`` for a count, are the same numbers and accepted. Angles outside their
+range are refused, not wrapped. A UTF-8 byte-order mark is ignored.
 """
 
 from __future__ import annotations
@@ -36,8 +45,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError,
+                      field_validator, model_validator)
 
 from thaadsim.errors import ThaadsimError
 
@@ -64,21 +73,58 @@ def _nonblank(v: str) -> str:
 Name = Annotated[str, AfterValidator(_nonblank)]
 
 
+def _whole_float_as_int(v):
+    # ``thaadsim sweep --vary batteries.0.launchers=2:8:4`` produces 2.0, 4.0, ... (numpy linspace);
+    # a whole float is the same count. 6.5 launchers, "6" and true stay errors (strict mode).
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+#: a count (strict: a string or a boolean is not a number; a whole float such as 6.0 is accepted)
+Count = Annotated[int, BeforeValidator(_whole_float_as_int)]
+
+#: the largest seed: TOML integers are signed 64-bit, and numpy's SeedSequence takes any int >= 0
+MAX_SEED = 2 ** 63 - 1
+#: one day of raid clock: every launch happens within it (the CZML export and the event log use it)
+MAX_RAID_CLOCK_S = 86_400.0
+#: at most this many individual missiles (``count`` expanded): issue 11 measured 10,000 threats in
+#: 174 s; twice that keeps a run within minutes on a laptop
+MAX_THREATS = 20_000
+#: and at most this many missiles per second of trajectory sample spacing (10,000 at the default
+#: sample_dt_s = 1 s): every missile keeps its own sampled trajectory and engagement geometry,
+#: ~220 kB a missile at 1 s for regional flights (benchmarks/bench_raid_memory.py), so 2.2 GB;
+#: a finer spacing multiplies it (sample_dt_s = 0.1 s allows 1,000 missiles)
+MAX_THREATS_PER_SAMPLE_S = 10_000
+#: at most this many interceptors over all batteries (ready rounds plus reload loads). The raid draws
+#: one uniform per round per Monte Carlo run (8 bytes each): 100,000 rounds are 0.8 MB per run, and
+#: every fielded THAAD and Patriot inventory together is a few thousand rounds
+MAX_TOTAL_ROUNDS = 100_000
+#: at most this many (run x threat) results: the raid keeps, per run and threat, whether it was
+#: killed and how many shots it drew, and its summary builds (run x threat) temporaries, about 26
+#: bytes a cell at peak (benchmarks/bench_raid_memory.py): 1e8 cells are ~2.6 GB
+MAX_RUN_THREAT_CELLS = 100_000_000
+
+
 class _Model(BaseModel):
     # allow_inf_nan=False: TOML has nan/inf literals; a NaN latitude used to read "should be <= 90
     # (got nan)" and an unbounded field (face_az_deg, reload_time_s = inf) slipped through to a
     # later error that named neither the file nor the field path.
-    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+    # strict=True: lat_deg = "36.0" (a TOML string) was silently read as a number; in strict mode a
+    # string is not a number and 1 is not true (an int where a float is expected stays fine).
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False, strict=True)
 
 
 class ScenarioInfo(_Model):
     name: str = "scenario"
-    seed: int = 1
+    seed: Count = Field(1, ge=0, le=MAX_SEED)
     description: str = ""
 
 
 class FlightSection(_Model):
-    sample_dt_s: float = Field(1.0, ge=0.01, le=30)
+    # >= 0.1 s: resolves intercept windows far below the 3 s salvo interval; 0.01 s multiplied every
+    # trajectory's memory by 100 for nothing. <= 30 s: coarser misses short windows entirely
+    sample_dt_s: float = Field(1.0, ge=0.1, le=30)
     rotation: bool = True
     atmosphere: bool = True
     earth: Literal["wgs84", "sphere"] = "wgs84"
@@ -90,7 +136,8 @@ class RadarSite(_Model):
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
     site_height_m: float = Field(0.0, ge=-500, le=9000)
-    face_az_deg: float | None = None
+    # [0, 360): an azimuth outside it used to wrap (1e9 -> 280 deg) and the radar saw nothing
+    face_az_deg: float | None = Field(None, ge=0, lt=360)
     # the TPY-2's power is a labelled estimate (README, radar analysis): a scenario can replace it
     # to ask how the answers move with it (thaadsim sweep --vary radars.0.average_power_kw=...)
     average_power_kw: float | None = Field(None, gt=0, le=1e5)
@@ -118,14 +165,20 @@ class BatterySection(_Model):
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
     alt_m: float = Field(0.0, ge=-500, le=9000)
-    launchers: int = Field(6, ge=1)
-    interceptors_per_launcher: int = Field(8, ge=1)
-    reload_time_s: float = Field(1800.0, ge=0)
-    reload_loads: int = Field(0, ge=0)
+    # <= 64: a THAAD battery has 6 launchers (up to 9), a Patriot battery up to 16; 64 leaves room
+    # for several batteries pooled at one site
+    launchers: Count = Field(6, ge=1, le=64)
+    # <= 128: THAAD 8, PAC-3 MSE 12-16; a cruiser's 122 vertical launch cells fit as one "launcher"
+    interceptors_per_launcher: Count = Field(8, ge=1, le=128)
+    # <= one day: a reload arriving after the raid clock ends changes nothing
+    reload_time_s: float = Field(1800.0, ge=0, le=MAX_RAID_CLOCK_S)
+    # <= 100 spare launcher loads (each refills one launcher): far beyond any battery's stock
+    reload_loads: Count = Field(0, ge=0, le=100)
     radar: str | None = None
-    face_az_deg: float | None = None
+    face_az_deg: float | None = Field(None, ge=0, lt=360)   # refused, not wrapped (see RadarSite)
     pk: float | None = Field(None, ge=0, le=1)
-    layer: int = 0
+    # 0..9: a layer is a tier of the defense (upper, lower, ...); ten tiers are more than any architecture
+    layer: Count = Field(0, ge=0, le=9)
     fire_control: FireControlSection = Field(default_factory=FireControlSection)
 
     @field_validator("interceptor")
@@ -142,7 +195,7 @@ class AssetSection(_Model):
     name: Name
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
-    value: float = Field(1.0, ge=0)
+    value: float = Field(1.0, ge=0, le=1e6)   # a relative weight: 1e6 spans any ranking of assets
 
 
 class LaunchArea(_Model):
@@ -160,10 +213,13 @@ class ThreatSection(_Model):
     aim_lat_deg: float | None = Field(None, ge=-90, le=90)
     aim_lon_deg: float | None = Field(None, ge=-180, le=360)
     shape: Literal["min-energy", "lofted", "depressed"] = "min-energy"
-    apogee_km: float | None = Field(None, gt=0)
-    launch_time_s: float = Field(0.0, ge=0)
-    count: int = Field(1, ge=1, le=1000)
-    launch_interval_s: float = Field(0.0, ge=0)
+    # <= 10,000 km: twice the highest lofted test (Hwasong-15, 4,475 km, 2017) [ref:ucs-hwasong15-2017]
+    apogee_km: float | None = Field(None, gt=0, le=10_000)
+    # <= one day of raid clock (1e12 s crashed the CZML export after the whole run)
+    launch_time_s: float = Field(0.0, ge=0, le=MAX_RAID_CLOCK_S)
+    count: Count = Field(1, ge=1, le=1000)
+    # <= one hour between missiles of one entry: later waves are entries of their own
+    launch_interval_s: float = Field(0.0, ge=0, le=3600)
     # RCS is an assumption (sensors.signatures); these replace the missile's own for this entry
     rv_rcs_m2: float | None = Field(None, gt=0, le=1e4)
     booster_rcs_m2: float | None = Field(None, gt=0, le=1e4)
@@ -185,15 +241,22 @@ class ThreatSection(_Model):
             raise ValueError("give either aimpoint or aim_lat_deg/aim_lon_deg, not both")
         if self.shape != "min-energy" and self.apogee_km is None:
             raise ValueError(f"shape {self.shape!r} needs apogee_km")
+        last = self.launch_time_s + (self.count - 1) * self.launch_interval_s
+        if last > MAX_RAID_CLOCK_S:
+            raise ValueError(f"the last of {self.count} missiles launches at {last:g} s (launch_time_s + (count - 1)"
+                             f" x launch_interval_s), after the {MAX_RAID_CLOCK_S:g} s (one day) raid clock; "
+                             f"lower count, launch_interval_s or launch_time_s")
         return self
 
 
 class DoctrineSection(_Model):
     mode: Literal["shoot-look-shoot", "shoot-shoot-look", "salvo"] = "shoot-look-shoot"
-    salvo_size: int = Field(2, ge=1, le=16)
+    salvo_size: Count = Field(2, ge=1, le=16)
     priority: Literal["time-to-impact", "asset-value"] = "time-to-impact"
-    max_shots_per_threat: int | None = Field(None, ge=1)
-    decision_step_s: float = Field(5.0, gt=0)
+    max_shots_per_threat: Count | None = Field(None, ge=1, le=64)   # 64: more than any battery's launcher load
+    # [0.5, 600] s: decision slots are spaced by it over each window; 1e-9 s tried to allocate 741 GiB.
+    # 0.5 s is finer than the 3 s salvo interval; 600 s is longer than a short-range flight
+    decision_step_s: float = Field(5.0, ge=0.5, le=600)
     hold_for_priority: bool = True
 
     def build(self):
@@ -206,9 +269,11 @@ class DoctrineSection(_Model):
 
 
 class MonteCarloSection(_Model):
-    runs: int = Field(1000, ge=1, le=10_000_000)
-    seed: int | None = None
-    chunk_runs: int = Field(2000, ge=1)
+    # <= 1e7 runs: the standard error of a probability is then below 0.0002; more only costs time
+    runs: Count = Field(1000, ge=1, le=10_000_000)
+    seed: Count | None = Field(None, ge=0, le=MAX_SEED)
+    # runs simulated together; results do not depend on it, and to_plan lowers it to bound memory
+    chunk_runs: Count = Field(2000, ge=1, le=100_000)
 
 
 class Scenario(_Model):
@@ -216,11 +281,13 @@ class Scenario(_Model):
 
     scenario: ScenarioInfo = Field(default_factory=ScenarioInfo)
     flight: FlightSection = Field(default_factory=FlightSection)
-    radars: list[RadarSite] = Field(default_factory=list)
-    batteries: list[BatterySection] = Field(default_factory=list)
-    assets: list[AssetSection] = Field(default_factory=list)
-    launch_areas: list[LaunchArea] = Field(default_factory=list)
-    threats: list[ThreatSection] = Field(default_factory=list)
+    # list lengths: the map, report and raid tables are drawn per entry; these are far above any
+    # published layout (a few radars and batteries, tens of assets)
+    radars: list[RadarSite] = Field(default_factory=list, max_length=32)
+    batteries: list[BatterySection] = Field(default_factory=list, max_length=32)
+    assets: list[AssetSection] = Field(default_factory=list, max_length=1000)
+    launch_areas: list[LaunchArea] = Field(default_factory=list, max_length=1000)
+    threats: list[ThreatSection] = Field(default_factory=list, max_length=1000)
     doctrine: DoctrineSection = Field(default_factory=DoctrineSection)
     montecarlo: MonteCarloSection = Field(default_factory=MonteCarloSection)
     _origin: str = PrivateAttr(default="<scenario>")   # the file name, for error messages
@@ -250,7 +317,44 @@ class Scenario(_Model):
             if t.aimpoint is not None and t.aimpoint not in assets:
                 raise _RefError(f"threats.{i}.aimpoint", f"no [[assets]] entry named {t.aimpoint!r}",
                                 f"valid: {', '.join(assets) or '(none defined)'}")
+        n_threats = sum(t.count for t in self.threats)
+        if n_threats > MAX_THREATS:
+            raise _RefError("threats", f"{n_threats:,} missiles in all (count summed over [[threats]]) is above the "
+                            f"limit of {MAX_THREATS:,}", "lower the counts, or split the raid into several files")
+        # a reload load refills one launcher: interceptors_per_launcher rounds
+        most = int(MAX_THREATS_PER_SAMPLE_S * self.flight.sample_dt_s)
+        if n_threats > most:
+            raise _RefError("threats", f"{n_threats:,} missiles at flight.sample_dt_s = {self.flight.sample_dt_s:g} s "
+                            f"would hold ~{n_threats * 0.22 / self.flight.sample_dt_s / 1e3:,.1f} GB of trajectories "
+                            f"(~220 kB a missile at 1 s)", f"at most {most:,} missiles at this spacing: lower the "
+                            f"counts or raise [flight].sample_dt_s")
+        rounds = sum((b.launchers + b.reload_loads) * b.interceptors_per_launcher for b in self.batteries)
+        if rounds > MAX_TOTAL_ROUNDS:
+            raise _RefError("batteries", f"{rounds:,} interceptors in all ((launchers + reload_loads) x "
+                            f"interceptors_per_launcher, summed) is above the limit of {MAX_TOTAL_ROUNDS:,}",
+                            "lower launchers, interceptors_per_launcher or reload_loads")
+        check_monte_carlo_size("montecarlo.runs", self.montecarlo.runs, n_threats)
         return self
+
+    @field_validator("radars")
+    @classmethod
+    def _radar_files(cls, v):
+        for i, r in enumerate(v):
+            problem = radar_ref_problem(r.radar)
+            if problem:
+                raise _RefError(f"radars.{i}.radar", *problem)
+        return v
+
+    def set_runs(self, runs, option: str = "--runs") -> None:
+        """Replace ``[montecarlo].runs`` (a CLI override), with the file's bounds; errors name ``option``."""
+        if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
+            raise ThaadsimError(option, f"{runs!r} is outside [1, 10,000,000]",
+                                "e.g. 10000 (the standard error of a probability is then below 0.005)")
+        try:
+            check_monte_carlo_size(option, runs, sum(t.count for t in self.threats))
+        except _RefError as exc:
+            raise ThaadsimError(exc.loc, exc.problem, exc.fix) from None
+        self.montecarlo.runs = runs
 
     # ---- turning the file into simulation objects --------------------------------------------
     def build_batteries(self):
@@ -359,6 +463,34 @@ def _threats_matching(rows, exc: ThaadsimError, index) -> str:
     return ", ".join(f"threats.{i}" for i in hits) if hits else "threats"
 
 
+def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
+    """_RefError when runs x threats exceeds :data:`MAX_RUN_THREAT_CELLS` (the raid's per-run results)."""
+    if runs * n_threats > MAX_RUN_THREAT_CELLS:
+        most = max(1, MAX_RUN_THREAT_CELLS // max(n_threats, 1))
+        raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} per-run results, above "
+                        f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (~26 bytes each: {runs * n_threats * 26 / 1e9:,.1f} GB)",
+                        f"give at most {most:,} runs for {n_threats:,} threats")
+
+
+def radar_ref_problem(ref: str) -> tuple[str, str] | None:
+    """Why a ``[[radars]].radar`` value is neither a catalog radar id nor a readable radar file
+    (``(problem, fix)``), or None when it is one of them."""
+    from thaadsim.sensors.radar import radar_ids
+
+    if ref in radar_ids():   # load_radar looks ids up as written
+        return None
+    p = Path(ref)
+    if p.is_file():
+        return None
+    ids = ", ".join(radar_ids())
+    if p.is_dir():
+        return (f"{ref!r} is a directory, not a radar file", f"give a radar catalog id ({ids}) or a radar .toml file")
+    if p.suffix.lower() == ".toml" or "/" in ref or "\\" in ref:
+        return (f"radar file {ref!r} not found (paths are relative to the folder you run thaadsim from)",
+                f"check the path, or give a radar catalog id ({ids})")
+    return (f"unknown radar id {ref!r}", f"valid: {ids}; or the path of a radar .toml file")
+
+
 class _RefError(ValueError):
     def __init__(self, loc, problem, fix):
         super().__init__(problem)
@@ -376,6 +508,12 @@ def _unique(items, key, where):
 
 def _fields_at(model_cls, loc):
     """Field names of the model reached by following ``loc`` (for 'unknown key' hints)."""
+    cls = _model_at(model_cls, loc)
+    return list(getattr(cls, "model_fields", {}).keys())
+
+
+def _model_at(model_cls, loc):
+    """The model class reached by following ``loc`` (as far as it leads through models)."""
     import typing
 
     cls = model_cls
@@ -398,7 +536,7 @@ def _fields_at(model_cls, loc):
             cls = ann
         else:
             break
-    return list(getattr(cls, "model_fields", {}).keys())
+    return cls
 
 
 def scenario_from_dict(data: dict, origin: str = "<scenario>", model: type[Scenario] = Scenario) -> Scenario:
@@ -419,9 +557,76 @@ def scenario_from_dict(data: dict, origin: str = "<scenario>", model: type[Scena
             raise ThaadsimError(f"{origin}: {path}", "unknown key", f"valid keys here: {', '.join(valid)}") from None
         if err["type"] == "missing":
             raise ThaadsimError(f"{origin}: {path}", "is required", "add it") from None
+        if err["type"] in _RANGE_ERRORS:
+            raise ThaadsimError(f"{origin}: {path}", f"{err.get('input')!r} is out of range",
+                                f"allowed: {_allowed_range(model, loc)}") from None
+        if err["type"] in _TYPE_ERRORS:
+            got = err.get("input")
+            what = _TYPE_ERRORS[err["type"]]
+            hint = (f"write it without quotes, e.g. {loc[-1]} = {got.strip()}" if isinstance(got, str) and
+                    _reads_as_number(got) else f"give {what}")
+            raise ThaadsimError(f"{origin}: {path}", f"{got!r} ({type(got).__name__}) is not {what}", hint) from None
+        if err["type"] in ("too_long", "too_short"):
+            raise ThaadsimError(f"{origin}: {path}", err["msg"], "split the scenario into several files"
+                                if err["type"] == "too_long" else None) from None
         msg = err["msg"].removeprefix("Value error, ")
         raise ThaadsimError(f"{origin}: {path}", f"{msg} (got {err.get('input')!r})"
                             if err["type"] != "value_error" else msg) from None
+
+
+#: pydantic error types for a number outside a field's bounds
+_RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+#: pydantic strict-mode type errors, and what the field wants
+_TYPE_ERRORS = {"float_type": "a number", "int_type": "a whole number", "bool_type": "true or false",
+                "string_type": "a quoted string", "list_type": "a list [...]", "model_type": "a table",
+                "dict_type": "a table", "finite_number": "a finite number", "int_from_float": "a whole number"}
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _allowed_range(model_cls, loc) -> str:
+    """``[lo, hi]`` (``(`` / ``)`` for open ends) of the field at ``loc``, from its pydantic metadata."""
+    info = _field_info_at(model_cls, loc)
+    lo, hi, lo_open, hi_open = None, None, False, False
+    for m in getattr(info, "metadata", []) if info is not None else []:
+        for name, is_lo, is_open in (("ge", True, False), ("gt", True, True), ("le", False, False),
+                                     ("lt", False, True)):
+            v = getattr(m, name, None)
+            if v is not None:
+                if is_lo:
+                    lo, lo_open = v, is_open
+                else:
+                    hi, hi_open = v, is_open
+    def fmt(v):
+        return f"{v:,}" if isinstance(v, int) else f"{v:,g}"
+
+    lo_s = "-inf" if lo is None else fmt(lo)
+    hi_s = "inf" if hi is None else fmt(hi)
+    names = [p for p in loc if isinstance(p, str)]
+    unit = next((u for suffix, u in _UNITS.items() if names and names[-1].endswith(suffix)), "")
+    return f"{'(' if lo_open or lo is None else '['}{lo_s}, {hi_s}{')' if hi_open or hi is None else ']'}{unit}"
+
+
+#: the unit a field name's suffix states (the project's naming rule), for range messages
+_UNITS = {"_s": " s", "_deg": " deg", "_km": " km", "_m": " m", "_kw": " kW", "_m2": " m²"}
+
+
+def _field_info_at(model_cls, loc):
+    """The pydantic FieldInfo of the field at ``loc`` (None if the path leaves the models)."""
+    fields = _fields_at(model_cls, loc[:-1])
+    if loc and loc[-1] in fields:
+        parent = _model_at(model_cls, loc[:-1])
+        return parent.model_fields.get(loc[-1]) if parent is not None else None
+    # list items (coverage_alt_km.0) and unions: the last named field
+    names = [p for p in loc if isinstance(p, str)]
+    parent = _model_at(model_cls, loc[:loc.index(names[-1])]) if names else None
+    return parent.model_fields.get(names[-1]) if parent is not None else None
 
 
 def load_scenario(path, model: type[Scenario] = Scenario) -> Scenario:
@@ -433,8 +638,9 @@ def load_scenario(path, model: type[Scenario] = Scenario) -> Scenario:
     if not p.is_file():
         raise ThaadsimError(str(path), "file not found", "give the path to a scenario .toml file")
     try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
+        # utf-8-sig: a byte-order mark (Windows Notepad writes one) read as "Invalid statement (line 1,
+        # column 1)"; it is not part of the TOML text, so it is dropped
+        data = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ThaadsimError(p.name, f"is not valid TOML: {exc}", "fix the TOML syntax") from None
     except UnicodeDecodeError as exc:   # tomllib reads bytes and decodes them as UTF-8

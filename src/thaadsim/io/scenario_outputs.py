@@ -55,7 +55,7 @@ class DefendedAreaRequest(_Model):
     launch_lat_deg: float | None = Field(None, ge=-90, le=90)
     launch_lon_deg: float | None = Field(None, ge=-180, le=360)
     shape: Literal["min-energy", "lofted", "depressed"] = "min-energy"
-    apogee_km: float | None = Field(None, gt=0)
+    apogee_km: float | None = Field(None, gt=0, le=10_000)   # the [[threats]] bound (twice the highest lofted test)
     center_lat_deg: float | None = Field(None, ge=-90, le=90)
     center_lon_deg: float | None = Field(None, ge=-180, le=360)
     half_width_km: float = Field(300.0, gt=10, le=3000)
@@ -107,8 +107,9 @@ class AnalysisSection(_Model):
     coverage_alt_km: list[float] = Field(default_factory=lambda: [100.0])
     coverage_rcs_m2: float | None = Field(None, gt=0, le=1e4)
     raid: bool = True
-    questions: list[str] = Field(default_factory=list)
-    defended_area: list[DefendedAreaRequest] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list, max_length=100)   # echoed in the report
+    # <= 8 footprint requests: each may fly up to 40,000 aimpoints (max_nodes)
+    defended_area: list[DefendedAreaRequest] = Field(default_factory=list, max_length=8)
     strategic: StrategicRequest | None = None
 
     @field_validator("coverage_alt_km")
@@ -198,7 +199,8 @@ class RunScenario(Scenario):
             seed=mc.seed if mc.seed is not None else self.scenario.seed, questions=list(self.analysis.questions),
             scenario_path=self._source_path, scenario_text=text,
             scenario_sha256=self._source_sha256,
-            doctrine=doctrine, chunk_runs=mc.chunk_runs, footprints=footprints, strategic=strategic,
+            doctrine=doctrine, chunk_runs=raid_chunk_runs(mc.chunk_runs, len(threats), self.batteries),
+            footprints=footprints, strategic=strategic,
             flyer=functools.partial(self.fly_threats, rows))   # not a lambda: results pickle (joblib, multiprocessing)
         return plan
 
@@ -240,6 +242,28 @@ class RunScenario(Scenario):
         from thaadsim.analysis.pipeline import run_plan
 
         return run_plan(self.to_plan(), progress=progress)
+
+
+#: memory for one chunk of Monte Carlo runs in the raid (its per-chunk working arrays)
+RAID_CHUNK_BYTES = 128 * 2 ** 20
+
+
+def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries) -> int:
+    """``chunk_runs`` lowered so one chunk of the raid's working arrays fits :data:`RAID_CHUNK_BYTES`.
+
+    Per run, :func:`thaadsim.defense.raid.simulate_raid` holds one uniform per interceptor round
+    (8 bytes x rounds, reload loads included), per threat and battery an ``engaged_by`` flag
+    (1 byte x N x M), per threat five working arrays (~33 bytes x N) and per battery its reload
+    queue (8 bytes x M x loads); while it draws the next chunk the last one is still alive, so two
+    chunks count. With the default 2,000 runs a chunk, 100,000 rounds took 1.6 GB per chunk; the
+    chunk size does not change the answer (runs are drawn in run order), so it is lowered here.
+    Scenarios of ordinary size (a few hundred rounds) keep their chunk_runs.
+    """
+    m = max(1, len(batteries))
+    rounds = sum((b.launchers + b.reload_loads) * b.interceptors_per_launcher for b in batteries)
+    loads = max([b.reload_loads for b in batteries] + [1])
+    per_run = 8 * max(1, rounds) + n_threats * m + 33 * n_threats + 8 * m * loads + 64
+    return int(max(1, min(chunk_runs, RAID_CHUNK_BYTES // (2 * per_run))))
 
 
 def load_run_scenario(path) -> RunScenario:

@@ -284,6 +284,9 @@ def load_radar(path_or_id) -> Radar:
     text = str(path_or_id)
     p = Path(text)
     if text.endswith(".toml") or p.exists():
+        if p.is_dir():   # it exists: "does not exist" misled (issue 11)
+            raise ThaadsimError("radar file", f"{text!r} is a directory, not a radar file",
+                                "give the path to a radar .toml file")
         if not p.is_file():
             raise ThaadsimError("radar file", f"{text!r} does not exist", "give the path to a radar .toml file")
         origin = str(p)
@@ -305,7 +308,8 @@ def _catalog_radar(radar_id: str) -> Radar:
 
 def _parse_radar(data: bytes, origin: str) -> Radar:
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of the TOML text
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ThaadsimError(origin, f"not valid TOML ({exc})", "fix the syntax") from None
     return radar_from_mapping(raw, origin)
