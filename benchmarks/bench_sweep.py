@@ -74,10 +74,25 @@ LAT = (35.0, 37.2)     # aimpoint grid over the southern half of the peninsula
 LON = (126.8, 129.2)
 
 
-def _grid(n_points: int) -> list[str]:
+def _grid(n_points: int, field: str = "threats.0.aim_") -> list[str]:
     side = max(1, int(math.isqrt(n_points)))
     rest = max(1, n_points // side)
-    return [f"threats.0.aim_lat_deg={LAT[0]}:{LAT[1]}:{side}", f"threats.0.aim_lon_deg={LON[0]}:{LON[1]}:{rest}"]
+    return [f"{field}lat_deg={LAT[0]}:{LAT[1]}:{side}", f"{field}lon_deg={LON[0]}:{LON[1]}:{rest}"]
+
+
+def _raid_scenario(threats: int) -> str:
+    """SCENARIO with ``threats`` Nodongs from launch points spread along the DPRK, all aimed at one
+    asset: moving the asset (``assets.0.lat_deg`` x ``assets.0.lon_deg``) moves every trajectory, so
+    each case flies ``threats`` missiles of its own (a raid per case, as analysts sweep them)."""
+    head = SCENARIO.split("[[threats]]")[0]
+    lines = [head, "[[assets]]", 'name = "target"', "lat_deg = 35.87", "lon_deg = 128.60", ""]
+    for i in range(threats):
+        f = i / max(threats - 1, 1)
+        lines += ["[[threats]]", 'missile = "nodong"', f"launch_lat_deg = {38.6 + 1.8 * f:.4f}",
+                  f"launch_lon_deg = {125.2 + 2.0 * (i % 5) / 4:.4f}", 'aimpoint = "target"',
+                  f"launch_time_s = {5.0 * i:.1f}", ""]
+    lines += ["[montecarlo]", "runs = 200", ""]
+    return "\n".join(lines)
 
 
 def _sensing(n_cases: int) -> list[str]:
@@ -197,6 +212,10 @@ def main(argv=None):
     ap.add_argument("--runs", type=int, default=200, help="Monte Carlo runs per case")
     ap.add_argument("--sample", type=int, default=10, help="cases the plain loop runs")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--threats-per-case", type=int, default=1,
+                    help="missiles per case in the flight sweep: a raid aimed at one asset whose position is "
+                         "varied (1: one missile whose aimpoint is varied)")
+    ap.add_argument("--skip-sensing", action="store_true", help="run the flight sweep only")
     ap.add_argument("--list-flights", type=int, default=0,
                     help="also time listing this many aimpoints and targeting their first block (e.g. 1000000)")
     args = ap.parse_args(argv)
@@ -210,12 +229,21 @@ def main(argv=None):
         run_sweep(path, ["batteries.0.pk=0.5"], workers=1, runs=10, plot=False)
         print(f"warm-up (kernels, tables) {time.perf_counter() - t:.1f} s; shared 2-core machine: "
               "figures are indicative")
-        flight = _part(f"1. flight sweep: aimpoint grid, {args.trajectories:,} trajectories flown, "
-                   f"{args.runs} Monte Carlo runs per case", path, _grid(args.trajectories), args.runs,
-                   args.sample, args.workers, tmp)
-        sensing = _part(f"2. sensing sweep: one flight, ~{args.cases:,} cases of Pk x face x power, "
-                    f"{args.runs} runs per case", path, _sensing(args.cases), args.runs, args.sample,
-                    args.workers, tmp)
+        k = max(1, args.threats_per_case)
+        if k == 1:
+            flight = _part(f"1. flight sweep: aimpoint grid, {args.trajectories:,} trajectories flown, "
+                           f"{args.runs} Monte Carlo runs per case", path, _grid(args.trajectories), args.runs,
+                           args.sample, args.workers, tmp)
+        else:
+            raid = Path(tmp) / "bench_sweep_raid.toml"
+            raid.write_text(_raid_scenario(k))
+            flight = _part(f"1. flight sweep: a {k}-missile raid per case on an asset moved over a grid, "
+                           f"{args.trajectories:,} trajectories flown, {args.runs} Monte Carlo runs per case",
+                           raid, _grid(args.trajectories // k, "assets.0."), args.runs, args.sample,
+                           args.workers, tmp)
+        sensing = (0, 0) if args.skip_sensing else _part(
+            f"2. sensing sweep: one flight, ~{args.cases:,} cases of Pk x face x power, {args.runs} runs per case",
+            path, _sensing(args.cases), args.runs, args.sample, args.workers, tmp)
         if args.list_flights:
             _listing(path, args.list_flights)
     print(f"\npeak memory: this process {_maxrss_mb(resource.RUSAGE_SELF):.0f} MB, "
