@@ -61,3 +61,5 @@ def raid(scenario_file, runs, seed, events_path, as_json):
     for t in summ["per_threat"]:
         eng = ", ".join(b for b, ok in t["engageable_by"].items() if ok) or "nobody"
         click.echo(f"  {t['threat']:<42} P(kill) {t['p_kill']:.4f}  shots {t['mean_shots']:.2f}  engageable by {eng}")
+        if t.get("note"):
+            click.echo(f"      {t['note']}")

@@ -7,22 +7,43 @@ row of numpy arrays. Only what happens at an event differs between runs.
 Events
 ------
 For every (threat, battery) pair with a non-empty engagement window
-(:mod:`thaadsim.defense.engagement`), the battery gets a **decision opportunity** every
-``decision_step_s`` seconds from its earliest allowed launch to its last feasible one. At an
-opportunity at time L a shot (or a salvo) is fired in a run when, in that run,
+(:mod:`thaadsim.defense.engagement`), the battery gets a **decision opportunity** ("slot") every
+``decision_step_s`` seconds from its earliest allowed launch to its last feasible one. At a slot at
+time L a battery fires at a threat (a shot, or a salvo) in a run when, in that run,
 
 * the threat is not known to be dead: a kill becomes known ``kill_assessment_s`` after the
   intercept ("look");
-* no interceptor is already in flight against it (from any battery) whose result is not yet known;
-* the battery has interceptors ready, beyond those it **holds for higher-priority threats**: ready
-  rounds minus the number of higher-priority threats this battery can still engage and has not
-  yet engaged (priority by time to impact, or by the defended asset's value);
+* its own last shot at the threat has been looked at (shoot-look-shoot within the battery);
+* it is not **waiting to look at another battery's shot** (below);
+* it has interceptors ready, beyond those it **holds for higher-priority threats**: ready rounds
+  minus the number of higher-priority threats this battery can still engage and has not yet
+  engaged (priority by time to impact, or by the defended asset's value);
 * the doctrine's cap on shots per threat is not reached.
 
-Opportunities are processed in time order, ties broken by the battery's ``layer`` (lower first) and
-then by threat priority. Each fired interceptor kills independently with the battery's single-shot
-Pk. A shot at launch time L meets the threat at the earliest feasible intercept whose launch time
-is >= L; shot i of a salvo launches ``i * salvo_interval_s`` later.
+Slots are processed in time order, ties broken by the battery's ``layer`` (lower first) and then by
+threat priority. Each fired interceptor kills independently with the battery's single-shot Pk. A
+shot at launch time L meets the threat at the earliest feasible intercept whose launch time is
+>= L; shot i of a salvo launches ``i * salvo_interval_s`` later.
+
+Shoot-look-shoot across layers
+------------------------------
+Each slot s of a pair carries the number of shots the battery can still fire at that threat along
+its own shoot-look-shoot chain from s (``pot[s] = shots of the salvo + pot[first slot after its
+look]``; greedy earliest-first is the most shots that fit, as in interval scheduling). When another
+battery's shot at the threat (one with Pk > 0: nothing is learnt by looking at a shot that cannot
+kill) is in flight until ``look_until``, the battery **waits for that look only if the first slot
+after it leaves it as many shots**, min(pot, rounds ready, cap left) >= the same from now. Otherwise
+it fires on its own schedule. So an upper layer's look never costs a lower layer a shot, and with
+enough rounds every battery fires at a surviving threat exactly the shots it would fire alone: adding
+a battery (any Pk >= 0) cannot lower any threat's P(kill). Waiting still saves the rounds that a
+known kill makes unnecessary. Only a shared inventory (rounds spent on, or held for, other threats)
+or a cap on shots per threat over all batteries can trade one threat or one layer against another;
+the first is reported per threat (:meth:`RaidResult.summary`: ``p_leak_short_of_rounds``,
+``p_leak_held_for_priority``, ``traded_for``, ``note``).
+
+This replaced a rule under which every battery waited for any other battery's look: with the SM-3
+ship of ``examples/raid_layers.toml`` added, THAAD waited for the ship's look and had one shot left
+at the Nodongs instead of three (P(kill) on Daegu 0.992 -> 0.94, and 0.80 with the ship at Pk = 0).
 
 Doctrines
 ---------
@@ -38,10 +59,12 @@ spare loads (``reload_loads``) remain. Inventory never goes negative: a salvo is
 
 Randomness
 ----------
-One ``numpy.random.Generator`` (seeded) draws, per run, a row of C uniforms, C = the most
-interceptors all batteries could ever fire; the n-th interceptor fired in run r uses U[r, n].
-Runs are drawn in chunks of rows in run order, so the result for a seed does not depend on the
-chunk size.
+Every (battery, threat) pair has its own stream: a PCG64 generator seeded with
+``SeedSequence(seed, spawn_key=(crc32(battery id), repeat of that id, threat index))``; the
+battery's s-th interceptor at that threat in run r uses row r, column s of it. A battery added to
+the raid therefore changes no other battery's draws, so its effect is seen without Monte Carlo noise
+(with Pk = 0 it changes nothing at all). Rows are taken in run order (the generator is advanced to
+the chunk's first run), so the result for a seed does not depend on the chunk size.
 """
 
 from __future__ import annotations
