@@ -490,8 +490,8 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
             # could fire but did not: no round ready (spent on other threats), or rounds held back
             no_round = can & (ready[:, mm] <= 0)
             kept = can & (ready[:, mm] > 0) & (nshot <= 0) & (avail <= 0)
-            short[:, j] |= no_round
             held[:, j] |= kept
+            short[:, j] |= no_round & ~held[:, j]   # a round held back for another, then spent on it: held
             st.denied |= no_round | kept
             fire = nshot > 0
             if not fire.any():
