@@ -29,11 +29,14 @@ Shoot-look-shoot across layers
 ------------------------------
 Each slot s of a pair carries the number of shots the battery can still fire at that threat along
 its own shoot-look-shoot chain from s (``pot[s] = shots of the salvo + pot[first slot after its
-look]``; greedy earliest-first is the most shots that fit, as in interval scheduling). When another
-battery's shot at the threat (one with Pk > 0: nothing is learnt by looking at a shot that cannot
-kill) is in flight until ``look_until``, the battery **waits for that look only if the first slot
-after it leaves it as many shots**, min(pot, rounds ready, cap left) >= the same from now. Otherwise
-it fires on its own schedule. So an upper layer's look never costs a lower layer a shot, and with
+look]``; greedy earliest-first is the most shots that fit, as in interval scheduling). When other
+batteries' shots at the threat (those with Pk > 0: nothing is learnt by looking at a shot that
+cannot kill) are in flight, the battery **waits for the next of their looks only if the first slot
+after it leaves it as many shots**, min(pot, rounds ready, cap left) >= the same from now, and then
+decides again; and only when its inventory cannot bind (the rounds on its launchers cover every
+shot it could ever fire at every threat, or it can engage one threat only), for a battery short of rounds a wait delays its next
+decisions and can cost another threat a shot. Otherwise it fires on its own schedule. While it
+waits it keeps the rounds it would have fired for that threat. So an upper layer's look never costs a lower layer a shot, and with
 enough rounds every battery fires at a surviving threat exactly the shots it would fire alone: adding
 a battery (any Pk >= 0) cannot lower any threat's P(kill). Waiting still saves the rounds that a
 known kill makes unnecessary. Only a shared inventory (rounds spent on, or held for, other threats)
@@ -286,6 +289,28 @@ class _PairState:
     shots: np.ndarray          # (rc,) shots this battery has fired at this threat
     pending: np.ndarray        # (rc,) when this battery's own look at its last shot completes
     denied: np.ndarray         # (rc,) it could have fired but had no round / held its rounds
+    reserve: np.ndarray        # (rc,) rounds kept for this threat while waiting to look at another's shot
+    retired: bool = False      # past its last slot
+
+
+def _new_pair_state(state: dict, p: int, rc: int) -> _PairState:
+    st = state[p] = _PairState(U=None, shots=np.zeros(rc, np.int64), pending=np.full(rc, -np.inf),
+                               denied=np.zeros(rc, bool), reserve=np.zeros(rc, np.int64))
+    return st
+
+
+def _retire(state: dict, p: int, n: int, shots_sum: np.ndarray) -> None:
+    """A pair past its last slot: count its shots and drop its draws; keep its look times, and the
+    runs it denied (only when there are some) for the chunk's trade figures."""
+    st = state[p]
+    if st.retired:
+        return
+    st.retired = True
+    shots_sum[p % n, p // n] += int(st.shots.sum())
+    st.U = None                     # its look time stays: other batteries may still wait for it
+    st.shots = np.zeros(0, np.int64)
+    if st.denied is not None and not st.denied.any():
+        st.denied = None
 
 
 _LOG_ORDER = {"threat_launch": 0, "detect": 1, "interceptor_launch": 2, "intercept": 3,
@@ -413,6 +438,11 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
     cap = doctrine.max_shots_per_threat
     has_window = np.isfinite(last_launch)
     keys = _stream_keys(batteries)
+    # a battery whose rounds on the launchers cover every shot it could ever fire at every threat:
+    # its inventory never binds, so waiting for another battery's look can cost no other threat
+    # anything. Only such batteries wait; the others fire on their own schedule.
+    # (a battery that can engage one threat only has nobody to trade it against)
+    ample = (inv0 >= pair_S.reshape(m, n).sum(axis=1)) | ((pair_S.reshape(m, n) > 0).sum(axis=1) <= 1)
 
     def pair_stream(p, start, rc):
         j, mm = p % n, p // n
@@ -434,16 +464,21 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         n_fired = np.zeros(rc, np.int64)
         killed = np.zeros((rc, n), bool)
         known_dead_at = np.full((rc, n), np.inf)
-        look_until = np.full((rc, n), -np.inf)     # latest look at a shot that could kill (Pk > 0)
         shots_at = np.zeros((rc, n), np.int64)
         engaged_by = np.zeros((rc, n, m), bool)
+        waiting_on = np.zeros((rc, n, m), bool)    # battery m keeps rounds for threat n while it waits
+        reserved_b = np.zeros((rc, m), np.int64)
         short = np.zeros((rc, n), bool)
         held = np.zeros((rc, n), bool)
         state: dict[int, _PairState] = {}
         want_log = log_run is not None and start <= log_run < start + rc
         lr = (log_run - start) if want_log else -1
         run_log: list = []
+        retire: list = []
         for e in range(ev_t.size):
+            for q in retire:                # bounded memory: keep only what the chunk's end needs
+                _retire(state, q, n, shots_sum)
+            retire.clear()
             L, j, mm, p = ev_t[e], ev_j[e], ev_m[e], ev_p[e]
             ti = ev_ti[e]
             # reloads that have arrived by L
@@ -452,6 +487,12 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
                 ready[:, mm] += per_l[mm] * due.sum(axis=1)
                 reload_due[:, mm, :][due] = np.inf
             st = state.get(p)
+            if st is not None and last_event_of[p] == e:
+                retire.append(p)            # after this event the pair needs no draws nor look times
+            if st is not None and st.reserve.any():   # a wait ends here: decide afresh
+                reserved_b[:, mm] -= st.reserve
+                waiting_on[:, j, mm] = False
+                st.reserve[:] = 0
             can = known_dead_at[:, j] > L
             if st is not None:
                 can &= st.pending <= L                                 # own shoot-look-shoot
@@ -459,37 +500,55 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
                 can &= shots_at[:, j] < cap
             if not can.any():
                 continue
-            # another battery's shot is in flight: wait for its look only where waiting leaves this
-            # battery every shot it would fire from now on: the first slot after the look has as many
-            # shots on its chain, up to the rounds ready (and the doctrine's cap)
-            other = can & (look_until[:, j] > L)
-            if other.any():
-                after = np.searchsorted(pair_L[p], look_until[other, j], side="left")
-                budget = ready[other, mm]
+            # other batteries' shots are in flight: wait for the next of their looks only where
+            # waiting leaves this battery every shot it would fire from now on (the first slot after
+            # that look has as many on its chain, up to the rounds ready and the doctrine's cap);
+            # after that look it decides again. Nothing is learnt by looking at a shot of Pk 0.
+            n_ok = int(ev_nok[e])
+            want = np.full(rc, min(k, n_ok), np.int64)
+            if cap is not None:
+                want = np.minimum(want, np.maximum(cap - shots_at[:, j], 0))
+            free = ready[:, mm] - reserved_b[:, mm]         # rounds not kept for threats it waits on
+            next_look = np.full(rc, np.inf)
+            for mo in range(m):
+                so = state.get(mo * n + j)
+                if mo != mm and pk[mo] > 0 and so is not None:
+                    next_look = np.where((so.pending > L) & (so.pending < next_look), so.pending, next_look)
+            other = can & np.isfinite(next_look)
+            if ample[mm] and other.any():
+                after = np.searchsorted(pair_L[p], next_look[other], side="left")
+                budget = np.maximum(free[other], 0)
                 if cap is not None:
                     budget = np.minimum(budget, cap - shots_at[other, j])
                 wait = np.zeros(rc, bool)
-                wait[other] = np.minimum(pair_pot[p][after], budget) >= np.minimum(ev_pot[e], budget)
+                wait[other] = (budget > 0) & (np.minimum(pair_pot[p][after], budget) >= np.minimum(ev_pot[e], budget))
+                if wait.any():
+                    # while it waits, keep the rounds it would have fired now for this threat, so the
+                    # wait cannot hand them to another threat
+                    st = st or _new_pair_state(state, p, rc)
+                    st.reserve = np.where(wait, np.minimum(want, np.maximum(free, 0)), 0)
+                    reserved_b[:, mm] += st.reserve
+                    waiting_on[:, j, mm] = wait
                 can &= ~wait
                 if not can.any():
                     continue
-            if st is None:
-                st = state[p] = _PairState(U=pair_stream(p, start, rc), shots=np.zeros(rc, np.int64),
-                                           pending=np.full(rc, -np.inf), denied=np.zeros(rc, bool))
-            avail = ready[:, mm].copy()
+            st = st or _new_pair_state(state, p, rc)
+            if st.U is None:
+                st.U = pair_stream(p, start, rc)
+            avail = free.copy()
             if doctrine.hold_for_priority:
                 higher = (prio_rank < prio_rank[j]) & has_window[:, mm] & (last_launch[:, mm] >= L)
-                if higher.any() and avail[can].min() <= higher.sum():
+                # (a whole salvo must leave a round for each higher-priority threat still to come)
+                if higher.any() and avail[can].min() < higher.sum() + min(k, n_ok):
                     hj = np.nonzero(higher)[0]
-                    need = ((known_dead_at[:, hj] > L) & ~engaged_by[:, hj, mm]).sum(axis=1)
+                    need = ((known_dead_at[:, hj] > L) & ~engaged_by[:, hj, mm] & ~waiting_on[:, hj, mm]).sum(axis=1)
                     avail = avail - need
-            n_ok = int(ev_nok[e])
-            nshot = np.where(can, np.clip(avail, 0, min(k, n_ok)), 0)
-            if cap is not None:
-                nshot = np.minimum(nshot, np.maximum(cap - shots_at[:, j], 0))
-            # could fire but did not: no round ready (spent on other threats), or rounds held back
-            no_round = can & (ready[:, mm] <= 0)
-            kept = can & (ready[:, mm] > 0) & (nshot <= 0) & (avail <= 0)
+            nshot = np.where(can, np.clip(avail, 0, want), 0)
+            # fired fewer than it wanted (none, or a salvo cut): its rounds were spent on other
+            # threats (fewer ready than wanted), or held back for higher-priority ones
+            cut = can & (nshot < want)
+            no_round = cut & (ready[:, mm] < want)
+            kept = cut & (ready[:, mm] >= want)
             held[:, j] |= kept
             short[:, j] |= no_round & ~held[:, j]   # a round held back for another, then spent on it: held
             st.denied |= no_round | kept
@@ -516,12 +575,7 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
             killed[:, j] |= hit_any
             known_dead_at[:, j] = np.minimum(known_dead_at[:, j], kill_time + look[mm])
             st.pending = np.where(fire, ev_tlast[e] + look[mm], st.pending)
-            if pk[mm] > 0:      # nothing to learn from looking at a shot that cannot kill
-                look_until[:, j] = np.where(fire, np.maximum(look_until[:, j], ev_tlast[e] + look[mm]),
-                                            look_until[:, j])
             st.shots += nshot
-            if last_event_of[p] == e:
-                st.U = None
             before = fired_b[:, mm].copy()
             ready[:, mm] -= nshot
             fired_b[:, mm] += nshot
@@ -538,9 +592,11 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
                 emptied -= go
         assert (ready >= 0).all()
         leaked = ~killed
+        for p in list(state):
+            _retire(state, p, n, shots_sum)
         for p, st in state.items():
-            denied_leaks[p % n, p // n] += int((st.denied & leaked[:, p % n]).sum())
-            shots_sum[p % n, p // n] += int(st.shots.sum())
+            if st.denied is not None:
+                denied_leaks[p % n, p // n] += int((st.denied & leaked[:, p % n]).sum())
         out["leak"].append(leaked.sum(axis=1))
         out["exp"].append(n_fired)
         out["expb"].append(fired_b)
