@@ -320,7 +320,8 @@ _LOG_ORDER = {"threat_launch": 0, "detect": 1, "interceptor_launch": 2, "interce
 def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asset_names=None,
                   asset_values=None, threat_labels=None, doctrine: Doctrine | None = None, runs: int = 1000,
                   seed: int = 1, chunk_runs: int = 2000, detect_s=None,
-                  windows: EngagementWindows | None = None, log_run: int | None = 0) -> RaidResult:
+                  windows: EngagementWindows | None = None, log_run: int | None = 0,
+                  progress=None) -> RaidResult:
     """Monte Carlo of a raid of N threats (one flown batch) against M batteries.
 
     Parameters
@@ -343,6 +344,8 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         Reuse precomputed windows.
     log_run : int or None
         Which run's events to return as the event log (None: none).
+    progress : callable(done_runs, total_runs) or None
+        Called after every chunk of ``chunk_runs`` runs (a progress bar that moves).
 
     Notes
     -----
@@ -546,7 +549,7 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
             nshot = np.where(can, np.clip(avail, 0, want), 0)
             # fired fewer than it wanted (none, or a salvo cut): its rounds were spent on other
             # threats (fewer ready than wanted), or held back for higher-priority ones
-            cut = can & (nshot < want)
+            cut = can & (nshot < want) & (pk[mm] > 0)      # a round that cannot kill is no loss
             no_round = cut & (ready[:, mm] < want)
             kept = cut & (ready[:, mm] >= want)
             held[:, j] |= kept
@@ -604,6 +607,8 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         out["shots"].append(shots_at)
         out["short"].append(short & leaked)
         out["held"].append(held & leaked)
+        if progress is not None:
+            progress(start + rc, runs)
         if want_log:
             event_log = _run_event_log(run_log, killed[lr], launch, impact_abs, windows, batteries,
                                        threat_labels, asset_names, asset_index)
