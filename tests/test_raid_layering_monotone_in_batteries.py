@@ -176,3 +176,22 @@ def test_adding_a_battery_to_a_generated_layout_never_lowers_p_kill(raid4, bats,
     _assert_not_hurt(sub, sup, runs)
     if batteries[-1].single_shot_pk == 0.0:
         np.testing.assert_array_equal(sub.killed, sup.killed)
+
+
+def test_layered_raid_same_answer_whatever_the_chunking_or_the_battery_order(raid4):
+    """Streams per (battery id, threat), rows in run order: the chunk size and the order in which the
+    batteries are listed change nothing (same seed)."""
+    d = dict(dlat=0.0, dlon=0.0, launchers=1, per_launcher=3, look_s=10.0)
+    bats = [_battery(raid4, 0, {**d, "interceptor": "thaad", "pk": 0.6, "layer": 0}),
+            _battery(raid4, 1, {**d, "interceptor": "thaad", "pk": 0.5, "layer": 1, "dlat": 0.3}),
+            _battery(raid4, 2, {**d, "interceptor": "pac3-mse", "pk": 0.7, "layer": 2})]
+    kw = dict(launch_time_s=[0.0, 5.0, 20.0, 30.0], runs=700, seed=9, detect_s=100.0)
+    a = simulate_raid(raid4, bats, chunk_runs=700, **kw)
+    b = simulate_raid(raid4, bats, chunk_runs=37, **kw)
+    c = simulate_raid(raid4, bats[::-1], chunk_runs=700, **kw)
+    np.testing.assert_array_equal(a.killed, b.killed)
+    np.testing.assert_array_equal(a.expended_by_battery, b.expended_by_battery)
+    assert a.summary() == b.summary()
+    np.testing.assert_array_equal(a.killed, c.killed)
+    np.testing.assert_array_equal(a.expended_by_battery, c.expended_by_battery[:, ::-1])
+    assert a.killed.mean() > 0.5 and (a.expended_by_battery > 0).any(axis=0).all()

@@ -9,9 +9,12 @@ Tables (pandas DataFrames, units in the column names):
 * ``engagements`` — one row per (threat, battery): engageable?, detection time, earliest launch,
   earliest/latest intercept time and altitude, fly-out time, closing speed, shots possible, and
   ``not_engageable_reason`` in words where it cannot be engaged;
-* ``raid`` — one row per threat from the Monte Carlo: P(kill), mean shots; ``raid_summary`` the
+* ``raid`` — one row per threat from the Monte Carlo: P(kill), mean shots, and where a shared
+  inventory or the priority rule traded it against other threats, ``traded_for`` (those threats)
+  and ``note`` (how often it leaked for want of a round, in words); ``raid_summary`` the
   whole-raid figures (P(no leaker), expected leakers, interceptors expended);
-* ``events`` — the event log (one Monte Carlo run, plus the deterministic flight/sensor events).
+* ``events`` — the event log (one Monte Carlo run, plus the deterministic flight/sensor events),
+  in time order; a threat's events end at its kill (the killing intercept) or its impact.
 
 ``result.plot()`` draws the map and the altitude profiles with matplotlib; ``result.summary()``
 is the JSON-ready dict written to ``summary.json``.
