@@ -9,9 +9,12 @@ Tables (pandas DataFrames, units in the column names):
 * ``engagements`` — one row per (threat, battery): engageable?, detection time, earliest launch,
   earliest/latest intercept time and altitude, fly-out time, closing speed, shots possible, and
   ``not_engageable_reason`` in words where it cannot be engaged;
-* ``raid`` — one row per threat from the Monte Carlo: P(kill), mean shots; ``raid_summary`` the
+* ``raid`` — one row per threat from the Monte Carlo: P(kill), mean shots, and where a shared
+  inventory or the priority rule traded it against other threats, ``traded_for`` (those threats)
+  and ``note`` (how often it leaked for want of a round, in words); ``raid_summary`` the
   whole-raid figures (P(no leaker), expected leakers, interceptors expended);
-* ``events`` — the event log (one Monte Carlo run, plus the deterministic flight/sensor events).
+* ``events`` — the event log (one Monte Carlo run, plus the deterministic flight/sensor events),
+  in time order; a threat's events end at its kill (the killing intercept) or its impact.
 
 ``result.plot()`` draws the map and the altitude profiles with matplotlib; ``result.summary()``
 is the JSON-ready dict written to ``summary.json``.
@@ -23,6 +26,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+
+_TERMINAL = ("killed_before_impact", "leak_impact", "impact")
+_SAME_TIME_ORDER = {"threat_launch": 0, "burnout": 1, "radar_first_detection": 2, "detect": 2,
+                    "engagement_window_open": 3, "apogee": 3, "interceptor_launch": 4, "intercept": 5,
+                    "radar_last_detection": 6, "engagement_window_close": 6}
+
+
+def _in_order_ending_at_kill(ev: list[dict]) -> list[dict]:
+    """The events sorted by time (a threat's end last among events at the same instant), without
+    any event of a threat after its end (its kill, or its impact)."""
+    def t(e):
+        v = e.get("time_s")
+        return float(v) if v is not None and np.isfinite(v) else np.inf
+
+    end: dict = {}
+    for e in ev:
+        if e.get("event") in _TERMINAL:
+            end[e.get("threat")] = min(end.get(e.get("threat"), np.inf), t(e))
+    kept = [e for e in ev if e.get("event") in _TERMINAL or t(e) <= end.get(e.get("threat"), np.inf)]
+    return sorted(kept, key=lambda e: (t(e), 9 if e.get("event") in _TERMINAL else _SAME_TIME_ORDER.get(e.get("event"), 8)))
 
 
 @dataclass
@@ -80,6 +104,9 @@ class ScenarioResult:
                        "p_kill_ci95_lo": ci[0], "p_kill_ci95_hi": ci[1],
                        "mean_shots": pt["mean_shots"]}
                 row["engageable_by"] = ", ".join(b for b, ok in pt.get("engageable_by", {}).items() if ok) or "none"
+                # where a shared inventory or the priority rule traded this threat against others
+                row["traded_for"] = ", ".join(pt.get("traded_for", []))
+                row["note"] = pt.get("note", "")
                 rows.append(row)
             self.raid_table = pd.DataFrame(rows)
             assets = []
@@ -96,6 +123,13 @@ class ScenarioResult:
         return self
 
     def _events(self) -> list[dict]:
+        """events.jsonl: what happened, in time order; a threat's events end at its kill.
+
+        With a raid, run 0 of the Monte Carlo is the representative run: a threat it kills gets a
+        ``killed_before_impact`` event at the intercept time of the shot that killed it (the
+        earliest-intercepting hit, see :func:`thaadsim.defense.raid._run_event_log`), and none of its
+        flight, radar or engagement-window events after that; a leaker's events end at its impact.
+        """
         plan = self.plan
         ev = []
         if self.raid is not None:
@@ -133,8 +167,7 @@ class ScenarioResult:
                     ev.append({"time_s": round(t0[r.threat_id] + float(r.latest_intercept_s), 2),
                                "event": "engagement_window_close", "threat": r.threat_id, "battery": r.battery_id,
                                "source": "defense"})
-        ev.sort(key=lambda e: (e["time_s"] if e.get("time_s") is not None and np.isfinite(e["time_s"]) else np.inf))
-        return ev
+        return _in_order_ending_at_kill(ev)
 
     # ------------------------------------------------------------------ words and numbers
     def _answers(self):

@@ -83,6 +83,8 @@ def raid(scenario_file, runs, seed, events_path, as_json):
         eng = ", ".join(b for b, ok in t["engageable_by"].items() if ok) or "nobody"
         click.echo(f"  {t['threat']:<42} P(kill) {t['p_kill']:.4f} [{_ci(t['p_kill_ci95'])}]  "
                    f"shots {t['mean_shots']:.2f}  engageable by {eng}")
+        if t.get("note"):
+            click.echo(f"      {t['note']}")
     click.echo(f"  [lo–hi]: 95 % Wilson interval; ±: 1.96 standard errors ({summ['runs']:,} runs; sampling error only)")
 
 

@@ -7,22 +7,46 @@ row of numpy arrays. Only what happens at an event differs between runs.
 Events
 ------
 For every (threat, battery) pair with a non-empty engagement window
-(:mod:`thaadsim.defense.engagement`), the battery gets a **decision opportunity** every
-``decision_step_s`` seconds from its earliest allowed launch to its last feasible one. At an
-opportunity at time L a shot (or a salvo) is fired in a run when, in that run,
+(:mod:`thaadsim.defense.engagement`), the battery gets a **decision opportunity** ("slot") every
+``decision_step_s`` seconds from its earliest allowed launch to its last feasible one. At a slot at
+time L a battery fires at a threat (a shot, or a salvo) in a run when, in that run,
 
 * the threat is not known to be dead: a kill becomes known ``kill_assessment_s`` after the
   intercept ("look");
-* no interceptor is already in flight against it (from any battery) whose result is not yet known;
-* the battery has interceptors ready, beyond those it **holds for higher-priority threats**: ready
-  rounds minus the number of higher-priority threats this battery can still engage and has not
-  yet engaged (priority by time to impact, or by the defended asset's value);
+* its own last shot at the threat has been looked at (shoot-look-shoot within the battery);
+* it is not **waiting to look at another battery's shot** (below);
+* it has interceptors ready, beyond those it **holds for higher-priority threats**: ready rounds
+  minus the number of higher-priority threats this battery can still engage and has not yet
+  engaged (priority by time to impact, or by the defended asset's value);
 * the doctrine's cap on shots per threat is not reached.
 
-Opportunities are processed in time order, ties broken by the battery's ``layer`` (lower first) and
-then by threat priority. Each fired interceptor kills independently with the battery's single-shot
-Pk. A shot at launch time L meets the threat at the earliest feasible intercept whose launch time
-is >= L; shot i of a salvo launches ``i * salvo_interval_s`` later.
+Slots are processed in time order, ties broken by the battery's ``layer`` (lower first) and then by
+threat priority. Each fired interceptor kills independently with the battery's single-shot Pk. A
+shot at launch time L meets the threat at the earliest feasible intercept whose launch time is
+>= L; shot i of a salvo launches ``i * salvo_interval_s`` later.
+
+Shoot-look-shoot across layers
+------------------------------
+Each slot s of a pair carries the number of shots the battery can still fire at that threat along
+its own shoot-look-shoot chain from s (``pot[s] = shots of the salvo + pot[first slot after its
+look]``; greedy earliest-first is the most shots that fit, as in interval scheduling). When other
+batteries' shots at the threat (those with Pk > 0: nothing is learnt by looking at a shot that
+cannot kill) are in flight, the battery **waits for the next of their looks only if the first slot
+after it leaves it as many shots**, min(pot, rounds ready, cap left) >= the same from now, and then
+decides again; and only when its inventory cannot bind (the rounds on its launchers cover every
+shot it could ever fire at every threat, or it can engage one threat only), for a battery short of rounds a wait delays its next
+decisions and can cost another threat a shot. Otherwise it fires on its own schedule. While it
+waits it keeps the rounds it would have fired for that threat. So an upper layer's look never costs a lower layer a shot, and with
+enough rounds every battery fires at a surviving threat exactly the shots it would fire alone: adding
+a battery (any Pk >= 0) cannot lower any threat's P(kill). Waiting still saves the rounds that a
+known kill makes unnecessary. Only a shared inventory (rounds spent on, or held for, other threats)
+or a cap on shots per threat over all batteries can trade one threat or one layer against another;
+the first is reported per threat (:meth:`RaidResult.summary`: ``p_leak_short_of_rounds``,
+``p_leak_held_for_priority``, ``traded_for``, ``note``).
+
+This replaced a rule under which every battery waited for any other battery's look: with the SM-3
+ship of ``examples/raid_layers.toml`` added, THAAD waited for the ship's look and had one shot left
+at the Nodongs instead of three (P(kill) on Daegu 0.992 -> 0.94, and 0.80 with the ship at Pk = 0).
 
 Doctrines
 ---------
@@ -38,14 +62,17 @@ spare loads (``reload_loads``) remain. Inventory never goes negative: a salvo is
 
 Randomness
 ----------
-One ``numpy.random.Generator`` (seeded) draws, per run, a row of C uniforms, C = the most
-interceptors all batteries could ever fire; the n-th interceptor fired in run r uses U[r, n].
-Runs are drawn in chunks of rows in run order, so the result for a seed does not depend on the
-chunk size.
+Every (battery, threat) pair has its own stream: a PCG64 generator seeded with
+``SeedSequence(seed, spawn_key=(crc32(battery id), repeat of that id, threat index))``; the
+battery's s-th interceptor at that threat in run r uses row r, column s of it. A battery added to
+the raid therefore changes no other battery's draws, so its effect is seen without Monte Carlo noise
+(with Pk = 0 it changes nothing at all). Rows are taken in run order (the generator is advanced to
+the chunk's first run), so the result for a seed does not depend on the chunk size.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -109,6 +136,12 @@ class RaidResult:
     threat_labels: list
     windows: EngagementWindows
     event_log: list = field(default_factory=list)
+    leaked_short: np.ndarray | None = None   # (R, N) leaked while a battery that could shoot had no round left
+    leaked_held: np.ndarray | None = None    # (R, N) leaked while a battery held its rounds for higher priority
+    denied_leaks: np.ndarray | None = None   # (N, M) runs in which battery m denied threat j and j leaked
+    shots_by_pair: np.ndarray | None = None  # (N, M) interceptors battery m fired at threat j, all runs
+    prio_rank: np.ndarray | None = None      # (N,) 0 = highest priority
+    first_slot_s: np.ndarray | None = None   # (N, M) first decision opportunity of each pair (raid clock)
 
     def summary(self) -> dict:
         lk = self.leakers
@@ -125,7 +158,8 @@ class RaidResult:
             wj = {b: bool(self.windows.engageable[j, m]) for m, b in enumerate(self.battery_ids)}
             per_threat.append({"threat": lab, "asset": self.asset_names[self.asset_index[j]],
                                "p_kill": float(self.killed[:, j].mean()),
-                               "mean_shots": float(self.shots_at[:, j].mean()), "engageable_by": wj})
+                               "mean_shots": float(self.shots_at[:, j].mean()), "engageable_by": wj,
+                               **self._trade(j)})
         value_lost = (leaked * self.asset_values[self.asset_index][None, :]).sum(axis=1)
         from thaadsim.defense.intervals import with_uncertainty   # error bars on every figure below
 
@@ -148,6 +182,38 @@ class RaidResult:
             "per_asset": per_asset,
             "per_threat": per_threat,
         })
+
+    def _trade(self, j: int) -> dict:
+        """Whether threat j was traded against others: the share of runs in which it leaked while a
+        battery that could still shoot at it had no round left (``p_leak_short_of_rounds``: spent on
+        other threats) or kept its rounds for higher-priority threats (``p_leak_held_for_priority``),
+        ``traded_for``: the threats those batteries spent or kept them for, and a ``note`` in words."""
+        if self.leaked_short is None:
+            return {"p_leak_short_of_rounds": 0.0, "p_leak_held_for_priority": 0.0, "traded_for": [], "note": ""}
+        p_short = float(self.leaked_short[:, j].mean())
+        p_held = float(self.leaked_held[:, j].mean())
+        traded: list[str] = []
+        for m in np.nonzero(self.denied_leaks[j] > 0)[0]:
+            # threats this battery shot at that it could reach first (spent), or of higher priority (held)
+            others = (self.shots_by_pair[:, m] > 0) & (np.arange(len(self.threat_labels)) != j)
+            if p_short == 0.0:
+                others &= self.prio_rank < self.prio_rank[j]
+            else:
+                others &= ~(self.first_slot_s[:, m] > self.first_slot_s[j, m] + 1e-9) | (
+                    self.prio_rank < self.prio_rank[j])
+            traded += [self.threat_labels[i] for i in np.nonzero(others)[0] if self.threat_labels[i] not in traded]
+        parts = []
+        if p_short > 0:
+            parts.append(f"leaked in {100 * p_short:.1f} % of runs while a battery that could still shoot at it "
+                         "had no round left")
+        if p_held > 0:
+            parts.append(f"leaked in {100 * p_held:.1f} % of runs while a battery kept its rounds for "
+                         "higher-priority threats")
+        note = ""
+        if parts:
+            note = "; ".join(parts) + (f" (traded for {', '.join(traded)})" if traded else "")
+        return {"p_leak_short_of_rounds": p_short, "p_leak_held_for_priority": p_held, "traded_for": traded,
+                "note": note}
 
 
 def _count_percentile(x, q):
@@ -187,6 +253,71 @@ def _slots(geom_f, geom_t, geom_L, doctrine: Doctrine, salvo_dt: float, launch_o
     return cand[keep] + launch_offset, ti[keep] + launch_offset, tl[keep] + launch_offset
 
 
+def _stream_keys(batteries) -> list[tuple[int, int]]:
+    """A stable key per battery for its random streams: (CRC-32 of its id, how many earlier batteries
+    share that id). A battery's draws therefore do not depend on its position in the list, and
+    adding a battery does not shift any other battery's stream."""
+    seen: dict[str, int] = {}
+    keys = []
+    for b in batteries:
+        bid = str(b.id)
+        keys.append((zlib.crc32(bid.encode("utf-8")), seen.get(bid, 0)))
+        seen[bid] = seen.get(bid, 0) + 1
+    return keys
+
+
+def _chain_shots(nxt: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Shots along each slot's shoot-look-shoot chain, ``pot[s] = weight[s] + pot[nxt[s]]``.
+
+    ``nxt[s] > s`` is the first slot the battery may use after slot s's look (``len(nxt)`` = none).
+    Solved for every slot of every pair at once by pointer jumping ("list ranking", Wyllie 1979):
+    each pass doubles the length of chain summed, so ``log2(longest chain)`` array passes.
+    """
+    n = nxt.size
+    ptr = np.append(nxt.astype(np.int64), n)          # the sentinel points to itself
+    cnt = np.append(weight.astype(np.int64), 0)
+    while (ptr[:n] < n).any():
+        cnt = cnt + cnt[ptr]
+        ptr = ptr[ptr]
+    return cnt[:n]
+
+
+@dataclass
+class _PairState:
+    """Per-run state of one (threat, battery) pair in one chunk, created when the pair first acts."""
+
+    U: np.ndarray | None       # (rc, S) uniforms: this battery's k-th shot at this threat uses column k
+    shots: np.ndarray          # (rc,) shots this battery has fired at this threat
+    pending: np.ndarray        # (rc,) when this battery's own look at its last shot completes
+    denied: np.ndarray         # (rc,) it could have fired but had no round / held its rounds
+    reserve: np.ndarray        # (rc,) rounds kept for this threat while waiting to look at another's shot
+    retired: bool = False      # past its last slot
+
+
+def _new_pair_state(state: dict, p: int, rc: int) -> _PairState:
+    st = state[p] = _PairState(U=None, shots=np.zeros(rc, np.int64), pending=np.full(rc, -np.inf),
+                               denied=np.zeros(rc, bool), reserve=np.zeros(rc, np.int64))
+    return st
+
+
+def _retire(state: dict, p: int, n: int, shots_sum: np.ndarray) -> None:
+    """A pair past its last slot: count its shots and drop its draws; keep its look times, and the
+    runs it denied (only when there are some) for the chunk's trade figures."""
+    st = state[p]
+    if st.retired:
+        return
+    st.retired = True
+    shots_sum[p % n, p // n] += int(st.shots.sum())
+    st.U = None                     # its look time stays: other batteries may still wait for it
+    st.shots = np.zeros(0, np.int64)
+    if st.denied is not None and not st.denied.any():
+        st.denied = None
+
+
+_LOG_ORDER = {"threat_launch": 0, "detect": 1, "interceptor_launch": 2, "intercept": 3,
+              "killed_before_impact": 4, "leak_impact": 4}
+
+
 def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asset_names=None,
                   asset_values=None, threat_labels=None, doctrine: Doctrine | None = None, runs: int = 1000,
                   seed: int = 1, chunk_runs: int = 2000, detect_s=None,
@@ -206,7 +337,8 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
     asset_names, asset_values : sequences or None
         Defended assets (value 1 each if absent).
     doctrine : Doctrine
-    runs, seed, chunk_runs : Monte Carlo size, seed of the one Generator, rows drawn per chunk.
+    runs, seed, chunk_runs : Monte Carlo size, seed, runs simulated per chunk (the answer does not
+        depend on it).
     detect_s : (N, M) or None
         First detection times (see :func:`engagement_windows`).
     windows : EngagementWindows or None
@@ -215,6 +347,12 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         Which run's events to return as the event log (None: none).
     progress : callable(done_runs, total_runs) or None
         Called after every chunk of ``chunk_runs`` runs (a progress bar that moves).
+
+    Notes
+    -----
+    See the module docstring for the battle-management rules; in short, each battery fires its own
+    shoot-look-shoot schedule and waits to look at another battery's shot only when waiting costs it
+    none of its shots, so a battery added to a raid never takes shots away from the others.
     """
     if isinstance(batteries, Battery):
         batteries = [batteries]
@@ -250,49 +388,78 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
     prio_rank = np.empty(n, np.int64)
     prio_rank[order] = np.arange(n)
 
-    # ---- deterministic event list ------------------------------------------------------------
-    k = doctrine.shots_per_engagement
-    ev_t, ev_j, ev_m, ev_ti, ev_tl = [], [], [], [], []
-    last_launch = np.full((n, m), -np.inf)
-    for mm, bat in enumerate(batteries):
-        g = windows.geometry[mm]
-        for j in range(n):
-            L, TI, TL = _slots(g.feasible[j], g.t_s[j], g.launch_s[j], doctrine, bat.fire_control.salvo_interval_s,
-                           launch[j])
-            if L.size:
-                last_launch[j, mm] = L.max()
-            ev_t.append(L)
-            ev_j.append(np.full(L.size, j))
-            ev_m.append(np.full(L.size, mm))
-            ev_ti.append(TI)
-            ev_tl.append(TL)
-    ev_t = np.concatenate(ev_t) if ev_t else np.zeros(0)
-    ev_j = np.concatenate(ev_j).astype(np.int64) if ev_j else np.zeros(0, np.int64)
-    ev_m = np.concatenate(ev_m).astype(np.int64) if ev_m else np.zeros(0, np.int64)
-    ev_ti = np.concatenate(ev_ti) if ev_ti else np.zeros((0, k))
-    ev_tl = np.concatenate(ev_tl) if ev_tl else np.zeros((0, k))
-    layer = np.array([b.layer for b in batteries])
-    ev_order = np.lexsort((prio_rank[ev_j], layer[ev_m], ev_t))
-    ev_t, ev_j, ev_m, ev_ti, ev_tl = (ev_t[ev_order], ev_j[ev_order], ev_m[ev_order], ev_ti[ev_order],
-                                      ev_tl[ev_order])
-
     inv0 = np.array([b.inventory for b in batteries], np.int64)
     per_l = np.array([b.interceptors_per_launcher for b in batteries], np.int64)
     loads0 = np.array([b.reload_loads for b in batteries], np.int64)
     pk = np.array([b.single_shot_pk for b in batteries])
     look = np.array([b.fire_control.kill_assessment_s for b in batteries])
     reload_t = np.array([b.reload_time_s for b in batteries])
-    n_cols = max(1, int((inv0 + loads0 * per_l).sum()))
+
+    # ---- deterministic slots of every (threat, battery) pair, pair p = mm * n + j ---------------
+    k = doctrine.shots_per_engagement
+    pair_L: list = [np.zeros(0)] * (n * m)
+    ev_t, ev_p, ev_ti, ev_tl = [], [], [], []
+    last_launch = np.full((n, m), -np.inf)
+    for mm, bat in enumerate(batteries):
+        g = windows.geometry[mm]
+        for j in range(n):
+            L, TI, TL = _slots(g.feasible[j], g.t_s[j], g.launch_s[j], doctrine, bat.fire_control.salvo_interval_s,
+                               launch[j])
+            if L.size:
+                last_launch[j, mm] = L.max()
+            pair_L[mm * n + j] = L
+            ev_t.append(L)
+            ev_p.append(np.full(L.size, mm * n + j, np.int64))
+            ev_ti.append(TI)
+            ev_tl.append(TL)
+    ev_t = np.concatenate(ev_t) if ev_t else np.zeros(0)
+    ev_p = np.concatenate(ev_p) if ev_p else np.zeros(0, np.int64)
+    ev_ti = np.concatenate(ev_ti) if ev_ti else np.zeros((0, k))
+    ev_tl = np.concatenate(ev_tl) if ev_tl else np.zeros((0, k))
+    ev_j, ev_m = ev_p % n, ev_p // n
+    ev_nok = np.isfinite(ev_ti).sum(axis=1)                       # shots of the salvo that have an intercept
+    with np.errstate(all="ignore"):
+        ev_tlast = np.nanmax(np.where(np.isfinite(ev_ti), ev_ti, -np.inf), axis=1)
+    # each slot's next usable slot of the same pair after its look, and the shots along that chain
+    # ("potential"): a battery alone fires pot[first slot] shots at a threat that survives them
+    sizes = np.array([a.size for a in pair_L], np.int64)
+    offs = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    nxt = np.empty(ev_t.size, np.int64)
+    for p in np.nonzero(sizes)[0]:
+        sl = slice(offs[p], offs[p] + sizes[p])
+        loc = np.searchsorted(pair_L[p], ev_tlast[sl] + look[p // n], side="left")
+        nxt[sl] = np.where(loc < sizes[p], offs[p] + loc, ev_t.size)
+    ev_pot = _chain_shots(nxt, ev_nok)
+    pair_pot = [np.append(ev_pot[offs[p]:offs[p] + sizes[p]], 0) for p in range(n * m)]   # 0 past the end
+    pair_S = np.array([int(pp[0]) for pp in pair_pot], np.int64)    # most shots the pair can ever take
+    ev_order = np.lexsort((prio_rank[ev_j], np.array([b.layer for b in batteries])[ev_m], ev_t))
+    ev_t, ev_p, ev_j, ev_m, ev_ti, ev_tl, ev_nok, ev_tlast, ev_pot = (
+        a[ev_order] for a in (ev_t, ev_p, ev_j, ev_m, ev_ti, ev_tl, ev_nok, ev_tlast, ev_pot))
+    last_event_of = np.full(n * m, -1, np.int64)
+    last_event_of[ev_p] = np.arange(ev_p.size)                     # later writes win: the last event
+
     qmax = max(1, int(loads0.max()))
     cap = doctrine.max_shots_per_threat
     has_window = np.isfinite(last_launch)
+    keys = _stream_keys(batteries)
+    # a battery whose rounds on the launchers cover every shot it could ever fire at every threat:
+    # its inventory never binds, so waiting for another battery's look can cost no other threat
+    # anything. Only such batteries wait; the others fire on their own schedule.
+    # (a battery that can engage one threat only has nobody to trade it against)
+    ample = (inv0 >= pair_S.reshape(m, n).sum(axis=1)) | ((pair_S.reshape(m, n) > 0).sum(axis=1) <= 1)
 
-    rng = np.random.default_rng(seed)
-    out_leak, out_exp, out_expb, out_killed, out_shots = [], [], [], [], []
+    def pair_stream(p, start, rc):
+        j, mm = p % n, p // n
+        bg = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(keys[mm][0], keys[mm][1], j)))
+        bg.advance(int(start) * int(pair_S[p]))                   # rows in run order: chunking-free
+        return np.random.Generator(bg).random((rc, int(pair_S[p])))
+
+    out = {key: [] for key in ("leak", "exp", "expb", "killed", "shots", "short", "held")}
+    denied_leaks = np.zeros((n, m), np.int64)      # runs in which battery m denied threat j and j leaked
+    shots_sum = np.zeros((n, m), np.int64)
     event_log: list = []
     for start in range(0, runs, chunk_runs):
         rc = min(chunk_runs, runs - start)
-        U = rng.random((rc, n_cols))
         rows = np.arange(rc)
         ready = np.tile(inv0, (rc, 1))
         loads = np.tile(loads0, (rc, 1))
@@ -301,52 +468,118 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
         n_fired = np.zeros(rc, np.int64)
         killed = np.zeros((rc, n), bool)
         known_dead_at = np.full((rc, n), np.inf)
-        pending_until = np.full((rc, n), -np.inf)
         shots_at = np.zeros((rc, n), np.int64)
         engaged_by = np.zeros((rc, n, m), bool)
+        waiting_on = np.zeros((rc, n, m), bool)    # battery m keeps rounds for threat n while it waits
+        reserved_b = np.zeros((rc, m), np.int64)
+        short = np.zeros((rc, n), bool)
+        held = np.zeros((rc, n), bool)
+        state: dict[int, _PairState] = {}
         want_log = log_run is not None and start <= log_run < start + rc
         lr = (log_run - start) if want_log else -1
+        run_log: list = []
+        retire: list = []
         for e in range(ev_t.size):
-            L, j, mm = ev_t[e], ev_j[e], ev_m[e]
+            for q in retire:                # bounded memory: keep only what the chunk's end needs
+                _retire(state, q, n, shots_sum)
+            retire.clear()
+            L, j, mm, p = ev_t[e], ev_j[e], ev_m[e], ev_p[e]
             ti = ev_ti[e]
             # reloads that have arrived by L
             due = reload_due[:, mm, :] <= L
             if due.any():
                 ready[:, mm] += per_l[mm] * due.sum(axis=1)
                 reload_due[:, mm, :][due] = np.inf
-            can = (known_dead_at[:, j] > L) & (pending_until[:, j] <= L) & (ready[:, mm] > 0)
+            st = state.get(p)
+            if st is not None and last_event_of[p] == e:
+                retire.append(p)            # after this event the pair needs no draws nor look times
+            if st is not None and st.reserve.any():   # a wait ends here: decide afresh
+                reserved_b[:, mm] -= st.reserve
+                waiting_on[:, j, mm] = False
+                st.reserve[:] = 0
+            can = known_dead_at[:, j] > L
+            if st is not None:
+                can &= st.pending <= L                                 # own shoot-look-shoot
             if cap is not None:
                 can &= shots_at[:, j] < cap
             if not can.any():
                 continue
-            avail = ready[:, mm].copy()
+            # other batteries' shots are in flight: wait for the next of their looks only where
+            # waiting leaves this battery every shot it would fire from now on (the first slot after
+            # that look has as many on its chain, up to the rounds ready and the doctrine's cap);
+            # after that look it decides again. Nothing is learnt by looking at a shot of Pk 0.
+            n_ok = int(ev_nok[e])
+            want = np.full(rc, min(k, n_ok), np.int64)
+            if cap is not None:
+                want = np.minimum(want, np.maximum(cap - shots_at[:, j], 0))
+            free = ready[:, mm] - reserved_b[:, mm]         # rounds not kept for threats it waits on
+            next_look = np.full(rc, np.inf)
+            for mo in range(m):
+                so = state.get(mo * n + j)
+                if mo != mm and pk[mo] > 0 and so is not None:
+                    next_look = np.where((so.pending > L) & (so.pending < next_look), so.pending, next_look)
+            other = can & np.isfinite(next_look)
+            if ample[mm] and other.any():
+                after = np.searchsorted(pair_L[p], next_look[other], side="left")
+                budget = np.maximum(free[other], 0)
+                if cap is not None:
+                    budget = np.minimum(budget, cap - shots_at[other, j])
+                wait = np.zeros(rc, bool)
+                wait[other] = (budget > 0) & (np.minimum(pair_pot[p][after], budget) >= np.minimum(ev_pot[e], budget))
+                if wait.any():
+                    # while it waits, keep the rounds it would have fired now for this threat, so the
+                    # wait cannot hand them to another threat
+                    st = st or _new_pair_state(state, p, rc)
+                    st.reserve = np.where(wait, np.minimum(want, np.maximum(free, 0)), 0)
+                    reserved_b[:, mm] += st.reserve
+                    waiting_on[:, j, mm] = wait
+                can &= ~wait
+                if not can.any():
+                    continue
+            st = st or _new_pair_state(state, p, rc)
+            if st.U is None:
+                st.U = pair_stream(p, start, rc)
+            avail = free.copy()
             if doctrine.hold_for_priority:
                 higher = (prio_rank < prio_rank[j]) & has_window[:, mm] & (last_launch[:, mm] >= L)
-                if higher.any() and avail[can].min() <= higher.sum():
+                # (a whole salvo must leave a round for each higher-priority threat still to come)
+                if higher.any() and avail[can].min() < higher.sum() + min(k, n_ok):
                     hj = np.nonzero(higher)[0]
-                    need = ((known_dead_at[:, hj] > L) & ~engaged_by[:, hj, mm]).sum(axis=1)
+                    need = ((known_dead_at[:, hj] > L) & ~engaged_by[:, hj, mm] & ~waiting_on[:, hj, mm]).sum(axis=1)
                     avail = avail - need
-            n_ok = int(np.isfinite(ti).sum())
-            nshot = np.where(can, np.clip(avail, 0, min(k, n_ok)), 0)
-            if cap is not None:
-                nshot = np.minimum(nshot, np.maximum(cap - shots_at[:, j], 0))
+            nshot = np.where(can, np.clip(avail, 0, want), 0)
+            # fired fewer than it wanted (none, or a salvo cut): its rounds were spent on other
+            # threats (fewer ready than wanted), or held back for higher-priority ones
+            cut = can & (nshot < want) & (pk[mm] > 0)      # a round that cannot kill is no loss
+            no_round = cut & (ready[:, mm] < want)
+            kept = cut & (ready[:, mm] >= want)
+            held[:, j] |= kept
+            short[:, j] |= no_round & ~held[:, j]   # a round held back for another, then spent on it: held
+            st.denied |= no_round | kept
             fire = nshot > 0
             if not fire.any():
                 continue
-            # outcomes: shot i of run r uses U[r, n_fired[r] + i]
+            # outcomes: this battery's s-th shot at threat j in run r uses st.U[r, s]
+            assert (st.shots + nshot <= pair_S[p]).all()
             hit_any = np.zeros(rc, bool)
             kill_time = np.full(rc, np.inf)
             for i in range(min(k, n_ok)):
                 use = fire & (nshot > i)
-                col = np.minimum(n_fired + i, n_cols - 1)
-                hit = use & (U[rows, col] < pk[mm])
+                u = st.U[rows, np.minimum(st.shots + i, pair_S[p] - 1)]
+                hit = use & (u < pk[mm])
                 kill_time = np.where(hit & ~hit_any, ti[i], kill_time)
                 hit_any |= hit
-            t_last = np.nanmax(np.where(np.arange(k) < n_ok, ti, np.nan))
+                if want_log and use[lr]:
+                    run_log.append({"time_s": round(float(ev_tl[e, i]), 2), "event": "interceptor_launch",
+                                    "threat": threat_labels[j], "battery": batteries[mm].id,
+                                    "ready_after": int(ready[lr, mm] - i - 1)})
+                    run_log.append({"time_s": round(float(ti[i]), 2), "event": "intercept",
+                                    "threat": threat_labels[j], "battery": batteries[mm].id,
+                                    "outcome": "kill" if hit[lr] else "miss", "_t": float(ti[i])})
             killed[:, j] |= hit_any
-            known_dead_at[:, j] = np.minimum(known_dead_at[:, j],
-                                             np.where(hit_any, kill_time + look[mm], np.inf))
-            pending_until[:, j] = np.where(fire, t_last + look[mm], pending_until[:, j])
+            known_dead_at[:, j] = np.minimum(known_dead_at[:, j], kill_time + look[mm])
+            st.pending = np.where(fire, ev_tlast[e] + look[mm], st.pending)
+            st.shots += nshot
             before = fired_b[:, mm].copy()
             ready[:, mm] -= nshot
             fired_b[:, mm] += nshot
@@ -361,37 +594,75 @@ def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asse
                 reload_due[rows[go], mm, slot[go]] = L + reload_t[mm]
                 loads[:, mm] -= go
                 emptied -= go
-            if want_log and fire[lr]:
-                for i in range(int(nshot[lr])):
-                    u = U[lr, min(n_fired[lr] - nshot[lr] + i, n_cols - 1)]
-                    event_log.append({"time_s": round(float(ev_tl[e, i]), 2), "event": "interceptor_launch", "threat": threat_labels[j],
-                                      "battery": batteries[mm].id, "ready_after": int(ready[lr, mm])})
-                    event_log.append({"time_s": round(float(ti[i]), 2), "event": "intercept",
-                                      "threat": threat_labels[j], "battery": batteries[mm].id,
-                                      "outcome": "kill" if u < pk[mm] else "miss"})
         assert (ready >= 0).all()
-        out_leak.append((~killed).sum(axis=1))
-        out_exp.append(n_fired)
-        out_expb.append(fired_b)
-        out_killed.append(killed)
-        out_shots.append(shots_at)
+        leaked = ~killed
+        for p in list(state):
+            _retire(state, p, n, shots_sum)
+        for p, st in state.items():
+            if st.denied is not None:
+                denied_leaks[p % n, p // n] += int((st.denied & leaked[:, p % n]).sum())
+        out["leak"].append(leaked.sum(axis=1))
+        out["exp"].append(n_fired)
+        out["expb"].append(fired_b)
+        out["killed"].append(killed)
+        out["shots"].append(shots_at)
+        out["short"].append(short & leaked)
+        out["held"].append(held & leaked)
         if progress is not None:
             progress(start + rc, runs)
         if want_log:
-            for j in range(n):
-                event_log.append({"time_s": round(float(launch[j]), 2), "event": "threat_launch",
-                                  "threat": threat_labels[j], "asset": asset_names[asset_index[j]]})
-                for mm, bat in enumerate(batteries):
-                    d = windows.detect_s[j, mm]
-                    if np.isfinite(d):
-                        event_log.append({"time_s": round(float(launch[j] + d), 2), "event": "detect",
-                                          "threat": threat_labels[j], "battery": bat.id})
-                event_log.append({"time_s": round(float(impact_abs[j]), 2),
-                                  "event": "killed_before_impact" if killed[lr, j] else "leak_impact",
-                                  "threat": threat_labels[j], "asset": asset_names[asset_index[j]]})
-            event_log.sort(key=lambda d: d["time_s"])
-    return RaidResult(runs=runs, seed=seed, leakers=np.concatenate(out_leak), expended=np.concatenate(out_exp),
-                      expended_by_battery=np.concatenate(out_expb), killed=np.concatenate(out_killed),
-                      shots_at=np.concatenate(out_shots), asset_names=asset_names, asset_values=asset_values,
+            event_log = _run_event_log(run_log, killed[lr], launch, impact_abs, windows, batteries,
+                                       threat_labels, asset_names, asset_index)
+    return RaidResult(runs=runs, seed=seed, leakers=np.concatenate(out["leak"]), expended=np.concatenate(out["exp"]),
+                      expended_by_battery=np.concatenate(out["expb"]), killed=np.concatenate(out["killed"]),
+                      shots_at=np.concatenate(out["shots"]), asset_names=asset_names, asset_values=asset_values,
                       asset_index=asset_index, battery_ids=[b.id for b in batteries], threat_labels=threat_labels,
-                      windows=windows, event_log=event_log)
+                      windows=windows, event_log=event_log, leaked_short=np.concatenate(out["short"]),
+                      leaked_held=np.concatenate(out["held"]), denied_leaks=denied_leaks, shots_by_pair=shots_sum,
+                      prio_rank=prio_rank, first_slot_s=np.array([[pair_L[mm * n + j][0] if pair_L[mm * n + j].size
+                                                                   else np.nan for mm in range(m)]
+                                                                  for j in range(n)]).reshape(n, m))
+
+
+def _run_event_log(run_log, killed_row, launch, impact_abs, windows, batteries, threat_labels, asset_names,
+                   asset_index) -> list[dict]:
+    """One run's events in the order they happened; a kill ends its threat's events.
+
+    A threat's kill is stamped at the intercept time of the first shot that killed it (the
+    earliest-intercepting hit of the run). Interceptors that were still on their way to it then, or
+    were launched at it before the kill was known, destroyed nothing: they are counted in the kill
+    event (``interceptors_wasted``) and in the expenditure, not logged as events after the kill.
+    """
+    n = len(threat_labels)
+    ev = list(run_log)
+    for j in range(n):
+        ev.append({"time_s": round(float(launch[j]), 2), "event": "threat_launch",
+                   "threat": threat_labels[j], "asset": asset_names[asset_index[j]]})
+        for mm, bat in enumerate(batteries):
+            d = windows.detect_s[j, mm]
+            if np.isfinite(d):
+                ev.append({"time_s": round(float(launch[j] + d), 2), "event": "detect",
+                           "threat": threat_labels[j], "battery": bat.id})
+    end = {}
+    for j in range(n):
+        lab = threat_labels[j]
+        if killed_row[j]:
+            hits = [x for x in run_log if x["threat"] == lab and x["event"] == "intercept" and x["outcome"] == "kill"]
+            first = min(hits, key=lambda x: x["_t"])
+            end[lab] = first["_t"]
+            after = [x for x in run_log if x["threat"] == lab and x["event"] == "intercept" and x["_t"] > first["_t"]]
+            ev.append({"time_s": first["time_s"], "event": "killed_before_impact", "threat": lab,
+                       "asset": asset_names[asset_index[j]], "battery": first["battery"],
+                       "would_have_impacted_s": round(float(impact_abs[j]), 2),
+                       "interceptors_wasted": len(after)})
+        else:
+            end[lab] = float(impact_abs[j])
+            ev.append({"time_s": round(float(impact_abs[j]), 2), "event": "leak_impact", "threat": lab,
+                       "asset": asset_names[asset_index[j]]})
+    kept = []
+    for x in ev:
+        if x["event"] not in ("killed_before_impact", "leak_impact") and x.get("_t", x["time_s"]) > end[x["threat"]]:
+            continue            # after the threat's end: nothing of it happens any more
+        kept.append({k: v for k, v in x.items() if k != "_t"})
+    kept.sort(key=lambda x: (x["time_s"], _LOG_ORDER.get(x["event"], 5)))
+    return kept
