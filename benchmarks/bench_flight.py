@@ -46,8 +46,8 @@ def kernel_steps(m, n, rng):
     from thaadsim.flight.engine import FlightOptions
 
     az = rng.uniform(0, 360, n)
-    kick = rng.uniform(30, 60, n)
-    cut = rng.uniform(0.85, 1.0, n) * m.total_burn_time_s
+    kick = rng.uniform(15, 60, n)
+    cut = rng.uniform(0.6, 1.0, n) * m.total_burn_time_s
 
     def run(opts):
         fly_powered([m], np.zeros(2, int), 39.0, 125.7, az[:2], kick[:2], cut[:2], options=opts, sample_dt_s=None,
@@ -65,7 +65,8 @@ def kernel_steps(m, n, rng):
     for name, bit in (("+ trigonometry-free geodetic conversion", K.FLAG_FAST_GEODETIC),
                       ("+ near-side stages at thrust discontinuities", K.FLAG_NEAR_SIDE),
                       ("+ PI step control", K.FLAG_PI_CONTROL),
-                      ("+ error norm on |r| and |v|", K.FLAG_VECTOR_NORM)):
+                      ("+ error norm on |r| and |v|", K.FLAG_VECTOR_NORM),
+                      ("+ local frame from the inertial position (no rotation trig)", K.FLAG_INERTIAL_LOCAL)):
         f |= bit
         rows.append((name, f, 20.0))
     rows.append(("+ 60 s coast step cap (summary-only flights)", f, 60.0))

@@ -60,7 +60,8 @@ FLAG_FAST_GEODETIC = 1   # trigonometry-free geodetic conversion in the right-ha
 FLAG_NEAR_SIDE = 2       # a step clipped to a thrust discontinuity evaluates its end on the near side
 FLAG_PI_CONTROL = 4      # PI step-size control (Gustafsson), no growth right after a rejection
 FLAG_VECTOR_NORM = 8     # error measured against |r| and |v|, not against each component
-FLAGS_ALL = FLAG_FAST_GEODETIC | FLAG_NEAR_SIDE | FLAG_PI_CONTROL | FLAG_VECTOR_NORM
+FLAG_INERTIAL_LOCAL = 16  # local vertical and height from the inertial position: no Earth-rotation trig
+FLAGS_ALL = FLAG_FAST_GEODETIC | FLAG_NEAR_SIDE | FLAG_PI_CONTROL | FLAG_VECTOR_NORM | FLAG_INERTIAL_LOCAL
 
 # event rows returned alongside the regular samples (t, r, v)
 E_BURNOUT = 0
@@ -136,12 +137,21 @@ def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, sta
     gy = -mu_r3 * yy * (1.0 + k * (1.0 - 5.0 * zr2))
     gz = -mu_r3 * z * (1.0 + k * (3.0 - 5.0 * zr2))
 
-    # Earth-fixed position for geodetic altitude and the local frame
-    th = om * t
-    c = math.cos(th)
-    s = math.sin(th)
-    xf = c * x + s * yy
-    yf = -s * x + c * yy
+    # Earth-fixed position for geodetic altitude and the local frame. The Earth turns about z, which
+    # changes only the longitude: height, latitude and the local up/north/east directions can be
+    # taken from the inertial position itself (its "inertial longitude"), and then the thrust
+    # direction needs no rotation back, so no cos/sin of the Earth's angle is needed at all
+    if flags & FLAG_INERTIAL_LOCAL:
+        c = 1.0
+        s = 0.0
+        xf = x
+        yf = yy
+    else:
+        th = om * t
+        c = math.cos(th)
+        s = math.sin(th)
+        xf = c * x + s * yy
+        yf = -s * x + c * yy
     if flags & FLAG_FAST_GEODETIC:
         slat, clat, slon, clon, h = ecef_to_geodetic_sincos(xf, yf, z, a_e, e2)
     else:
@@ -287,11 +297,8 @@ def _hermite(y0, f0, y1, f1, h, s, out):
 
 @njit(cache=True, inline="always")
 def _altitude_eci(t, yv, earth):
-    th = earth[4] * t
-    c = math.cos(th)
-    s = math.sin(th)
-    _, _, _, _, h = ecef_to_geodetic_sincos(c * yv[0] + s * yv[1], -s * yv[0] + c * yv[1], yv[2],
-                                            earth[2], earth[3])
+    """Geodetic height of an inertial position: the Earth's turn about z changes only the longitude."""
+    _, _, _, _, h = ecef_to_geodetic_sincos(yv[0], yv[1], yv[2], earth[2], earth[3])
     return h
 
 

@@ -823,10 +823,14 @@ def _seeded_solve(ctx: _Context, lofted, depressed, apo, azimuth, kick, cut, fin
             lo_b, hi_b = 0.5 * (lo_b + hi_b) - 0.25, 0.5 * (lo_b + hi_b) + 0.25
         if hi_r - lo_r < 20.0:
             lo_r, hi_r = 0.5 * (lo_r + hi_r) - 10.0, 0.5 * (lo_r + hi_r) + 10.0
-        n_seed = int(np.clip(1.5 * np.sqrt(rows.size), 9, 160))
+        # seeds ~ 1.5 sqrt(N), denser for large groups (whose first guesses then often land within
+        # the tolerance): 12 for 60 aimpoints, 300 for 10,000
+        n_seed = int(np.clip(1.5 * np.sqrt(rows.size) * max(1.0, np.log10(rows.size) / 2.0), 9, 800))
         across_km = np.radians(hi_b - lo_b) * r_scale
         nb = int(np.clip(round(np.sqrt(n_seed * across_km / (hi_r - lo_r))), 3, 40))
         nr = int(np.clip(round(n_seed / nb), 3, 40))
+        if 2 * nb * nr > rows.size:
+            continue        # as many seeds as aimpoints would gain nothing (and never shrink the recursion)
         bb, rr = np.meshgrid(np.linspace(lo_b, hi_b, nb), np.linspace(lo_r, hi_r, nr), indexing="ij")
         bb, rr = bb.ravel(), rr.ravel()
         la, lo = geodesic_direct(ctx.lat0[r0], ctx.lon0[r0], b_ref + bb, rr * 1e3)
@@ -840,6 +844,8 @@ def _seeded_solve(ctx: _Context, lofted, depressed, apo, azimuth, kick, cut, fin
         s_shape.append(np.full(m, shape_code[r0]))
         s_apo.append(np.full(m, apo[r0]))
         s_group.append(np.full(m, len(seeds) - 1))
+    if not seeds:
+        return solved
     cat = np.concatenate
     s_lat0, s_lon0, s_lat1, s_lon1 = cat(s_lat0), cat(s_lon0), cat(s_lat1), cat(s_lon1)
     s_index, s_shape, s_apo, s_group = cat(s_index), cat(s_shape), cat(s_apo), cat(s_group)
@@ -847,7 +853,8 @@ def _seeded_solve(ctx: _Context, lofted, depressed, apo, azimuth, kick, cut, fin
     s_dist, s_az = geodesic_inverse(s_lat0, s_lon0, s_lat1, s_lon1, ctx.model)
     shapes = [SHAPES[c] for c in s_shape]
     sctx = _Context(ctx.distinct, s_index, s_lat0, s_lon0, s_lat1, s_lon1, s_dist / 1e3, s_az,
-                    np.array([mm.total_burn_time_s for mm in ctx.distinct])[s_index], ctx.tables, ctx.opts, ctx.model, ctx.tol_km, ctx.max_it,
+                    np.array([mm.total_burn_time_s for mm in ctx.distinct])[s_index], ctx.tables, ctx.opts,
+                    ctx.model, ctx.tol_km, ctx.max_it,
                     [ctx.distinct[k] for k in s_index], shapes, lenient=True)
     sa, sk, sc = s_az.copy(), np.full(m, np.nan), sctx.burn.copy()
     s_apo_me, s_flat = np.full(m, np.nan), np.zeros(m, bool)
