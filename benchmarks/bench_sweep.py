@@ -99,7 +99,7 @@ def _sensing(n_cases: int) -> list[str]:
     pk = max(1, round(n_cases ** (1 / 3)))
     face = max(1, round((n_cases / pk) ** 0.5))
     power = max(1, n_cases // (pk * face))
-    return [f"batteries.0.pk=0.5:0.95:{pk}", f"radars.0.face_az_deg=300:360:{face}",
+    return [f"batteries.0.pk=0.5:0.95:{pk}", f"radars.0.face_az_deg=300:350:{face}",
             f"radars.0.average_power_kw=20:160:{power}"]
 
 

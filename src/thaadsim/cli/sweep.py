@@ -17,7 +17,7 @@ Zip fields into one dimension: --vary 'batteries.0.lat_deg,batteries.0.lon_deg=3
 \b
 Example:
   thaadsim sweep examples/raid_seongju.toml --vary batteries.0.pk=0.5:0.95:10 \\
-      --vary radars.0.face_az_deg=300,330,360 --runs 2000 --out out/sweep_pk
+      --vary radars.0.face_az_deg=300,330,0 --runs 2000 --out out/sweep_pk
 """
 
 
