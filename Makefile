@@ -38,6 +38,9 @@ bench: $(KERNELS)
 	$(PY) benchmarks/bench_footprint.py --grid 200 --baseline-grid 41
 	$(PY) benchmarks/bench_strategic.py
 	$(PY) benchmarks/bench_sweep.py
+	$(PY) benchmarks/bench_raid_layers.py --threats 20 --runs 10000
+	$(PY) benchmarks/bench_raid_memory.py
+	$(PY) benchmarks/bench_report_scale.py --threats 10000 --runs 20 --baseline-threats 500
 
 clean:
 	rm -rf $(VENV) out

@@ -4,13 +4,14 @@
    atmosphere, drag, boost to impact) with each improvement switched on in turn
    (``FlightOptions.kernel_flags``, ``coast_max_step_s``); every row is compared with the row above,
    and every row's impact points with a strict-tolerance run (rtol 1e-12, the original kernel).
-2. The batch engine against ``scipy.integrate.solve_ivp(DOP853)`` one trajectory at a time on the
+2. Targeting: N aimpoints over the continental US from one North Korean launch area, the fast path
+   (seeded) against the robust solver alone (each aimpoint solved from the shape table) on a sample;
+   then the lofted and depressed shapes, and N Nodong aimpoints over South Korea.
+3. The batch engine against ``scipy.integrate.solve_ivp(DOP853)`` one trajectory at a time on the
    same physics, two ways: the plain-Python right-hand side a user would write
    (``benchmarks/plain_solve_ivp.py``: closed-form geodetic altitude, table atmosphere, no PROJ), and
    solve_ivp calling thaadsim's own numba-compiled right-hand side (so the difference is the
    integrator, the batching and the Python per step, not the physics code).
-3. Targeting: N aimpoints over the continental US from one North Korean launch area, the fast path
-   (seeded) against the robust solver alone (each aimpoint solved from the shape table) on a sample.
 4. Peak memory of ``thaadsim fly --targets-csv`` with N targets and ``--json``, as a separate process.
 
     python benchmarks/bench_flight.py [--n 10000] [--sample 10] [--robust-sample 300]
@@ -172,7 +173,7 @@ def engine_vs_solve_ivp(m, tb, n_sample, rng):
     diff = np.linalg.norm(ours - np.array(plain), axis=1)
     k = len(idx)
     rate = n / t_fly
-    print(f"2. batch engine against solve_ivp(DOP853) one trajectory at a time, same physics, rtol 1e-9")
+    print("3. batch engine against solve_ivp(DOP853) one trajectory at a time, same physics, rtol 1e-9")
     print(f"   batch engine, summary only ({n:,})                    {t_fly:7.2f} s {rate:9,.0f} trajectories/s")
     print(f"   batch engine, samples every 5 s ({n:,})               {t_samp:7.2f} s {n / t_samp:9,.0f} trajectories/s")
     print(f"   solve_ivp, plain-Python right-hand side ({k})           {t_plain:7.2f} s {k / t_plain:9,.1f} trajectories/s"
@@ -201,12 +202,23 @@ def targeting(m, lat1, lon1, n_robust):
     finally:
         T.SEEDED_MIN_ROWS = saved
     fast, rob = n / t_fast, n_robust / t_rob
-    print(f"3. targeting {n:,} Hwasong-15 aimpoints over the continental US from one launch area (min-energy)")
+    print(f"2. targeting {n:,} Hwasong-15 aimpoints over the continental US from one launch area (min-energy)")
     print(f"   seeded + Newton-Broyden      {t_fast:7.2f} s {fast:8,.0f} targeted/s  "
           f"{tb.targeting_flights / n:5.2f} flights per target  miss max {np.nanmax(tb.miss_km) * 1e3:4.1f} m, "
           f"median {np.nanmedian(tb.miss_km) * 1e3:4.1f} m")
     print(f"   robust solver alone ({n_robust:,})     {t_rob:7.2f} s {rob:8,.0f} targeted/s  "
           f"{rb.targeting_flights / n_robust:5.2f} flights per target   -> fast path x{fast / rob:,.1f}")
+    # the other shapes, and a short-range missile (its aimpoints over South Korea)
+    rng = np.random.default_rng(3)
+    cases = [("hwasong-15", "lofted", lat1, lon1), ("hwasong-15", "depressed", lat1, lon1),
+             ("nodong", "min-energy", rng.uniform(33.0, 38.0, n), rng.uniform(126.5, 130.0, n))]
+    for mid, shape, la, lo in cases:
+        fly_targeted(mid, 39.0, 125.7, la[:30], lo[:30], shape=shape, sample_dt_s=None)
+        t0 = time.perf_counter()
+        b = fly_targeted(mid, 39.0, 125.7, la, lo, shape=shape, sample_dt_s=None)
+        dt = time.perf_counter() - t0
+        print(f"   {mid} {shape:<10}             {dt:7.2f} s {n / dt:8,.0f} targeted/s  "
+              f"{b.targeting_flights / n:5.2f} flights per target  miss max {np.nanmax(b.miss_km) * 1e3:4.1f} m")
     return tb
 
 
