@@ -350,6 +350,7 @@ def _solve_rows(ctx, rows, azimuth, kick, cut, lofted, depressed, apo, apo_me_de
         if slow.size:
             _solve_branch(ctx, slow, azimuth, kick, cut, lofted)
     dflt = sel & depressed & ~with_apogee
+    me_known = None
     if dflt.any():
         # a full-burn depressed shot is ill-conditioned for long-range missiles (range changes by
         # thousands of km per degree near circular speed), so the default depressed trajectory is
@@ -360,10 +361,11 @@ def _solve_rows(ctx, rows, azimuth, kick, cut, lofted, depressed, apo, apo_me_de
         _, _, _, apo_me, _ = ctx.fly(d_rows, a2[d_rows], k2[d_rows], c2[d_rows])
         apo[d_rows] = DEFAULT_DEPRESSED_APOGEE_FRACTION * apo_me
         apo_me_default[d_rows] = apo_me
+        me_known = (a2, k2, c2, apo_me_default)     # _solve_apogee needs the same solution: not twice
         with_apogee = with_apogee | dflt
     if with_apogee.any():
         wa_rows = np.flatnonzero(with_apogee)
-        reached = _solve_apogee(ctx, wa_rows, azimuth, kick, cut, lofted, apo)
+        reached = _solve_apogee(ctx, wa_rows, azimuth, kick, cut, lofted, apo, me_known)
         # a short-range missile may not fly that flat to that range (a flat path loses much to drag):
         # its default depressed shot is then the flattest it can fly, at full burn
         flat = wa_rows[~reached & dflt[wa_rows]]
@@ -670,7 +672,7 @@ def _solve_branch(ctx: _Context, rows, azimuth, kick, cut, lofted, cut_value=Non
     return status == 0, apo
 
 
-def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
+def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km, me_known=None):
     """Cut-off (energy) and kick that hit the target at the requested apogee (nested bracketing).
 
     On either branch the apogee at a fixed range is monotone in the energy: the lofted apogee rises
@@ -681,9 +683,14 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km):
     h = apogee_km[rows]
     lf = lofted[rows]
     # the min-energy solution bounds both branches: lofted apogees lie above it, depressed below
-    az_me, k_me, c_me = azimuth.copy(), kick.copy(), cut.copy()
-    _min_energy(ctx, rows, az_me, k_me, c_me)
-    _, _, _, apo_me, _ = ctx.fly(rows, az_me[rows], k_me[rows], c_me[rows])
+    if me_known is not None and np.all(np.isfinite(me_known[3][rows])):
+        # the caller solved these rows' min-energy shots already (the default depressed apogee)
+        az_me, k_me, c_me, apo_all = me_known
+        apo_me = apo_all[rows]
+    else:
+        az_me, k_me, c_me = azimuth.copy(), kick.copy(), cut.copy()
+        _min_energy(ctx, rows, az_me, k_me, c_me)
+        _, _, _, apo_me, _ = ctx.fly(rows, az_me[rows], k_me[rows], c_me[rows])
     wrong = np.where(lf, h < apo_me - 0.5, h > apo_me + 0.5)
     if wrong.any() and ctx.lenient:
         # errors="mark": such rows are left unsolved (the caller marks them), the others go on
