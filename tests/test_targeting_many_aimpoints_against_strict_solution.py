@@ -108,3 +108,24 @@ def test_errors_mark_leaves_unreachable_rows_marked_and_solves_the_rest():
     np.testing.assert_allclose(lo.apogee_km[good], 200.0, atol=2.5)
     assert good[0] and not good[-1]
     assert np.all(lo.miss_km[good] < 0.05)
+
+
+@pytest.mark.parametrize("shape, apogee", [("depressed", None), ("lofted", 2000.0), ("depressed", 400.0)])
+def test_apogee_newton_agrees_with_the_nested_bracketing(monkeypatch, shape, apogee):
+    """Shots with a required apogee are first tried by a 3-D Newton; the nested bracketing it spares
+    (the solver before it, kept for what Newton leaves) must find the same trajectory."""
+    import thaadsim.flight.targeting as T
+
+    lat, lon = US_LAT[:4], US_LON[:4]
+    kw = {} if apogee is None else {"apogee_km": apogee}
+    fast = fly_targeted("hwasong-15", *LAUNCH, lat, lon, shape=shape, sample_dt_s=None, **kw)
+    monkeypatch.setattr(T, "_newton_apogee", lambda ctx, rows, *a, **k: np.zeros(np.size(rows), bool))
+    slow = fly_targeted("hwasong-15", *LAUNCH, lat, lon, shape=shape, sample_dt_s=None, **kw)
+    # the bracketing keeps its closest hit (fly_targeted accepts misses up to 1 km); Newton stops below 50 m
+    assert np.all(fast.miss_km < 0.05) and np.all(slow.miss_km < 1.0)
+    np.testing.assert_allclose(fast.apogee_km, slow.apogee_km, rtol=0.01, atol=1.0)
+    np.testing.assert_allclose(fast.flight_time_s, slow.flight_time_s, rtol=0.005)
+    burn = load_missile("hwasong-15").total_burn_time_s
+    assert np.all(np.abs(fast.cutoff_s - slow.cutoff_s) < 0.01 * burn)
+    # Newton needs a few flights where the bracketing needs a hundred or more
+    assert fast.targeting_flights < slow.targeting_flights

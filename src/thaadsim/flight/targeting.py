@@ -716,6 +716,12 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km, me
             i = lrows[j]
             raise ThaadsimError("apogee_km", f"{h[lf][j]:g} km is out of reach for a lofted {ctx.missiles[i].id} at "
                                 f"{ctx.dist_km[i]:,.0f} km", f"its highest apogee at full burn is {apo_full[j]:,.0f} km", rows=(i,))
+    # Newton on (cut-off, kick, azimuth) against (range, cross-track, apogee) first, from the
+    # min-energy shot tilted toward the shape: a few flights where it converges; the nested
+    # bracketing below (tens of flights per outer step) takes whatever it leaves
+    by_newton = _newton_apogee(ctx, rows, azimuth, kick, cut, h, lf, az_me, k_me, c_me)
+    solved_newton = rows[by_newton]
+    rows, h, lf, apo_me = rows[~by_newton], h[~by_newton], lf[~by_newton], apo_me[~by_newton]
     burn = ctx.burn[rows]
     a = c_me[rows].copy()
     b = burn.copy()
@@ -749,7 +755,69 @@ def _solve_apogee(ctx: _Context, rows, azimuth, kick, cut, lofted, apogee_km, me
         p[todo] = np.where(done[todo], p[todo], np.clip(nxt, 0.0, burn[todo]))
     keep = ~done & np.isfinite(best_err)
     azimuth[rows[keep]], kick[rows[keep]], cut[rows[keep]] = best[keep].T
-    return np.isin(all_rows, rows[done])
+    return np.isin(all_rows, np.concatenate([rows[done], solved_newton]))
+
+
+def _newton_apogee(ctx: _Context, rows, azimuth, kick, cut, h, lf, az_me, k_me, c_me, iterations: int = 7):
+    """Three-dimensional Newton for shots with a required apogee ``h`` (km): unknowns cut-off, kick and
+    azimuth; residuals the along-track and cross-track miss (km) and the apogee error (km). Each step
+    flies the current shot and three perturbed ones (finite-difference Jacobian). Starts from the
+    min-energy solution with the kick tilted 4 degrees toward the shape (steeper for lofted, flatter
+    for depressed). Returns which rows hit (miss below the tolerance, apogee within 0.5 km); their
+    azimuth, kick and cut-off are written, the others are left as they were."""
+    n = rows.size
+    ok = np.zeros(n, bool)
+    if n == 0:
+        return ok
+    burn = ctx.burn[rows]
+    c = c_me[rows].copy()
+    k = np.clip(k_me[rows] + np.where(lf, -4.0, 4.0), KICK_GRID_DEG[0], 89.0)
+    a = az_me[rows].copy()
+    live = np.ones(n, bool)
+    steps = np.array([1e-2, 1e-3, 1e-3])              # cut-off s, kick deg, azimuth deg
+
+    def residual(idx, cc, kk, aa):
+        r = rows[idx]
+        rng, iaz, miss, apo, _ = ctx.fly(r, aa, kk, cc)
+        f = np.stack([rng - ctx.dist_km[r], np.radians(_wrap180(iaz - ctx.az[r])) * ctx.dist_km[r],
+                      apo - h[idx]], 1)
+        return f, miss
+
+    for it in range(iterations):
+        idx = np.flatnonzero(live & ~ok)
+        if idx.size == 0:
+            break
+        f0, miss = residual(idx, c[idx], k[idx], a[idx])
+        finite = np.all(np.isfinite(f0), 1)
+        hit = finite & (miss < ctx.tol_km) & (np.abs(f0[:, 2]) < 0.5)
+        ok[idx[hit]] = True
+        live[idx[~finite]] = False
+        go = finite & ~hit
+        if not go.any() or it == iterations - 1:
+            break
+        idx, f0 = idx[go], f0[go]
+        jac = np.empty((idx.size, 3, 3))
+        for col, (dc, dk, da) in enumerate(np.diag(steps)):
+            f1, _ = residual(idx, c[idx] + dc, k[idx] + dk, a[idx] + da)
+            jac[:, :, col] = (f1 - f0) / steps[col]
+        good = np.all(np.isfinite(jac), axis=(1, 2)) & (np.abs(np.linalg.det(np.where(
+            np.isfinite(jac), jac, 0.0))) > 1e-12)
+        live[idx[~good]] = False
+        idx, f0, jac = idx[good], f0[good], jac[good]
+        if idx.size == 0:
+            continue
+        dx = -np.linalg.solve(jac, f0[:, :, None])[:, :, 0]
+        # damp steps that would leave the region where the linearisation can be trusted
+        scale = np.minimum(1.0, np.minimum(0.05 * burn[idx] / np.maximum(np.abs(dx[:, 0]), 1e-300),
+                                           3.0 / np.maximum(np.abs(dx[:, 1]), 1e-300)))
+        scale = np.minimum(scale, 5.0 / np.maximum(np.abs(dx[:, 2]), 1e-300))
+        dx *= scale[:, None]
+        c[idx] = np.clip(c[idx] + dx[:, 0], 0.0, burn[idx])
+        k[idx] = np.clip(k[idx] + dx[:, 1], KICK_GRID_DEG[0], 89.0)
+        a[idx] = (a[idx] + dx[:, 2]) % 360.0
+    r = rows[ok]
+    azimuth[r], kick[r], cut[r] = a[ok], k[ok], c[ok]
+    return ok
 
 
 def _bad_len(name, got, n):
