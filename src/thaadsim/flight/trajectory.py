@@ -113,6 +113,59 @@ class TrajectoryBatch:
             "z_ecef_m": self.r_ecef_m[i, :n, 2],
         })
 
+    def to_long_dataframe(self) -> pd.DataFrame:
+        """Every sample of every trajectory, one row each (``trajectory`` is the batch row)."""
+        ok = self.valid
+        rows, cols = np.nonzero(ok)
+        return pd.DataFrame({
+            "trajectory": rows,
+            "missile_id": np.asarray(self.missile_id)[rows],
+            "t_s": self.t_s[ok],
+            "lat_deg": self.lat_deg[ok],
+            "lon_deg": self.lon_deg[ok],
+            "alt_km": self.alt_m[ok] / 1e3,
+            "speed_kms": self.speed_ms[ok] / 1e3,
+            "phase": np.array([PHASE_NAMES.get(int(p), "") for p in range(-1, 3)], dtype=object)[
+                self.phase[ok].astype(int) + 1],
+        })
+
+    def to_xarray(self):
+        """The batch as an :class:`xarray.Dataset`: samples on (``trajectory``, ``sample``), the summary
+        figures on ``trajectory``; CF ``units`` and ``long_name`` on every variable, NaN padding."""
+        import xarray as xr
+
+        def var(dims, values, units, long_name):
+            return xr.Variable(dims, np.asarray(values), {"units": units, "long_name": long_name})
+
+        ts = ("trajectory", "sample")
+        data = {
+            "t_s": var(ts, self.t_s, "s", "time since launch"),
+            "lat_deg": var(ts, self.lat_deg, "degrees_north", "geodetic latitude (WGS84)"),
+            "lon_deg": var(ts, self.lon_deg, "degrees_east", "longitude"),
+            "alt_km": var(ts, self.alt_m / 1e3, "km", "geodetic altitude"),
+            "speed_kms": var(ts, self.speed_ms / 1e3, "km s-1", "speed relative to the rotating Earth"),
+            "phase": var(ts, self.phase, "1", "flight phase: -1 padding, 0 boost, 1 midcourse, 2 reentry"),
+            "n_samples": var(("trajectory",), self.n_samples, "1", "valid samples of the row"),
+        }
+        units = {"range_km": ("km", "ground range launch point to impact"), "apogee_km": ("km", "apogee altitude"),
+                 "flight_time_s": ("s", "launch to impact"), "impact_lat_deg": ("degrees_north", "impact latitude"),
+                 "impact_lon_deg": ("degrees_east", "impact longitude"),
+                 "max_speed_kms": ("km s-1", "largest Earth-relative speed"),
+                 "burnout_speed_kms": ("km s-1", "Earth-relative speed at burnout"),
+                 "burnout_angle_deg": ("degree", "flight-path angle at burnout"),
+                 "burnout_altitude_km": ("km", "altitude at burnout"), "burnout_s": ("s", "burnout time"),
+                 "apogee_s": ("s", "apogee time"), "reentry_100km_s": ("s", "descent through 100 km"),
+                 "launch_lat_deg": ("degrees_north", "launch latitude"),
+                 "launch_lon_deg": ("degrees_east", "launch longitude"),
+                 "miss_km": ("km", "impact to aimpoint (targeted batches)")}
+        for name, (u, ln) in units.items():
+            v = getattr(self, name, None)
+            if v is not None:
+                data[name] = var(("trajectory",), np.asarray(v, float), u, ln)
+        coords = {"trajectory": np.arange(len(self)), "missile_id": ("trajectory", np.asarray(self.missile_id).astype(str))}
+        return xr.Dataset(data, coords=coords, attrs={"title": "thaadsim trajectory batch",
+                                                      "Conventions": "CF-1.8"})
+
     def ground_range_km(self, rows=None) -> np.ndarray:
         """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84);
         only ``rows`` (an index array) if given, shape (len(rows), T)."""
