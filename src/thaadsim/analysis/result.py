@@ -700,8 +700,6 @@ class ScenarioResult:
             tables.append(("Engagement windows (times after each threat's launch)", _round(self.engagements[cols])))
         images = []
         if self.strategic is not None:
-            from thaadsim.report.strategic_map import strategic_png
-
             tab = self.strategic["table"]
             cols = [c for c in ("launch_name", "target_name", "missile", "range_km", "closest_approach_below_ceiling_km",
                                 "closest_approach_past_boost_km", "engageable", "tm_track_s", "fbm_track_s",
@@ -709,8 +707,7 @@ class ScenarioResult:
             tables.append(("Strategic table: every launch area x target (min-energy, rotating Earth)",
                            _round(tab[cols])))
             images.append(("Strategic map: routes over the pole, coloured by the forward-based TPY-2's track "
-                           "(north-polar azimuthal equidistant projection)",
-                           strategic_png(tab, self.strategic["site"])))
+                           "(north-polar azimuthal equidistant projection)", self.strategic_png()))
         notes = self.report_notes()
         return ReportContent(
             title=plan.title or plan.name, description=plan.description, questions=list(plan.questions),
@@ -719,6 +716,15 @@ class ScenarioResult:
             missing=self.missing,
             notes=notes, scenario_text=plan.scenario_text,
             scenario_name=plan.name, version=thaadsim.__version__, scenario_sha256=plan.scenario_sha256)
+
+    def strategic_png(self) -> bytes:
+        """The strategic table's polar map as PNG bytes, drawn once (the report and strategic.png share it)."""
+        st = self.strategic
+        if "png" not in st:
+            from thaadsim.report.strategic_map import strategic_png
+
+            st["png"] = strategic_png(st["table"], st["site"])
+        return st["png"]
 
     def plot(self, figsize=(13, 5.5)):
         """Map and altitude profiles side by side (matplotlib); returns the Figure."""

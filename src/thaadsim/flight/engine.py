@@ -196,12 +196,8 @@ def powered_batch(missiles: Sequence[Missile], missile_index, launch_lat_deg, la
     ids = np.array([m.id for m in missiles])[idx]
     batch = build_batch(*raw, launch_lat_deg=lat, launch_lon_deg=lon, missile_id=ids, model=model)
     # each stage's burnout: its scheduled end, clipped at the cut-off; stages after the cut-off never fire
-    s_max = max(len(m.stages) for m in missiles)
-    start_tab = np.zeros((len(missiles), s_max))
-    for i, m in enumerate(missiles):
-        start_tab[i, :len(m.stages)] = m.stage_arrays()[0]
-    starts = start_tab[idx]
-    nst = np.array([len(m.stages) for m in missiles])[idx]
+    stage_pack, _ = _pack_missiles(missiles, idx)
+    starts, nst = stage_pack[0], stage_pack[5]
     ends = np.concatenate([starts[:, 1:], burn[:, None]], axis=1)
     ends = np.where(np.arange(ends.shape[1])[None, :] < nst[:, None], ends, np.nan)
     fired = starts < cut[:, None] - 1e-9

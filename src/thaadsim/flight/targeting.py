@@ -779,8 +779,7 @@ def _newton_apogee(ctx: _Context, rows, azimuth, kick, cut, h, lf, az_me, k_me, 
     def residual(idx, cc, kk, aa):
         r = rows[idx]
         rng, iaz, miss, apo, _ = ctx.fly(r, aa, kk, cc)
-        f = np.stack([rng - ctx.dist_km[r], np.radians(_wrap180(iaz - ctx.az[r])) * ctx.dist_km[r],
-                      apo - h[idx]], 1)
+        f = np.column_stack([_impact_offset_km(ctx, r, rng, iaz), apo - h[idx]])
         return f, miss
 
     for it in range(iterations):

@@ -50,11 +50,8 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
         ("report.html", lambda: build_html(result.report_content())),
     ]
     if getattr(result, "strategic", None) is not None:
-        from thaadsim.report.strategic_map import strategic_png
-
-        st = result.strategic
-        steps += [("strategic.csv", lambda: st["table"].to_csv(index=False)),
-                  ("strategic.png", lambda: strategic_png(st["table"], st["site"]))]
+        steps += [("strategic.csv", lambda: result.strategic["table"].to_csv(index=False)),
+                  ("strategic.png", result.strategic_png)]
     data = {}
     from thaadsim.io.atomic import _fault_point
 
