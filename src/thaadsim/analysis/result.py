@@ -623,6 +623,12 @@ class ScenarioResult:
         notes = list(self.notes)
         notes.append("Radar cross sections by flight phase are the sensors layer's documented assumptions "
                      "(booster 10 m², reentry vehicle 0.05 m²) unless the missile's catalog entry overrides them.")
+        for rid, placed in (self.plan.radars or {}).items():   # the fluctuation model behind each threshold
+            r = placed.radar
+            caveat = (" Non-fluctuating: optimistic for a reentry vehicle (Swerling 1, the textbook RV model, "
+                      "needs about 8 dB more at Pd 0.9 and cuts detection ranges by about a third)."
+                      if r.swerling == 0 and r.pd is not None else "")
+            notes.append(f"Radar {rid} ({r.id}) detection threshold: {r.detection_model}.{caveat}")
         notes.append("Coverage polygons: ground footprint of each radar face for a target at the stated altitude "
                      "(range and elevation limits on the 4/3 Earth).")
         notes.append("Blue circles: each battery's maximum intercept ground range (catalog), not a defended footprint.")

@@ -4,6 +4,7 @@ Examples::
 
     thaadsim radar --radar tpy2-tm --at 35.95,128.18,680 --face-az-deg 315 --rcs-m2 0.01 --altitude-km 300 --json
     thaadsim radar --radar-file my_radar.toml --at 35.95,128.18 --face-az-deg 315
+    thaadsim radar --radar tpy2-tm --at 35.95,128.18,680 --face-az-deg 315 --swerling 1 --json
     thaadsim radar --radar tpy2-fbm --at 35.95,128.18,680 --face-az-deg 315 \\
         --missile hwasong-15 --from 39.0,125.7 --to 38.9,-77.0 --json
 
@@ -47,6 +48,15 @@ def _num(x):
 # [0, 40,000] km: the bound this command checked, beyond geostationary orbit
 @click.option("--altitude-km", type=Bounded(0.0, 40_000.0, " km"), default=300.0, show_default=True,
               help="Target altitude for the detection-range figures.")
+@click.option("--swerling", type=Bounded(0, 4, integer=True), default=None,
+              help="Target fluctuation model, 0 (steady) to 4, for the SNR threshold (default: the radar file's, "
+                   "0 in the catalog; 1 is the textbook model for an RV: +8 dB at Pd 0.9, Pfa 1e-6).")
+# [0.1, 1): below 0.1 no design point is meaningful; 1 needs infinite SNR
+@click.option("--pd", type=Bounded(0.1, 1.0, hi_open=True), default=None,
+              help="Detection probability per dwell for the threshold (default: the radar file's, 0.9 in the catalog).")
+# (0, 0.1): above 0.1 a detection is mostly noise; 0 needs an infinite threshold
+@click.option("--pfa", type=Bounded(0.0, 0.1, lo_open=True, hi_open=True), default=None,
+              help="False-alarm probability per cell for the threshold (default: the radar file's, 1e-6 in the catalog).")
 @click.option("--search", is_flag=True, help="Search-mode radar equation (the radar's search budget), not track.")
 @click.option("--no-refraction", is_flag=True, help="Straight rays (no 4/3-Earth refraction).")
 @click.option("--missile", metavar="ID", help="Also fly this catalog missile and report its detections.")
@@ -57,7 +67,8 @@ def _num(x):
 @click.option("--apogee-km", type=APOGEE_KM, default=None, help="With --shape lofted/depressed: requested apogee.")
 @click.option("--geojson", metavar="FILE", help="Also write the coverage region (GeoJSON Feature) to FILE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m2, altitude_km, search,
+def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m2, altitude_km, swerling, pd, pfa,
+          search,
           no_refraction, missile, from_, to, shape, apogee_km, geojson, as_json):
     """Detection range of a radar against a target (and, with --missile, detections along its flight).
 
@@ -77,6 +88,10 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
         r = load_radar(radar_file if radar_file else radar_id)
     except ThaadsimError as exc:   # the option the user typed, not the library's field name
         raise as_options(exc, {"radar file": "--radar-file", "radar": "--radar"}) from None
+    try:
+        r = r.with_detection(swerling=swerling, pd=pd, pfa=pfa)
+    except ThaadsimError as exc:
+        raise as_options(exc, {"pd": "--pd", "pfa": "--pfa", "swerling": "--swerling"}) from None
     lat, lon, h = _parse_point("--at", at, allow_height=True)
     launch = target = None
     if missile or from_ or to:
@@ -104,6 +119,7 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
         "site_lat_deg": lat, "site_lon_deg": lon, "site_height_m": h, "antenna_alt_m": placed.antenna_alt_m,
         "face_az_deg": _num(placed.face_az_deg), "tilt_deg": _num(placed.tilt_deg), "refraction": refraction,
         "rcs_m2": rcs, "altitude_km": alt_km, "snr_threshold_db": _num(r.snr_threshold_db),
+        "swerling": r.swerling, "pd": r.pd, "pfa": r.pfa, "detection_model": r.detection_model,
         "detection_range_km": _num(lim["detection_range_km"]),
         "horizon_range_km": _num(lim["horizon_range_km"]),
         "elevation_limited_range_km": _num(lim["elevation_limited_range_km"]),
@@ -170,13 +186,15 @@ def _text(o: dict) -> str:
         f"{o['radar_name']} ({o['radar_id']}, {o['mode']} mode) at {o['site_lat_deg']:.3f}, {o['site_lon_deg']:.3f}, "
         f"antenna {o['antenna_alt_m']:.0f} m, face {o['face_az_deg']:.0f}°",
         f"target: RCS {o['rcs_m2']:g} m² at {o['altitude_km']:g} km altitude "
-        f"(SNR threshold {o['snr_threshold_db']:.1f} dB{', no refraction' if not o['refraction'] else ''})",
+        f"({'no refraction; ' if not o['refraction'] else ''}{o['detection_model']})",
         f"  radar equation        {km(o['detection_range_km'])}",
         f"  refracted horizon     {km(o['horizon_range_km'])}",
         f"  min-elevation limit   {km(o['elevation_limited_range_km'])}",
         f"  instrumented range    {km(o['instrumented_range_km'])}",
         f"  effective range       {km(o['effective_range_km'])}  (limited by {o['limited_by']})",
     ]
+    if o["swerling"] == 0 and o["pd"] is not None:
+        lines.append("  (steady target: optimistic for an RV; --swerling 1, the textbook RV model, needs ~8 dB more)")
     if not o["detectable_at_altitude"]:
         lines.append("  not detectable anywhere at this altitude (effective range shorter than the altitude "
                      "or inside the maximum-elevation hole)")
