@@ -18,7 +18,8 @@ import math
 
 import click
 
-from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, RCS_M2, as_options, parse_latlon
+from thaadsim.cli._args import (APOGEE_KM, AZIMUTH_DEG, Bounded, RCS_M2, SITE_HEIGHT_HELP, as_options, parse_latlon,
+                                site_height_note)
 from thaadsim.errors import ThaadsimError, require_positive, require_range
 
 
@@ -37,7 +38,7 @@ def _num(x):
 @click.option("--radar", "radar_id", metavar="ID", help="Catalog radar id: tpy2-tm, tpy2-fbm, sbx.")
 @click.option("--radar-file", metavar="FILE", help="A user-defined radar TOML file (instead of --radar).")
 @click.option("--at", "at", required=True, metavar="LAT,LON[,HEIGHT_M]",
-              help="Radar site, degrees; ground height in m above sea level (default 0).")
+              help=f"Radar site, degrees; {SITE_HEIGHT_HELP}.")
 @click.option("--face-az-deg", type=AZIMUTH_DEG, default=None,
               help="Face boresight azimuth, deg clockwise from north (default: toward --from if given).")
 # [0, 90] deg: a face tilted back from vertical to looking straight up
@@ -93,6 +94,7 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     except ThaadsimError as exc:
         raise as_options(exc, {"pd": "--pd", "pfa": "--pfa", "swerling": "--swerling"}) from None
     lat, lon, h = _parse_point("--at", at, allow_height=True)
+    height_given = len(str(at).split(",")) == 3
     launch = target = None
     if missile or from_ or to:
         if not (missile and from_ and to):
@@ -116,7 +118,8 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     lim = range_limits(placed, rcs, alt_km, search=search, refraction=refraction)
     out = {
         "radar_id": r.id, "radar_name": r.name, "mode": "search" if search else "track",
-        "site_lat_deg": lat, "site_lon_deg": lon, "site_height_m": h, "antenna_alt_m": placed.antenna_alt_m,
+        "site_lat_deg": lat, "site_lon_deg": lon, "site_height_m": h,
+        "site_height": site_height_note(height_given), "antenna_alt_m": placed.antenna_alt_m,
         "face_az_deg": _num(placed.face_az_deg), "tilt_deg": _num(placed.tilt_deg), "refraction": refraction,
         "rcs_m2": rcs, "altitude_km": alt_km, "snr_threshold_db": _num(r.snr_threshold_db),
         "swerling": r.swerling, "pd": r.pd, "pfa": r.pfa, "detection_model": r.detection_model,
@@ -184,6 +187,7 @@ def _text(o: dict) -> str:
 
     lines = [
         f"{o['radar_name']} ({o['radar_id']}, {o['mode']} mode) at {o['site_lat_deg']:.3f}, {o['site_lon_deg']:.3f}, "
+        f"ground {o['site_height_m']:g} m{'' if o['site_height'] == 'given' else ' (sea level, the default)'}, "
         f"antenna {o['antenna_alt_m']:.0f} m, face {o['face_az_deg']:.0f}°",
         f"target: RCS {o['rcs_m2']:g} m² at {o['altitude_km']:g} km altitude "
         f"({'no refraction; ' if not o['refraction'] else ''}{o['detection_model']})",
