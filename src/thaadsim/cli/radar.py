@@ -17,6 +17,7 @@ import json
 import math
 
 import click
+import numpy as np
 
 from thaadsim.cli._args import (APOGEE_KM, AZIMUTH_DEG, Bounded, RCS_M2, SITE_HEIGHT_HELP, as_options, parse_latlon,
                                 site_height_note)
@@ -46,6 +47,9 @@ def _num(x):
 @click.option("--rcs-m2", type=RCS_M2, default=None,
               help="Target RCS in m² (default: the RV's, 0.05 m², an assumption). With --missile, the RV's RCS.")
 @click.option("--booster-rcs-m2", type=RCS_M2, default=None, help="With --missile: the booster's RCS in m².")
+@click.option("--stage-rcs-m2", type=RCS_M2, default=None,
+              help="With --missile: the spent final stage's RCS in m² (default: its estimate in "
+                   "catalog/spent_stages.toml, a few m²).")
 # [0, 40,000] km: the bound this command checked, beyond geostationary orbit
 @click.option("--altitude-km", type=Bounded(0.0, 40_000.0, " km"), default=300.0, show_default=True,
               help="Target altitude for the detection-range figures.")
@@ -68,7 +72,8 @@ def _num(x):
 @click.option("--apogee-km", type=APOGEE_KM, default=None, help="With --shape lofted/depressed: requested apogee.")
 @click.option("--geojson", metavar="FILE", help="Also write the coverage region (GeoJSON Feature) to FILE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m2, altitude_km, swerling, pd, pfa,
+def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m2, stage_rcs_m2, altitude_km, swerling,
+          pd, pfa,
           search,
           no_refraction, missile, from_, to, shape, apogee_km, geojson, as_json):
     """Detection range of a radar against a target (and, with --missile, detections along its flight).
@@ -134,7 +139,7 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
     }
     if missile:
         out.update(_trajectory_detections(placed, missile, launch, target, shape, apogee_km, rcs_m2,
-                                           booster_rcs_m2, search, refraction))
+                                           booster_rcs_m2, stage_rcs_m2, search, refraction))
     if geojson:
         from thaadsim.io.atomic import write_json
 
@@ -151,8 +156,8 @@ def radar(radar_id, radar_file, at, face_az_deg, tilt_deg, rcs_m2, booster_rcs_m
         click.echo(_text(out))
 
 
-def _trajectory_detections(placed, missile, launch, target, shape, apogee_km, rcs_m2, booster_rcs_m2, search,
-                           refraction) -> dict:
+def _trajectory_detections(placed, missile, launch, target, shape, apogee_km, rcs_m2, booster_rcs_m2,
+                           stage_rcs_m2, search, refraction) -> dict:
     from thaadsim.flight import fly_targeted, load_missile
     from thaadsim.sensors.detection import detect
     from thaadsim.sensors.signatures import signature_for
@@ -163,6 +168,10 @@ def _trajectory_detections(placed, missile, launch, target, shape, apogee_km, rc
     det = detect(batch, placed, signature=sig, search=search, refraction=refraction)
     row = det.summary().iloc[0]
     phases = [p for p in str(row["tracked_phases"]).split(",") if p]
+    stage = _stage_detections(batch, placed, m, stage_rcs_m2, search, refraction)
+    from thaadsim.analysis.detections import union_intervals
+
+    both = union_intervals(det.intervals_s[0], *([stage["track_intervals_s"]] if stage else []))
     return {
         "missile_id": str(getattr(m, "id", missile)), "shape": shape,
         "launch_lat_deg": launch[0], "launch_lon_deg": launch[1],
@@ -177,6 +186,38 @@ def _trajectory_detections(placed, missile, launch, target, shape, apogee_km, rc
         "last_detection_alt_km": _num(row["last_detection_alt_km"]),
         "track_time_s": _num(row["track_time_s"]),
         "tracked_phases": phases,
+        "track_intervals_s": [[_num(a), _num(b)] for a, b in det.intervals_s[0]],
+        # the threat's second object after separation (None: the warhead stays on the body)
+        "spent_stage": stage,
+        # booster/RV and spent stage together: when at least one object of the threat is in track
+        "threat_track_intervals_s": [[_num(a), _num(b)] for a, b in both],
+        "threat_last_detection_s": _num(both[-1, 1]) if len(both) else None,
+        "threat_track_time_s": _num(float(np.sum(both[:, 1] - both[:, 0]))) if len(both) else 0.0,
+    }
+
+
+def _stage_detections(batch, placed, missile, stage_rcs_m2, search, refraction) -> dict | None:
+    """Detections of the missile's spent final stage (:mod:`thaadsim.flight.spent_stage`), or None."""
+    from thaadsim.analysis.detections import run_stage_detections
+    from thaadsim.flight.spent_stage import fly_spent_stages, spent_stage_for
+
+    info = spent_stage_for(getattr(missile, "id", ""))
+    if info is None or not info.separates:
+        return None
+    stages, rows = fly_spent_stages(batch)
+    if stages is None:
+        return None
+    rcs = info.rcs_m2 if stage_rcs_m2 is None else stage_rcs_m2
+    det = run_stage_detections(stages, {"r": placed}, rcs)["r"]
+    row = det.summary().iloc[0]
+    return {
+        "rcs_m2": rcs, "rcs_source": "user override" if stage_rcs_m2 is not None else f"estimate: {info.estimate}",
+        "beta_kgm2": info.beta_kgm2, "separation_s": _num(stages.burnout_s[0]), "impact_s": _num(stages.impact_s[0]),
+        "detected": bool(row["detected"]),
+        "first_detection_s": _num(row["first_detection_s"]),
+        "last_detection_s": _num(row["last_detection_s"]),
+        "last_detection_alt_km": _num(row["last_detection_alt_km"]),
+        "track_time_s": _num(row["track_time_s"]),
         "track_intervals_s": [[_num(a), _num(b)] for a, b in det.intervals_s[0]],
     }
 
@@ -211,6 +252,18 @@ def _text(o: dict) -> str:
                 f"in {len(o['track_intervals_s'])} interval(s), phases: {', '.join(o['tracked_phases'])}")
         else:
             lines.append(f"{o['missile_id']} ({o['shape']}): never detected by this radar")
+        st = o["spent_stage"]
+        if st is None:
+            lines.append("  no spent stage: the warhead stays on the body (or it never separated in this flight)")
+        elif st["detected"]:
+            lines.append(f"  spent final stage (RCS {st['rcs_m2']:g} m², beta {st['beta_kgm2']:g} kg/m², estimates), "
+                         f"separated at t = {st['separation_s']:.0f} s: tracked from {st['first_detection_s']:.0f} "
+                         f"to {st['last_detection_s']:.0f} s ({st['track_time_s']:.0f} s)")
+        else:
+            lines.append(f"  spent final stage (RCS {st['rcs_m2']:g} m², estimate): never detected by this radar")
+        if o["threat_last_detection_s"] is not None:
+            lines.append(f"  some object of the threat is in track until t = {o['threat_last_detection_s']:.0f} s "
+                         f"({o['threat_track_time_s']:.0f} s in all)")
     if "geojson" in o:
         lines.append(f"coverage region written to {o['geojson']}")
     return "\n".join(lines)
