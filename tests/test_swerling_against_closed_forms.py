@@ -3,7 +3,7 @@
 Authorities
 -----------
 * Swerling 1, one look: Pd = Pfa^(1/(1+S)) (Richards, *Fundamentals of Radar Signal Processing*, 2005,
-  §7.2; Skolnik 2001 eq. 2.52) [ref:richards-2005, skolnik-2001].
+  ch. 7; Skolnik 2001 §2.8) [ref:richards-2005, skolnik-2001].
 * Any Swerling case, one look, from first principles: the non-fluctuating detection probability
   (Marcum's Q, scipy's non-central chi-square) averaged over the RCS distribution -- exponential
   (chi-square 2 dof) for cases 1/2, chi-square 4 dof for 3/4 [ref:swerling-1960] -- by scipy's quad.

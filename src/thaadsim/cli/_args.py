@@ -34,7 +34,7 @@ def parse_latlon(option: str, text: str, allow_height: bool = False) -> tuple[fl
 
 #: help text for a site's optional third number, the one statement of the default every command shares
 SITE_HEIGHT_HELP = ("ground height in m above sea level; default 0 m (sea level) when omitted. The THAAD site at "
-                    "Seongju is about 680 m up: 35.95,128.18,680")
+                    "Seongju is about 680 m up (Korea Herald, 2016): 35.95,128.18,680")
 
 
 def site_height_note(given: bool) -> str:

@@ -6,9 +6,9 @@ A reentry vehicle is a complex body seen from a changing aspect: its radar cross
 not one number but a random variable from look to look. A radar needs more mean SNR to reach the
 same detection probability against such a target, because some looks fall in a fade. Swerling's
 models (P. Swerling, "Probability of detection for fluctuating targets", IRE Trans. IT-6, 1960;
-summarised in Richards, *Fundamentals of Radar Signal Processing*, 2005, §7.2-7.3 and Skolnik,
-*Introduction to Radar Systems*, 3rd ed., 2001, §2.8) [ref:swerling-1960, richards-2005,
-skolnik-2001] are the textbook set:
+summarised in Richards, *Fundamentals of Radar Signal Processing*, 2005, ch. 7 and Skolnik,
+*Introduction to Radar Systems*, 3rd ed., 2001, §2.8)
+[ref:swerling-1960, richards-2005, skolnik-2001] are the textbook set:
 
 * **0** (also written 5): a steady target, no fluctuation.
 * **1, 2**: the RCS is exponentially distributed (chi-square with 2 degrees of freedom): many
@@ -31,11 +31,11 @@ modelled. With the normalised threshold T = -ln Pfa (square-law detector, Gaussi
   the start: within 0.1 dB of Marcum's Q for 0.5 <= Pd <= 0.99, 1e-7 <= Pfa <= 1e-3 (published
   accuracy 0.2 dB), so existing detection ranges are unchanged. ``exact=True`` solves Marcum's Q
   instead (scipy's non-central chi-square).
-* Swerling 1/2 -- exact closed form (Richards 2005 eq. 7.40; Skolnik 2001 eq. 2.52)::
+* Swerling 1/2 -- exact closed form (Richards 2005 ch. 7; Skolnik 2001 §2.8)::
 
       Pd = Pfa^(1/(1+S))     =>     S = ln Pfa / ln Pd - 1
 
-* Swerling 3/4 -- exact closed form for one sample (Richards 2005 §7.3; Mahafza, *Radar Systems
+* Swerling 3/4 -- exact closed form for one sample (Richards 2005 ch. 7; Mahafza, *Radar Systems
   Analysis and Design Using MATLAB*, 2000, Swerling III with n_p = 1, simplified)
   [ref:mahafza-2000]::
 
