@@ -108,9 +108,12 @@ def main(argv=None):
     lat = 47.61 + rng.uniform(-3, 3, args.n)
     lon = -122.33 + rng.uniform(-4, 4, args.n)
     fly_targeted("df-41", 43.9, 125.3, lat[:2], lon[:2])               # compile and cache outside the timing
+    tracemalloc.start()
     t = time.perf_counter()
     batch = fly_targeted("df-41", 43.9, 125.3, lat, lon)
     t_missiles = time.perf_counter() - t
+    _, peak_missiles = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     fly_spent_stages(batch[:2])
     tracemalloc.start()
     t = time.perf_counter()
@@ -146,7 +149,8 @@ def main(argv=None):
     print(f"  plain solve_ivp     {t_plain:8.2f} s   {n / t_plain:10,.0f} stages/s   (extrapolated from {len(sample)} rows; "
           f"largest impact-time difference {worst:.3f} s)")
     print(f"  ratio plain / batch {t_plain / t_stages:8.1f} x")
-    print(f"  missiles' own flight (fly_targeted) {t_missiles:.2f} s: stages add {t_stages / t_missiles:.2f} x of it")
+    print(f"  missiles' own flight (fly_targeted) {t_missiles:.2f} s, peak traced memory {peak_missiles / 1e6:,.0f} MB: "
+          f"stages add {t_stages / t_missiles:.2f} x its time and {peak / peak_missiles:.2f} x its peak memory")
     print(f"  detections by the forward-based TPY-2: missiles {t_det_missiles:.2f} s, stages {t_det_stages:.2f} s")
 
 

@@ -138,3 +138,37 @@ def test_data_file_values_follow_the_stated_formulas():
         assert e["length_m"] == pytest.approx(length, abs=0.006), mid
         assert e["rcs_m2"] == pytest.approx(quarter, abs=0.006), mid
         assert e["beta_kgm2"] == pytest.approx(e["dry_mass_kg"] / quarter, abs=0.6), mid
+
+
+SCENARIO = {
+    "scenario": {"name": "df41-seattle", "seed": 1},
+    "flight": {"sample_dt_s": 2.0},
+    "radars": [{"id": "FBM", "radar": "tpy2-fbm", "lat_deg": 36.0, "lon_deg": 128.2, "site_height_m": 680.0,
+                "face_az_deg": 350.0}],
+    "assets": [{"name": "Seattle", "lat_deg": 47.61, "lon_deg": -122.33}],
+    "launch_areas": [{"name": "Jilin", "lat_deg": 43.9, "lon_deg": 125.3}],
+    "threats": [{"missile": "df-41", "launch_area": "Jilin", "aimpoint": "Seattle", "launch_time_s": 30.0}],
+}
+
+
+def test_scenario_lists_the_stage_as_the_threats_second_object():
+    # detections table, timeline and report of `thaadsim run` on the case, on the scenario clock
+    from thaadsim.analysis.pipeline import run_plan
+    from thaadsim.io.scenario import scenario_from_dict
+    from thaadsim.io.scenario_outputs import RunScenario
+
+    res = run_plan(scenario_from_dict(SCENARIO, "df41.toml", RunScenario).to_plan()).finalize()
+    sd = res.stage_detections
+    assert list(sd["object"]) == ["spent stage"] and bool(sd["detected"].iloc[0])
+    assert sd["last_detection_s"].iloc[0] == pytest.approx(340, abs=20)
+    assert sd["last_detection_scenario_s"].iloc[0] == pytest.approx(sd["last_detection_s"].iloc[0] + 30.0)
+    assert sd["threat_id"].iloc[0] == res.detections["threat_id"].iloc[0]
+    tl = res.timeline()
+    bars = tl[tl["text"] == "spent stage tracked by FBM"]
+    assert len(bars) == 1 and bars["row"].iloc[0] == res.detections["threat_id"].iloc[0]
+    assert bars["end_s"].iloc[0] == pytest.approx(sd["last_detection_scenario_s"].iloc[0])
+    assert any("spent final stage" in a for a in res.answers)
+    assert res.summary()["stage_detections"][0]["object"] == "spent stage"      # summary.json
+    titles = [t for t, _ in res.report_content().tables]
+    table = dict(res.report_content().tables)[next(t for t in titles if t.startswith("Radar detections"))]
+    assert set(table["object"]) == {"missile (booster, then RV)", "spent stage"}
