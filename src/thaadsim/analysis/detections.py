@@ -76,3 +76,62 @@ def track_intervals_frame(results: dict, threat_names, launch_time_s=None) -> pd
                 rows.append({"row": str(threat_names[i]), "start_s": a + t0[i], "end_s": b + t0[i],
                              "kind": "radar", "text": f"tracked by {rid}", "series": rid})
     return pd.DataFrame(rows, columns=["row", "start_s", "end_s", "kind", "text", "series"])
+
+
+# ---- spent stages: the second object of a threat ------------------------------------------------------------
+def stage_rcs_array(stage_batch, rcs_m2) -> np.ndarray:
+    """(M, T) RCS (m²) of spent-stage trajectories: each row's one aspect-averaged value on its valid samples."""
+    rcs = np.broadcast_to(np.asarray(rcs_m2, float), (len(stage_batch),))
+    return np.where(stage_batch.valid, rcs[:, None], np.nan)
+
+
+def run_stage_detections(stage_batch, radars: dict, rcs_m2) -> dict:
+    """``{radar_id: DetectionResult}`` of the spent stages (:func:`thaadsim.flight.spent_stage.fly_spent_stages`)
+    by every placed radar; the stage's RCS is one value per row (``rcs_m2``, scalar or (M,))."""
+    from thaadsim.sensors.detection import detect
+
+    if stage_batch is None or not radars:
+        return {}
+    rcs = stage_rcs_array(stage_batch, rcs_m2)
+    return {rid: detect(stage_batch, placed, rcs_m2=rcs) for rid, placed in radars.items()}
+
+
+def union_intervals(*interval_lists) -> np.ndarray:
+    """The union of several lists of [start, end] intervals (s) as a sorted (k, 2) array: the times at
+    which at least one object of a threat is tracked."""
+    iv = [np.asarray(x, float).reshape(-1, 2) for x in interval_lists]
+    iv = np.concatenate(iv) if iv else np.empty((0, 2))
+    if not len(iv):
+        return np.empty((0, 2))
+    iv = iv[np.argsort(iv[:, 0], kind="stable")]
+    out = [iv[0].copy()]
+    for a, b in iv[1:]:
+        if a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append(np.array([a, b]))
+    return np.array(out)
+
+
+def stage_detections_table(stage_results: dict, rows, threat_ids, launch_time_s=None) -> pd.DataFrame:
+    """The spent stages' (threat, radar) rows in :func:`detections_table`'s layout, with ``object`` =
+    "spent stage" (``rows`` maps each stage trajectory to its threat's index)."""
+    rows = np.asarray(rows, int)
+    ids = np.asarray(list(threat_ids), dtype=object)[rows] if len(rows) else []
+    t0 = None if launch_time_s is None else np.broadcast_to(np.asarray(launch_time_s, float),
+                                                            (len(threat_ids),))[rows]
+    df = detections_table(stage_results, list(ids), t0)
+    if len(df):
+        df.insert(1, "object", "spent stage")
+    return df
+
+
+def stage_track_intervals_frame(stage_results: dict, rows, threat_names, launch_time_s=None) -> pd.DataFrame:
+    """Timeline rows of the spent stages' track intervals, on their threat's line, text "spent stage tracked by"."""
+    rows = np.asarray(rows, int)
+    names = [str(threat_names[i]) for i in rows]
+    t0 = None if launch_time_s is None else np.broadcast_to(np.asarray(launch_time_s, float),
+                                                            (len(threat_names),))[rows]
+    df = track_intervals_frame(stage_results, names, t0)
+    df["text"] = df["text"].str.replace("tracked by", "spent stage tracked by", regex=False)
+    return df

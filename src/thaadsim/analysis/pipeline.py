@@ -46,6 +46,19 @@ def fly_threats(plan: Plan):
                         sample_dt_s=plan.sample_dt_s)
 
 
+def stage_detections(plan: Plan, batch):
+    """Fly every threat's spent final stage (:mod:`thaadsim.flight.spent_stage`) and detect it with every
+    scenario radar: ``(stage batch or None, threat row of each stage, {radar_id: DetectionResult})``."""
+    from thaadsim.analysis.detections import run_stage_detections
+    from thaadsim.flight.spent_stage import fly_spent_stages, spent_stage_for
+
+    stages, rows = fly_spent_stages(batch, sample_dt_s=plan.sample_dt_s)
+    if stages is None or not plan.radars:
+        return stages, rows, {}
+    rcs = np.array([spent_stage_for(str(batch.missile_id[i])).rcs_m2 for i in rows])
+    return stages, rows, run_stage_detections(stages, plan.radars, rcs)
+
+
 def battery_detect_s(batch, batteries, det_results: dict, rcs_m2=None) -> np.ndarray:
     """(N, M) first detection time (s since each threat's launch) per battery.
 
@@ -147,6 +160,17 @@ def run_plan(plan: Plan, progress: Progress | None = None) -> ScenarioResult:
             from thaadsim.analysis.detections import run_detections
 
             res.detection_results = run_detections(res.batch, plan.radars, rcs_m2=rcs)
+            # the second object of each threat: its spent final stage (tracked, not engaged). Up to the
+            # report's detail limit only: a stage flight costs about as much time and memory as its
+            # missile's (benchmarks/bench_spent_stages.py), and a large raid's report aggregates anyway
+            from thaadsim.analysis.scale import DETAIL_MAX_THREATS
+
+            if len(plan.threats) <= DETAIL_MAX_THREATS:
+                res.stage_batch, res.stage_rows, res.stage_detection_results = stage_detections(plan, res.batch)
+            else:
+                res.notes.append(f"Spent final stages (each threat's second radar object) are flown and detected for "
+                                 f"scenarios of up to {DETAIL_MAX_THREATS} threats; this one has "
+                                 f"{len(plan.threats):,}, so detections cover the missiles themselves only.")
         except ImportError as exc:
             res.missing.append(f"radar detections not available ({exc})")
     elif not plan.radars:

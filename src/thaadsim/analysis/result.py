@@ -54,6 +54,10 @@ class ScenarioResult:
     plan: object
     batch: object | None = None
     detection_results: dict = field(default_factory=dict)
+    # spent final stages: their trajectories, the threat row of each, and their detections per radar
+    stage_batch: object | None = None
+    stage_rows: object | None = None
+    stage_detection_results: dict = field(default_factory=dict)
     coverage: list = field(default_factory=list)
     windows: object | None = None
     raid: dict | None = None
@@ -65,6 +69,7 @@ class ScenarioResult:
     # built by finalize()
     threats: pd.DataFrame | None = None
     detections: pd.DataFrame | None = None
+    stage_detections: pd.DataFrame | None = None
     engagements: pd.DataFrame | None = None
     raid_table: pd.DataFrame | None = None
     raid_summary: dict | None = None
@@ -83,6 +88,11 @@ class ScenarioResult:
         self.threats = threats_frame(plan, self.batch)
         self.detections = (detections_table(self.detection_results, ids, t0) if self.detection_results
                            else pd.DataFrame(columns=["threat_id", "radar_id", "detected"]))
+        from thaadsim.analysis.detections import stage_detections_table
+
+        self.stage_detections = (stage_detections_table(self.stage_detection_results, self.stage_rows, ids, t0)
+                                 if self.stage_detection_results
+                                 else pd.DataFrame(columns=["threat_id", "object", "radar_id", "detected"]))
         if self.windows is not None:
             df = self.windows.to_dataframe()
             df.insert(0, "threat_id", [ids[i] for i in df.pop("threat")])
@@ -216,6 +226,21 @@ class ScenarioResult:
                 F.append(Figure(f"threats detected by {rid}", k, f"of {len(g)}", "radar equation + line of sight + scan box"))
                 if k:
                     F.append(Figure(f"{rid}: earliest detection after launch", float(g["first_detection_s"].min()), "s", ""))
+        sd = self.stage_detections
+        if sd is not None and len(sd) and det is not None and len(det):
+            for rid, g in sd.groupby("radar_id", sort=False):
+                seen = g[g["detected"]]
+                if not len(seen):
+                    continue
+                # how much longer the radar holds the threat thanks to its second object
+                own = det[det["radar_id"] == rid].set_index("threat_id")["last_detection_s"]
+                later = seen["last_detection_s"].to_numpy() - own.reindex(seen["threat_id"]).fillna(-np.inf).to_numpy()
+                s = (f"Radar {rid} also tracks the spent final stage of {len(seen)} threat"
+                     f"{'' if len(seen) == 1 else 's'} (estimated RCS of a few m², far above the RV's), "
+                     f"until {_span(seen['last_detection_s'].min(), seen['last_detection_s'].max())} s after launch")
+                if np.any(later > 0):
+                    s += f": up to {float(np.max(later)):.0f} s after it loses the missile itself"
+                A.append(s + ".")
         eng = self.engagements
         if eng is not None and len(eng):
             for bid, g in eng.groupby("battery_id", sort=False):
@@ -559,6 +584,9 @@ class ScenarioResult:
             "threats": recs(self.threats),
             "detections": recs(self.detections.drop(columns=[c for c in ("missile_id",) if c in self.detections])
                                if self.detections is not None else None),
+            "stage_detections": recs(self.stage_detections.drop(columns=[c for c in ("missile_id",)
+                                                                         if c in self.stage_detections])
+                                     if self.stage_detections is not None else None),
             "engagements": recs(self.engagements),
             "raid": self.raid_summary,
             "raid_per_threat": recs(self.raid_table),
@@ -595,6 +623,13 @@ class ScenarioResult:
         if self.detection_results:
             parts.append(track_intervals_frame(self.detection_results, names,
                                                [t.launch_time_s for t in plan.threats]))
+        if self.stage_detection_results:
+            from thaadsim.analysis.detections import stage_track_intervals_frame
+
+            st = stage_track_intervals_frame(self.stage_detection_results, self.stage_rows, names,
+                                             [t.launch_time_s for t in plan.threats])
+            st["series"] = st["series"] + " (spent stage)"   # its own legend entry beside the radar's
+            parts.append(st)
         rows = []
         if self.batch is not None:
             for i, t in enumerate(plan.threats):
@@ -623,6 +658,12 @@ class ScenarioResult:
         notes = list(self.notes)
         notes.append("Radar cross sections by flight phase are the sensors layer's documented assumptions "
                      "(booster 10 m², reentry vehicle 0.05 m²) unless the missile's catalog entry overrides them.")
+        for rid, placed in (self.plan.radars or {}).items():   # the fluctuation model behind each threshold
+            r = placed.radar
+            caveat = (" Non-fluctuating: optimistic for a reentry vehicle (Swerling 1, the textbook RV model, "
+                      "needs about 8 dB more at Pd 0.9 and cuts detection ranges by about a third)."
+                      if r.swerling == 0 and r.pd is not None else "")
+            notes.append(f"Radar {rid} ({r.id}) detection threshold: {r.detection_model}.{caveat}")
         notes.append("Coverage polygons: ground footprint of each radar face for a target at the stated altitude "
                      "(range and elevation limits on the 4/3 Earth).")
         notes.append("Blue circles: each battery's maximum intercept ground range (catalog), not a defended footprint.")
@@ -691,7 +732,14 @@ class ScenarioResult:
             cols = [c for c in ("threat_id", "radar_id", "detected", "first_detection_s", "first_detection_alt_km",
                                 "first_detection_range_km", "first_detection_phase", "last_detection_s",
                                 "track_time_s", "tracked_phases") if c in self.detections]
-            tables.append(("Radar detections (times after each threat's launch)", _round(self.detections[cols])))
+            shown = self.detections[cols].copy()
+            shown.insert(1, "object", "missile (booster, then RV)")
+            sd = self.stage_detections
+            if sd is not None and len(sd):   # each threat's second object, under its own rows
+                shown = pd.concat([shown, sd[[c for c in ["object"] + cols if c in sd]]], ignore_index=True)
+                shown = shown.sort_values(["threat_id", "radar_id"], kind="stable").reset_index(drop=True)
+            tables.append(("Radar detections (times after each threat's launch; the spent final stage is the "
+                           "threat's second object after separation)", _round(shown)))
         if not large and self.engagements is not None and len(self.engagements):
             cols = [c for c in ("threat_id", "battery_id", "engageable", "detect_s", "earliest_launch_s",
                                 "earliest_intercept_s", "latest_intercept_s", "intercept_alt_km_min",

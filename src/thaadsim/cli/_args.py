@@ -32,6 +32,16 @@ def parse_latlon(option: str, text: str, allow_height: bool = False) -> tuple[fl
     return vals
 
 
+#: help text for a site's optional third number, the one statement of the default every command shares
+SITE_HEIGHT_HELP = ("ground height in m above sea level; default 0 m (sea level) when omitted. The THAAD site at "
+                    "Seongju is about 680 m up (Korea Herald, 2016): 35.95,128.18,680")
+
+
+def site_height_note(given: bool) -> str:
+    """What the output says about a site's height: given, or the sea-level default."""
+    return "given" if given else "default: sea level (0 m); give LAT,LON,HEIGHT_M for the real ground height"
+
+
 def to_jsonable(value):
     """Plain Python numbers for JSON: numpy scalars become floats/ints, NaN becomes null."""
     if isinstance(value, dict):

@@ -6,12 +6,14 @@ import json
 
 import click
 
-from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, PROBABILITY, SITE_HEIGHT_M, parse_latlon
+from thaadsim.cli._args import (APOGEE_KM, AZIMUTH_DEG, Bounded, PROBABILITY, SITE_HEIGHT_HELP, SITE_HEIGHT_M,
+                                parse_latlon, site_height_note)
 
 
 @click.command("engage")
 @click.option("--battery", "interceptor", required=True, help="Interceptor type of the battery (thaad, pac3-mse, sm3-iia, gbi).")
-@click.option("--at", "at", required=True, help="Battery position LAT,LON (deg).")
+@click.option("--at", "at", required=True, metavar="LAT,LON[,HEIGHT_M]",
+              help=f"Battery and radar site, degrees; {SITE_HEIGHT_HELP}.")
 @click.option("--missile", required=True, help="Threat missile catalog id (e.g. nodong).")
 @click.option("--from", "src", required=True, help="Threat launch point LAT,LON (deg).")
 @click.option("--to", "dst", required=True, help="Threat aimpoint LAT,LON (deg).")
@@ -20,7 +22,9 @@ from thaadsim.cli._args import APOGEE_KM, AZIMUTH_DEG, Bounded, PROBABILITY, SIT
 @click.option("--face-az-deg", type=AZIMUTH_DEG, default=None, help="Radar face azimuth (default: toward the launch point).")
 @click.option("--pk", type=PROBABILITY, default=None, help="Single-shot kill probability (default: catalog value).")
 @click.option("--radar", default="tpy2-tm", show_default=True, help="Battery radar catalog id, or 'none' to fire on an external cue.")
-@click.option("--site-height-m", type=SITE_HEIGHT_M, default=0.0, show_default=True, help="Battery/radar ground height.")
+@click.option("--site-height-m", type=SITE_HEIGHT_M, default=None,
+              help="Battery/radar ground height in m above sea level (the same as --at's third number; "
+                   "default 0 m, sea level).")
 # [0.01, 60] s: the bound engage has always checked, now before any work
 @click.option("--sample-dt-s", type=Bounded(0.01, 60.0, " s"), default=1.0, show_default=True, help="Threat sample spacing (window resolution).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -29,10 +33,15 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
     """Engagement window of one battery against one missile (times in s since the missile's launch)."""
     from thaadsim.defense.battery import make_battery
     from thaadsim.defense.engagement import engagement_windows, not_engageable_reasons
-    from thaadsim.errors import require_positive, require_range
+    from thaadsim.errors import ThaadsimError, require_positive, require_range
     from thaadsim.flight import fly_targeted
 
-    lat_b, lon_b = parse_latlon("--at", at)
+    lat_b, lon_b, *h_at = parse_latlon("--at", at, allow_height=True)
+    if h_at and site_height_m is not None and h_at[0] != site_height_m:
+        raise ThaadsimError("--site-height-m", f"{site_height_m:g} m disagrees with --at's height {h_at[0]:g} m",
+                            "give the height once, as --at LAT,LON,HEIGHT_M")
+    height_given = bool(h_at) or site_height_m is not None
+    site_height_m = h_at[0] if h_at else (0.0 if site_height_m is None else site_height_m)
     lat0, lon0 = parse_latlon("--from", src)
     lat1, lon1 = parse_latlon("--to", dst)
     if pk is not None:
@@ -60,6 +69,7 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
         from thaadsim.defense.detection import face_azimuths_deg
         face_used = float(face_azimuths_deg(batch, bat)[0])
     out = {"missile": missile, "interceptor": bat.interceptor.id, "battery_lat_deg": lat_b, "battery_lon_deg": lon_b,
+           "site_height_m": site_height_m, "site_height": site_height_note(height_given),
            "radar": radar if placed is not None else None, "face_az_deg": face_used, "pk": bat.single_shot_pk,
            "threat_range_km": round(float(batch.range_km[0]), 1),
            "threat_apogee_km": round(float(batch.apogee_km[0]), 1),
@@ -74,13 +84,14 @@ def engage(interceptor, at, missile, src, dst, shape, apogee_km, face_az_deg, pk
         return
     radar_txt = (f"radar {out['radar']} facing {out['face_az_deg']:g}°" if placed is not None
                  else "no own radar (external cue)")
+    height_txt = f"{site_height_m:g} m" if height_given else "0 m (sea level, the default)"
     if not out["engageable"]:
         click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km): "
-                   f"NOT engageable by {bat.interceptor.id} at {lat_b:g},{lon_b:g}, {radar_txt}: "
+                   f"NOT engageable by {bat.interceptor.id} at {lat_b:g},{lon_b:g}, {height_txt}, {radar_txt}: "
                    f"{out['not_engageable_reason']}")
         return
     click.echo(f"{missile} ({out['threat_range_km']} km, apogee {out['threat_apogee_km']} km, "
-               f"{out['threat_flight_time_s']} s) vs {bat.interceptor.id} at {lat_b:g},{lon_b:g}, {radar_txt}")
+               f"{out['threat_flight_time_s']} s) vs {bat.interceptor.id} at {lat_b:g},{lon_b:g}, {height_txt}, {radar_txt}")
     click.echo(f"  detected at {out['detect_s']} s; earliest launch {out['earliest_launch_s']} s")
     click.echo(f"  intercepts from {out['earliest_intercept_s']} s ({out['earliest_intercept_alt_km']} km alt, "
                f"{out['earliest_intercept_range_km']} km out) to {out['latest_intercept_s']} s "

@@ -7,7 +7,8 @@ import time
 
 import click
 
-from thaadsim.cli._args import AZIMUTH_DEG, Bounded, PROBABILITY, WORKERS, as_options, dumps, parse_latlon
+from thaadsim.cli._args import (AZIMUTH_DEG, Bounded, PROBABILITY, SITE_HEIGHT_HELP, WORKERS, as_options, dumps,
+                                parse_latlon)
 
 # library field -> the option the user typed
 _OPTIONS = {"missile": "--missile", "interceptor": "--battery", "radar": "--radar", "grid_n": "--grid",
@@ -18,7 +19,8 @@ _OPTIONS = {"missile": "--missile", "interceptor": "--battery", "radar": "--rada
 
 @click.command("footprint")
 @click.option("--battery", "interceptor", default=None, help="Interceptor type of the battery (thaad, pac3-mse, sm3-iia, gbi).")
-@click.option("--at", "at", default=None, help="Battery position LAT,LON[,HEIGHT_M] (deg, m).")
+@click.option("--at", "at", default=None, metavar="LAT,LON[,HEIGHT_M]",
+              help=f"Battery and radar site, degrees; {SITE_HEIGHT_HELP}.")
 @click.option("--face-az-deg", type=AZIMUTH_DEG, default=None, help="Radar face azimuth (default: toward the launch point).")
 @click.option("--radar", default="tpy2-tm", show_default=True, help="Battery radar catalog id, or 'none' to fire on an external cue.")
 @click.option("--pk", type=PROBABILITY, default=None, help="Single-shot kill probability (default: the catalog's estimate).")
@@ -105,11 +107,19 @@ def footprint(interceptor, at, face_az_deg, radar, pk, scenario, missile, src, s
                                 "choose a directory you can write to") from None
     elapsed = time.perf_counter() - t0
     s = fm.summary()
+    if at is not None:   # the one battery's site height: say whether it is the sea-level default
+        from thaadsim.cli._args import site_height_note
+
+        height = parse_latlon("--at", at, allow_height=True)[2:]
+        s["site_height_m"] = height[0] if height else 0.0
+        s["site_height"] = site_height_note(bool(height))
     if as_json:
         s["outputs"] = {k: str(v) for k, v in paths.items()}
         click.echo(dumps(s))
         return
     click.echo(_describe(s, fm, scenario))
+    if at is not None and s["site_height"] != "given":
+        click.echo("  battery and radar at sea level (0 m, the default): give --at LAT,LON,HEIGHT_M for the ground height")
     if paths:
         click.echo(f"  wrote {', '.join(paths)} to {out_dir}/")
     click.echo(f"  computed in {elapsed:.1f} s")

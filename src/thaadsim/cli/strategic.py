@@ -64,7 +64,8 @@ def words(fr: dict) -> str:
 
 @click.command("strategic")
 @click.option("--site", required=True,
-              help="THAAD battery and TPY-2 site LAT,LON[,HEIGHT_M] (Seongju: 35.95,128.18,680).")
+              help="THAAD battery and TPY-2 site LAT,LON[,HEIGHT_M], degrees; ground height in m above sea level, "
+                   "default 0 m (sea level) when omitted (Seongju: 35.95,128.18,680, the site ~680 m up).")
 @click.option("--launch-areas", required=True, type=click.Path(),
               help="CSV name,lat_deg,lon_deg[,country][,missile] of launch areas.")
 @click.option("--targets", required=True, type=click.Path(), help="CSV name,lat_deg,lon_deg of targets.")

@@ -6,7 +6,9 @@ Layout (units in every numeric field's name; unknown keys are errors)::
     [flight]                   sample_dt_s, rotation, atmosphere, earth          (optional)
     [[radars]]                 id, radar (catalog id or TOML path), lat_deg, lon_deg, site_height_m,
                                face_az_deg (optional: else toward the threats), average_power_kw
-                               (optional: replaces the catalog radar's power, for sensitivity sweeps)
+                               (optional: replaces the catalog radar's power, for sensitivity sweeps),
+                               swerling, pd, pfa (optional: the target fluctuation model and design
+                               point that set the SNR threshold; see thaadsim.sensors.swerling)
     [[batteries]]              id, interceptor, lat_deg, lon_deg, alt_m, launchers,
                                interceptors_per_launcher, reload_time_s, reload_loads, radar (a
                                [[radars]] id; absent = fires on an external cue), face_az_deg, pk, layer,
@@ -141,13 +143,21 @@ class RadarSite(_Model):
     # the TPY-2's power is a labelled estimate (README, radar analysis): a scenario can replace it
     # to ask how the answers move with it (thaadsim sweep --vary radars.0.average_power_kw=...)
     average_power_kw: float | None = Field(None, gt=0, le=1e5)
+    # the threshold's design point (thaadsim.sensors.swerling): Swerling cases 0-4 exist; Pd below 0.1
+    # is no design point and 1 needs infinite SNR; a Pfa of 0.1 or more is mostly noise, 0 infinite
+    swerling: int | None = Field(None, ge=0, le=4)
+    pd: float | None = Field(None, ge=0.1, lt=1)
+    pfa: float | None = Field(None, gt=0, lt=0.1)
 
     def build(self):
-        """The catalog (or file) radar with this site's power override applied, not yet placed."""
+        """The catalog (or file) radar with this site's power and detection design overrides applied,
+        not yet placed."""
         from thaadsim.sensors.radar import load_radar
 
         radar = load_radar(self.radar)
-        return radar if self.average_power_kw is None else radar.with_changes(average_power_kw=self.average_power_kw)
+        if self.average_power_kw is not None:
+            radar = radar.with_changes(average_power_kw=self.average_power_kw)
+        return radar.with_detection(swerling=self.swerling, pd=self.pd, pfa=self.pfa)
 
 
 class FireControlSection(_Model):

@@ -17,8 +17,9 @@ or, as in the shipped catalog, a table that carries its provenance::
     source = "Lewis, mostlymissiledefense.com (Aug 2013): X-band, about 10 GHz"
 
 with ``source``, ``calibrated`` or ``estimate`` as the provenance key. The detection threshold is
-``snr_threshold_db`` directly, or ``pd`` and ``pfa`` (then Albersheim's equation sets it; see
-:mod:`thaadsim.sensors.radar_equation`). ``search_solid_angle_sr`` and ``search_frame_s`` are an
+``snr_threshold_db`` directly, or ``pd`` and ``pfa`` with an optional ``swerling`` case (0-4, default
+0 = a steady target); then :func:`thaadsim.sensors.swerling.swerling_snr_db` sets it (Albersheim's
+equation for Swerling 0, the exact single-look forms for 1-4; see :mod:`thaadsim.sensors.swerling`). ``search_solid_angle_sr`` and ``search_frame_s`` are an
 optional search budget for the search form of the radar equation.
 
 Scan model: one planar face. A target is inside the face's scan limits when its azimuth is within
@@ -57,7 +58,7 @@ _FIELDS = {
 }
 _POSITIVE = {"frequency_ghz", "average_power_kw", "aperture_m2", "aperture_efficiency", "noise_temperature_k",
              "dwell_s", "max_range_km"}
-_OPTIONAL = ("snr_threshold_db", "pd", "pfa", "search_solid_angle_sr", "search_frame_s", "tilt_deg")
+_OPTIONAL = ("snr_threshold_db", "pd", "pfa", "swerling", "search_solid_angle_sr", "search_frame_s", "tilt_deg")
 _PROVENANCE_KEYS = ("source", "calibrated", "estimate")
 
 
@@ -74,6 +75,10 @@ class Radar:
         Terms of the radar equation (see :mod:`thaadsim.sensors.radar_equation`).
     snr_threshold_db : float
         SNR at which a dwell declares a detection.
+    swerling, pd, pfa : int, float or None
+        The design point that set ``snr_threshold_db`` (Swerling case 0-4 of the target's RCS
+        fluctuation, detection and false-alarm probabilities); pd/pfa None when the threshold was
+        given directly.
     height_m : float
         Antenna phase-centre height above the site's ground (added to the site height).
     min_elevation_deg, max_elevation_deg, az_half_width_deg : float
@@ -108,6 +113,7 @@ class Radar:
     tilt_deg: float = 20.0
     pd: float | None = None
     pfa: float | None = None
+    swerling: int = 0
     description: str = ""
     provenance: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -157,6 +163,34 @@ class Radar:
         if search:
             return req.search_range_m(self.snr_threshold_db, rcs_m2=rcs_m2, **kw)
         return req.track_range_m(self.snr_threshold_db, rcs_m2=rcs_m2, **kw)
+
+    @property
+    def detection_model(self) -> str:
+        """One line naming what set the threshold, e.g. "Swerling 1 (...), Pd 0.9, Pfa 1e-06: SNR threshold 21.1 dB"."""
+        from thaadsim.sensors.swerling import describe
+
+        return describe(self.swerling, self.pd, self.pfa, self.snr_threshold_db)
+
+    def with_detection(self, swerling=None, pd=None, pfa=None) -> "Radar":
+        """A copy whose threshold is set again from a (Swerling case, Pd, Pfa) design point.
+
+        Each argument left ``None`` keeps the radar's own value (Swerling 0 and no Pd/Pfa for a radar
+        whose file gave ``snr_threshold_db`` directly: then ``pd`` and ``pfa`` are required).
+        """
+        from thaadsim.sensors.swerling import check_detection_design, swerling_snr_db
+
+        if swerling is None and pd is None and pfa is None:
+            return self
+        pd = self.pd if pd is None else pd
+        pfa = self.pfa if pfa is None else pfa
+        if pd is None or pfa is None:
+            raise ThaadsimError("pd", f"radar {self.id!r} gives its SNR threshold directly, without Pd and Pfa",
+                                "give both pd and pfa with swerling (e.g. --pd 0.9 --pfa 1e-6)")
+        case, pd, pfa = check_detection_design(self.swerling if swerling is None else swerling, pd, pfa)
+        thr = swerling_snr_db(pd, pfa, case)
+        prov = dict(self.provenance)
+        prov["snr_threshold_db"] = f"calibrated: Swerling {case}, pd={pd:g}, pfa={pfa:g} (user choice)"
+        return replace(self.with_changes(snr_threshold_db=thr, swerling=case, pd=pd, pfa=pfa), provenance=prov)
 
     def with_changes(self, **changes) -> "Radar":
         """A copy with some fields changed, validated again."""
@@ -250,7 +284,11 @@ def radar_from_mapping(raw: dict, origin: str = "radar") -> Radar:
     nums = {k: require_finite(f"{rid}.{k}", values[k]) for k in _FIELDS}
     opt = {k: (None if values.get(k) is None else require_finite(f"{rid}.{k}", values[k])) for k in _OPTIONAL}
     thr = opt.pop("snr_threshold_db")
-    pd, pfa = opt.pop("pd"), opt.pop("pfa")
+    pd, pfa, swerling = opt.pop("pd"), opt.pop("pfa"), opt.pop("swerling")
+    if thr is not None and swerling not in (None, 0):
+        # a threshold in dB already contains whatever fluctuation model its author assumed
+        raise ThaadsimError(f"{origin}: swerling", "given with snr_threshold_db",
+                            "give swerling with pd and pfa (the threshold is then computed), or drop it")
     if thr is not None and (pd is not None or pfa is not None):
         # two thresholds would silently disagree: Albersheim's for pd/pfa is not the number given
         raise ThaadsimError(f"{origin}: snr_threshold_db", "given together with pd/pfa",
@@ -259,10 +297,16 @@ def radar_from_mapping(raw: dict, origin: str = "radar") -> Radar:
         if pd is None or pfa is None:
             raise ThaadsimError(f"{origin}: snr_threshold_db", "no detection threshold",
                                 "give snr_threshold_db, or pd and pfa (Albersheim's equation sets it)")
-        thr = float(req.albersheim_snr_db(pd, pfa))
-        prov.setdefault("snr_threshold_db", f"calibrated: Albersheim (1981) for pd={pd:g}, pfa={pfa:g}")
+        from thaadsim.sensors.swerling import check_detection_design, swerling_snr_db
+
+        swerling, pd, pfa = check_detection_design(0 if swerling is None else swerling, pd, pfa,
+                                                   field_prefix=f"{origin}: ")
+        thr = swerling_snr_db(pd, pfa, swerling)
+        how = "Albersheim (1981)" if swerling == 0 else "exact single-look form"
+        prov.setdefault("snr_threshold_db", f"calibrated: Swerling {swerling}, {how} for pd={pd:g}, pfa={pfa:g}")
     tilt = opt.pop("tilt_deg")
     r = Radar(id=rid, name=str(values.get("name", rid)), snr_threshold_db=thr, pd=pd, pfa=pfa,
+              swerling=0 if swerling is None else int(swerling),
               tilt_deg=20.0 if tilt is None else tilt, description=str(values.get("description", "")),
               provenance=prov, **nums, **opt)
     return _validated(r)

@@ -13,8 +13,12 @@ What a radar sees changes at burnout:
   the page not retrieved). Default 0.05 m², an assumption inside that range; run the sensitivity
   with ``rcs_m2`` (a factor 10 in RCS is a factor 1.78 in detection range).
 
-The spent upper stage and any debris fly alongside the RV and are often larger targets; they are
-not modelled as separate objects here (on rocket-body debris as a decoy see [ref:hankyoreh-postol-2016]).
+The spent final stage flies alongside the RV after separation and is a far larger target (a few m²,
+estimated per missile in ``data/catalog/spent_stages.toml``): it is flown and detected as a second
+object of the threat by :mod:`thaadsim.flight.spent_stage` and
+:func:`thaadsim.analysis.detections.run_stage_detections`, not through this per-phase signature, which
+stays the missile's own (booster, then RV). Debris and decoys are not modelled (on rocket-body debris
+as a decoy see [ref:hankyoreh-postol-2016]).
 
 A missile's catalog entry may override the defaults with a ``[signature]`` table
 (``booster_rcs_m2``, ``rv_rcs_m2``; read from ``missile.meta["signature"]``), and a caller may
