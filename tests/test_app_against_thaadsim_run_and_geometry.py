@@ -1,0 +1,154 @@
+"""The app's engine (thaadsim.app.session) against two authorities.
+
+* ``thaadsim run``: a layout changed in the app (battery moved, radar turned, interceptor
+  inventory changed, a threat removed) and saved as a scenario file gives, run by the CLI in its
+  own process, exactly the numbers the app showed: engagement windows, first detections, every
+  raid figure (same flights, same plan, same seed and runs).
+* geometry: a radar face's coverage sector is centred on its face azimuth, so turning the face by
+  Δ turns the drawn coverage by Δ about the site (its centroid's geodesic azimuth from the site,
+  by pyproj's Geod, is the face azimuth); moving a battery and its radar moves the coverage by
+  the same geodesic displacement.
+
+And the boundary: every refused change names its field, and leaves the layout as it was.
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+
+import pytest
+from pyproj import Geod
+from shapely.geometry import Polygon
+
+from thaadsim.app.session import AppSession
+from thaadsim.errors import ThaadsimError
+
+SEONGJU = str(resources.files("thaadsim") / "data" / "examples" / "seongju.toml")
+GEOD = Geod(ellps="WGS84")
+
+
+@pytest.fixture(scope="module")
+def session():
+    s = AppSession(SEONGJU)
+    s.start_flight(wait=True)
+    return s
+
+
+def _centroid(c):
+    lon = [v for v in c["lon"] if v is not None]
+    lat = [v for v in c["lat"] if v is not None]
+    return Polygon(list(zip(lon, lat))).centroid
+
+
+def test_coverage_sector_turns_with_the_face_azimuth(session):
+    session.change([{"path": "radars.0.face_az_deg", "value": 325.0}])
+    for face in (325.0, 20.0, 250.0):
+        session.change([{"path": "radars.0.face_az_deg", "value": face}])
+        a = session.compute()
+        r = session.layout()["radars"][0]
+        for c in a["coverage"]:
+            cen = _centroid(c)
+            az, _, _ = GEOD.inv(r["lon_deg"], r["lat_deg"], cen.x, cen.y)
+            # the sector is symmetric about the face, so its centroid lies on the face's bearing
+            # (to within the lon/lat centroid's distortion, ~1 deg at these ranges)
+            assert abs((az - face + 180.0) % 360.0 - 180.0) < 1.5, (face, c["alt_km"], az)
+    session.change([{"path": "radars.0.face_az_deg", "value": 325.0}])
+
+
+def test_moving_battery_and_radar_moves_coverage_by_the_same_displacement(session):
+    before = session.compute()["coverage"]
+    moves = [{"path": p, "value": v} for p, v in (("batteries.0.lat_deg", 35.5), ("batteries.0.lon_deg", 128.9),
+                                                   ("radars.0.lat_deg", 35.5), ("radars.0.lon_deg", 128.9))]
+    session.change(moves)
+    after = session.compute()["coverage"]
+    az_site, _, d_site = GEOD.inv(128.2, 36.0, 128.9, 35.5)
+    for b, c in zip(before, after):
+        p0, p1 = _centroid(b), _centroid(c)
+        az, _, d = GEOD.inv(p0.x, p0.y, p1.x, p1.y)
+        assert abs(d - d_site) < 0.03 * d_site and abs((az - az_site + 180) % 360 - 180) < 5
+    session.change([{"path": p, "value": v} for p, v in (("batteries.0.lat_deg", 36.0), ("batteries.0.lon_deg", 128.2),
+                                                         ("radars.0.lat_deg", 36.0), ("radars.0.lon_deg", 128.2))])
+
+
+@pytest.mark.parametrize("changes, field", [
+    ([{"path": "batteries.0.lat_deg", "value": 95.0}], "batteries.0.lat_deg"),
+    ([{"path": "batteries.0.lat_deg", "value": float("nan")}], "batteries.0.lat_deg"),
+    ([{"path": "batteries.0.lat_deg", "value": "north"}], "batteries.0.lat_deg"),
+    ([{"path": "radars.0.face_az_deg", "value": 360.0}], "radars.0.face_az_deg"),
+    ([{"path": "batteries.0.interceptor", "value": "s-400"}], "batteries.0.interceptor"),
+    ([{"path": "batteries.0.launchers", "value": 0}], "batteries.0.launchers"),
+    ([{"path": "batteries.7.pk", "value": 0.5}], "batteries.7.pk"),
+    ([{"path": "montecarlo.seed", "value": 3}], "montecarlo.seed"),
+    ([{"path": "batteries.0.alt_m.x", "value": 3}], "batteries.0.alt_m.x"),
+    ([{"path": "doctrine.mode", "value": "shoot-twice"}], "doctrine.mode"),
+    ([], "changes"),
+])
+def test_refused_changes_name_the_field_and_leave_the_layout(session, changes, field):
+    before = json.dumps(session.data, sort_keys=True)
+    with pytest.raises(ThaadsimError) as exc:
+        session.change(changes)
+    assert field in exc.value.field and exc.value.problem
+    assert json.dumps(session.data, sort_keys=True) == before
+
+
+def test_refused_threat_and_save_name(session, tmp_path):
+    with pytest.raises(ThaadsimError, match="threats.6"):
+        session.add_threat({"missile": "nodong", "launch_area": "Nowhere", "aimpoint": "Busan"})
+    with pytest.raises(ThaadsimError, match="missile"):
+        session.add_threat({"missile": "v-2", "launch_area": "Wonsan area", "aimpoint": "Busan"})
+    with pytest.raises(ThaadsimError, match="threat"):
+        session.remove_threat(99)
+    with pytest.raises(ThaadsimError, match="file name"):
+        session.save(tmp_path, "../escape")
+    assert not list(tmp_path.iterdir())
+
+
+def test_saved_layout_reproduces_the_app_numbers_through_thaadsim_run(tmp_path):
+    s = AppSession(SEONGJU)
+    s.start_flight(wait=True)
+    home = s.compute()
+    s.change([{"path": "batteries.0.lat_deg", "value": 35.6}, {"path": "batteries.0.lon_deg", "value": 128.7},
+              {"path": "radars.0.lat_deg", "value": 35.6}, {"path": "radars.0.lon_deg", "value": 128.7},
+              {"path": "radars.0.face_az_deg", "value": 330.0}, {"path": "batteries.1.launchers", "value": 2}])
+    s.remove_threat(4)                                  # the lofted Musudan: new flights
+    s.start_flight(wait=True)
+    app = s.compute()
+    assert app["status"] == "ready"
+    path = s.save(tmp_path, "moved")
+    saved = tomllib.loads(path.read_text())
+    assert saved["batteries"][0]["lat_deg"] == 35.6 and len(saved["threats"]) == 5
+
+    out = tmp_path / "out"
+    env = dict(os.environ, NUMBA_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, "-m", "thaadsim", "run", str(path), "--out", str(out), "-q"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    run = json.loads((out / "summary.json").read_text())
+
+    r, a = run["raid"], app["raid"]
+    assert a["runs"] == r["runs"] == 2000 and a["seed"] == r["seed"]
+    for k in ("p_no_leaker", "expected_leakers", "interceptors_expended_mean"):
+        assert a[k] == r[k], k
+    assert a["p_no_leaker_ci95"] == r["p_no_leaker_ci95"]
+    assert [t["p_kill"] for t in a["per_threat"]] == [round(t["p_kill"], 4) for t in run["raid_per_threat"]]
+    key = ("threat_id", "battery_id")
+    run_eng = {tuple(e[k] for k in key): e for e in run["engagements"]}
+    assert len(run_eng) == len(app["engagements"]) == 8 * 3
+    for e in app["engagements"]:
+        x = run_eng[(e["threat_id"], e["battery_id"])]
+        assert e["engageable"] == x["engageable"] and e["shots_possible"] == x["shots_possible"]
+        for k in ("earliest_intercept_s", "latest_intercept_s"):
+            assert (e[k] is None and x[k] is None) or math.isclose(e[k], x[k], abs_tol=0.05), (k, e, x)
+    run_det = {(d["threat_id"], d["radar_id"]): d for d in run["detections"]}
+    for d in app["detections"]:
+        x = run_det[(d["threat_id"], d["radar_id"])]
+        assert d["detected"] == x["detected"]
+        assert (d["first_detection_s"] is None and x["first_detection_s"] is None) or \
+            math.isclose(d["first_detection_s"], x["first_detection_s"], abs_tol=0.05)
+    # and the figures differ from the shipped layout's: the changes reached the run
+    assert a["expected_leakers"] != home["raid"]["expected_leakers"]
+    assert [e["engageable"] for e in app["engagements"]] != [e["engageable"] for e in home["engagements"]][:24]
