@@ -166,11 +166,12 @@ document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') $('overl
 
 $('overlay').addEventListener('click', (ev) => {
   const ov = $('overlay');
-  ov.hidden = true;
   const fl = $('map')._fullLayout;
-  const xr = fl.xaxis.range, yr = fl.yaxis.range;
-  const lon = xr[0] + (ev.offsetX / fl.xaxis._length) * (xr[1] - xr[0]);
-  const lat = yr[1] - (ev.offsetY / fl.yaxis._length) * (yr[1] - yr[0]);
+  // plotly's own pixel -> data conversion of each axis (linear axes), as it draws them
+  const box = ev.currentTarget.getBoundingClientRect();
+  const lon = fl.xaxis.p2l(ev.clientX - box.left);
+  const lat = fl.yaxis.p2l(ev.clientY - box.top);
+  ov.hidden = true;
   moveSite($('move-target').value, Math.round(lat * 100) / 100, Math.round(lon * 100) / 100);
 });
 
