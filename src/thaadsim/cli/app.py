@@ -43,8 +43,8 @@ def app(scenario, port, host, save_dir, out_dir, runs):
         scenario = str(resources.files("thaadsim") / "data" / "examples" / "seongju.toml")
     if not Path(save_dir).is_dir():
         raise ThaadsimError("--save-dir", f"{save_dir!r} is not a directory", "create it first, or give another")
+    session = AppSession(scenario, live_runs=runs)     # the file's mistakes first: they need no port
     check_port_free(host, port)
-    session = AppSession(scenario, live_runs=runs)
     n = sum(t.count for t in session.scenario.threats)
     click.echo(f"{session.scenario.scenario.name}: flying {n} threats in the background ...", err=True)
     session.start_flight()
