@@ -3,7 +3,8 @@
 * ``thaadsim run``: a layout changed in the app (battery moved, radar turned, interceptor
   inventory changed, a threat removed) and saved as a scenario file gives, run by the CLI in its
   own process, exactly the numbers the app showed: engagement windows, first detections, every
-  raid figure (same flights, same plan, same seed and runs).
+  raid figure (same flights, same plan, same seed and runs), and the defended footprint the app
+  computes on request.
 * geometry: a radar face's coverage sector is centred on its face azimuth, so turning the face by
   Δ turns the drawn coverage by Δ about the site (its centroid's geodesic azimuth from the site,
   by pyproj's Geod, is the face azimuth); moving a battery and its radar moves the coverage by
@@ -118,6 +119,8 @@ def test_saved_layout_reproduces_the_app_numbers_through_thaadsim_run(tmp_path):
     s.start_flight(wait=True)
     app = s.compute()
     assert app["status"] == "ready"
+    footprint = s.footprint()
+    assert footprint["revision"] == s.revision
     path = s.save(tmp_path, "moved")
     saved = tomllib.loads(path.read_text())
     assert saved["batteries"][0]["lat_deg"] == 35.6 and len(saved["threats"]) == 5
@@ -149,5 +152,15 @@ def test_saved_layout_reproduces_the_app_numbers_through_thaadsim_run(tmp_path):
         assert d["detected"] == x["detected"]
         assert (d["first_detection_s"] is None and x["first_detection_s"] is None) or \
             math.isclose(d["first_detection_s"], x["first_detection_s"], abs_tol=0.05)
+    # the footprint on request is the run's [[analysis.defended_area]] for the same layout
+    (fp,) = footprint["footprints"]
+    (run_fp,) = run["defended_footprints"]
+    assert fp["area_km2"] == round(run_fp["area_km2_all_batteries"])
+    assert fp["per_battery_km2"] == {b: round(v) for b, v in run_fp["area_km2"].items()}
+    # "Report" runs the same pipeline and writer for the current layout
+    paths = s.report(tmp_path / "report")
+    assert paths["report.html"].is_file()
+    rep = json.loads((tmp_path / "report" / "summary.json").read_text())
+    assert rep["raid"]["expected_leakers"] == r["expected_leakers"] and rep["engagements"] == run["engagements"]
     # and the figures differ from the shipped layout's: the changes reached the run
     assert a["expected_leakers"] != home["raid"]["expected_leakers"]

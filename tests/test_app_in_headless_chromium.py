@@ -108,10 +108,14 @@ def test_app_in_headless_chromium(app_url, tmp_path):
             assert page.evaluate("() => document.getElementById('map').data.length") > 5
 
             # remove the lofted Musudan, then the lofted Nodong (each needs new flights)
+            page.evaluate("""() => { window.statusSeen = []; const el = document.getElementById('status');
+                new MutationObserver(() => window.statusSeen.push(el.textContent))
+                    .observe(el, {childList: true, characterData: true, subtree: true}); }""")
             for index in (4, 3):
                 page.click(f"#threat-remove-{index}")
                 v = _wait_new_answers(page, v)
             assert page.locator("#threats .site").count() == 4
+            assert any(t.startswith("flying 7 threats") for t in page.evaluate("() => window.statusSeen"))
 
             p_before = page.inner_text("#p-no-leaker")
             eng_before = page.inner_text("#engagements")

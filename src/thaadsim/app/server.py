@@ -16,6 +16,8 @@ Routes (JSON unless stated; every error is ``{"error": "<one line>"}`` with stat
 * ``POST /api/change`` ``{"changes": [{"path": "batteries.0.lat_deg", "value": 36.2}, ...]}``;
 * ``POST /api/threats/add`` ``{"threat": {...}}``, ``POST /api/threats/remove`` ``{"index": 3}``;
 * ``POST /api/save`` ``{"name": "my_layout"}`` -> ``{"path", "toml"}``;
+* ``POST /api/footprint`` starts the defended footprints of the current layout; ``GET
+  /api/footprint`` their state and polygons (with the layout ``revision`` they are of);
 * ``POST /api/report`` starts the full report; ``GET /api/report`` its state and link;
   ``GET /reports/<n>/report.html`` the written report.
 """
@@ -74,6 +76,7 @@ def create_app(session: AppSession, save_dir, report_dir):
     save_dir, report_dir = Path(save_dir), Path(report_dir)
     compute_lock = threading.Lock()           # one recomputation at a time: 2 cores, and ordered answers
     reports = {"state": "idle", "url": None, "error": None}
+    footprints = {"state": "idle", "result": None, "error": None}
     report_numbers = itertools.count(1)
 
     def ok(obj) -> Response:
@@ -167,6 +170,25 @@ def create_app(session: AppSession, save_dir, report_dir):
     async def report_state(_request):
         return ok(reports)
 
+    def run_footprint() -> None:
+        try:
+            footprints.update(state="done", result=session.footprint(), error=None)
+        except ThaadsimError as exc:
+            footprints.update(state="error", error=str(exc))
+        except Exception as exc:   # noqa: BLE001 - shown in the page as one line, traced on the console
+            traceback.print_exc()
+            footprints.update(state="error", error=f"internal error ({type(exc).__name__}: {exc})")
+
+    async def footprint_start(_request):
+        if footprints["state"] == "running":
+            raise ThaadsimError("footprint", "a footprint is already being computed", "wait for it to finish")
+        footprints.update(state="running", result=None, error=None)
+        threading.Thread(target=run_footprint, daemon=True, name="thaadsim-app-footprint").start()
+        return ok(footprints)
+
+    async def footprint_state(_request):
+        return ok(footprints)
+
     report_dir.mkdir(parents=True, exist_ok=True)
     routes = [
         Route("/", guarded(index)),
@@ -181,6 +203,8 @@ def create_app(session: AppSession, save_dir, report_dir):
         Route("/api/save", guarded(save), methods=["POST"]),
         Route("/api/report", guarded(report_start), methods=["POST"]),
         Route("/api/report", guarded(report_state), methods=["GET"]),
+        Route("/api/footprint", guarded(footprint_start), methods=["POST"]),
+        Route("/api/footprint", guarded(footprint_state), methods=["GET"]),
         Mount("/reports", StaticFiles(directory=str(report_dir)), name="reports"),
     ]
     return Starlette(routes=routes)

@@ -194,6 +194,7 @@ class AppSession:
         self._flight_errors: dict = {}          # flight_key -> ThaadsimError
         self.last_compute_s: float | None = None
         self.last_result = None
+        self.revision = 0                       # +1 per accepted change: footprints say which layout they are of
 
     # ---- flights --------------------------------------------------------------------------------
     def _fly(self, key, scn) -> None:
@@ -242,6 +243,7 @@ class AppSession:
         scn.to_plan()          # cross-checks that need the catalog (defended_area launch areas, strategic site)
         with self._lock:
             self.data, self.scenario = data, scn
+            self.revision += 1
             self._flight_errors.pop(flight_key(scn), None)   # a retry after an unreachable target
         self.start_flight(scn)
 
@@ -296,6 +298,7 @@ class AppSession:
         self.last_compute_s = time.perf_counter() - t0
         self.last_result = result
         answers["compute_s"] = round(self.last_compute_s, 3)
+        answers["revision"] = self.revision
         return answers
 
     @staticmethod
@@ -365,6 +368,41 @@ class AppSession:
                         "doctrine_mode": _doctrine_modes()},
         }
 
+    def footprint(self) -> dict:
+        """Defended footprints of the current layout, on request (they fly a grid of aimpoints).
+
+        The scenario's ``[[analysis.defended_area]]`` requests, else one against its first threat
+        (missile, launch point, shape) on an 11 x 11 grid of +-400 km around the batteries: for every
+        aimpoint, can the defence engage a threat aimed there (:func:`thaadsim.analysis.footprint.
+        defended_footprints`, as ``thaadsim run`` computes it). Returns the defended region of all
+        batteries together and each battery's area, with the layout ``revision`` they are of.
+        """
+        from thaadsim.analysis.footprint import defended_footprints
+        from thaadsim.analysis.pipeline import _mean_point
+        from thaadsim.analysis.plan import FootprintRequest
+
+        with self._lock:
+            scn, revision = self.scenario, self.revision
+        plan = scn.to_plan()
+        if not plan.batteries:
+            raise ThaadsimError("footprint", "the layout has no battery", "add a [[batteries]] entry to the file")
+        first = plan.threats[0]
+        requests = plan.footprints or [FootprintRequest(first.missile_id, first.launch, first.shape, first.apogee_km,
+                                                        None, 400.0, 11, None)]
+        out = []
+        for req in requests:
+            c = req.center or _mean_point(plan.batteries)
+            fp = defended_footprints(req.missile_id, req.launch.lat_deg, req.launch.lon_deg, plan.batteries,
+                                     plan.radars, center_lat_deg=c.lat_deg, center_lon_deg=c.lon_deg,
+                                     half_width_km=req.half_width_km, n=req.grid_n, shape=req.shape,
+                                     apogee_km=req.apogee_km, sample_dt_s=plan.sample_dt_s, max_nodes=req.max_nodes)
+            lon, lat = _polygon_xy(fp["any"]["polygon"])
+            out.append({"label": req.label(), "area_km2": _num(fp["any"]["area_km2"], 0), "lon": lon, "lat": lat,
+                        "touches_edge": bool(fp["any"].get("touches_edge", False)),
+                        "per_battery_km2": {b: _num(v["area_km2"], 0) for b, v in fp["per_battery"].items()},
+                        "cell_km": _num(fp.get("cell_km"), 1), "aimpoints": int(fp["reachable_nodes"])})
+        return {"revision": revision, "footprints": out}
+
     # ---- outputs --------------------------------------------------------------------------------
     def toml_text(self) -> str:
         """The current layout as a scenario file ``thaadsim run`` reads (comments are not kept)."""
@@ -403,6 +441,7 @@ class AppSession:
         """Run the full scenario (every analysis it asks for, the file's own Monte Carlo runs) for the
         current layout, through ``thaadsim run``'s pipeline and writer; returns the written paths."""
         from thaadsim.analysis.pipeline import run_plan
+        from thaadsim.io.outdir import claim_out_dir
         from thaadsim.report.outputs import write_outputs
 
         scn = validated(tomllib.loads(self.toml_text()), self.origin, str(self.path))
@@ -413,7 +452,8 @@ class AppSession:
         plan = scn.to_plan()
         if batch is not None:
             plan = dataclasses.replace(plan, flyer=lambda: batch)
-        return write_outputs(run_plan(plan), out_dir)
+        with claim_out_dir(out_dir):         # as thaadsim run: one writer per directory, stale temp files cleared
+            return write_outputs(run_plan(plan), out_dir)
 
 
 def _doctrine_modes() -> list[str]:

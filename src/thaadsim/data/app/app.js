@@ -218,6 +218,23 @@ $('report').addEventListener('click', async () => {
   } catch (e) { showError(e.message); }
 });
 
+$('footprint').addEventListener('click', async () => {
+  try {
+    await api('POST', '/api/footprint');
+    $('footprint-state').textContent = 'flying the aimpoint grid ...';
+    const check = async () => {
+      const r = await api('GET', '/api/footprint');
+      if (r.state === 'running') { setTimeout(check, 1000); return; }
+      if (r.state === 'error') { showError(r.error); $('footprint-state').textContent = ''; return; }
+      S.footprint = r.result;
+      $('footprint-state').textContent = r.result.footprints.map((f) => `${f.label}: ${Number(f.area_km2).toLocaleString('en')} km² defended` +
+        ` (${f.aimpoints} aimpoints, cells ${f.cell_km} km${f.touches_edge ? '; reaches the grid edge: larger in fact' : ''})`).join('; ');
+      if (S.answers) drawMap();
+    };
+    setTimeout(check, 1000);
+  } catch (e) { showError(e.message); }
+});
+
 // ---- answers -------------------------------------------------------------------------------------
 function renderAnswers() {
   const a = S.answers;
@@ -260,6 +277,14 @@ function drawMap() {
   a.coverage.forEach((c, k) => traces.push({type: 'scatter', mode: 'lines', fill: 'toself', x: c.lon, y: c.lat,
     name: `coverage ${c.radar_id} at ${c.alt_km} km`, meta: 'coverage', fillcolor: COV_COLORS[k % COV_COLORS.length],
     line: {color: COV_COLORS[k % COV_COLORS.length].replace('0.16', '0.7'), width: 1}, hoverinfo: 'name'}));
+  // the footprint is of the layout it was computed for: drawn only while that layout stands
+  if (S.footprint && S.footprint.revision === a.revision) {
+    S.footprint.footprints.forEach((f) => traces.push({type: 'scatter', mode: 'lines', fill: 'toself', x: f.lon, y: f.lat,
+      name: `defended: ${f.label}`, meta: 'footprint', fillcolor: 'rgba(30,150,60,0.22)', line: {color: '#1a7f37', width: 1.5, dash: 'dash'}}));
+  } else if (S.footprint) {
+    $('footprint-state').textContent = 'the layout changed: press again for its footprint';
+    S.footprint = null;
+  }
   a.tracks.forEach((t) => traces.push({type: 'scatter', mode: 'lines', x: t.lon, y: t.lat, name: t.threat_id,
     showlegend: false, line: {color: 'rgba(200,30,30,0.55)', width: 1.2}, hoverinfo: 'name'}));
   traces.push({type: 'scatter', mode: 'markers+text', name: 'launch areas', x: L.launch_areas.map((p) => p.lon_deg),
