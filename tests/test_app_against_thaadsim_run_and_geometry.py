@@ -164,3 +164,34 @@ def test_saved_layout_reproduces_the_app_numbers_through_thaadsim_run(tmp_path):
     assert rep["raid"]["expected_leakers"] == r["expected_leakers"] and rep["engagements"] == run["engagements"]
     # and the figures differ from the shipped layout's: the changes reached the run
     assert a["expected_leakers"] != home["raid"]["expected_leakers"]
+
+
+def _closed_form_ground_range_km(slant_km, alt_km, site_m, min_el_deg):
+    """Skolnik §8.3 on the 4/3 effective Earth (a = 4/3 x 6371 km): the ground distance at which a
+    target at alt_km leaves coverage, the smaller of the slant-range limit (law of cosines) and the
+    minimum-elevation limit (law of sines), d = a θ'."""
+    a = 4.0 / 3.0 * 6371.0
+    r0, r1 = a + site_m / 1e3, a + alt_km
+    th_range = math.acos((r0 ** 2 + r1 ** 2 - slant_km ** 2) / (2 * r0 * r1))
+    e = math.radians(min_el_deg)
+    th_elev = math.pi / 2 - e - math.asin(r0 * math.cos(e) / r1)
+    return a * min(th_range, th_elev)
+
+
+def test_forward_based_mode_reaches_as_far_as_the_closed_form(session):
+    from thaadsim.sensors.radar import load_radar
+    from thaadsim.sensors.signatures import DEFAULT_RV_RCS_M2   # the RCS the run's coverage maps use
+
+    for mode in ("tpy2-fbm", "tpy2-tm"):
+        session.change([{"path": "radars.0.radar", "value": mode}])
+        a = session.compute()
+        radar = load_radar(mode)
+        site = session.layout()["radars"][0]
+        for c in a["coverage"]:
+            slant = c["range_km"]
+            assert slant == pytest.approx(min(radar.max_range_m, radar.detection_range_m(DEFAULT_RV_RCS_M2)) / 1e3, abs=0.1)
+            lon = [v for v in c["lon"] if v is not None]
+            lat = [v for v in c["lat"] if v is not None]
+            _, _, d = GEOD.inv([site["lon_deg"]] * len(lon), [site["lat_deg"]] * len(lat), lon, lat)
+            want = _closed_form_ground_range_km(slant, c["alt_km"], 680.0, radar.min_elevation_deg)
+            assert max(d) / 1e3 == pytest.approx(want, rel=0.02), (mode, c["alt_km"])
