@@ -5,7 +5,8 @@ default), lets it fly the threats once, then makes ``--changes`` changes over HT
 THAAD and its TPY-2 to a new point on a ring around Seongju (the radar face is kept), and times
 each ``POST /api/change`` from sending to having the parsed JSON answer: schema validation,
 detections and coverage, engagement windows, the raid Monte Carlo (the file's runs, at most 2,000)
-and the JSON. The browser's redraw is not included (plotly.react of ~20 traces, a few tens of ms).
+and the JSON. With ``--browser N`` (default 10) it also times N changes made in headless Chromium,
+from the change to the page redrawn with the new answers (tables and map).
 
 Baseline, measured in the same run: the plain alternative a user has without the app, a full
 ``thaadsim run`` of the same scenario in its own process (edit the file, run, read the report),
@@ -47,6 +48,8 @@ def main():
     ap.add_argument("scenario", nargs="?", default=str(resources.files("thaadsim") / "data" / "examples" / "seongju.toml"))
     ap.add_argument("--changes", type=int, default=20)
     ap.add_argument("--baseline", type=int, default=2, help="full `thaadsim run` processes to time")
+    ap.add_argument("--browser", type=int, default=10,
+                    help="changes timed in headless Chromium, click to redrawn page (0: skip; needs playwright)")
     args = ap.parse_args()
 
     import uvicorn
@@ -86,6 +89,7 @@ def main():
         times.append(time.perf_counter() - t0)
         assert out["answers"]["status"] == "ready", out["answers"]
         leakers.append(out["answers"]["raid"]["expected_leakers"])
+    page_times = _browser_times(base, args.browser, lat0, lon0) if args.browser else []
     server.should_exit = True
     times = np.array(times)
     med, p95 = float(np.median(times)), float(np.percentile(times, 95))
@@ -111,11 +115,47 @@ def main():
     print(f"  {args.changes} changes (move THAAD + its radar) over HTTP: median {med * 1e3:.0f} ms, "
           f"p95 {p95 * 1e3:.0f} ms, max {times.max() * 1e3:.0f} ms  (expected leakers "
           f"{min(leakers):.3f}-{max(leakers):.3f})")
+    if len(page_times):
+        print(f"  {len(page_times)} changes in headless Chromium, from the change to the redrawn page (tables and map): "
+              f"median {np.median(page_times) * 1e3:.0f} ms, p95 {np.percentile(page_times, 95) * 1e3:.0f} ms")
     print(f"  baseline: full `thaadsim run` process, median of {len(runs)}: {t_run:.2f} s  "
           f"-> update is {t_run / med:,.0f}x faster (median)")
     print(f"  baseline: scenario.run() in process (flights, footprints, raid; no writing): {t_inproc:.2f} s  "
           f"-> {t_inproc / med:,.0f}x")
     print(f"  peak resident memory: app process {rss_self:,.0f} MiB, `thaadsim run` child {rss_child:,.0f} MiB")
+
+
+def _browser_times(base: str, n: int, lat0: float, lon0: float) -> list:
+    """Seconds from a change made in the page (the map click's own function) to the page redrawn
+    with the new answers (tables written, ``Plotly.react`` done), in headless Chromium."""
+    import shutil
+
+    chromium = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and os.path.exists(p)), None)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        print("  (no Chromium/playwright: browser timing skipped)")
+        return []
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1300, "height": 950})
+        page.goto(base + "/")
+        page.wait_for_function("() => window.thaadsimApp.version > 0", timeout=60000)
+        for k in range(n):
+            ang = 2 * np.pi * (k + 0.5) / n
+            lat, lon = round(lat0 + 0.3 * np.sin(ang), 3), round(lon0 + 0.4 * np.cos(ang), 3)
+            ms = page.evaluate("""async ([lat, lon]) => {
+                const S = window.thaadsimApp, v = S.version, t0 = performance.now();
+                S.moveSite('battery:0', lat, lon);
+                while (S.version === v) { await new Promise((r) => setTimeout(r, 2)); }
+                await new Promise((r) => requestAnimationFrame(() => r()));
+                return performance.now() - t0; }""", [lat, lon])
+            out.append(ms / 1e3)
+        browser.close()
+    return out
 
 
 if __name__ == "__main__":
