@@ -195,3 +195,17 @@ def test_forward_based_mode_reaches_as_far_as_the_closed_form(session):
             _, _, d = GEOD.inv([site["lon_deg"]] * len(lon), [site["lat_deg"]] * len(lat), lon, lat)
             want = _closed_form_ground_range_km(slant, c["alt_km"], 680.0, radar.min_elevation_deg)
             assert max(d) / 1e3 == pytest.approx(want, rel=0.02), (mode, c["alt_km"])
+
+
+def test_a_threat_beyond_reach_is_refused_and_undone(session):
+    """The flight layer's reach check (a Scud-B's ~300 km against Kusong -> Busan, 637 km by the
+    geodesic) comes back as one error naming the threat entry, and the layout is the one before."""
+    n = len(session.data["threats"])
+    d_km = GEOD.inv(125.25, 39.98, 129.04, 35.10)[2] / 1e3
+    assert d_km > 600
+    session.add_threat({"missile": "scud-b", "launch_area": "Kusong area", "aimpoint": "Busan"})
+    session.start_flight(wait=True)
+    a = session.compute()
+    assert a["status"] == "error" and a["undone"] and f"threats.{n}" in a["error"] and "scud-b" in a["error"]
+    assert len(session.data["threats"]) == n
+    assert session.compute()["status"] == "ready"

@@ -194,6 +194,7 @@ class AppSession:
         self._flight_errors: dict = {}          # flight_key -> ThaadsimError
         self.last_compute_s: float | None = None
         self.last_result = None
+        self._before = None                     # (data, scenario) before the last change of the threats
         self.revision = 0                       # +1 per accepted change: footprints say which layout they are of
 
     # ---- flights --------------------------------------------------------------------------------
@@ -242,6 +243,8 @@ class AppSession:
         scn = validated(data, self.origin, str(self.path))
         scn.to_plan()          # cross-checks that need the catalog (defended_area launch areas, strategic site)
         with self._lock:
+            if flight_key(scn) != flight_key(self.scenario):
+                self._before = (self.data, self.scenario)    # undone if the new threats cannot be flown
             self.data, self.scenario = data, scn
             self.revision += 1
             self._flight_errors.pop(flight_key(scn), None)   # a retry after an unreachable target
@@ -288,7 +291,14 @@ class AppSession:
             batch = self._flights.get(key)
             err = self._flight_errors.get(key)
         if err is not None:
-            return {"status": "error", "error": str(err)}
+            # the change asked for a flight that cannot be flown (a target beyond the missile's
+            # reach): the layout goes back to what it was before that change, and the page says why
+            with self._lock:
+                if self._before is not None and flight_key(self.scenario) == key:
+                    self.data, self.scenario = self._before
+                    self._before = None
+                    self.revision += 1
+            return {"status": "error", "error": f"{err}; the change was undone", "undone": True}
         if batch is None:
             self.start_flight(scn)
             return {"status": "flying", "threats": len(key) - 1}

@@ -67,11 +67,24 @@ function handleAnswers(a) {
     setTimeout(poll, 1000);
     return;
   }
-  if (a.status === 'error') { showError(a.error); setStatus('the threats could not be flown'); return; }
+  if (a.status === 'error') {
+    showError(a.error);
+    setStatus('the threats could not be flown');
+    if (a.undone) reloadLayout();      // back to the layout before that change
+    return;
+  }
   S.answers = a;
   S.version++;
   renderAnswers();
   setStatus(`updated: recomputed in ${a.compute_s} s`);
+}
+
+async function reloadLayout() {
+  try {
+    S.layout = await api('GET', '/api/layout');
+    renderControls();
+    handleAnswers(await api('GET', '/api/answers'));
+  } catch (e) { showError(e.message); }
 }
 
 async function poll() {
