@@ -153,7 +153,11 @@ def _num(v, nd=3):
 
 
 def _polygon_xy(poly) -> tuple[list, list]:
-    """Exterior rings of a shapely (Multi)Polygon as lon/lat lists split by ``None`` (one plotly trace)."""
+    """Exterior rings of a shapely (Multi)Polygon as lon/lat lists split by ``None`` (one plotly trace).
+
+    Holes are left out (a filled trace would fill them too): coverage sectors have none; a defended
+    footprint's undefended pockets are not drawn in the page (the report draws them).
+    """
     geoms = getattr(poly, "geoms", [poly])
     lon, lat = [], []
     for g in geoms:
@@ -189,7 +193,7 @@ class AppSession:
         self.scenario = scn
         self.live_runs = live_runs
         self._lock = threading.RLock()
-        self._flights: dict = {}                # flight_key -> TrajectoryBatch (most recent last)
+        self._flights: dict = {}                # flight_key -> TrajectoryBatch (oldest flown first)
         self._flying: dict = {}                 # flight_key -> Thread
         self._flight_errors: dict = {}          # flight_key -> ThaadsimError
         self.last_compute_s: float | None = None
@@ -201,7 +205,13 @@ class AppSession:
     def _fly(self, key, scn) -> None:
         try:
             batch = scn.fly_threats(scn.expand_threats())
-        except ThaadsimError as exc:
+        except Exception as exc:   # noqa: BLE001 - a thread has no caller: the page must learn of any failure
+            if not isinstance(exc, ThaadsimError):
+                import traceback
+
+                traceback.print_exc()
+                exc = ThaadsimError("flight", f"internal error ({type(exc).__name__}: {exc})",
+                                    "please report it with the scenario")
             with self._lock:
                 self._flight_errors[key] = exc
                 self._flying.pop(key, None)
