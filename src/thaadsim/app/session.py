@@ -432,8 +432,16 @@ class AppSession:
 
     def _portable_data(self) -> dict:
         # a relative CSV path in [analysis.strategic] is relative to the original file: made absolute
-        # so the saved file, wherever it is written, reads the same CSVs
+        # so the saved file, wherever it is written, reads the same CSVs;
+        from thaadsim.sensors.radar import radar_ids
+
         data = copy.deepcopy(self.data)
+        # a radar file path is relative to the folder the app runs from (as for thaadsim run): made
+        # absolute too, so the saved file runs from anywhere
+        for r in data.get("radars", []):
+            ref = r.get("radar")
+            if isinstance(ref, str) and ref not in radar_ids() and Path(ref).is_file() and not Path(ref).is_absolute():
+                r["radar"] = str(Path(ref).resolve())
         strat = data.get("analysis", {}).get("strategic")
         if isinstance(strat, dict):
             for k in ("launch_areas_csv", "targets_csv"):
