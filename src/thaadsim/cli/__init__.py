@@ -28,6 +28,7 @@ COMMANDS = {
     "footprint": ("thaadsim.cli.footprint", "footprint", "Defended footprint: P(kill) per aimpoint on a grid, area, map."),
     "strategic": ("thaadsim.cli.strategic", "strategic", "Launch-area x target table: what THAAD in Korea sees and adds."),
     "sweep": ("thaadsim.cli.sweep", "sweep", "Run a scenario over grids of its numbers (local cores or a Dask cluster)."),
+    "app": ("thaadsim.cli.app", "app", "Local web app: move batteries, turn radars, change the raid; live answers."),
     "examples": ("thaadsim.cli.examples", "examples", "List the shipped example scenarios and copy them out to run."),
 }
 
