@@ -36,13 +36,16 @@ degrees), and the reach along that line is compared with the target's distance (
 
 Assumptions (stated, not fitted)
 --------------------------------
-* The test payload equals the payload the range is quoted for (default 1,000 kg, the IISS estimate
-  of what a Hwasong-15 carries to the US [ref:koreaherald-elleman-2017]; band 500-1,500 kg). A
-  lighter test payload with a heavier warhead would fly less far; ``--payload-kg`` moves both.
+* The range is quoted for a payload of 1,000 kg (``--payload-kg``; the IISS estimate of what a
+  Hwasong-15 carries to the US [ref:koreaherald-elleman-2017]). The test is assumed to have carried
+  the same; the band refits with a test payload of half and one and a half times it (a light dummy
+  in the test means a weaker rocket than it looked, and less range with the real warhead).
 * Isp (ascent-averaged): first stage 285 s (270-300), upper stage 305 s (290-320): storable
   UDMH/N2O4 engines [ref:sutton-biblarz-2017].
-* Propellant mass fraction of each stage 0.88 (0.85-0.91): the span of the catalog's liquid stage
-  estimates (Hwasong-15: 0.886 and 0.874); no published figure for the DPRK stages.
+* Propellant mass fraction of each stage 0.88 (0.85-0.91) for two stages, 0.92 (0.90-0.94) for
+  one: around the catalog's liquid stage estimates (Hwasong-15: 0.886 and 0.874; Hwasong-12:
+  0.919); no published figure for the DPRK stages. A single stage below ~0.90 cannot fly the
+  Hwasong-12 test at all with Isp 285 s: its rocket-equation limit, g0 Isp ln(1/(1-f)), is too low.
 * Upper stage loaded mass 0.26 of the first (0.18-0.35) and burn time 1.27 of the first: the
   catalog's Hwasong-15 estimates (hwasong-15.toml), varied by about a third.
 * Stage diameter 2.0 m (1.65 m for a single stage), RV ballistic coefficient 10,000 kg/m^2,
@@ -70,12 +73,18 @@ class RocketAssumptions:
     """The stated, unfitted shape of the rocket (see the module docstring for the sources)."""
 
     stages: int = 2
-    payload_kg: float = 1000.0
+    payload_kg: float = 1000.0            # what the range estimate carries (the warhead)
+    test_payload_kg: float | None = None  # what the test carried; None: the same
     isp_s: tuple = (285.0, 305.0)
     propellant_fraction: tuple = (0.88, 0.88)
     upper_mass_ratio: float = 0.26
     upper_burn_ratio: float = 1.27
+    flight_time_offset_s: float = 0.0     # the observed time, moved by the spread between trackers
     label: str = "nominal"
+
+    @property
+    def test_mass_kg(self) -> float:
+        return self.payload_kg if self.test_payload_kg is None else self.test_payload_kg
 
     def isps(self):
         return self.isp_s[: self.stages]
@@ -88,19 +97,26 @@ def assumption_variants(stages: int = 2, payload_kg: float = 1000.0,
                         payload_band_kg: tuple | None = None) -> list[RocketAssumptions]:
     """The nominal assumptions and one variant per bound, one assumption moved at a time.
 
-    The band of the inference is the spread over these variants: payload (default ±50 %), Isp
-    (±15 s on every stage), propellant fraction (±0.03 on every stage) and, for two stages, the
-    upper stage's share of the mass (0.18 / 0.35).
+    The band of the inference is the spread over these variants: the TEST payload (default ±50 %
+    of the warhead's: a lighter dummy than the warhead means the rocket is weaker than it looked),
+    Isp (±15 s on every stage), propellant fraction (±0.03, one stage ±0.02), for two stages the
+    upper stage's share of the mass (0.18 / 0.35), and the observed flight time ±1 min (DPRK, Japanese
+    and US timings of one test differ by 1-2 min, e.g. 53 vs 54 min for the Hwasong-15
+    [ref:defence-industries-hwasong15-2017]; the fitted burn time follows the time one for one).
     """
-    nom = RocketAssumptions(stages=stages, payload_kg=payload_kg)
+    # two stages: around the catalog's Hwasong-15 stages; one: the catalog's Hwasong-12 (0.919)
+    f, df = (0.88, 0.03) if stages == 2 else (0.92, 0.02)
+    nom = RocketAssumptions(stages=stages, payload_kg=payload_kg, propellant_fraction=(f, f))
     lo_p, hi_p = payload_band_kg or (0.5 * payload_kg, 1.5 * payload_kg)
     out = [nom,
-           replace(nom, payload_kg=lo_p, label=f"payload {lo_p:,.0f} kg"),
-           replace(nom, payload_kg=hi_p, label=f"payload {hi_p:,.0f} kg"),
+           replace(nom, test_payload_kg=lo_p, label=f"test payload {lo_p:,.0f} kg"),
+           replace(nom, test_payload_kg=hi_p, label=f"test payload {hi_p:,.0f} kg"),
            replace(nom, isp_s=tuple(x - 15.0 for x in nom.isp_s), label="Isp -15 s"),
            replace(nom, isp_s=tuple(x + 15.0 for x in nom.isp_s), label="Isp +15 s"),
-           replace(nom, propellant_fraction=(0.85, 0.85), label="propellant fraction 0.85"),
-           replace(nom, propellant_fraction=(0.91, 0.91), label="propellant fraction 0.91")]
+           replace(nom, propellant_fraction=(f - df, f - df), label=f"propellant fraction {f - df:.2f}"),
+           replace(nom, propellant_fraction=(f + df, f + df), label=f"propellant fraction {f + df:.2f}")]
+    out += [replace(nom, flight_time_offset_s=-60.0, label="flight time -1 min"),
+            replace(nom, flight_time_offset_s=60.0, label="flight time +1 min")]
     if stages == 2:
         out += [replace(nom, upper_mass_ratio=0.18, label="upper stage 0.18 of the first"),
                 replace(nom, upper_mass_ratio=0.35, label="upper stage 0.35 of the first")]
@@ -116,7 +132,7 @@ def _stack(a: RocketAssumptions, m1_kg: np.ndarray):
 def ideal_delta_v_ms(a: RocketAssumptions, m1_kg) -> np.ndarray:
     """Tsiolkovsky delta-v of the stack, m/s: sum over stages of g0 Isp ln(m_ignition / m_burnout)."""
     loaded = _stack(a, np.atleast_1d(m1_kg))
-    above = loaded.sum(1) + a.payload_kg
+    above = loaded.sum(1) + a.test_mass_kg
     dv = np.zeros(loaded.shape[0])
     for s, (isp, f) in enumerate(zip(a.isps(), a.fractions())):    # over 1-2 stages, arrays over rows
         dv += G0 * isp * np.log(above / (above - f * loaded[:, s]))
@@ -124,8 +140,9 @@ def ideal_delta_v_ms(a: RocketAssumptions, m1_kg) -> np.ndarray:
     return dv
 
 
-def build_missile(a: RocketAssumptions, m1_kg: float, t1_s: float, name: str = "fitted"):
-    """The :class:`~thaadsim.flight.vehicle.Missile` of assumptions ``a``, first-stage mass and burn time."""
+def build_missile(a: RocketAssumptions, m1_kg: float, t1_s: float, name: str = "fitted", payload_kg=None):
+    """The :class:`~thaadsim.flight.vehicle.Missile` of assumptions ``a``, first-stage mass and burn time,
+    carrying ``payload_kg`` (default: the test payload)."""
     from thaadsim.flight.vehicle import Missile, PitchProgram, ReentryVehicle, Stage
 
     loaded = _stack(a, [m1_kg])[0]
@@ -135,13 +152,14 @@ def build_missile(a: RocketAssumptions, m1_kg: float, t1_s: float, name: str = "
                          diameter_m=diameter)
                    for m, f, isp, t in zip(loaded, a.fractions(), a.isps(), burns))
     return Missile(id=name, name=f"rocket fitted to a lofted test ({a.label})", stages=stages,
-                   rv=ReentryVehicle(a.payload_kg, 10_000.0), pitch=PitchProgram(5.0, 10.0))
+                   rv=ReentryVehicle(a.test_mass_kg if payload_kg is None else payload_kg, 10_000.0),
+                   pitch=PitchProgram(5.0, 10.0))
 
 
 def _max_burn_s(a: RocketAssumptions, m1_kg):
     """Longest first-stage burn that keeps lift-off thrust/weight at ``MIN_LIFTOFF_TW``:
     F = (f m1 / t1) Isp g0 >= TW m0 g0  =>  t1 <= f m1 Isp / (TW m0)."""
-    m0 = _stack(a, np.atleast_1d(m1_kg)).sum(1) + a.payload_kg
+    m0 = _stack(a, np.atleast_1d(m1_kg)).sum(1) + a.test_mass_kg
     return a.fractions()[0] * np.atleast_1d(m1_kg) * a.isps()[0] / (MIN_LIFTOFF_TW * m0)
 
 
@@ -222,14 +240,15 @@ def _initial_guess(variants, apogee_km, range_km, flight_time_s, coast_s):
     from thaadsim.analysis.lofted import burnout_state_from_lofted_test
 
     v_bo = float(burnout_state_from_lofted_test(apogee_km, range_km, 300.0).burnout_speed_kms) * 1e3
-    burn_total = float(np.clip(flight_time_s - coast_s, 60.0, 600.0))
     x = np.empty((len(variants), 3))
     for i, a in enumerate(variants):      # over ~9 assumption variants, not trajectories
+        burn_total = float(np.clip(flight_time_s + a.flight_time_offset_s - coast_s, 60.0, 600.0))
         t1 = burn_total / (1.0 + (a.upper_burn_ratio if a.stages == 2 else 0.0))
         need = v_bo + 0.8 * G0 * burn_total
-        lo, hi = np.log(a.payload_kg * 0.3), np.log(a.payload_kg * 2000.0)
-        if ideal_delta_v_ms(a, np.exp(hi))[0] < need:
-            lo = hi          # cannot give it: Newton will report the failure
+        lo, hi = np.log(a.test_mass_kg * 0.3), np.log(a.test_mass_kg * 2000.0)
+        # near the rocket equation's asymptote (an infinitely heavy stage) the mass has no leverage left:
+        # start where it still has some, and let Newton find the rest
+        need = min(need, 0.93 * ideal_delta_v_ms(a, np.exp(hi))[0])
         for _ in range(60):
             mid = 0.5 * (lo + hi)
             if ideal_delta_v_ms(a, np.exp(mid))[0] < need:
@@ -284,7 +303,7 @@ def _newton(variants, x, obs, launch, azimuth_deg, free, iterations):
             probe[c + 1::m + 1, j] += steps[c]
         rng, apo, tim, iaz = _fly([v for v in variants for _ in range(m + 1)], probe, launch, azimuth_deg)
         downrange = np.sign(np.cos(np.radians(np.nan_to_num(iaz) - azimuth_deg)))
-        y = np.stack([apo, rng * downrange, tim], 1).reshape(n, m + 1, 3) / obs - 1.0
+        y = np.stack([apo, rng * downrange, tim], 1).reshape(n, m + 1, 3) / obs[:, None, :] - 1.0
         norm = np.nan_to_num(np.max(np.abs(y[:, 0, used]), 1), nan=np.inf)
         better = norm < best_norm          # keep the best point flown: the answer if Newton wanders
         best_x[better], best_norm[better] = x[better], norm[better]
@@ -322,7 +341,7 @@ def fit_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, var
     """
     variants = variants or assumption_variants()
     coast, _ = check_observation(apogee_km, range_km, flight_time_s)
-    obs = np.array([apogee_km, range_km, flight_time_s])
+    obs = np.array([[apogee_km, range_km, flight_time_s + a.flight_time_offset_s] for a in variants])
     x = _initial_guess(variants, apogee_km, range_km, flight_time_s, coast)
     # 1. near vertical, mass and burn time for apogee and time (range barely depends on them)
     x[:, 2] = 0.5
@@ -359,11 +378,15 @@ def _best_kick_reach(missiles, launch, azimuth_deg, rotation):
                                          opts.model())
         return rng.reshape(n, k), iaz.reshape(n, k)
 
-    coarse = np.broadcast_to(np.arange(20.0, 89.0, 4.0), (n, 18))
+    # fine near vertical: a low-thrust rocket's range-maximising kick is a few degrees (larger kicks tip
+    # its gravity turn into the ground), a high-thrust one's tens of degrees
+    grid = np.r_[np.arange(0.5, 10.0, 0.5), np.arange(10.0, 89.0, 2.0)]
+    coarse = np.broadcast_to(grid, (n, grid.size))
     r, _ = fly(coarse)
-    best = coarse[np.arange(n), np.argmax(np.nan_to_num(r, nan=-1.0), 1)]
-    step = 0.5
-    fine = np.clip(best[:, None] + step * np.arange(-5, 6)[None, :], 1.0, 89.5)
+    jb = np.argmax(np.nan_to_num(r, nan=-1.0), 1)
+    best = grid[jb]
+    step = np.where(best < 10.0, 0.125, 0.5)
+    fine = np.clip(best[:, None] + step[:, None] * np.arange(-5, 6)[None, :], 0.05, 89.5)
     rf, iaz = fly(fine)
     rf = np.nan_to_num(rf, nan=-np.inf)
     rows = np.arange(n)
@@ -373,7 +396,8 @@ def _best_kick_reach(missiles, launch, azimuth_deg, rotation):
         den = y0 - 2 * y1 + y2
         ok = (den < 0) & np.isfinite(y0) & np.isfinite(y2)
         shift = np.clip(np.where(ok, 0.5 * (y0 - y2) / np.where(ok, den, 1.0), 0.0), -1.0, 1.0)
-    rng = np.where(ok, y1 - 0.25 * (y0 - y2) * shift, y1)
+        rng = np.where(ok, y1 - 0.25 * (y0 - y2) * shift, y1)
+    rng = np.where(np.isfinite(rng), rng, np.nan)
     return rng, fine[rows, j] + shift * step, iaz[rows, j]
 
 
@@ -445,7 +469,8 @@ class Inference:
         for i, a in enumerate(f.variants):
             m = f.missiles[i]
             out["variants"].append({
-                "assumption": a.label, "payload_kg": a.payload_kg, "isp_s": list(a.isps()),
+                "assumption": a.label, "payload_kg": a.payload_kg, "test_payload_kg": a.test_mass_kg,
+                "isp_s": list(a.isps()),
                 "propellant_fraction": list(a.fractions()),
                 "upper_stage_mass_ratio": a.upper_mass_ratio if a.stages == 2 else None,
                 "stage_loaded_mass_kg": [s.propellant_mass_kg + s.dry_mass_kg for s in m.stages],
@@ -501,15 +526,20 @@ def infer_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, *
                             f"(best fit: {fit.apogee_km[0]:,.0f} km, {fit.range_km[0]:,.0f} km, "
                             f"{fit.flight_time_s[0] / 60:.1f} min)",
                             "check the observations, or try the other --stages")
-    met = met_range_km(fit.missiles, test_launch)
+    # the fitted rockets carrying the warhead instead of the test payload: what the range is quoted for
+    armed = [build_missile(a, float(m), float(t), name=f"armed-{i}", payload_kg=a.payload_kg)
+             for i, (a, m, t) in enumerate(zip(variants, fit.first_stage_mass_kg, fit.first_stage_burn_s))]
+    met = met_range_km(armed, test_launch)
     ok = fit.converged & np.isfinite(met)
+    ok[0] = True
     v = float(burnout_state_from_lofted_test(apogee_km, range_km, 300.0).burnout_speed_kms)
     inf = Inference(float(apogee_km), float(range_km), float(flight_time_s), stages, float(payload_kg),
                     float(met[0]), float(np.min(met[ok])), float(np.max(met[ok])), fit, met,
                     float(min_energy_range_km(v, 300.0)))
     if launch is not None:
-        reach, dist, az_l, az_t = reach_along_target_line(fit.missiles, launch, target)
-        ok_r = fit.converged
+        reach, dist, az_l, az_t = reach_along_target_line(armed, launch, target)
+        ok_r = fit.converged.copy()
+        ok_r[0] = True
         margin = reach - dist
         inf.target = {
             "estimate": "the fitted missile flown by the engine on the ROTATING WGS84 Earth, minimum-energy, "
