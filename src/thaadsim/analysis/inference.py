@@ -65,6 +65,7 @@ DEFAULT_LAUNCH = (39.0, 125.7)       # the Pyongyang area, where the 2017-2022 t
 DEFAULT_TEST_AZIMUTH_DEG = 95.0      # into the Sea of Japan
 PAYLOAD_KG_BOUNDS = (100.0, 5000.0)  # a test's payload: a light dummy to a heavy warhead
 FIT_TOLERANCE = 1e-3                 # relative residual of apogee, range and time at which the fit stops (observations carry ~1-5 %)
+NEAR_ANTIPODE_KM = 18_000.0          # 0.9 of half the circumference: past it the reach is global
 MIN_LIFTOFF_TW = 1.3                 # a liquid missile below this barely clears the pad (the engine needs > 1.05)
 
 
@@ -428,6 +429,9 @@ def reach_along_target_line(missiles, launch, target, iterations: int = 4):
     for _ in range(iterations):
         rng, _, iaz = _best_kick_reach(missiles, launch, az, rotation=True)
         err = (az_t - np.nan_to_num(iaz, nan=az_t) + 180.0) % 360.0 - 180.0
+        # near the antipode every line meets and the impact's bearing means nothing: a reach that
+        # long covers the whole line, whatever the azimuth
+        err = np.where(np.nan_to_num(rng, nan=np.inf) < NEAR_ANTIPODE_KM, np.clip(err, -15.0, 15.0), 0.0)
         az = az + err
     rng, _, iaz = _best_kick_reach(missiles, launch, az, rotation=True)
     rng = np.where(np.isfinite(rng), rng, np.inf)

@@ -313,6 +313,7 @@ class TargetReach(NamedTuple):
     reach_km: np.ndarray
     margin_km: np.ndarray     # reach - distance: >= 0 means the target is in reach
     reaches: np.ndarray
+    launch_azimuth_deg: np.ndarray = None   # the burnout azimuth that puts the impact on the target's bearing
 
 
 def reach_toward_target(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, target_lat_deg,
@@ -336,8 +337,11 @@ def reach_toward_target(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg
     for _ in range(iterations):
         got = min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, az, beta_kgm2)
         err = (az_t - np.where(np.isfinite(got.range_km), got.impact_azimuth_deg, az_t) + 180.0) % 360.0 - 180.0
+        # near the antipode every line meets and the impact's bearing means nothing: no correction
+        err = np.where(np.nan_to_num(got.range_km, nan=np.inf) < 0.9 * HALF_CIRCUMFERENCE_KM,
+                       np.clip(err, -15.0, 15.0), 0.0)
         az = az + err
     reach = min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, az,
                                       beta_kgm2).range_km
     margin = reach - dist_km
-    return TargetReach(dist_km, az_t, reach, margin, margin >= 0)
+    return TargetReach(dist_km, az_t, reach, margin, margin >= 0, az % 360.0)

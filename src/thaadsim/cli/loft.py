@@ -94,7 +94,9 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
             t = L.reach_toward_target(v, h, launch[0], launch[1], target[0], target[1])
             rec["rotating"].update(target_lat=target[0], target_lon=target[1], target_distance_km=float(t.distance_km),
                                    target_azimuth_deg=float(t.azimuth_deg), reach_toward_target_km=float(t.reach_km),
-                                   margin_km=float(t.margin_km), reaches_target=bool(t.reaches))
+                                   margin_km=float(t.margin_km), reaches_target=bool(t.reaches),
+                                   launch_azimuth_deg=float(t.launch_azimuth_deg),
+                                   reach_estimate="min-energy, flown by the engine along the real target line")
     if as_json:
         rec["caveat"] = CAVEAT
         click.echo(dumps(rec))
