@@ -61,10 +61,16 @@ import numpy as np
 from thaadsim.errors import ThaadsimError
 
 G0 = 9.80665
+ASSUMPTIONS_TEXT = ("staged liquid rocket, constant thrust per stage; Isp 285 s (first stage) / 305 s (upper), "
+                    "propellant mass fraction 0.88 (one stage: 0.92), upper stage 0.26 of the first stage's loaded "
+                    "mass burning 1.27 times as long, lift-off thrust/weight >= 1.3, 5 s vertical rise and 10 s "
+                    "kick then a gravity turn, full burn (no cut-off); test payload = warhead unless a variant "
+                    "says otherwise; launched from the Pyongyang area toward the Sea of Japan (azimuth 95 deg)")
 DEFAULT_LAUNCH = (39.0, 125.7)       # the Pyongyang area, where the 2017-2022 tests started
 DEFAULT_TEST_AZIMUTH_DEG = 95.0      # into the Sea of Japan
 PAYLOAD_KG_BOUNDS = (100.0, 5000.0)  # a test's payload: a light dummy to a heavy warhead
 FIT_TOLERANCE = 1e-3                 # relative residual of apogee, range and time at which the fit stops (observations carry ~1-5 %)
+STALL_ITERATIONS = 20                # a variant whose best residual has not improved for this long is given up
 NEAR_ANTIPODE_KM = 18_000.0          # 0.9 of half the circumference: past it the reach is global
 MIN_LIFTOFF_TW = 1.3                 # a liquid missile below this barely clears the pad (the engine needs > 1.05)
 
@@ -289,43 +295,50 @@ def _start_kicks(variants, x, range_km, launch, azimuth_deg):
 
 
 def _newton(variants, x, obs, launch, azimuth_deg, free, iterations):
-    """Newton on the unknowns ``free`` (indices into x) against the same observations (indices into
-    (apogee, range, time)); forward-difference Jacobian, all variants x columns in one engine call."""
+    """Newton on the unknowns ``free`` (indices into x) against the observations; forward-difference
+    Jacobian. Each iteration flies the variants still working (not converged, not stalled for
+    ``STALL_ITERATIONS``) and all their Jacobian columns in ONE engine call."""
     n, m = len(variants), len(free)
     steps = np.array([0.01, 0.01, 0.05])[free]
-    done = np.zeros(n, bool)
     res = np.full((n, 3), np.inf)
     used = [0, 2] if m == 2 else [0, 1, 2]        # 2 unknowns (m1, t1): apogee and time
     limit = np.array([0.25, 0.25, 2.0])[free]
     best_x, best_norm = x.copy(), np.full(n, np.inf)
+    stalled = np.zeros(n, int)
+    done = np.zeros(n, bool)
     for _ in range(iterations):
-        probe = np.repeat(x, m + 1, axis=0)
+        act = np.flatnonzero(~done & (stalled < STALL_ITERATIONS))
+        if act.size == 0:
+            break
+        k = act.size
+        probe = np.repeat(x[act], m + 1, axis=0)
         for c, j in enumerate(free):
             probe[c + 1::m + 1, j] += steps[c]
-        rng, apo, tim, iaz = _fly([v for v in variants for _ in range(m + 1)], probe, launch, azimuth_deg)
+        rng, apo, tim, iaz = _fly([variants[i] for i in act for _ in range(m + 1)], probe, launch, azimuth_deg)
         downrange = np.sign(np.cos(np.radians(np.nan_to_num(iaz) - azimuth_deg)))
-        y = np.stack([apo, rng * downrange, tim], 1).reshape(n, m + 1, 3) / obs[:, None, :] - 1.0
+        y = np.stack([apo, rng * downrange, tim], 1).reshape(k, m + 1, 3) / obs[act, None, :] - 1.0
         norm = np.nan_to_num(np.max(np.abs(y[:, 0, used]), 1), nan=np.inf)
-        better = norm < best_norm          # keep the best point flown: the answer if Newton wanders
-        best_x[better], best_norm[better] = x[better], norm[better]
-        res[better] = y[better, 0]
+        better = norm < best_norm[act]     # keep the best point flown: the answer if Newton wanders
+        stalled[act] = np.where(better, 0, stalled[act] + 1)
+        best_x[act[better]], best_norm[act[better]] = x[act[better]], norm[better]
+        res[act[better]] = y[better, 0]
         done = best_norm < FIT_TOLERANCE
-        if done.all():
-            break
         jac = (y[:, 1:, :][:, :, used]).transpose(0, 2, 1) - y[:, :1, used].transpose(0, 2, 1)
-        jac = jac / steps[None, None, :]                                  # (n, observations, unknowns)
+        jac = jac / steps[None, None, :]                                  # (k, observations, unknowns)
         with np.errstate(invalid="ignore"):
             ok = np.all(np.isfinite(jac), (1, 2)) & np.isfinite(norm)
             ok &= np.abs(np.linalg.det(np.where(ok[:, None, None], jac, np.eye(m)))) > 1e-12
-        dx = np.zeros((n, m))
+        dx = np.zeros((k, m))
         if ok.any():
             dx[ok] = -np.linalg.solve(jac[ok], y[ok][:, 0, used][..., None])[..., 0]
         dx = np.clip(dx, -limit, limit)
-        dx[done] = 0.0
-        x[:, free] = x[:, free] + dx
-        x[:, 2] = np.clip(x[:, 2], 0.05, 60.0)
-        tmax = np.array([float(_max_burn_s(a, np.exp(r[0]))[0]) for a, r in zip(variants, x)])
-        x[:, 1] = np.minimum(x[:, 1], np.log(tmax))
+        dx[done[act]] = 0.0
+        xa = x[act]
+        xa[:, free] = xa[:, free] + dx
+        xa[:, 2] = np.clip(xa[:, 2], 0.05, 60.0)
+        tmax = np.array([float(_max_burn_s(variants[i], np.exp(r[0]))[0]) for i, r in zip(act, xa)])
+        xa[:, 1] = np.minimum(xa[:, 1], np.log(tmax))
+        x[act] = xa
     x = best_x
     return x, res, done
 
@@ -468,6 +481,9 @@ class Inference:
             "closed_form_lower_bound_km": self.closed_form_lower_bound_km,
             "earth": "WGS84 with J2, not rotating; USSA-76 atmosphere and drag",
             "fit_converged": bool(np.all(f.converged)),
+            "band_over": [a.label for a, c in zip(f.variants, f.converged) if c],
+            "variants_that_cannot_fly_the_test": [a.label for a, c in zip(f.variants, f.converged) if not c],
+            "assumptions": ASSUMPTIONS_TEXT,
             "variants": [],
         }
         for i, a in enumerate(f.variants):
