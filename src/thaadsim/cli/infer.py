@@ -73,10 +73,13 @@ def infer(apogee_km, range_km, flight_time_min, stages, payload_kg, from_, to, a
         f"  flown lofted: apogee {nom['flown_apogee_km']:,.0f} km, range {nom['flown_range_km']:,.0f} km, "
         f"{nom['flown_flight_time_s'] / 60:.1f} min",
         f"minimum-energy range, non-rotating Earth: {_km(rec['met_range_km'])} "
-        f"(band {_km(rec['met_range_km_low'])} - {_km(rec['met_range_km_high'])} over payload, Isp, "
-        "propellant fraction and stage split)",
+        f"(band {_km(rec['met_range_km_low'])} - {_km(rec['met_range_km_high'])} over test payload, Isp, "
+        "propellant fraction, stage split and flight time +-1 min)",
         f"  closed-form lower bound (`thaadsim loft`): {_km(rec['closed_form_lower_bound_km'])}",
     ]
+    if rec["variants_that_cannot_fly_the_test"]:
+        lines.append("  no rocket fits the test with: " + "; ".join(rec["variants_that_cannot_fly_the_test"])
+                     + " (left out of the band)")
     if inf.target is not None:
         t = inf.target
         verdict = "REACHES it" if t["reaches"] else "falls short"
