@@ -425,6 +425,27 @@ def met_range_km(missiles, launch=DEFAULT_LAUNCH, azimuth_deg: float = 90.0):
     return _best_kick_reach(missiles, launch, azimuth_deg, rotation=False)[0]
 
 
+def ascent_figures(missiles, kick_deg, launch=DEFAULT_LAUNCH, azimuth_deg: float = 90.0, rotation=False):
+    """Peak dynamic pressure (kPa) and burnout speed (km/s), angle (deg) and altitude (km) of each
+    missile's full-burn ascent at ``kick_deg``: how hard the range-maximising ascent is.
+
+    q = rho(h) v^2 / 2 with the Earth-relative speed and the USSA-76 density
+    (:func:`thaadsim.earth.atmosphere.density_kgm3`), from 0.5 s samples of the boost only (the
+    flight is stopped a second after burnout).
+    """
+    from thaadsim.earth.atmosphere import density_kgm3
+    from thaadsim.flight.engine import FlightOptions, fly_powered
+
+    n = len(missiles)
+    burn = max(m.total_burn_time_s for m in missiles)
+    opts = FlightOptions(rotation=rotation, max_time_s=burn + 1.0)
+    b = fly_powered(missiles, np.arange(n), launch[0], launch[1], azimuth_deg, kick_deg, options=opts,
+                    sample_dt_s=0.5)
+    alt = np.where(np.isfinite(b.alt_m), b.alt_m, 1e6)
+    q = 0.5 * density_kgm3(np.clip(alt, 0.0, 1e6)) * np.nan_to_num(b.speed_ms) ** 2
+    return np.max(q, 1) / 1e3, b.burnout_speed_kms, b.burnout_angle_deg, b.burnout_altitude_km
+
+
 def reach_along_target_line(missiles, launch, target, iterations: int = 4):
     """Reach of each missile (km) along the real line to ``target`` on the ROTATING Earth, and the distance.
 
@@ -467,6 +488,8 @@ class Inference:
     met_by_variant_km: np.ndarray
     closed_form_lower_bound_km: float   # lofted.py's Keplerian estimate (burnout at 300 km)
     target: dict | None = None
+    met_ascent: dict | None = None      # the nominal range-maximising ascent: kick, peak q, burnout state
+    met_kick_deg: np.ndarray | None = None
 
     def to_dict(self) -> dict:
         """Every figure, JSON-ready (what ``thaadsim infer --json`` prints)."""
@@ -479,6 +502,7 @@ class Inference:
             "met_range_km": self.met_range_km, "met_range_km_low": self.met_range_km_low,
             "met_range_km_high": self.met_range_km_high,
             "closed_form_lower_bound_km": self.closed_form_lower_bound_km,
+            "met_ascent": self.met_ascent,
             "earth": "WGS84 with J2, not rotating; USSA-76 atmosphere and drag",
             "fit_converged": bool(np.all(f.converged)),
             "band_over": [a.label for a, c in zip(f.variants, f.converged) if c],
@@ -501,6 +525,7 @@ class Inference:
                 "flown_apogee_km": float(f.apogee_km[i]), "flown_range_km": float(f.range_km[i]),
                 "flown_flight_time_s": float(f.flight_time_s[i]), "converged": bool(f.converged[i]),
                 "met_range_km": float(self.met_by_variant_km[i]),
+                "met_kick_deg": None if self.met_kick_deg is None else float(self.met_kick_deg[i]),
             })
         if self.target is not None:
             out["target"] = self.target
@@ -516,7 +541,8 @@ def infer_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, *
     ----------
     apogee_km, range_km, flight_time_s : the observed test (total flight time, boost included).
     stages : 1 or 2 liquid stages.
-    payload_kg : the assumed payload (test and warhead alike); the band moves it by ±50 %.
+    payload_kg : the warhead the range is quoted for, assumed also flown in the test; the band refits
+        with a test payload of half and one and a half times it.
     launch, target : (lat, lon) in degrees: also fly the fitted missile along the real line to the
         target on the rotating Earth (``reaches``, ``margin_km``). Both or neither.
     test_launch : where the test flew from (default the Pyongyang area), flown toward the sea.
@@ -549,13 +575,18 @@ def infer_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, *
     # the fitted rockets carrying the warhead instead of the test payload: what the range is quoted for
     armed = [build_missile(a, float(m), float(t), name=f"armed-{i}", payload_kg=a.payload_kg)
              for i, (a, m, t) in enumerate(zip(variants, fit.first_stage_mass_kg, fit.first_stage_burn_s))]
-    met = met_range_km(armed, test_launch)
+    met, met_kick, _ = _best_kick_reach(armed, test_launch, 90.0, rotation=False)
+    q_kpa, bo_speed, bo_angle, bo_alt = ascent_figures(armed[:1], met_kick[:1], test_launch)
     ok = fit.converged & np.isfinite(met)
     ok[0] = True
     v = float(burnout_state_from_lofted_test(apogee_km, range_km, 300.0).burnout_speed_kms)
     inf = Inference(float(apogee_km), float(range_km), float(flight_time_s), stages, float(payload_kg),
                     float(met[0]), float(np.min(met[ok])), float(np.max(met[ok])), fit, met,
                     float(min_energy_range_km(v, 300.0)))
+    inf.met_ascent = {"kick_deg": float(met_kick[0]), "max_q_kpa": float(q_kpa[0]),
+                      "burnout_speed_kms": float(bo_speed[0]), "burnout_angle_deg": float(bo_angle[0]),
+                      "burnout_altitude_km": float(bo_alt[0])}
+    inf.met_kick_deg = met_kick
     if launch is not None:
         reach, dist, az_l, az_t = reach_along_target_line(armed, launch, target)
         ok_r = fit.converged.copy()

@@ -75,6 +75,9 @@ def infer(apogee_km, range_km, flight_time_min, stages, payload_kg, from_, to, a
         f"minimum-energy range, non-rotating Earth: {_km(rec['met_range_km'])} "
         f"(band {_km(rec['met_range_km_low'])} - {_km(rec['met_range_km_high'])} over test payload, Isp, "
         "propellant fraction, stage split and flight time +-1 min)",
+        f"  its range-maximising ascent: kick {rec['met_ascent']['kick_deg']:.1f} deg, peak dynamic pressure "
+        f"{rec['met_ascent']['max_q_kpa']:.0f} kPa, burnout {rec['met_ascent']['burnout_speed_kms']:.2f} km/s at "
+        f"{rec['met_ascent']['burnout_angle_deg']:.1f} deg, {rec['met_ascent']['burnout_altitude_km']:.0f} km up",
         f"  closed-form lower bound (`thaadsim loft`): {_km(rec['closed_form_lower_bound_km'])}",
     ]
     if rec["variants_that_cannot_fly_the_test"]:
