@@ -237,6 +237,11 @@ def check_observation(apogee_km, range_km, flight_time_s):
     return coast, boost
 
 
+def _closed_form_burnout_km(apogee_km: float) -> float:
+    """The burnout altitude of the closed-form bound: ``loft``'s default 300 km, or half a lower apogee."""
+    return float(min(300.0, 0.5 * apogee_km))
+
+
 def _initial_guess(variants, apogee_km, range_km, flight_time_s, coast_s):
     """First-stage mass from the rocket equation, burn time from the time left after the coast.
 
@@ -246,7 +251,8 @@ def _initial_guess(variants, apogee_km, range_km, flight_time_s, coast_s):
     """
     from thaadsim.analysis.lofted import burnout_state_from_lofted_test
 
-    v_bo = float(burnout_state_from_lofted_test(apogee_km, range_km, 300.0).burnout_speed_kms) * 1e3
+    v_bo = float(burnout_state_from_lofted_test(apogee_km, range_km, _closed_form_burnout_km(apogee_km)
+                                                ).burnout_speed_kms) * 1e3
     x = np.empty((len(variants), 3))
     for i, a in enumerate(variants):      # over ~9 assumption variants, not trajectories
         burn_total = float(np.clip(flight_time_s + a.flight_time_offset_s - coast_s, 60.0, 600.0))
@@ -336,6 +342,8 @@ def _newton(variants, x, obs, launch, azimuth_deg, free, iterations):
         xa = x[act]
         xa[:, free] = xa[:, free] + dx
         xa[:, 2] = np.clip(xa[:, 2], 0.05, 60.0)
+        # a stage mass 10^4 times the payload is past the rocket equation's asymptote: no more to gain
+        xa[:, 0] = np.minimum(xa[:, 0], np.log(1e4 * np.array([variants[i].test_mass_kg for i in act])))
         tmax = np.array([float(_max_burn_s(variants[i], np.exp(r[0]))[0]) for i, r in zip(act, xa)])
         xa[:, 1] = np.minimum(xa[:, 1], np.log(tmax))
         x[act] = xa
@@ -486,7 +494,7 @@ class Inference:
     met_range_km_high: float
     fit: Fit
     met_by_variant_km: np.ndarray
-    closed_form_lower_bound_km: float   # lofted.py's Keplerian estimate (burnout at 300 km)
+    closed_form_lower_bound_km: float   # lofted.py's Keplerian estimate (burnout at 300 km or half the apogee)
     target: dict | None = None
     met_ascent: dict | None = None      # the nominal range-maximising ascent: kick, peak q, burnout state
     met_kick_deg: np.ndarray | None = None
@@ -579,10 +587,11 @@ def infer_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, *
     q_kpa, bo_speed, bo_angle, bo_alt = ascent_figures(armed[:1], met_kick[:1], test_launch)
     ok = fit.converged & np.isfinite(met)
     ok[0] = True
-    v = float(burnout_state_from_lofted_test(apogee_km, range_km, 300.0).burnout_speed_kms)
+    h_bo = _closed_form_burnout_km(apogee_km)
+    v = float(burnout_state_from_lofted_test(apogee_km, range_km, h_bo).burnout_speed_kms)
     inf = Inference(float(apogee_km), float(range_km), float(flight_time_s), stages, float(payload_kg),
                     float(met[0]), float(np.min(met[ok])), float(np.max(met[ok])), fit, met,
-                    float(min_energy_range_km(v, 300.0)))
+                    float(min_energy_range_km(v, h_bo)))
     inf.met_ascent = {"kick_deg": float(met_kick[0]), "max_q_kpa": float(q_kpa[0]),
                       "burnout_speed_kms": float(bo_speed[0]), "burnout_angle_deg": float(bo_angle[0]),
                       "burnout_altitude_km": float(bo_alt[0])}
