@@ -15,7 +15,7 @@ Model and assumptions
 * The result is a LOWER bound on what the missile can do: a steeply lofted boost loses more to
   gravity than a range-maximising one, so the same missile flown for range burns out faster than
   the lofted apogee implies [ref:ucs-hwasong15-2017, ucs-hwasong14-2017]. Only a boost model closes
-  that gap.
+  that gap: :mod:`thaadsim.analysis.inference` fits one (``thaadsim infer``).
 
 Equations (Bate, Mueller & White, *Fundamentals of Astrodynamics*, 1971, ch. 1-2 and 6; Regan,
 *Re-Entry Vehicle Dynamics*, 1984, ch. 2; Wheelon, ARS Journal 29, 1959)
