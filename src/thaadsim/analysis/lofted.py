@@ -15,7 +15,7 @@ Model and assumptions
 * The result is a LOWER bound on what the missile can do: a steeply lofted boost loses more to
   gravity than a range-maximising one, so the same missile flown for range burns out faster than
   the lofted apogee implies [ref:ucs-hwasong15-2017, ucs-hwasong14-2017]. Only a boost model closes
-  that gap.
+  that gap: :mod:`thaadsim.analysis.inference` fits one (``thaadsim infer``).
 
 Equations (Bate, Mueller & White, *Fundamentals of Astrodynamics*, 1971, ch. 1-2 and 6; Regan,
 *Re-Entry Vehicle Dynamics*, 1984, ch. 2; Wheelon, ARS Journal 29, 1959)
@@ -243,6 +243,7 @@ class RotatingReach(NamedTuple):
     range_km: np.ndarray
     angle_deg: np.ndarray     # the best flight-path angle at burnout
     azimuth_deg: np.ndarray
+    impact_azimuth_deg: np.ndarray = None   # bearing of the impact seen from the burnout point
 
 
 def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, azimuth_deg,
@@ -268,6 +269,7 @@ def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, l
     n = v.size
 
     orbital = np.zeros(n, bool)      # some angle never comes down within the engine's clock
+    bearing = {}
 
     def fly(angles):                 # angles (n, k) -> ranges (n, k), one engine call
         k = angles.shape[1]
@@ -277,6 +279,9 @@ def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, l
                           earth=earth, rotation=rotation, atmosphere=atmosphere, sample_dt_s=None)
         r = b.range_km.reshape(n, k)
         orbital[:] |= np.isnan(r).any(axis=1)
+        from thaadsim.earth.geodesy import geodesic_inverse
+        _, iaz = geodesic_inverse(rep(lat), rep(lon), np.nan_to_num(b.impact_lat_deg), np.nan_to_num(b.impact_lon_deg))
+        bearing["deg"] = np.asarray(iaz, float).reshape(n, k) % 360.0
         return np.nan_to_num(r, nan=-np.inf)
 
     coarse = np.broadcast_to(np.arange(1.0, 61.0, 2.0), (n, 30))
@@ -298,7 +303,8 @@ def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, l
     # a speed at which some angle goes into orbit reaches every point on the globe
     rng = np.where(orbital, np.inf, rng)
     angle = fine[rows, j] + shift * step
-    return RotatingReach(rng.reshape(shape), angle.reshape(shape), az.reshape(shape))
+    return RotatingReach(rng.reshape(shape), angle.reshape(shape), az.reshape(shape),
+                         bearing["deg"][rows, j].reshape(shape))
 
 
 class TargetReach(NamedTuple):
@@ -307,21 +313,35 @@ class TargetReach(NamedTuple):
     reach_km: np.ndarray
     margin_km: np.ndarray     # reach - distance: >= 0 means the target is in reach
     reaches: np.ndarray
+    launch_azimuth_deg: np.ndarray = None   # the burnout azimuth that puts the impact on the target's bearing
 
 
 def reach_toward_target(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, target_lat_deg,
-                        target_lon_deg, beta_kgm2=None) -> TargetReach:
-    """Whether a burnout speed reaches a target (min-energy, rotating WGS84 Earth, J2), with margin, km.
+                        target_lon_deg, beta_kgm2=None, iterations: int = 4) -> TargetReach:
+    """Whether a burnout speed reaches a target along the REAL target line (min-energy, rotating WGS84, J2).
 
-    The reach is flown on the initial geodesic azimuth to the target; the target's distance is the
-    WGS84 geodesic (GeographicLib through pyproj). On a rotating Earth the track bends off that
-    azimuth by a few tenths of a degree at most for these speeds; the margin is what matters.
+    On the rotating Earth a flight launched on the geodesic azimuth to the target does not stay on
+    that line: the Earth turns under it, and for intercontinental flights the impact bearing is
+    6-13 deg off and the impact lands hundreds of km to the side. So the burnout azimuth is
+    corrected until the maximum-range impact lies on the target's bearing (seen from the burnout
+    point): az <- az + (target bearing - impact bearing), ``iterations`` times (the error shrinks
+    tenfold per step); the reach is that impact's distance (WGS84 geodesic, GeographicLib through
+    pyproj). ``azimuth_deg`` in the result is the target's bearing; the margin is reach - distance.
     """
     from thaadsim.earth.geodesy import geodesic_inverse
 
-    dist_m, az = geodesic_inverse(lat_deg, lon_deg, target_lat_deg, target_lon_deg)
+    dist_m, az_t = geodesic_inverse(lat_deg, lon_deg, target_lat_deg, target_lon_deg)
     dist_km = np.asarray(dist_m, float) / 1e3
+    az_t = np.asarray(az_t, float) % 360.0
+    az = az_t.copy()
+    for _ in range(iterations):
+        got = min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, az, beta_kgm2)
+        err = (az_t - np.where(np.isfinite(got.range_km), got.impact_azimuth_deg, az_t) + 180.0) % 360.0 - 180.0
+        # near the antipode every line meets and the impact's bearing means nothing: no correction
+        err = np.where(np.nan_to_num(got.range_km, nan=np.inf) < 0.9 * HALF_CIRCUMFERENCE_KM,
+                       np.clip(err, -15.0, 15.0), 0.0)
+        az = az + err
     reach = min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, az,
                                       beta_kgm2).range_km
     margin = reach - dist_km
-    return TargetReach(dist_km, np.asarray(az, float) % 360.0, reach, margin, margin >= 0)
+    return TargetReach(dist_km, az_t, reach, margin, margin >= 0, az % 360.0)

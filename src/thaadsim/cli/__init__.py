@@ -25,6 +25,7 @@ COMMANDS = {
     "raid": ("thaadsim.cli.raid", "raid", "Monte Carlo of a raid against batteries (TOML scenario)."),
     "run": ("thaadsim.cli.run", "run", "Run a scenario file and write report, maps, JSON and exports."),
     "loft": ("thaadsim.cli.loft", "loft", "Infer burnout speed and range from a lofted test's apogee and range."),
+    "infer": ("thaadsim.cli.infer", "infer", "Fit a staged rocket to a lofted test (boost modelled): its range, band, reach."),
     "footprint": ("thaadsim.cli.footprint", "footprint", "Defended footprint: P(kill) per aimpoint on a grid, area, map."),
     "strategic": ("thaadsim.cli.strategic", "strategic", "Launch-area x target table: what THAAD in Korea sees and adds."),
     "sweep": ("thaadsim.cli.sweep", "sweep", "Run a scenario over grids of its numbers (local cores or a Dask cluster)."),

@@ -42,7 +42,10 @@ def _km(x) -> str:
 @click.option("--to", help="Target LAT,LON: is it in reach at the inferred burnout speed?")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the text.")
 def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downrange_km, from_, to, as_json):
-    """Infer the burnout speed from a lofted test, and the range it gives on a standard trajectory.
+    """Closed-form LOWER BOUND: burnout speed from a lofted test's apogee and range, and its range.
+
+    A drag-free Keplerian inversion; `thaadsim infer` fits a rocket with its boost instead. With
+    --from/--to the reach is flown by the engine along the real target line on the rotating Earth.
 
     Example: the Hwasong-15 test of 28 Nov 2017,
     thaadsim loft --apogee-km 4475 --range-km 950 --flight-time-min 53 --from 39.0,125.7 --to 38.9,-77.0
@@ -73,6 +76,8 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
         "min_energy_angle_deg": float(L.min_energy_angle_deg(v, h)),
         "min_energy_range_km": float(L.min_energy_range_km(v, h)),
         "earth": "non-rotating sphere, no drag",
+        "estimate": "closed-form lower bound: a drag-free Keplerian inversion of apogee and range, no boost model "
+                    "(thaadsim infer fits a rocket with its boost and gives the estimate analysts publish)",
     }
     if flight_time_min is not None:
         rec["flight_time_s"] = flight_time_min * 60.0
@@ -89,12 +94,15 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
             t = L.reach_toward_target(v, h, launch[0], launch[1], target[0], target[1])
             rec["rotating"].update(target_lat=target[0], target_lon=target[1], target_distance_km=float(t.distance_km),
                                    target_azimuth_deg=float(t.azimuth_deg), reach_toward_target_km=float(t.reach_km),
-                                   margin_km=float(t.margin_km), reaches_target=bool(t.reaches))
+                                   margin_km=float(t.margin_km), reaches_target=bool(t.reaches),
+                                   launch_azimuth_deg=float(t.launch_azimuth_deg),
+                                   reach_estimate="min-energy, flown by the engine along the real target line")
     if as_json:
         rec["caveat"] = CAVEAT
         click.echo(dumps(rec))
         return
     lines = [
+        "estimate: CLOSED-FORM LOWER BOUND (Keplerian inversion, no boost model; `thaadsim infer` models the boost)",
         f"lofted test: apogee {apogee_km:,.1f} km, ground range {range_km:,.1f} km"
         + (f", {flight_time_min:g} min" if flight_time_min is not None else ""),
         f"Keplerian inversion (non-rotating sphere, no drag, burnout at {h:g} km"
@@ -115,7 +123,8 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
         if target is not None:
             verdict = "reaches it" if r["reaches_target"] else "falls short"
             lines.append(f"  target {target[0]:g},{target[1]:g}: {r['target_distance_km']:,.0f} km away "
-                         f"(azimuth {r['target_azimuth_deg']:.1f} deg); reach {_km(r['reach_toward_target_km'])} "
+                         f"(bearing {r['target_azimuth_deg']:.1f} deg); reach along the real target line "
+                         f"{_km(r['reach_toward_target_km'])} "
                          f"-> {verdict}" + (f", margin {r['margin_km']:+,.0f} km"
                                              if np.isfinite(r["margin_km"]) else ""))
     lines.append(CAVEAT)
