@@ -8,6 +8,9 @@
 * the published analyses of the tests by UCS (David Wright) and CSIS
   [ref:ucs-hwasong15-2017, ucs-hwasong14-2017, csis-hwasong14-2017];
 * the CLI as a user drives it: mistakes are one line on stderr and exit status 2.
+
+The surface inversion, the table, the quarter globe and the published estimates are compared in
+:mod:`thaadsim.validation.lofted_tests`; ``thaadsim validate`` prints the same rows.
 """
 
 import subprocess
@@ -16,25 +19,21 @@ import sys
 import numpy as np
 import pytest
 
+from _validation import assert_rows_pass, params
 from thaadsim.analysis.lofted import (R_KM, burnout_state_from_lofted_test, coast_time_s,
                                       min_energy_angle_deg, min_energy_range_km, min_energy_reach_rotating)
 from thaadsim.earth.constants import SPHERE
 from thaadsim.errors import ThaadsimError
 from thaadsim.flight import fly_kinematic
+from thaadsim.validation import lofted_tests as vl
 
 # observed lofted tests with both apogee and ground range (DPRK figures), in order:
 # [ref:koreaherald-musudan-2016, csis-hwasong12-2017, vice-hwasong14-2017, janes-hwasong14-2017]
 # [ref:defence-industries-hwasong15-2017, hankyoreh-hwasong17-2022, tass-hwasong17-2022]
 # [ref:livemint-hwasong15-2023, shine-hwasong18-2023, efe-hwasong18-2023]
-TESTS_APOGEE_KM = np.array([1413.0, 2111.5, 2802.0, 3724.9, 4475.0, 6248.5, 6040.9, 5768.5, 6648.4, 6518.2])
-TESTS_RANGE_KM = np.array([400.0, 787.0, 933.0, 998.0, 950.0, 1090.0, 999.2, 989.0, 1001.2, 1002.3])
-SPHERE_FLAT = dict(earth="sphere", rotation=False, atmosphere=False)
-
-
-def _fly(b, sample_dt_s=None):
-    n = b.burnout_speed_kms.size
-    return fly_kinematic(b.burnout_speed_kms, b.burnout_angle_deg, np.full(n, 45.0), np.full(n, 10.0),
-                         np.full(n, 20.0), b.burnout_altitude_km, sample_dt_s=sample_dt_s, **SPHERE_FLAT)
+TESTS_APOGEE_KM, TESTS_RANGE_KM = vl.TESTS_APOGEE_KM, vl.TESTS_RANGE_KM
+SPHERE_FLAT = vl.SPHERE_FLAT
+_fly = vl.fly_burnout_states
 
 
 def _recross(flown, h_km):
@@ -54,16 +53,14 @@ def _recross(flown, h_km):
     return rng, tim
 
 
-def test_engine_flies_the_inferred_burnout_state_to_the_observed_apogee_and_range_from_the_surface():
-    """Burnout at the surface: the engine's impact is the ellipse's re-crossing of h_bo."""
-    synth_apo = np.array([50.0, 300.0, 1500.0, 8000.0])
-    synth_rng = np.array([300.0, 2500.0, 6000.0, 3000.0])
-    apo, rng = np.r_[TESTS_APOGEE_KM, synth_apo], np.r_[TESTS_RANGE_KM, synth_rng]
-    b = burnout_state_from_lofted_test(apo, rng, burnout_altitude_km=0.0)
-    flown = _fly(b)
-    np.testing.assert_allclose(flown.apogee_km, apo, rtol=1e-3)
-    np.testing.assert_allclose(flown.range_km, rng, rtol=1e-3)
-    assert np.all(np.abs(flown.flight_time_s - b.coast_time_s) < 1.0)
+@pytest.mark.parametrize("check", params(vl.inversion_flown_by_the_engine_from_the_surface, vl.min_energy_range_table,
+                                         vl.quarter_globe_by_hand,
+                                         vl.keplerian_range_lower_bound_of_published_estimate))
+def test_against_the_engine_the_table_and_the_published_estimates(check):
+    """The inversion flown back by the engine (apogee and range 0.1 %, time 1 s); the min-energy table
+    (1 km); the quarter-globe shot by hand; each published UCS/CSIS figure 0.7-1.0 x above the Keplerian
+    lower bound (the rows ``thaadsim validate`` prints)."""
+    assert_rows_pass(check)
 
 
 @pytest.mark.parametrize("h_bo_km", [150.0, 300.0, 500.0])
@@ -93,23 +90,6 @@ def test_flat_earth_projectile_by_hand():
     np.testing.assert_allclose(b.coast_time_s, 2 * v * np.sin(np.radians(gam)) / g, rtol=5e-4)
 
 
-def test_quarter_globe_min_energy_by_hand():
-    """Psi = 90 deg: sin 45 = nu / (2 - nu) gives nu = 2(sqrt 2 - 1); gamma = 45 - 90/4 = 22.5 deg."""
-    nu = 2 * (np.sqrt(2) - 1)
-    v = np.sqrt(nu * SPHERE.mu_m3s2 / SPHERE.a_m) / 1e3
-    assert min_energy_range_km(v) == pytest.approx(np.pi * R_KM / 2, rel=1e-9)
-    assert min_energy_angle_deg(v) == pytest.approx(22.5, abs=1e-9)
-
-
-def test_min_energy_range_matches_the_published_table():
-    """The table computed from the two-body relations [ref:wheelon-1959] (burnout at the surface; rounded to
-    the km)."""
-    table = {1.0: 103, 1.5: 233, 2.0: 421, 2.5: 670, 3.0: 988, 3.5: 1386, 4.0: 1875, 4.5: 2476, 5.0: 3215,
-             5.5: 4135, 6.0: 5298, 6.5: 6816, 7.0: 8910, 7.2: 10012, 7.5: 12176}
-    v = np.array(list(table))
-    assert np.all(np.abs(min_energy_range_km(v, 0.0) - np.array(list(table.values()))) <= 1.0)
-
-
 @pytest.mark.parametrize("h_bo_km, h_end_km", [(0.0, 0.0), (300.0, 300.0), (300.0, 0.0), (150.0, 0.0)])
 def test_min_energy_range_and_angle_against_the_engine(h_bo_km, h_end_km):
     """The engine flown at the closed-form angle lands at the closed-form range, and 1 deg either side is shorter."""
@@ -137,29 +117,6 @@ def test_earth_rotation_helps_eastward_and_hurts_westward():
     assert got.range_km[0] > kepler > got.range_km[1]
     # as much as ~0.2 km/s more speed eastward would give on a fixed Earth, and no more than 0.4 km/s
     assert min_energy_range_km(6.8 + 0.2, 300.0) < got.range_km[0] < min_energy_range_km(6.8 + 0.4, 300.0)
-
-
-@pytest.mark.parametrize("what, apogee_km, range_km, published_km", [
-    # UCS, D. Wright, 2017-11-28 https://blog.ucsusa.org/david-wright/nk-longest-missile-test-yet
-    # [ref:ucs-hwasong15-2017]: 4,500 km apogee, 960 km range -> "more than 13,000 km" on a standard trajectory
-    ("Hwasong-15 2017-11-28 (UCS)", 4500.0, 960.0, 13000.0),
-    # UCS, D. Wright, 2017-07-28 "North Korean ICBM appears able to reach major US cities"
-    # (allthingsnuclear.org; mirrored at agabber.wordpress.com 2017/07/29): 3,700 / 1,000 km ->
-    # 10,400 km "not taking into account the Earth's rotation"
-    ("Hwasong-14 2017-07-28 (UCS)", 3700.0, 1000.0, 10400.0),
-    # CSIS Missile Defense Project, "North Korea tests ICBM" [ref:csis-hwasong14-2017], 2017-07-04: >2,500 km
-    # apogee (2,802 DPRK), 930+ km -> "more than 6,000 km" on a standard trajectory
-    ("Hwasong-14 2017-07-04 (CSIS)", 2802.0, 933.0, 6000.0),
-])
-def test_keplerian_range_is_a_lower_bound_just_under_the_published_estimates(what, apogee_km, range_km, published_km):
-    """The published figures come from boost-phase models (see the UCS posts cited above), which credit the
-    missile with the speed a lofted boost loses to gravity; the Keplerian inversion cannot, so it must
-    come out below them, but not far below: UCS's margin over pure Kepler is ~25-30 % for these
-    ~1,000 km shots (its model is not published, hence the loose band). Burnout at the surface,
-    non-rotating Earth, as the published figures are quoted."""
-    b = burnout_state_from_lofted_test(apogee_km, range_km, burnout_altitude_km=0.0)
-    rng = float(min_energy_range_km(b.burnout_speed_kms, 0.0))
-    assert 0.7 * published_km < rng < 1.0 * published_km, (what, rng)
 
 
 def test_the_2017_hwasong15_test_answer():

@@ -29,6 +29,7 @@ COMMANDS = {
     "strategic": ("thaadsim.cli.strategic", "strategic", "Launch-area x target table: what THAAD in Korea sees and adds."),
     "sweep": ("thaadsim.cli.sweep", "sweep", "Run a scenario over grids of its numbers (local cores or a Dask cluster)."),
     "examples": ("thaadsim.cli.examples", "examples", "List the shipped example scenarios and copy them out to run."),
+    "validate": ("thaadsim.cli.validate", "validate", "Compare thaadsim with independent references; exit 1 if any fails."),
 }
 
 
