@@ -21,8 +21,9 @@ def params(*funcs) -> list:
     return out
 
 
-def assert_rows_pass(check: Check) -> None:
-    """Run the check and fail with every row that missed its reference."""
+def assert_rows_pass(check: Check) -> list:
+    """Run the check, fail with every row that missed its reference, and return the rows."""
     rows = check.run()
     failed = [r.explain() for r in rows if not r.passed]
     assert not failed, "\n".join(failed)
+    return rows

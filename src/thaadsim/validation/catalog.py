@@ -74,3 +74,38 @@ def ideal_delta_v_covers_two_body_speed(mid: str) -> Row:
                        "rocket equation vs two-body min-energy speed [ref:wheelon-1959]", value=dv,
                        reference=need, lower=need, upper=need + 2500.0, unit="m/s",
                        text="above it by a loss of 0-2,500 m/s")
+
+
+# Public figures from the catalog's cited sources that the catalog must keep as published (bounds where a
+# span is given): missile -> [(what, low, high, whose figure)]
+PUBLISHED = {
+    "scud-b": [("rv.mass_kg", 1000, 1000, "~1,000 kg (CNS / Morimoto 1994)")],
+    "scud-c": [("rv.mass_kg", 700, 700, "~700 kg")],
+    "nodong": [("rv.mass_kg", 1000, 1200, "1.0-1.2 t (Japanese estimate)")],
+    "musudan": [("rv.mass_kg", 650, 650, "650 kg (38 North assumption)")],
+    "hwasong-15": [("rv.mass_kg", 1000, 1000, "Elleman"), ("diameter_m", 2.0, 2.0, "Arirang"),
+                   ("stages", 2, 2, "Arirang")],
+    "hwasong-17": [("launch_mass_kg", 80e3, 110e3, "38 North"), ("diameter_m", 2.4, 2.5, "38 North"),
+                   ("stages", 2, 2, "38 North")],
+    "hwasong-14": [("stages", 2, 2, "the catalog file's sources")],
+    "df-26": [("rv.mass_kg", 1200, 1800, "CSIS"), ("stages", 2, 2, "CSIS")],
+    "df-31a": [("stages", 3, 3, "the catalog file's sources")],
+    "df-41": [("diameter_m", 2.78, 2.78, "CCTV"), ("stages", 3, 3, "CCTV")],
+    "iskander-m": [("rv.mass_kg", 1, 700, "up to 700 kg (MDAA)")],
+    "topol-m": [("stages", 3, 3, "the catalog file's sources")],
+}
+_UNITS = {"rv.mass_kg": "kg", "launch_mass_kg": "kg", "diameter_m": "m", "stages": ""}
+
+
+@check(FAMILY, cases={m: {"mid": m} for m in PUBLISHED})
+def published_figures_kept(mid: str) -> list[Row]:
+    """The model carries each published mass, diameter and stage count unchanged (within a published span)."""
+    from thaadsim.flight import load_missile
+
+    m = load_missile(mid)
+    have = {"rv.mass_kg": m.rv.mass_kg, "launch_mass_kg": m.launch_mass_kg, "diameter_m": m.stages[0].diameter_m,
+            "stages": len(m.stages)}
+    return [Row.between(f"{mid}: {what}", FAMILY, f"published: {whose}", value=have[what], reference=(lo + hi) / 2,
+                        lower=lo - 1e-9, upper=hi + 1e-9, unit=_UNITS[what],
+                        text="as published" if lo == hi else f"{lo:g}-{hi:g} (the published span)")
+            for what, lo, hi, whose in PUBLISHED[mid]]

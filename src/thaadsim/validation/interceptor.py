@@ -148,3 +148,94 @@ def burnout_speed_against_catalog_figure(iid: str) -> list[Row]:
                        reference=itc.burnout_speed_kms, rel=0.01, unit="km/s"),
             Row.within(f"{iid}: reference burnout speed", FAMILY, src, value=reference_burnout(itc)[0],
                        reference=itc.burnout_speed_kms, rel=0.01, unit="km/s")]
+
+
+# --- the engagement window of a threat falling straight down on the battery ----------------------------
+# A reentry vehicle falls vertically onto the battery at constant speed v from H (plain arrays, no flight
+# engine). An intercept at altitude h happens at t(h) = (H - h)/v and needs a launch at t(h) - tau(h), tau
+# the vertical fly-out time from ONE vertical flight of the interceptor (boost and coast with gravity and
+# drag, checked above). The earliest intercept solves t(h) - tau(h) = t_fc (brentq); shoot-look-shoot
+# shots follow by solving t - tau = t_prev + look, down to the 40 km floor [ref:ecns-xinhua-thaad-2016].
+FALL_LAT, FALL_LON, FALL_FROM_M = 36.0, 128.2, 300e3
+
+
+def falling_threat(v_ms: float, dt: float = 0.05):
+    """A threat falling vertically at ``v_ms`` from 300 km onto (36, 128.2), in the TrajectoryBatch layout."""
+    from types import SimpleNamespace
+
+    from thaadsim.earth.frames import enu_basis, geodetic_to_ecef
+
+    t = np.arange(0.0, FALL_FROM_M / v_ms + 1e-9, dt)
+    alt = FALL_FROM_M - v_ms * t
+    n = t.size
+    up = enu_basis(FALL_LAT, FALL_LON)[2]
+    return SimpleNamespace(
+        t_s=t[None], valid=np.ones((1, n), bool), alt_m=alt[None], lat_deg=np.full((1, n), FALL_LAT),
+        lon_deg=np.full((1, n), FALL_LON), phase=np.full((1, n), 2, np.int8),
+        r_ecef_m=geodetic_to_ecef(FALL_LAT, FALL_LON, alt)[None],
+        v_ecef_ms=np.broadcast_to(-v_ms * up, (1, n, 3)).copy(), speed_ms=np.full((1, n), v_ms),
+        launch_lat_deg=np.array([40.0]), launch_lon_deg=np.array([126.0]), flight_time_s=np.array([FALL_FROM_M / v_ms]))
+
+
+def vertical_ascent(itc):
+    """Time, altitude and speed on the way up of a vertical launch (kick 0) of ``itc``, with drag."""
+    from thaadsim.flight.engine import FlightOptions, fly_powered
+
+    opts = FlightOptions(earth="sphere", rotation=False, atmosphere=True)
+    b = fly_powered([itc.missile()], [0], 0.0, 0.0, 90.0, 0.0, options=opts, sample_dt_s=0.02)
+    m = b.valid[0] & (b.t_s[0] <= b.apogee_s[0])
+    return b.t_s[0][m], b.alt_m[0][m], b.speed_ms[0][m]
+
+
+@check(FAMILY, cases={"3 km/s": {"v_ms": 3000.0}, "1 km/s": {"v_ms": 1000.0}})
+def falling_threat_engagement_window(v_ms: float) -> list[Row]:
+    from scipy.optimize import brentq
+
+    from thaadsim.defense.battery import FireControl, make_battery
+    from thaadsim.defense.engagement import engagement_windows
+
+    fc = FireControl()                        # 20 + 10 + 5 s from detection to launch
+    bat = make_battery("thaad", FALL_LAT, FALL_LON, fire_control=fc)
+    p = engagement_windows(falling_threat(v_ms), [bat], detect_s=0.0).pair(0, 0)
+    t_up, alt_up, v_up = vertical_ascent(bat.interceptor)
+
+    def tau(h):
+        return float(np.interp(h, alt_up, t_up))
+
+    def t_of(h):
+        return (FALL_FROM_M - h) / v_ms
+
+    def launch(h):
+        return t_of(h) - tau(h)
+
+    def g1(h):
+        return launch(h) - fc.detect_to_launch_s
+
+    h1 = 150e3 if g1(150e3) >= 0 else brentq(g1, 40e3, 150e3)   # the band's top, or the first launchable
+    shots, t_prev = 1, t_of(h1)
+    while True:                               # next launch no earlier than the previous intercept + look
+        def g(h, t_prev=t_prev):
+            return launch(h) - (t_prev + fc.kill_assessment_s)
+        if g(40e3) < 0:
+            break
+        h_next = brentq(g, 40e3, 150e3) if g(150e3) < 0 else 150e3
+        shots, t_prev = shots + 1, t_of(h_next)
+    src = "closed form: t(h) = (H - h)/v against one vertical fly-out (brentq)"
+    name = f"THAAD vs a vertical fall at {v_ms / 1e3:g} km/s"
+    return [Row.within(f"{name}: engageable", FAMILY, src, value=float(p["engageable"]), reference=1.0, abs=0.0),
+            Row.within(f"{name}: earliest intercept", FAMILY, src, value=p["earliest_intercept_s"],
+                       reference=t_of(h1), abs=1.0, unit="s"),
+            Row.within(f"{name}: earliest intercept altitude", FAMILY, src, value=p["earliest_intercept_alt_km"],
+                       reference=h1 / 1e3, abs=3.0, unit="km"),
+            Row.within(f"{name}: latest intercept altitude (the 40 km floor)", FAMILY, src,
+                       value=p["latest_intercept_alt_km"], reference=40.0, abs=0.2, unit="km"),
+            Row.within(f"{name}: latest intercept", FAMILY, src, value=p["latest_intercept_s"], reference=t_of(40e3),
+                       abs=0.1, unit="s"),
+            Row.within(f"{name}: fly-out time", FAMILY, src, value=p["fly_out_time_s"], reference=tau(h1), abs=1.0,
+                       unit="s"),
+            # head-on: closing speed = threat speed + interceptor speed at the meeting point
+            Row.within(f"{name}: closing speed", FAMILY, "head-on: threat speed + interceptor speed",
+                       value=p["closing_speed_kms"], reference=(v_ms + float(np.interp(h1, alt_up, v_up))) / 1e3,
+                       abs=0.05, unit="km/s"),
+            Row.within(f"{name}: shoot-look-shoot shots", FAMILY, src, value=p["shots_possible"], reference=shots,
+                       abs=0.0)]

@@ -66,6 +66,116 @@ def inversion_flown_by_the_engine_from_the_surface() -> list[Row]:
     return rows
 
 
+def recross(flown, h_km):
+    """Range (R x central angle from burnout, km) and time (s) where each engine track crosses ``h_km``
+    on the way down, interpolated between samples. Non-rotating sphere: ECI is ECEF."""
+    from thaadsim.analysis.lofted import R_KM
+
+    rng, tim = np.empty(len(flown)), np.empty(len(flown))
+    for i in range(len(flown)):       # reading samples of a few tracks, not a hot path
+        n = int(flown.n_samples[i])
+        r, t = flown.r_eci_m[i, :n], flown.t_s[i, :n]
+        rn = np.linalg.norm(r, axis=1)
+        alt = rn / 1e3 - R_KM
+        ang = np.arccos(np.clip(r @ r[0] / (rn * rn[0]), -1, 1))
+        k = int(np.nonzero((alt[:-1] >= h_km) & (alt[1:] < h_km))[0][-1])
+        w = (alt[k] - h_km) / (alt[k] - alt[k + 1])
+        rng[i] = R_KM * (ang[k] + w * (ang[k + 1] - ang[k]))
+        tim[i] = t[k] + w * (t[k + 1] - t[k])
+    return rng, tim
+
+
+@check(FAMILY, cases={f"burnout at {h:g} km": {"h_bo_km": h} for h in (150.0, 300.0, 500.0)})
+def inversion_flown_by_the_engine_from_altitude(h_bo_km: float) -> list[Row]:
+    """Burnout at altitude: the engine reaches the observed apogee (0.1 %), lands at the coast plus the
+    fall below burnout altitude (0.1 %), and re-crosses that altitude at the observed range (0.1 %) in
+    the ellipse's coast time (1 s), for the ten observed tests."""
+    from thaadsim.analysis.lofted import burnout_state_from_lofted_test
+
+    b = burnout_state_from_lofted_test(TESTS_APOGEE_KM, TESTS_RANGE_KM, burnout_altitude_km=h_bo_km)
+    flown = fly_burnout_states(b, sample_dt_s=0.25)
+    rng_at_h, t_at_h = recross(flown, h_bo_km)
+    rows = []
+    for i in range(TESTS_APOGEE_KM.size):
+        name = f"apogee {TESTS_APOGEE_KM[i]:g} km, range {TESTS_RANGE_KM[i]:g} km, burnout at {h_bo_km:g} km"
+        rows += [Row.within(f"{name}: apogee flown", FAMILY, ENGINE, value=flown.apogee_km[i],
+                            reference=TESTS_APOGEE_KM[i], rel=1e-3, unit="km"),
+                 Row.within(f"{name}: impact range", FAMILY, ENGINE, value=flown.range_km[i],
+                            reference=b.coast_range_km[i] + b.reentry_range_km[i], rel=1e-3, unit="km"),
+                 Row.within(f"{name}: range where it re-crosses {h_bo_km:g} km", FAMILY, ENGINE, value=rng_at_h[i],
+                            reference=TESTS_RANGE_KM[i], rel=1e-3, unit="km"),
+                 Row.within(f"{name}: coast time", FAMILY, ENGINE, value=t_at_h[i], reference=b.coast_time_s[i],
+                            abs=1.0, unit="s")]
+    return rows
+
+
+@check(FAMILY)
+def flat_earth_projectile_by_hand() -> list[Row]:
+    """H = 1 km, d = 4 km: tan g = 4H/d, v = sqrt(g d / sin 2g), t = 2 v sin g / g (curvature ~ H/R ~ 2e-4)."""
+    from thaadsim.analysis.lofted import burnout_state_from_lofted_test
+    from thaadsim.earth.constants import SPHERE
+
+    g = SPHERE.mu_m3s2 / SPHERE.a_m ** 2
+    b = burnout_state_from_lofted_test([1.0, 0.5], [4.0, 4.0], burnout_altitude_km=0.0)
+    gam = np.degrees(np.arctan([1.0, 0.5]))
+    v = np.sqrt(g * 4000.0 / np.sin(2 * np.radians(gam)))
+    src = "flat-Earth projectile: tan g = 4H/d, v^2 = g d / sin 2g"
+    rows = []
+    for i, h in enumerate((1.0, 0.5)):
+        name = f"{h:g} km high, 4 km long hop"
+        rows += [Row.within(f"{name}: angle", FAMILY, src, value=b.burnout_angle_deg[i], reference=gam[i], rel=5e-4,
+                            unit="deg"),
+                 Row.within(f"{name}: speed", FAMILY, src, value=b.burnout_speed_kms[i] * 1e3, reference=v[i],
+                            rel=5e-4, unit="m/s"),
+                 Row.within(f"{name}: time", FAMILY, src, value=b.coast_time_s[i],
+                            reference=2 * v[i] * np.sin(np.radians(gam[i])) / g, rel=5e-4, unit="s")]
+    return rows
+
+
+@check(FAMILY, cases={f"burnout {a:g} km, end {b:g} km": {"h_bo_km": a, "h_end_km": b}
+                      for a, b in [(0.0, 0.0), (300.0, 300.0), (300.0, 0.0), (150.0, 0.0)]})
+def min_energy_closed_form_against_the_engine(h_bo_km: float, h_end_km: float) -> list[Row]:
+    """The engine flown at the closed-form angle lands at the closed-form range (0.1 %), and 1 deg
+    either side lands shorter (the row's band: below the range at the closed-form angle)."""
+    from thaadsim.analysis.lofted import min_energy_angle_deg, min_energy_range_km
+    from thaadsim.flight import fly_kinematic
+
+    v = np.array([3.0, 5.0, 6.5, 7.2])
+    rng, gam = min_energy_range_km(v, h_bo_km, h_end_km), min_energy_angle_deg(v, h_bo_km, h_end_km)
+    dg = np.array([-1.0, 0.0, 1.0])
+    flown = fly_kinematic(np.repeat(v, 3), (gam[:, None] + dg).ravel(), 90.0, 0.0, 0.0, h_bo_km,
+                          sample_dt_s=None if h_end_km == 0 else 0.25, **SPHERE_FLAT)
+    got = (flown.range_km if h_end_km == 0 else recross(flown, h_end_km)[0]).reshape(-1, 3)
+    src = "min-energy closed form (burnout and end altitudes) [ref:wheelon-1959]"
+    rows = []
+    for i in range(v.size):
+        name = f"{v[i]} km/s, burnout {h_bo_km:g} km, end {h_end_km:g} km"
+        rows.append(Row.within(f"{name}: range at the closed-form angle", FAMILY, src, value=got[i, 1],
+                               reference=rng[i], rel=1e-3, unit="km"))
+        rows.append(Row.between(f"{name}: best of the angle -1, +1 deg", FAMILY, "a maximum is a maximum",
+                                value=max(got[i, 0], got[i, 2]), reference=got[i, 1], lower=0.0,
+                                upper=np.nextafter(got[i, 1], 0.0), unit="km", text="shorter than at the optimum"))
+    return rows
+
+
+@check(FAMILY)
+def engine_search_finds_the_closed_form_maximum() -> list[Row]:
+    """The engine's search for the longest shot on the sphere finds the closed-form range (0.1 %) and angle (0.3 deg)."""
+    from thaadsim.analysis.lofted import min_energy_angle_deg, min_energy_range_km, min_energy_reach_rotating
+
+    v = np.array([4.0, 6.0, 7.0])
+    got = min_energy_reach_rotating(v, 300.0, 30.0, 40.0, 90.0, **SPHERE_FLAT)
+    rng, ang = min_energy_range_km(v, 300.0), min_energy_angle_deg(v, 300.0)
+    src = "min-energy closed form [ref:wheelon-1959]"
+    rows = []
+    for i in range(v.size):
+        rows += [Row.within(f"engine search at {v[i]:g} km/s: range", FAMILY, src, value=got.range_km[i],
+                            reference=rng[i], rel=1e-3, unit="km"),
+                 Row.within(f"engine search at {v[i]:g} km/s: angle", FAMILY, src, value=got.angle_deg[i],
+                            reference=ang[i], abs=0.3, unit="deg")]
+    return rows
+
+
 # the min-energy table computed from the two-body relations [ref:wheelon-1959], burnout at the surface, km
 WHEELON_RANGES = {1.0: 103, 1.5: 233, 2.0: 421, 2.5: 670, 3.0: 988, 3.5: 1386, 4.0: 1875, 4.5: 2476, 5.0: 3215,
                   5.5: 4135, 6.0: 5298, 6.5: 6816, 7.0: 8910, 7.2: 10012, 7.5: 12176}
