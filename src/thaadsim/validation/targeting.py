@@ -81,3 +81,34 @@ def short_range_missile_every_shape() -> list[Row]:
     shapes = ["min-energy", "lofted", "depressed"]
     b = fly_targeted(m, 40.0, 125.0, lat, 125.0, shape=shapes, sample_dt_s=None)
     return _miss_rows("test SRBM at 70 % of its range", b, lat, 125.0, shapes)
+
+
+# 60 aimpoints spread over the continental US, seeded: many aimpoints from one launch area take the fast path
+_RNG = np.random.default_rng(11)
+US_LAT = _RNG.uniform(32.0, 45.0, 60)
+US_LON = _RNG.uniform(-120.0, -78.0, 60)
+
+
+@check(FAMILY)
+def many_aimpoints_against_a_strict_flight() -> list[Row]:
+    """The fast path (interpolated neighbours + Newton-Broyden) for 60 aimpoints: every impact within
+    50 m of its aimpoint, within 10 m of the same launch parameters flown again at rtol 1e-12 with the
+    kernel's plain step control, and that strict flight within 60 m of the aimpoint (pyproj distances)."""
+    from pyproj import Geod
+
+    from thaadsim.flight import fly_powered, fly_targeted, load_missile
+    from thaadsim.flight.engine import FlightOptions
+
+    b = fly_targeted("hwasong-15", *PYONGYANG_AREA, US_LAT, US_LON, sample_dt_s=None)
+    strict = FlightOptions(rtol=1e-12, kernel_flags=0, coast_max_step_s=20.0)
+    s = fly_powered([load_missile("hwasong-15")], np.zeros(US_LAT.size, int), *PYONGYANG_AREA, b.launch_azimuth_deg,
+                    b.kick_deg, b.cutoff_s, options=strict, sample_dt_s=None)
+    _, _, d = Geod(ellps="WGS84").inv(b.impact_lon_deg, b.impact_lat_deg, s.impact_lon_deg, s.impact_lat_deg)
+    src = "the same launch parameters flown at rtol 1e-12 (plain step control)"
+    name = "hwasong-15, 60 US aimpoints, fast path"
+    return [Row.within(f"{name}: largest miss", FAMILY, GEOD, value=float(np.max(miss_m(b, US_LAT, US_LON))),
+                       reference=0.0, abs=50.0, unit="m"),
+            Row.within(f"{name}: largest impact difference from the strict flight", FAMILY, src,
+                       value=float(np.max(d)), reference=0.0, abs=10.0, unit="m"),
+            Row.within(f"{name}: the strict flight's largest miss", FAMILY, GEOD,
+                       value=float(np.max(miss_m(s, US_LAT, US_LON))), reference=0.0, abs=60.0, unit="m")]
