@@ -110,7 +110,7 @@ AGAINST_FILES = ["test_flight_against_kepler", "test_flight_against_solve_ivp", 
                  "test_raid_montecarlo_against_binomial", "test_montecarlo_intervals_against_binomial",
                  "test_lofted_inference_against_kepler", "test_catalog_against_lofted_tests",
                  "test_catalog_against_published_ranges", "test_engagement_against_closed_form",
-                 "test_targeting_many_aimpoints_against_strict_solution"]
+                 "test_targeting_many_aimpoints_against_strict_solution", "test_sensors_detection_closed_form"]
 
 
 def _against_files():
