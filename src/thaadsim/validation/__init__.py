@@ -56,13 +56,14 @@ class Row:
 
     @classmethod
     def within(cls, name: str, family: str, source: str, *, value: float, reference: float,
-               abs: float = 0.0, rel: float = 0.0, unit: str = "") -> "Row":
-        """A row passing when ``|value - reference| <= max(abs, rel * |reference|)``."""
+               abs: float = 0.0, rel: float = 0.0, unit: str = "", text: str | None = None) -> "Row":
+        """A row passing when ``|value - reference| <= max(abs, rel * |reference|)``; ``text`` says the
+        tolerance in words when its origin matters (e.g. "4 binomial standard errors")."""
         reference, value = float(reference), float(value)
         tol = max(float(abs), float(rel) * math.fabs(reference))
         parts = ([f"±{abs:.3g} {unit}".rstrip()] if abs else []) + ([f"±{rel * 100:.3g} %"] if rel else [])
         return cls(name, family, source, value, reference, reference - tol, reference + tol, tol,
-                   " or ".join(parts) or "exact", unit)
+                   text or " or ".join(parts) or "exact", unit)
 
     @classmethod
     def between(cls, name: str, family: str, source: str, *, value: float, reference: float,

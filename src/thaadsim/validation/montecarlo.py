@@ -38,7 +38,8 @@ def battery_at_impact(interceptor="thaad", **kw):
 def within_binomial(name, p_hat, p, runs, src=BINOMIAL, z=4.0) -> Row:
     """p_hat within z binomial standard errors of p."""
     se = np.sqrt(p * (1 - p) / runs)
-    return Row.within(name, FAMILY, src, value=p_hat, reference=p, abs=z * se + 1e-12)
+    return Row.within(name, FAMILY, src, value=p_hat, reference=p, abs=z * se + 1e-12,
+                      text=f"±{z:g} binomial standard errors ({z * se:.3g})")
 
 
 @check(FAMILY, cases={f"{n} shots at Pk {pk}": {"n": n, "pk": pk} for n, pk in [(1, 0.8), (2, 0.6), (3, 0.5)]})
@@ -113,8 +114,9 @@ def wilson_intervals_cover_the_true_pk() -> Row:
         covered += [lo <= pk <= hi for lo, hi in (t["p_kill_ci95"] for t in r.summary()["per_threat"])]
     m = len(covered)
     return Row.within(f"Wilson 95 % coverage over {m} binomial(300, 0.7) estimates", FAMILY,
-                      "binomial coverage 0.95 +- 3 standard deviations", value=float(np.mean(covered)),
-                      reference=0.95, abs=3 * np.sqrt(0.95 * 0.05 / m))
+                      "binomial coverage of a 95 % interval", value=float(np.mean(covered)),
+                      reference=0.95, abs=3 * np.sqrt(0.95 * 0.05 / m),
+                      text=f"±3 binomial standard deviations ({3 * np.sqrt(0.95 * 0.05 / m):.3g})")
 
 
 @check(FAMILY)

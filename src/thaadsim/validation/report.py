@@ -19,6 +19,12 @@ def _num(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _diff(row: Row) -> str:
+    """value - reference to 3 significant figures (what the tolerance is compared with)."""
+    e = row.error
+    return "-" if not math.isfinite(e) else ("0" if e == 0 else f"{e:+.3g}")
+
+
 def verdict(row: Row) -> str:
     """``pass``, ``FAIL``, or ``known limit`` for a documented limitation that fails as expected."""
     if row.passed:
@@ -47,8 +53,8 @@ def as_json(rows: Sequence[Row], version: str) -> dict:
 
 def as_text(rows: Sequence[Row]) -> str:
     """A fixed-width table, one line per row, grouped by family, then the totals."""
-    head = ("family", "check", "thaadsim", "reference", "allowed", "unit", "result")
-    body = [(r.family, r.name, _num(r.value), _num(r.reference), r.tolerance_text, r.unit, verdict(r))
+    head = ("family", "check", "thaadsim", "reference", "difference", "allowed", "unit", "result")
+    body = [(r.family, r.name, _num(r.value), _num(r.reference), _diff(r), r.tolerance_text, r.unit, verdict(r))
             for r in rows]
     width = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
     width[1] = min(width[1], 72)
@@ -57,7 +63,7 @@ def as_text(rows: Sequence[Row]) -> str:
         c = list(cells)
         c[1] = c[1] if len(c[1]) <= width[1] else c[1][:width[1] - 1] + "…"
         return "  ".join([c[0].ljust(width[0]), c[1].ljust(width[1]), c[2].rjust(width[2]), c[3].rjust(width[3]),
-                          c[4].ljust(width[4]), c[5].ljust(width[5]), c[6]]).rstrip()
+                          c[4].rjust(width[4]), c[5].ljust(width[5]), c[6].ljust(width[6]), c[7]]).rstrip()
     lines = [line(head)] + [line(b) for b in body]
     t = counts(rows)["all"]
     lines.append(f"{t['rows']} comparisons: {t['pass']} pass, {t['fail']} fail"
@@ -81,11 +87,11 @@ def as_markdown(rows: Sequence[Row], version: str) -> str:
             continue
         c = t[fam]
         out += [f"### {fam}", "", f"{c['rows']} comparisons, {c['pass']} pass.", "",
-                "| check | thaadsim | reference | allowed | unit | result | reference source |",
-                "| --- | ---: | ---: | --- | --- | --- | --- |"]
+                "| check | thaadsim | reference | difference | allowed | unit | result | reference source |",
+                "| --- | ---: | ---: | ---: | --- | --- | --- | --- |"]
         for r in sel:
             result = verdict(r) + (f" ({_md(r.known_limit)})" if r.known_limit and not r.passed else "")
-            out.append(f"| {_md(r.name)} | {_num(r.value)} | {_num(r.reference)} | {_md(r.tolerance_text)} | "
+            out.append(f"| {_md(r.name)} | {_num(r.value)} | {_num(r.reference)} | {_diff(r)} | {_md(r.tolerance_text)} | "
                        f"{_md(r.unit)} | {result} | {_md(r.source)} |")
         out.append("")
     return "\n".join(out)
