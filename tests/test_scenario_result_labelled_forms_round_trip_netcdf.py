@@ -170,3 +170,10 @@ def test_repr_html_of_a_footprint_map():
     bat, radars = thaad_at_seongju(pk=0.8)
     fm = footprint_map("nodong", *PYONGYANG_AREA, [bat], radars, grid_n=4, span_km=300.0, workers=1)
     _check_html(fm, "nodong", "defended area", f"{fm.aimpoints_reachable:,}")
+
+
+def test_repr_html_of_detections_and_engagement_windows(result):
+    det = next(iter(result.detection_results.values()))
+    _check_html(det, det.radar_id, f"of {len(det)} trajectories detected", "first_detection_s")
+    w = result.windows
+    _check_html(w, f"{int(w.engageable.sum())} pairs engageable", str(w.battery_ids[0]), "shots_possible")

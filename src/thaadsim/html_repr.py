@@ -72,3 +72,11 @@ def block(title: str, *parts: str, lines: Sequence[str] = ()) -> str:
     text = "".join(f'<div style="margin:0.1em 0">{html.escape(line)}</div>' for line in lines)
     return (f'<div class="thaadsim-repr"><div style="font-weight:bold;margin-bottom:0.2em">{html.escape(title)}'
             f"</div>{text}{''.join(parts)}</div>")
+
+
+def frame_block(title: str, frame, columns: Sequence[str] | None = None, limit: int = 12,
+                lines: Sequence[str] = ()) -> str:
+    """A titled table of a DataFrame's ``columns`` (all by default), its first ``limit`` rows."""
+    cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
+    values = [frame[c].to_numpy() for c in cols]
+    return block(title, rows_table(cols, zip(*values), limit=limit, total=len(frame)), lines=lines)
