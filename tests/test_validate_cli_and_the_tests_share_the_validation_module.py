@@ -38,6 +38,12 @@ def test_every_family_has_checks_and_every_check_its_family():
     assert len({c.id for c in checks()}) == len(checks())          # ids are unique
 
 
+def test_quick_leaves_out_only_the_slow_checks():
+    slow = [c for c in checks() if not c.quick]
+    assert slow and all(c.family == "rotation" and c.func.__name__ == "powered_flight_against_dop853" for c in slow)
+    assert [c for c in checks() if c.quick] == checks(quick=True)
+
+
 def test_json_schema_out_files_and_every_family(capsys, tmp_path):
     code, out, err = _run(capsys, "--quick", "--json", "--out", str(tmp_path / "v"))
     assert code == 0, err

@@ -137,11 +137,25 @@ _REGISTRY: dict[str, list[Check]] = {f: [] for f in FAMILIES}
 
 def check(family: str, *, quick: bool = True, cases: dict[str, dict] | None = None,
           known_limits: dict[str, str] | None = None):
-    """Register the decorated function as one check of ``family`` (one per entry of ``cases``).
+    """Register the decorated function as a check of ``family``.
 
-    ``known_limits`` maps a case label to the documented reason it is expected to fail (the tests
-    mark it a strict xfail, so the day it passes is noticed; ``thaadsim validate`` lists it without
-    failing).
+    Parameters
+    ----------
+    family : str
+        One of :data:`FAMILIES`.
+    quick : bool
+        False for a slow check that ``thaadsim validate --quick`` leaves out.
+    cases : dict, optional
+        label -> keyword arguments: the function is registered once per case, named ``func[label]``.
+    known_limits : dict, optional
+        label -> the documented reason that case is expected to fail. The tests mark it a strict
+        xfail, so the day it passes is noticed; ``thaadsim validate`` lists it as a known limit and
+        does not exit 1 for it.
+
+    Returns
+    -------
+    callable
+        A decorator that registers the function and returns it unchanged (still callable directly).
     """
     if family not in FAMILIES:
         raise ValueError(f"unknown validation family {family!r}; valid: {', '.join(FAMILIES)}")
@@ -157,7 +171,19 @@ def check(family: str, *, quick: bool = True, cases: dict[str, dict] | None = No
 
 
 def checks(family: str | None = None, *, quick: bool = False) -> list[Check]:
-    """The registered checks of one family (all families if None); ``quick`` keeps only the quick ones."""
+    """The registered checks, in registration order.
+
+    Parameters
+    ----------
+    family : str, optional
+        One of :data:`FAMILIES`; all of them if None.
+    quick : bool
+        Keep only the checks registered as quick.
+
+    Returns
+    -------
+    list of Check
+    """
     fams = FAMILIES if family is None else (family,)
     out = []
     for f in fams:
@@ -180,7 +206,20 @@ def checks_for(*funcs: Callable) -> list[Check]:
 
 
 def run_checks(selected: Iterable[Check], on_row: Callable[[Row], None] | None = None) -> list[Row]:
-    """Run checks in order; a check that raises becomes one failing row naming the exception."""
+    """Run checks in order and collect their rows.
+
+    Parameters
+    ----------
+    selected : iterable of Check
+    on_row : callable, optional
+        Called with each row as it is made (a progress display).
+
+    Returns
+    -------
+    list of Row
+        A check that raises becomes one failing row whose ``source`` names the exception, so one
+        broken comparison is reported in the table instead of hiding the others.
+    """
     rows: list[Row] = []
     for c in selected:
         try:
