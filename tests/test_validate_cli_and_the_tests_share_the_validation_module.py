@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import thaadsim.validation as validation
+from _validation import called_in, validation_aliases
 from thaadsim.cli import main
 from thaadsim.validation import FAMILIES, Check, Row, checks
 
@@ -125,41 +126,21 @@ def _against_files():
 
 def test_each_against_file_imports_the_validation_module():
     for path in _against_files():
-        assert _validation_aliases(ast.parse(path.read_text())), f"{path.name} does not call thaadsim.validation"
+        assert validation_aliases(ast.parse(path.read_text())), f"{path.name} does not call thaadsim.validation"
 
 
-def _names_passed_to_params(tree: ast.Module) -> set[tuple[str, str]]:
-    """(module alias, function) for every ``params(alias.func, ...)`` call in a test file."""
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "params":
-            for a in node.args:
-                if isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name):
-                    out.add((a.value.id, a.attr))
-    return out
+def test_every_check_is_run_by_a_test(monkeypatch):
+    """The authority files run the checks that moved out of them; a check no file runs (a row added with
+    one function) is run by test_new_validation_rows_against_their_references.py."""
+    from _validation import claimed, unclaimed
 
-
-def _validation_aliases(tree: ast.Module) -> dict[str, str]:
-    """alias -> module for ``from thaadsim.validation import x as alias``."""
-    out = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "thaadsim.validation":
-            for n in node.names:
-                out[n.asname or n.name] = f"thaadsim.validation.{n.name}"
-    return out
-
-
-def test_every_check_is_called_by_a_test_file_named_after_its_authority():
-    called = set()
     for path in _against_files():
-        tree = ast.parse(path.read_text())
-        aliases = _validation_aliases(tree)
-        for alias, func in _names_passed_to_params(tree):
-            called.add((aliases.get(alias, alias), func))
-    # the ambiance comparison is called through checks("atmosphere") (it is registered only when installed)
-    called.add(("thaadsim.validation.atmosphere", "against_ambiance"))
-    missing = sorted({c.id for c in checks() if (c.func.__module__, c.func.__name__) not in called})
-    assert not missing, f"checks no test calls: {missing}"
+        assert called_in(path), f"{path.name} runs no validation check"
+    registered = {(c.func.__module__, c.func.__name__) for c in checks()}
+    assert claimed() <= registered | {("thaadsim.validation.atmosphere", "against_ambiance")}
+    new = [*validation._REGISTRY["catalog"], Check("catalog", "_passing", _passing, {}, True, "")]
+    monkeypatch.setitem(validation._REGISTRY, "catalog", new)
+    assert [c.name for c in unclaimed()][-1] == "_passing"
 
 
 def test_the_test_files_keep_no_copy_of_the_validation_code():

@@ -15,8 +15,13 @@ Adding a row is adding one function::
         return Row.within("Hwasong-15 2017 range", "lofted-tests", "UCS 2017 [ref:ucs-hwasong15-2017]",
                           value=value, reference=13000.0, rel=0.3, unit="km")
 
+Nothing else is needed: ``thaadsim validate`` prints the new rows, and
+``tests/test_new_validation_rows_against_their_references.py`` runs every check that no test file
+named after its authority runs yet (move it into that file's ``params(...)`` when there is one).
+
 A check may be registered for several parameter sets (``cases={"label": {...}}``); a check marked
-``quick=False`` is left out of ``thaadsim validate --quick``.
+``quick=False`` is left out of ``thaadsim validate --quick``; ``known_limits`` marks a case that is
+expected to fail for a documented reason (listed, not counted as a failure).
 """
 
 from __future__ import annotations
