@@ -6,6 +6,8 @@ Authorities:
   kinetic temperature, pressure) [ref:ussa-1976].
 * ambiance 1.3.1 (an independent implementation of the same standard, valid -5.004 ... 81.02 km).
 * The kernel form is checked against the public API, which is itself checked above.
+
+The table comparisons live in :mod:`thaadsim.validation.atmosphere`; ``thaadsim validate`` prints them.
 """
 
 from __future__ import annotations
@@ -16,99 +18,23 @@ import numba
 import numpy as np
 import pytest
 
+from _validation import assert_rows_pass, params
 from thaadsim.earth import atmosphere as atm
-
-R0_M = 6_356_766.0   # the standard's effective Earth radius (eq. 18)
-
-
-def _geometric(h_geopotential_m: float) -> float:
-    """Inverse of eq. 18: Z = r0 H / (r0 - H)."""
-    return R0_M * h_geopotential_m / (R0_M - h_geopotential_m)
+from thaadsim.validation import atmosphere as va
+from thaadsim.validation import checks
 
 
-# --- Table 4: layer bases (geopotential km'), T_M (K), p (Pa) -------------------------------------
-LAYER_BASES = [
-    (0.0, 288.15, 101325.0),
-    (11.0, 216.65, 22632.06),
-    (20.0, 216.65, 5474.889),
-    (32.0, 228.65, 868.0187),
-    (47.0, 270.65, 110.9063),
-    (51.0, 270.65, 66.93887),
-    (71.0, 214.65, 3.956420),
-]
+@pytest.mark.parametrize("check", params(va.layer_base_table_4, va.density_table_i, va.kinetic_temperature_table_i,
+                                         va.pressure_table_i, va.speed_of_sound_sea_level))
+def test_against_ussa76_tables(check):
+    """Table 4 layer bases (T exact, p to the printed 7 figures); Table I density, kinetic temperature
+    and pressure (the printed 4-5 figures below 86 km, 0.06 % above); sea-level speed of sound."""
+    assert_rows_pass(check)
 
 
-@pytest.mark.parametrize(("h_km", "t_k", "p_pa"), LAYER_BASES)
-def test_layer_bases_match_table_4(h_km, t_k, p_pa):
-    z = _geometric(h_km * 1e3)
-    assert atm.temperature_k(z) == pytest.approx(t_k, abs=1e-6)
-    # Table 4 prints 7 significant figures.
-    assert atm.pressure_pa(z) == pytest.approx(p_pa, rel=1e-6)
-
-
-# --- Table I (geometric altitude) ------------------------------------------------------------------
-# (Z km, rho kg/m^3, relative tolerance). Below 86 km the closed form must match to the printed
-# 4-5 significant figures; above, the shipped table comes from pyatmos's fits (documented
-# ~0.05 % from the standard), so 0.06 %.
-DENSITY_TABLE = [
-    (0.0, 1.2250, 1e-4),
-    (11.0, 3.6480e-1, 1e-4),
-    (50.0, 1.0269e-3, 1e-4),
-    (86.0, 6.958e-6, 1e-4),
-    (100.0, 5.604e-7, 6e-4),
-    (200.0, 2.541e-10, 6e-4),
-    (500.0, 5.215e-13, 6e-4),
-    (1000.0, 3.561e-15, 6e-4),
-]
-
-
-@pytest.mark.parametrize(("z_km", "rho", "rtol"), DENSITY_TABLE)
-def test_density_matches_table_i(z_km, rho, rtol):
-    assert atm.density_kgm3(z_km * 1e3) == pytest.approx(rho, rel=rtol)
-
-
-# Kinetic temperature (Table I): 86 km is the closed form times M/M0 (Table 8); 110 and 120 km
-# are exact by definition of the standard's profile (eqs. 29, 30).
-TEMPERATURE_TABLE = [(86.0, 186.87, 0.006), (100.0, 195.08, 0.01), (110.0, 240.00, 0.01),
-                     (120.0, 360.00, 0.01), (200.0, 854.56, 0.01), (500.0, 999.24, 0.01),
-                     (1000.0, 1000.00, 0.01)]
-
-
-@pytest.mark.parametrize(("z_km", "t_k", "atol"), TEMPERATURE_TABLE)
-def test_kinetic_temperature_matches_table_i(z_km, t_k, atol):
-    assert atm.temperature_k(z_km * 1e3) == pytest.approx(t_k, abs=atol)
-
-
-PRESSURE_TABLE = [(86.0, 3.7338e-1, 1e-4), (100.0, 3.2011e-2, 6e-4), (200.0, 8.4736e-5, 6e-4),
-                  (500.0, 3.0236e-7, 6e-4), (1000.0, 7.5138e-9, 6e-4)]
-
-
-@pytest.mark.parametrize(("z_km", "p_pa", "rtol"), PRESSURE_TABLE)
-def test_pressure_matches_table_i(z_km, p_pa, rtol):
-    assert atm.pressure_pa(z_km * 1e3) == pytest.approx(p_pa, rel=rtol)
-
-
-def test_speed_of_sound_at_sea_level_matches_the_standard():
-    # Table I: Cs(0) = 340.29 m/s; eq. 50 with T_M = 288.15 K.
-    assert atm.speed_of_sound_ms(0.0) == pytest.approx(340.294, abs=1e-3)
-
-
-# --- ambiance, an independent implementation, -5 ... 81 km ------------------------------------------
 def test_against_ambiance_over_its_range():
-    ambiance = pytest.importorskip("ambiance")
-    z = np.linspace(-5000.0, 81000.0, 8601)
-    ref = ambiance.Atmosphere(z)
-    # ambiance uses slightly different rounding of the constants: ~1e-5 agreement expected.
-    np.testing.assert_allclose(atm.density_kgm3(z), ref.density, rtol=2e-5)
-    np.testing.assert_allclose(atm.pressure_pa(z), ref.pressure, rtol=2e-5)
-    np.testing.assert_allclose(atm.speed_of_sound_ms(z), ref.speed_of_sound, rtol=2e-6)
-    # Temperature: identical below 80 km; above, we apply M/M0 (Table 8, 0.999989 at 81 km) and
-    # ambiance returns the molecular-scale temperature.
-    below = z <= 80000.0
-    np.testing.assert_allclose(atm.temperature_k(z[below]), ref.temperature[below], rtol=1e-9)
-    ratio = atm.temperature_k(z[~below]) / ref.temperature[~below]
-    np.testing.assert_allclose(ratio, np.interp(z[~below], [80e3, 80.5e3, 81e3], [1.0, 0.999996, 0.999989]),
-                               rtol=2e-7)
+    pytest.importorskip("ambiance")
+    assert_rows_pass(next(c for c in checks("atmosphere") if c.func is va.against_ambiance))
 
 
 # --- shape, edges, NaN -------------------------------------------------------------------------------

@@ -12,31 +12,27 @@ References
   evaluated with scipy (Pd = Q1(√(2 SNR), √(-2 ln Pfa)) = ncx2.sf(-2 ln Pfa, 2, 2 SNR)).
 * Richards, Fundamentals of Radar Signal Processing (2005), §6.2: Pd = 0.9, Pfa = 1e-6, N = 1
   needs about 13.2 dB (exact); Albersheim gives 13.1 dB.
+
+The comparisons live in :mod:`thaadsim.validation.radar`; ``thaadsim validate`` prints the same rows.
 """
 
 import numpy as np
 import pytest
-from scipy import optimize, stats
+from scipy import optimize
 
+from _validation import assert_rows_pass, params
 from thaadsim.errors import ThaadsimError
 from thaadsim.sensors import radar_equation as req
+from thaadsim.validation import radar as vr
 
 
-def test_track_range_matches_radareqrng_worked_example():
-    lam = req.wavelength_m(10e9)
-    gain = 10 ** (40 / 10)
-    ae = gain * lam**2 / (4 * np.pi)          # aperture whose gain is 40 dB
-    r = req.track_range_m(6.0, power_w=1e6, dwell_s=10e-6, aperture_m2=ae, efficiency=1.0,
-                          wavelength=lam, noise_temp_k=290.0, loss_db=3.0, rcs_m2=0.1)
-    assert r == pytest.approx(1.9426e5, rel=1e-4)
-
-
-def test_search_range_matches_radareqsearchpap_worked_example():
-    omega = 2 * np.pi * np.sin(np.radians(45.0))
-    pap = 2.3689e4
-    r = req.search_range_m(13.0, power_w=pap, aperture_m2=1.0, efficiency=1.0, noise_temp_k=487.0,
-                           loss_db=20.0, rcs_m2=1.0, solid_angle_sr=omega, frame_s=60 / 12.5)
-    assert r == pytest.approx(111e3, rel=1e-4)
+@pytest.mark.parametrize("check", params(vr.track_range_radareqrng_example, vr.search_range_radareqsearchpap_example,
+                                         vr.albersheim_against_marcum_q, vr.albersheim_textbook_value,
+                                         vr.catalog_radar_range_by_hand))
+def test_against_worked_examples_and_closed_forms(check):
+    """radareqrng / radareqsearchpap worked examples (1e-4); Albersheim against the exact Marcum Q (0.1 dB)
+    and Richards' 13.1 / 13.2 dB; the catalog radars' ranges worked by hand from their TOML fields (1e-9)."""
+    assert_rows_pass(check)
 
 
 def test_snr_and_range_are_inverse_and_vectorised():
@@ -76,28 +72,12 @@ def test_track_form_equals_classic_peak_power_form():
     assert req.antenna_gain(a, rho, lam) == pytest.approx(g)
 
 
-def _exact_snr_db(pd, pfa):
-    """Non-fluctuating target, one sample: solve Marcum Q1(√(2s), √(-2 ln pfa)) = pd for s."""
-    thr = -2.0 * np.log(pfa)
-    s = optimize.brentq(lambda s: stats.ncx2.sf(thr, 2, 2.0 * s) - pd, 1e-3, 1e4, xtol=1e-12)
-    return 10 * np.log10(s)
-
-
-@pytest.mark.parametrize("pd", [0.5, 0.7, 0.9, 0.95, 0.99])
-@pytest.mark.parametrize("pfa", [1e-3, 1e-5, 1e-7])
-def test_albersheim_against_exact_marcum_q(pd, pfa):
-    assert req.albersheim_snr_db(pd, pfa) == pytest.approx(_exact_snr_db(pd, pfa), abs=0.1)
-
-
 def test_albersheim_is_optimistic_at_low_pd_as_documented():
     # for one sample the closed form under-estimates the SNR needed at Pd = 0.1 (documented limit)
-    assert req.albersheim_snr_db(0.1, 1e-5) < _exact_snr_db(0.1, 1e-5) - 0.5
+    assert req.albersheim_snr_db(0.1, 1e-5) < vr.exact_snr_db(0.1, 1e-5) - 0.5
 
 
-def test_albersheim_textbook_value():
-    assert req.albersheim_snr_db(0.9, 1e-6) == pytest.approx(13.1, abs=0.05)
-    assert _exact_snr_db(0.9, 1e-6) == pytest.approx(13.2, abs=0.05)
-    # vectorised, and more integrated samples need less SNR per sample
+def test_albersheim_is_vectorised_and_integration_lowers_the_threshold():
     v = req.albersheim_snr_db(np.array([0.5, 0.9]), 1e-6, np.array([1, 10]))
     assert v.shape == (2,) and v[1] < req.albersheim_snr_db(0.9, 1e-6)
 
@@ -108,27 +88,8 @@ def test_albersheim_rejects_bad_probabilities(pd, pfa):
         req.albersheim_snr_db(pd, pfa)
 
 
-@pytest.mark.parametrize("rid", ["tpy2-tm", "tpy2-fbm", "sbx"])
-def test_catalog_radar_range_worked_by_hand_from_its_toml_fields(rid):
-    # The Radar object's unit plumbing (kW -> W, GHz -> Hz, dB -> linear, rho*A) against issue 3's formulas
-    # written out here with SI constants, so a wrong factor of 1e3, 4π or a dB slip in radar.py shows.
+def test_tpy2_terminal_mode_range_is_the_readme_figure():
+    # the README figure: 0.01 m² at the Albersheim Pd 0.9 / Pfa 1e-6 threshold -> about 962 km
     from thaadsim.sensors.radar import load_radar
 
-    r = load_radar(rid)
-    k_b, c = 1.380649e-23, 299792458.0
-    lam = c / (r.frequency_ghz * 1e9)
-    ae = r.aperture_efficiency * r.aperture_m2
-    gain = 4 * np.pi * ae / lam**2
-    loss = 10 ** (r.losses_db / 10)
-    snr = 10 ** (r.snr_threshold_db / 10)
-    p_w = r.average_power_kw * 1000.0
-    for sigma in (0.01, 1.0):
-        track = (p_w * r.dwell_s * gain * ae * sigma / ((4 * np.pi) ** 2 * k_b * r.noise_temperature_k * loss * snr)) ** 0.25
-        assert float(r.detection_range_m(sigma)) == pytest.approx(track, rel=1e-9)
-        search = (p_w * ae * sigma * r.search_frame_s
-                  / (4 * np.pi * r.search_solid_angle_sr * k_b * r.noise_temperature_k * loss * snr)) ** 0.25
-        assert float(r.detection_range_m(sigma, search=True)) == pytest.approx(search, rel=1e-9)
-    assert r.gain_db == pytest.approx(10 * np.log10(gain), abs=1e-9)
-    if rid == "tpy2-tm":
-        # the README figure: 0.01 m² at the Albersheim Pd 0.9 / Pfa 1e-6 threshold -> about 962 km
-        assert float(r.detection_range_m(0.01)) / 1e3 == pytest.approx(962.4, abs=0.5)
+    assert float(load_radar("tpy2-tm").detection_range_m(0.01)) / 1e3 == pytest.approx(962.4, abs=0.5)

@@ -344,6 +344,21 @@ class FootprintMap:
             "battery": per,
         }
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the grid, the defended area and the P(kill) figures (plain HTML)."""
+        from thaadsim.html_repr import block, figures_table
+
+        s = self.summary()
+        rows = [("aimpoints", s["aimpoints"], "", f"{s['grid_n']} x {s['grid_n']} over {s['span_km']:g} km"),
+                ("within the missile's reach", s["aimpoints_reachable"], "aimpoints", ""),
+                ("defended (P(kill) > 0)", s["aimpoints_defended"], "aimpoints", ""),
+                ("defended area", s["defended_area_km2"], "km²", "geodesic (WGS84)" +
+                 ("; reaches the grid's edge" if s["touches_edge"] else "")),
+                ("best P(kill)", s["p_kill"]["max"], "", "")]
+        rows += [(f"P(kill) ≥ {lv}", v["area_km2"], "km²", "") for lv, v in s["p_kill"]["at_least"].items()]
+        return block(f"FootprintMap: {s['missile']} ({s['shape']}) from {s['launch_lat_deg']:g},"
+                     f"{s['launch_lon_deg']:g} against {', '.join(self.battery_ids)}", figures_table(rows))
+
     def grid_dict(self) -> dict:
         """The per-aimpoint grid (row j = y_km[j], column i = x_km[i]) for ``footprint.json``."""
         def r(a, nd):

@@ -796,6 +796,33 @@ class ScenarioResult:
         fig.tight_layout()
         return fig
 
+    def to_xarray(self):
+        """The run as an :class:`xarray.Dataset` on ``threat``, ``sample``, ``radar`` and ``battery``.
+
+        Threat figures (range, apogee, flight time, P(kill) ...) on ``threat``; every trajectory sample
+        on (``threat``, ``sample``), NaN-padded; detections on (``threat``, ``radar``); engagement
+        windows on (``threat``, ``battery``); the raid's whole-raid figures as scalars. Every variable
+        carries CF ``units`` and ``long_name`` (CF-1.8, as :meth:`TrajectoryBatch.to_xarray`); the
+        scenario's SHA-256, seed and the thaadsim version are attributes. ``.to_netcdf(path)`` as it is.
+        """
+        from thaadsim.analysis.labelled import scenario_dataset
+
+        return scenario_dataset(self)
+
+    def to_long_dataframe(self) -> pd.DataFrame:
+        """Every sample of every threat's trajectory, one row each (``threat_id``, ``missile_id``,
+        ``target``, ``t_s`` since launch, ``t_scenario_s`` on the scenario clock, position, ``alt_km``,
+        ``speed_kms``, ``phase``)."""
+        from thaadsim.analysis.labelled import scenario_long_frame
+
+        return scenario_long_frame(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the key answers, the key figures and the threats table (plain HTML)."""
+        from thaadsim.analysis.labelled import scenario_html
+
+        return scenario_html(self)
+
     def __repr__(self) -> str:
         n = len(self.plan.threats)
         return (f"ScenarioResult({self.plan.name!r}: {n} threats, {len(self.plan.radars)} radars, "

@@ -31,6 +31,7 @@ COMMANDS = {
     "sweep": ("thaadsim.cli.sweep", "sweep", "Run a scenario over grids of its numbers (local cores or a Dask cluster)."),
     "app": ("thaadsim.cli.app", "app", "Local web app: move batteries, turn radars, change the raid; live answers."),
     "examples": ("thaadsim.cli.examples", "examples", "List the shipped example scenarios and copy them out to run."),
+    "validate": ("thaadsim.cli.validate", "validate", "Compare thaadsim with independent references; exit 1 if any fails."),
 }
 
 

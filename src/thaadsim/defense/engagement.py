@@ -87,6 +87,16 @@ class EngagementWindows:
             cols[f.name] = getattr(self, f.name).reshape(-1)
         return pd.DataFrame(cols)
 
+    def _repr_html_(self) -> str:
+        """A notebook shows one row per (threat, battery) pair: engageable, intercept window, shots."""
+        from thaadsim.html_repr import frame_block
+
+        n, m = self.engageable.shape
+        return frame_block(f"EngagementWindows: {n} threats x {m} batteries, {int(self.engageable.sum())} pairs "
+                           "engageable", self.to_dataframe(),
+                           ["threat", "battery", "engageable", "earliest_intercept_s", "latest_intercept_s",
+                            "earliest_intercept_alt_km", "fly_out_time_s", "shots_possible"])
+
     def pair(self, i: int = 0, j: int = 0) -> dict:
         """The results for one (threat i, battery j) pair as a plain JSON-ready dict."""
         out = {"battery": self.battery_ids[j]}

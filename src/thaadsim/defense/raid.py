@@ -183,6 +183,27 @@ class RaidResult:
             "per_threat": per_threat,
         })
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the whole-raid figures with their 95 % error bars and P(kill) per threat."""
+        from thaadsim.html_repr import block, figures_table, rows_table
+
+        s = self.summary()
+        ci = s.get("p_no_leaker_ci95")
+        se = s.get("expected_leakers_se")
+        figs = figures_table([
+            ("P(no leaker)", s["p_no_leaker"], "", f"95 % Wilson interval {ci[0]:.4f}-{ci[1]:.4f}" if ci else ""),
+            ("expected leakers", s["expected_leakers"], "threats", f"± {1.96 * se:.3g} (95 %)" if se else ""),
+            ("interceptors expended (mean)", s["interceptors_expended_mean"], "interceptors",
+             f"5/50/95 %: {s['interceptors_expended_p5']:.0f}/{s['interceptors_expended_p50']:.0f}/"
+             f"{s['interceptors_expended_p95']:.0f}")])
+        per = s["per_threat"]
+        rows = rows_table(["threat", "asset", "p_kill", "mean_shots", "engageable by"],
+                          ((t["threat"], t["asset"], t["p_kill"], t["mean_shots"],
+                            ", ".join(b for b, ok in t["engageable_by"].items() if ok) or "none") for t in per),
+                          limit=12, total=len(per))
+        return block(f"RaidResult: {s['runs']:,} runs, seed {s['seed']}, {s['threats']} threats, "
+                     f"{len(self.battery_ids)} batteries", figs, rows)
+
     def _trade(self, j: int) -> dict:
         """Whether threat j was traded against others: the share of runs in which it leaked while a
         battery that could still shoot at it had no round left (``p_leak_short_of_rounds``: spent on

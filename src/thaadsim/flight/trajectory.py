@@ -166,6 +166,19 @@ class TrajectoryBatch:
         return xr.Dataset(data, coords=coords, attrs={"title": "thaadsim trajectory batch",
                                                       "Conventions": "CF-1.8"})
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the summary figures of the first trajectories (plain HTML, no JavaScript)."""
+        from thaadsim.html_repr import block, rows_table
+
+        cols = ["missile_id", "range_km", "apogee_km", "flight_time_s", "burnout_speed_kms", "impact_lat_deg",
+                "impact_lon_deg"] + (["miss_km"] if self.miss_km is not None else [])
+        values = [np.asarray(self.missile_id).astype(str)] + [np.asarray(getattr(self, c), float) for c in cols[1:]]
+        n = len(self)
+        kinds = ", ".join(sorted(set(np.asarray(self.missile_id).astype(str))))
+        return block(f"TrajectoryBatch: {n} trajector{'y' if n == 1 else 'ies'} ({kinds}), "
+                     f"{int(self.n_samples.sum()):,} samples",
+                     rows_table(cols, zip(*values), limit=12, total=n))
+
     def ground_range_km(self, rows=None) -> np.ndarray:
         """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84);
         only ``rows`` (an index array) if given, shape (len(rows), T)."""

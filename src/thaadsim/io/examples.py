@@ -13,8 +13,8 @@ from pathlib import Path
 from thaadsim.errors import ThaadsimError
 from thaadsim.io.atomic import unwritable_reason, write_many
 
-#: what ``examples copy`` copies: scenario files, their data and the README
-SUFFIXES = (".toml", ".csv", ".md")
+#: what ``examples copy`` copies: scenario files, their data, the README and the quick-start notebook
+SUFFIXES = (".toml", ".csv", ".md", ".ipynb")
 
 
 def examples_dir():
@@ -35,6 +35,12 @@ def describe(name: str) -> str:
         return f"table: {rows[0]} ({len(rows) - 1} rows)" if rows else "table (empty)"
     if name.endswith(".md"):
         return "where the examples' numbers come from"
+    if name.endswith(".ipynb"):      # a notebook: the first line of its first markdown cell
+        import json
+
+        cells = [c for c in json.loads(text).get("cells", []) if c.get("cell_type") == "markdown"]
+        first = "".join(cells[0]["source"]).strip().splitlines() if cells else []
+        return ("notebook: " + first[0].lstrip("# ").strip()) if first else "notebook"
     for line in text.splitlines():
         if line.startswith("#") and line.strip("# ").strip():
             return line.strip("# ").strip()

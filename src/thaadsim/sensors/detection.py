@@ -75,6 +75,16 @@ class DetectionResult:
         """Per trajectory, the tracked phases as a comma-separated string ("" if never detected)."""
         return [",".join(p for p, on in zip(PHASES, row) if on) for row in self.tracked_phase]
 
+    def _repr_html_(self) -> str:
+        """A notebook shows one row per trajectory: detected, first detection, track time, phases."""
+        from thaadsim.html_repr import frame_block
+
+        n = len(self)
+        return frame_block(f"DetectionResult: radar {self.radar_id} ({self.mode}), {int(self.any_detected.sum())} "
+                           f"of {n} trajector{'y' if n == 1 else 'ies'} detected", self.summary(),
+                           ["missile_id", "detected", "first_detection_s", "first_detection_alt_km",
+                            "first_detection_range_km", "track_time_s", "tracked_phases"])
+
     def summary(self) -> pd.DataFrame:
         """One row per trajectory; units in the column names."""
         df = pd.DataFrame({
