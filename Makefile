@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 KERNELS := $(VENV)/.kernels
 SOURCES := $(shell find src -name '*.py' 2>/dev/null)
 
-.PHONY: run test bench demo venv clean
+.PHONY: run test bench demo venv clean docs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ bench: $(KERNELS)
 	$(PY) benchmarks/bench_raid_layers.py --threats 20 --runs 10000
 	$(PY) benchmarks/bench_raid_memory.py
 	$(PY) benchmarks/bench_report_scale.py --threats 10000 --runs 20 --baseline-threats 500
+
+# The documentation site, offline, into site/ (a warning is an error). Installs the pinned `docs` extra once.
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 clean:
 	rm -rf $(VENV) out
