@@ -53,21 +53,36 @@ def _cell(value) -> str:
 
 
 def _is_source(key: str) -> bool:
-    return key == "source" or key.endswith("_source") or key in ("notes", "calibrated", "status", "note")
+    return key in ("source", "estimate", "assumption", "notes", "calibrated", "status", "note") or \
+        key.endswith("_source")
+
+
+def _is_sourced_value(value) -> bool:
+    """A ``{value = ..., source|estimate = "..."}`` table: one number and the words that justify it."""
+    return isinstance(value, dict) and "value" in value and all(k == "value" or _is_source(k) for k in value)
+
+
+def _provenance(table: dict) -> str:
+    return " ".join(f"{'' if k == 'source' else k + ': '}{v}" for k, v in table.items() if k != "value")
 
 
 def _table(mapping: dict) -> list[str]:
-    """A table of a TOML table's numbers, each with the ``X_source`` (or ``source``) that documents it.
+    """A table of a TOML table's numbers, each with the text that documents it.
 
-    A field ``foo_kg`` is paired with ``foo_source`` or, failing that, the table's own ``source``; the sources
-    that pair with no number are listed under the table so that nothing in the file is left out.
+    A field ``foo_kg`` is paired with ``foo_kg_source`` or ``foo_source``; a ``{value, source}`` (or
+    ``{value, estimate}``) sub-table is one row. Sources that pair with no number, and the table's own
+    ``source`` or ``notes``, are listed under it, so that nothing in the file is left out.
     """
-    values = {k: v for k, v in mapping.items() if not isinstance(v, dict | list) or
-              (isinstance(v, list) and not any(isinstance(x, dict) for x in v))}
+    values = {k: v for k, v in mapping.items()
+              if _is_sourced_value(v) or not isinstance(v, dict | list)
+              or (isinstance(v, list) and not any(isinstance(x, dict) for x in v))}
     used = set()
     rows = ["| field | value | source |", "| --- | --- | --- |"]
     for key, value in values.items():
         if _is_source(key):
+            continue
+        if _is_sourced_value(value):
+            rows.append(f"| `{key}` | {_cell(value['value'])} | {_cell(_provenance(value))} |")
             continue
         stem = key.rsplit("_", 1)[0] if "_" in key else key
         src_key = next((c for c in (f"{key}_source", f"{stem}_source") if c in values), None)
@@ -84,14 +99,15 @@ def _entry_page(kind: str, path) -> tuple[str, str, str]:
     data = tomllib.loads(path.read_text("utf-8"))
     entry_id = data.get("id", path.name.removesuffix(".toml"))
     title = data.get("name", entry_id)
-    lines = [f"# {title} (`{entry_id}`)", "",
+    lines = [f"# {_cell(title)} (`{entry_id}`)", "",
              f"Catalog {kind[:-1]} `{entry_id}`, rendered at build time from "
              f"`src/thaadsim/data/catalog/{kind}/{path.name}`. Each number sits beside the text that gives its "
-             f"source; `[ref:KEY]` citations link to the [references](../references.md). "
-             f"On the command line: `thaadsim catalog show {entry_id}`.", ""]
+             f"source, or says that it is an estimate, an assumption or a calibration; `[ref:KEY]` citations "
+             f"link to the [references](../references.md). On the command line: "
+             f"`thaadsim catalog show {entry_id}`.", ""]
     lines += _table(data) + [""]
     for key, value in data.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not _is_sourced_value(value):
             lines += [f"## {key}", ""] + _table(value) + [""]
         elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
             for i, item in enumerate(value, 1):
@@ -114,8 +130,9 @@ def _catalog_files(config) -> list[File]:
                 continue
             entry_id, title, text = _entry_page(kind, path)
             data = tomllib.loads(path.read_text("utf-8"))
-            figure = next((f"{k} = {_cell(v)}" for k, v in data.items()
-                           if k.startswith("published_") or k in ("instrumented_range_km", "max_range_km")), "")
+            figure = next((f"{k} = {_cell(v['value'] if _is_sourced_value(v) else v)}" for k, v in data.items()
+                           if k.startswith("published_") or k in ("instrumented_range_km", "max_range_km",
+                                                                  "burnout_speed_kms")), "")
             who = " / ".join(str(data[k]) for k in ("country", "class") if k in data)
             index.append(f"| [`{entry_id}`]({kind}-{entry_id}.md) | {_cell(title)} | {_cell(who)} | {figure} |")
             files.append(File.generated(config, f"catalog/{kind}-{entry_id}.md", content=text))
@@ -188,7 +205,7 @@ def _convert_math(markdown: str) -> str:
 
 
 def _link_citations(page_html: str, page_url: str, known: set[str]) -> str:
-    """``[ref:A, B]`` -> ``[<a>A</a>, <a>B</a>]`` linking to ``references.html#A``, except inside code."""
+    """``[ref:KEY1, KEY2]`` -> ``[<a>KEY1</a>, <a>KEY2</a>]`` linking to ``references.html#KEY1``, except inside code."""
     here = posixpath.dirname(page_url)
     target = "" if page_url == "references.html" else posixpath.relpath("references.html", here or ".")
 
