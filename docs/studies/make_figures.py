@@ -27,6 +27,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -54,7 +55,7 @@ _log: list[str] = []
 def thaadsim(*args: str, name: str | None = None) -> str:
     """Run ``thaadsim ARGS`` as a user would, record the command, and keep its text output."""
     cmd = [sys.executable, "-m", "thaadsim", *args]
-    shown = "thaadsim " + " ".join(shlex.quote(a) for a in args)
+    shown = "thaadsim " + " ".join(shlex.quote(a.replace(f"{ROOT}/", "")) for a in args)   # paths as typed
     print("$", shown, flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
@@ -83,12 +84,33 @@ def save_figure(fig, dest_name: str) -> None:
 
 # --- study 1: what could a THAAD battery at Seongju see and shoot? ---------------------------------------------
 
+def threat_table(summary: dict) -> str:
+    """One Markdown row per threat from the run's summary.json: flight, first detection, THAAD, raid P(kill)."""
+    detections = {d["threat_id"]: d for d in summary["detections"]}
+    thaad = {e["threat_id"]: e for e in summary["engagements"] if e["battery_id"].startswith("THAAD")}
+    raid = {r["threat_id"]: r for r in summary["raid_per_threat"]}
+    rows = ["| threat | shape | range km | apogee km | first seen s (alt km) | THAAD intercepts | "
+            "P(kill) in the raid [95 %] |", "| --- | --- | ---: | ---: | --- | --- | --- |"]
+    for t in summary["threats"]:
+        tid = t["threat_id"]
+        d, e, r = detections.get(tid, {}), thaad.get(tid, {}), raid.get(tid, {})
+        seen = f"{d['first_detection_s']:.0f} ({d['first_detection_alt_km']:.0f})" if d.get("detected") else "not seen"
+        shoot = (f"{e['earliest_intercept_s']:.0f}–{e['latest_intercept_s']:.0f} s, "
+                 f"{e['intercept_alt_km_min']:.0f}–{e['intercept_alt_km_max']:.0f} km, {e['shots_possible']} shot{'s' if e['shots_possible'] != 1 else ''}"
+                 if e.get("engageable") else "none: radar does not hold it where reachable"
+                 if "radar" in str(e.get("not_engageable_reason", "")) else "none")
+        pk = (f"{r['p_kill']:.3f} [{r['p_kill_ci95_lo']:.3f}–{r['p_kill_ci95_hi']:.3f}]" if r else "")
+        rows.append(f"| {tid} | {t['shape']} | {t['range_km']:,.0f} | {t['apogee_km']:,.0f} | {seen} | {shoot} | {pk} |")
+    return "\n".join(rows) + "\n"
+
+
 def seongju(out: Path) -> None:
     # 1. the shipped example, as `make run` runs it
     thaadsim("run", "examples/seongju.toml", "--out", str(out / "seongju"), name="seongju_run")
     save_small(out / "seongju" / "map.png", "seongju_map.png")
     summary = json.loads((out / "seongju" / "summary.json").read_text("utf-8"))
     (FIGURES / "seongju_answers.txt").write_text("\n".join(summary["answers"]) + "\n", "utf-8")
+    (FIGURES / "seongju_threats.md").write_text(threat_table(summary), "utf-8")
 
     # 2. the radar: what limits the TPY-2's range at Seongju, for RV cross sections from 0.001 to 1 m^2
     rcs = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
@@ -113,7 +135,10 @@ def seongju(out: Path) -> None:
               label="effective range (smallest limit)")
     ax.set(xlabel="target radar cross section, m²", ylabel="slant range to a target at 300 km, km",
            title="AN/TPY-2 (terminal mode) at Seongju: what limits detection")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="center right", fontsize=8)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_yticks([500, 700, 1000, 1500, 2000, 3000])
     ax.grid(True, which="both", alpha=0.3)
     save_figure(fig, "seongju_radar_limits.png")
 
@@ -152,7 +177,7 @@ def lofted(out: Path) -> None:
     lat0, lon0 = (float(v) for v in PYONGYANG.split(","))
     fig, (ax_l, ax_r) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.3]},
                                      layout="constrained")
-    lines, model_reach = [], []
+    lines, model_reach, model_rows = [], [], []
     for i, (label, missile, apogee, rng, minutes, analysts) in enumerate(LOFTED_TESTS):
         lon, lat, _ = geod.fwd(lon0, lat0, 95.0, rng * 1e3)   # eastward into the Sea of Japan, as the tests flew
         batch = fly_targeted(missile, lat0, lon0, [lat], [lon], shape="lofted", apogee_km=[apogee])
@@ -164,6 +189,7 @@ def lofted(out: Path) -> None:
         ax_l.plot([rng / 2], [apogee], "x", color=f"C{i}", ms=9)
         reach = max_range_km(load_missile(missile))
         model_reach.append(reach)
+        model_rows.append((s["flight_time_s"] / 60, reach, load_missile(missile).meta.get("published_range_km")))
         lines.append(f"{label}: catalog {missile} flown lofted to {rng:.0f} km at apogee {apogee:.0f} km: "
                      f"modelled apogee {s['apogee_km']:.0f} km, flight time {s['flight_time_s'] / 60:.1f} min "
                      f"(observed {minutes} min); the same model's minimum-energy reach {reach:,.0f} km "
@@ -173,6 +199,17 @@ def lofted(out: Path) -> None:
     ax_l.set_ylim(0, 6300)
     ax_l.grid(alpha=0.3)
     (FIGURES / "loft_catalog_checks.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    by = {(lab, b): r for lab, b, r in results}
+    table = ["| test | apogee km | range km | time min | v_bo km/s (300 km) | implied boost s | "
+             "Kepler range km, burnout 300 km / ground | rotating Earth, east / west km | analysts km | "
+             "catalog model: time min / reach km |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for (label, missile, apogee, rng, minutes, analysts), (t_model, reach, published) in zip(LOFTED_TESTS, model_rows):
+        hi, lo = by[(label, "300")], by[(label, "0")]
+        table.append(f"| {label} | {apogee:,.0f} | {rng:,.0f} | {minutes:.1f} | {hi['burnout_speed_kms']:.2f} | "
+                     f"{hi['implied_boost_s']:.0f} | {hi['min_energy_range_km']:,.0f} / {lo['min_energy_range_km']:,.0f} | "
+                     f"{hi['rotating']['eastward_range_km']:,.0f} / {hi['rotating']['westward_range_km']:,.0f} | "
+                     f"{f'{analysts:,.0f}' if analysts else '–'} | {t_model:.1f} / {reach:,.0f} |")
+    (FIGURES / "loft_table.md").write_text("\n".join(table) + "\n", "utf-8")
 
     labels = [lab.replace(", ", "\n") for lab, *_ in LOFTED_TESTS]
     y = np.arange(len(labels))
@@ -200,16 +237,15 @@ def lofted(out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["seongju", "loft"])
-    parser.add_argument("--out", type=Path, default=None, help="where the runs write (default: a temporary folder)")
+    parser.add_argument("--out", type=Path, default=Path("out/studies"),
+                        help="where the runs write (default: out/studies, relative to the repository root)")
     args = parser.parse_args()
     FIGURES.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = args.out or Path(tmp)
-        for study, make in (("seongju", seongju), ("loft", lofted)):
-            if args.only in (None, study):
-                _log.clear()
-                make(out)
-                (FIGURES / f"{study}_commands.txt").write_text("\n".join(_log) + "\n", "utf-8")
+    for study, make in (("seongju", seongju), ("loft", lofted)):
+        if args.only in (None, study):
+            _log.clear()
+            make(ROOT / args.out)
+            (FIGURES / f"{study}_commands.txt").write_text("\n".join(_log) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
+from typing import Any
 
 from thaadsim.defense.interceptors import Interceptor, load_interceptor
 from thaadsim.errors import ThaadsimError, require_finite, require_range
@@ -136,7 +137,26 @@ class Battery:
 
 
 def make_battery(interceptor: str | Interceptor, lat_deg: float, lon_deg: float, *, id: str | None = None,
-                 **kw) -> Battery:
-    """Convenience constructor: ``make_battery("thaad", 36.0, 128.2, launchers=6)``."""
+                 **kw: Any) -> Battery:
+    """Convenience constructor: ``make_battery("thaad", 36.0, 128.2, launchers=6)``.
+
+    Parameters
+    ----------
+    interceptor : str or Interceptor
+        A catalog interceptor id (``"thaad"``, ``"pac3-mse"``, ``"sm3-iia"``, ``"gbi"``) or an
+        :class:`~thaadsim.defense.interceptors.Interceptor`.
+    lat_deg, lon_deg : float
+        The battery's position, degrees (geodetic, WGS84).
+    id : str, optional
+        The battery's name in results; the interceptor's id by default.
+    **kw
+        Any other :class:`Battery` field: ``alt_m``, ``radar`` (a placed radar, or None for a battery
+        fed by an external cue), ``launchers``, ``interceptors_per_launcher``, ``pk``, ``fire_control``,
+        ``layer``, ...
+
+    Returns
+    -------
+    Battery
+    """
     itc = load_interceptor(interceptor) if isinstance(interceptor, str) else interceptor
     return Battery(id=id or itc.id, interceptor=itc, lat_deg=lat_deg, lon_deg=lon_deg, **kw)

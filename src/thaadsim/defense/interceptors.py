@@ -241,6 +241,17 @@ def _parse(data: dict, where: str) -> Interceptor:
 def load_interceptor(interceptor_id: str) -> Interceptor:
     """Load one interceptor type from the packaged catalog.
 
+    Parameters
+    ----------
+    interceptor_id : str
+        A catalog id (:func:`interceptor_ids`): ``"thaad"``, ``"pac3-mse"``, ``"sm3-iia"``, ``"gbi"``.
+
+    Returns
+    -------
+    Interceptor
+        Its published or estimated figures (burnout speed, engagement envelope, Pk, rocket), each with
+        its source in the TOML file.
+
     Raises
     ------
     ThaadsimError

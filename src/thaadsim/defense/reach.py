@@ -60,6 +60,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -369,11 +370,25 @@ def _fill_gaps(time, speed, gamma):
     return tuple(out)
 
 
-def reach_table(itc: Interceptor, *, cache: bool = True, **kw) -> ReachTable:
+def reach_table(itc: Interceptor, *, cache: bool = True, **kw: Any) -> ReachTable:
     """The reach table of an interceptor, from the memory cache, the disk cache, or computed.
 
-    Keyword arguments go to :func:`compute_reach_table` (``n_range``, ``n_alt``, ``n_angles``,
-    ``atmosphere``).
+    The shortest fly-out time to each (ground range, altitude) cell, from a fan of fly-outs flown by
+    the threats' own flight engine (see the module notes).
+
+    Parameters
+    ----------
+    itc : Interceptor
+        The interceptor (:func:`~thaadsim.defense.interceptors.load_interceptor`).
+    cache : bool, default True
+        Use the memory and disk caches (``THAADSIM_CACHE_DIR=off`` disables the disk one globally).
+    **kw
+        Passed to :func:`compute_reach_table`: ``n_range``, ``n_alt``, ``n_angles``, ``atmosphere``.
+
+    Returns
+    -------
+    ReachTable
+        Fly-out time (s; NaN where unreachable), speed and flight-path angle on the range × altitude grid.
     """
     dn_r, dn_a = _default_resolution(itc)
     key = _key(itc, kw.get("n_range") or dn_r, kw.get("n_alt") or dn_a, kw.get("n_angles") or _default_angles(itc),

@@ -35,6 +35,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from os import PathLike
 from pathlib import Path
 
 from thaadsim.errors import ThaadsimError, require_finite, require_positive, require_range
@@ -277,8 +278,25 @@ def radar_ids() -> list[str]:
     return sorted(p.name[:-5] for p in catalog_dir().iterdir() if p.name.endswith(".toml"))
 
 
-def load_radar(path_or_id) -> Radar:
-    """A radar from the catalog by id (``"tpy2-tm"``) or from a TOML file path."""
+def load_radar(path_or_id: str | PathLike[str] | Radar) -> Radar:
+    """A radar from the catalog by id (``"tpy2-tm"``) or from a TOML file path.
+
+    Parameters
+    ----------
+    path_or_id : str, path-like or Radar
+        A catalog id (:func:`radar_ids`), the path of a radar TOML file in the catalog's format
+        (every number with its ``source`` or ``estimate``), or a :class:`Radar`, returned as it is.
+
+    Returns
+    -------
+    Radar
+        The radar's design; ``.place(lat_deg, lon_deg, height_m, face_az_deg=...)`` puts it on a site.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown id, a missing file or directory, or an invalid number in the file.
+    """
     if isinstance(path_or_id, Radar):
         return path_or_id
     text = str(path_or_id)
