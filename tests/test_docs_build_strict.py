@@ -127,3 +127,14 @@ def test_every_figure_a_page_shows_is_in_the_site(site):
             if src.startswith("data:"):
                 continue
             assert (path.parent / src).resolve().is_file(), f"{path.relative_to(site)} shows a missing {src}"
+
+
+@pytest.mark.parametrize("layer", ["flight", "sensors", "defense", "sweep"])
+def test_api_reference_documents_every_name_a_layer_exports(site, layer):
+    """The layer's own ``__all__`` is the authority for what its API page must show."""
+    import importlib
+
+    exported = importlib.import_module(f"thaadsim.{layer}").__all__
+    text = (site / "api" / f"{layer}.html").read_text("utf-8")
+    missing = [name for name in exported if f'id="thaadsim.{layer}.{name}"' not in text]
+    assert not missing, f"api/{layer}.html does not document {missing}"

@@ -66,10 +66,20 @@ def _provenance(table: dict) -> str:
     return " ".join(f"{'' if k == 'source' else k + ': '}{v}" for k, v in table.items() if k != "value")
 
 
+def _source_candidates(key: str) -> list[str]:
+    """Where a number's source may be: ``published_range_km`` -> ``published_range_km_source``,
+    ``published_range_source``, ``published_source``, then ``range_source`` (the unit and leading words
+    dropped), as the catalog files name them."""
+    parts = key.split("_")
+    stems = ["_".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    stems += ["_".join(parts[j:-1]) for j in range(1, len(parts) - 1)]
+    return [f"{stem}_source" for stem in stems]
+
+
 def _table(mapping: dict) -> list[str]:
     """A table of a TOML table's numbers, each with the text that documents it.
 
-    A field ``foo_kg`` is paired with ``foo_kg_source`` or ``foo_source``; a ``{value, source}`` (or
+    A field ``foo_kg`` is paired with ``foo_kg_source`` or ``foo_source`` (:func:`_source_candidates`); a ``{value, source}`` (or
     ``{value, estimate}``) sub-table is one row. Sources that pair with no number, and the table's own
     ``source`` or ``notes``, are listed under it, so that nothing in the file is left out.
     """
@@ -84,8 +94,7 @@ def _table(mapping: dict) -> list[str]:
         if _is_sourced_value(value):
             rows.append(f"| `{key}` | {_cell(value['value'])} | {_cell(_provenance(value))} |")
             continue
-        stem = key.rsplit("_", 1)[0] if "_" in key else key
-        src_key = next((c for c in (f"{key}_source", f"{stem}_source") if c in values), None)
+        src_key = next((c for c in _source_candidates(key) if c in values), None)
         if src_key:
             used.add(src_key)
         rows.append(f"| `{key}` | {_cell(value)} | {_cell(values[src_key]) if src_key else ''} |")

@@ -44,6 +44,7 @@ FIRE_CONTROL_NOTES = {
     "cue_delay_s": "estimate: when a battery has no own radar, time after threat launch at which an external "
                    "cue (early-warning satellite / forward radar) counts as its detection",
 }
+"""Where each fire-control default comes from: every delay is an estimate of this tool, no published figure."""
 
 
 @dataclass(frozen=True)

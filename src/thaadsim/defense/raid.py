@@ -82,7 +82,10 @@ from thaadsim.defense.engagement import EngagementWindows, engagement_windows
 from thaadsim.errors import ThaadsimError, require_positive, require_range
 
 DOCTRINES = ("shoot-look-shoot", "shoot-shoot-look", "salvo")
+"""The fire doctrines a battery may follow: one round then look, two rounds then look, or ``salvo_size``
+rounds then look (see "Doctrines" in the module notes)."""
 PRIORITIES = ("time-to-impact", "asset-value")
+"""How a battery ranks threats when it holds rounds back: soonest impact first, or the defended asset's value."""
 
 
 @dataclass(frozen=True)
