@@ -33,7 +33,15 @@ battery. Times are sampled at the threat batch's sample times (fly the threats w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # annotations only (the flight layer is below this one; no import at run time)
+    from numpy.typing import ArrayLike
+
+    from thaadsim.sensors.signatures import Signature
+    from thaadsim.flight.trajectory import TrajectoryBatch
 
 import numpy as np
 import pandas as pd
@@ -182,8 +190,9 @@ def _battery_pass(batch, bat: Battery, detect_s, tracked=None):
     return res, geom
 
 
-def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signature=None,
-                       require_track: bool = True, rcs_m2=None) -> EngagementWindows:
+def engagement_windows(batch: TrajectoryBatch, batteries: Sequence[Battery], detect_s: ArrayLike | None = None,
+                       face_az_deg: float | None = None, signature: Signature | None = None,
+                       require_track: bool = True, rcs_m2: ArrayLike | None = None) -> EngagementWindows:
     """Engagement windows of every threat in ``batch`` against every battery.
 
     Parameters

@@ -73,7 +73,14 @@ the chunk's first run), so the result for a seed does not depend on the chunk si
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # annotations only (the flight layer is below this one; no import at run time)
+    from numpy.typing import ArrayLike
+
+    from thaadsim.flight.trajectory import TrajectoryBatch
 
 import numpy as np
 
@@ -321,11 +328,13 @@ _LOG_ORDER = {"threat_launch": 0, "detect": 1, "interceptor_launch": 2, "interce
               "killed_before_impact": 4, "leak_impact": 4}
 
 
-def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asset_names=None,
-                  asset_values=None, threat_labels=None, doctrine: Doctrine | None = None, runs: int = 1000,
-                  seed: int = 1, chunk_runs: int = 2000, detect_s=None,
+def simulate_raid(batch: TrajectoryBatch, batteries: Sequence[Battery], *, launch_time_s: ArrayLike = 0.0,
+                  asset_index: ArrayLike | None = None, asset_names: Sequence[str] | None = None,
+                  asset_values: ArrayLike | None = None, threat_labels: Sequence[str] | None = None,
+                  doctrine: Doctrine | None = None, runs: int = 1000,
+                  seed: int = 1, chunk_runs: int = 2000, detect_s: ArrayLike | None = None,
                   windows: EngagementWindows | None = None, log_run: int | None = 0,
-                  progress=None) -> RaidResult:
+                  progress: Callable[[int, int], object] | None = None) -> RaidResult:
     """Monte Carlo of a raid of N threats (one flown batch) against M batteries.
 
     Parameters
