@@ -154,6 +154,18 @@ class RaidResult:
     first_slot_s: np.ndarray | None = None   # (N, M) first decision opportunity of each pair (raid clock)
 
     def summary(self) -> dict:
+        """Every figure of the raid as plain numbers (what ``summary.json`` and ``thaadsim raid`` print).
+
+        Returns
+        -------
+        dict
+            ``runs``, ``seed``, ``threats``, ``p_no_leaker``, ``expected_leakers``, the interceptors
+            expended (mean, percentiles, per battery), ``expected_value_lost``, ``per_asset`` and
+            ``per_threat`` rows (``p_kill``, ``mean_shots``, ``engageable_by``, and the trade notes
+            ``p_leak_short_of_rounds``, ``p_leak_held_for_priority``, ``traded_for``, ``note``), each
+            probability with its 95 % Wilson interval (``*_ci95``) and each mean with its standard
+            error (``*_se``).
+        """
         lk = self.leakers
         ex = self.expended
         per_asset = []

@@ -60,12 +60,15 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from thaadsim import cache as disk_cache
 from thaadsim.defense.interceptors import MIN_THRUST_TO_WEIGHT, Interceptor
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
 
 REACH_CACHE_VERSION = 5   # 5: kernel step control changed (4: boost flown by fly_powered)
 SPHERE_R_M = 6371.0e3   # the "sphere" Earth model of thaadsim.earth.constants (mean radius)
@@ -96,7 +99,7 @@ class ReachTable:
     speed_ms: np.ndarray
     gamma_rad: np.ndarray
 
-    def lookup(self, range_m, alt_m):
+    def lookup(self, range_m: ArrayLike, alt_m: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Bilinear interpolation of (time_s, speed_ms, gamma_rad) at points; broadcasts.
 
         A point is reachable only if all four surrounding cells are (conservative: no
@@ -124,7 +127,7 @@ class ReachTable:
             out.append(np.where(inside, v, np.nan))
         return tuple(out)
 
-    def flyout_time_s(self, range_m, alt_m):
+    def flyout_time_s(self, range_m: ArrayLike, alt_m: ArrayLike) -> np.ndarray:
         """Shortest fly-out time to the points (NaN where unreachable)."""
         return self.lookup(range_m, alt_m)[0]
 
@@ -137,7 +140,7 @@ class ReachTable:
     def from_arrays(cls, z) -> "ReachTable":
         return cls(str(z["interceptor_id"]), z["range_m"], z["alt_m"], z["time_s"], z["speed_ms"], z["gamma_rad"])
 
-    def to_npz(self, path):
+    def to_npz(self, path: str | os.PathLike[str]) -> None:
         """Write the table to ``path`` atomically (temporary file in the same folder, then rename)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)

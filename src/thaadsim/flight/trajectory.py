@@ -8,10 +8,17 @@ row that impacted is the impact itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:   # annotations only: xarray and matplotlib load when first used
+    import matplotlib.axes
+    import xarray
+    from numpy.typing import ArrayLike
 
 PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY = 0, 1, 2
 PHASE_NAMES = {PHASE_BOOST: "boost", PHASE_MIDCOURSE: "midcourse", PHASE_REENTRY: "reentry"}
@@ -129,7 +136,7 @@ class TrajectoryBatch:
                 self.phase[ok].astype(int) + 1],
         })
 
-    def to_xarray(self):
+    def to_xarray(self) -> xarray.Dataset:
         """The batch as an :class:`xarray.Dataset`: samples on (``trajectory``, ``sample``), the summary
         figures on ``trajectory``; CF ``units`` and ``long_name`` on every variable, NaN padding."""
         import xarray as xr
@@ -166,7 +173,7 @@ class TrajectoryBatch:
         return xr.Dataset(data, coords=coords, attrs={"title": "thaadsim trajectory batch",
                                                       "Conventions": "CF-1.8"})
 
-    def ground_range_km(self, rows=None) -> np.ndarray:
+    def ground_range_km(self, rows: ArrayLike | None = None) -> np.ndarray:
         """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84);
         only ``rows`` (an index array) if given, shape (len(rows), T)."""
         from thaadsim.earth.geodesy import geodesic_inverse
@@ -181,7 +188,7 @@ class TrajectoryBatch:
         out[ok] = dist_m / 1e3
         return out
 
-    def ecef_at(self, times_s) -> np.ndarray:
+    def ecef_at(self, times_s: ArrayLike) -> np.ndarray:
         """Earth-fixed positions (N, K, 3) at times (N, K) (or (K,) shared), linearly interpolated.
 
         NaN outside each trajectory's flight. Samples are a few seconds apart, so linear
@@ -224,8 +231,21 @@ class TrajectoryBatch:
                 "burnout_angle_deg", "max_speed_kms"]
         return df[cols].to_string(index=False, float_format=lambda x: f"{x:,.1f}")
 
-    def plot(self, ax=None, labels=None):
-        """Altitude against ground range for every trajectory (matplotlib)."""
+    def plot(self, ax: matplotlib.axes.Axes | None = None, labels: Sequence[str] | None = None) -> matplotlib.axes.Axes:
+        """Altitude against ground range for every trajectory (matplotlib).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new 8 × 4.5 in figure by default.
+        labels : sequence of str, optional
+            One legend label per trajectory; the missile ids by default (a legend is drawn for ten
+            trajectories or fewer).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:

@@ -115,7 +115,7 @@ class Missile:
     def total_burn_time_s(self) -> float:
         return float(sum(s.burn_time_s for s in self.stages))
 
-    def stage_arrays(self):
+    def stage_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per-stage (start time s, thrust N, mass flow kg/s, ignition mass kg, area m^2)."""
         starts, thrust, mdot, mass0, area = [], [], [], [], []
         t = 0.0

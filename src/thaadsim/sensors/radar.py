@@ -37,6 +37,11 @@ from functools import lru_cache
 from importlib import resources
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:   # annotations only
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 from thaadsim.errors import ThaadsimError, require_finite, require_positive, require_range
 from thaadsim.sensors import radar_equation as req
@@ -145,25 +150,48 @@ class Radar:
             return dict(common, solid_angle_sr=self.search_solid_angle_sr, frame_s=self.search_frame_s)
         return dict(common, dwell_s=self.dwell_s, wavelength=self.wavelength_m)
 
-    def snr(self, range_m, rcs_m2, search: bool = False):
+    def snr(self, range_m: ArrayLike, rcs_m2: ArrayLike, search: bool = False) -> np.ndarray:
         """Linear SNR at slant range ``range_m`` for RCS ``rcs_m2`` (broadcast arrays)."""
         kw = self.equation_kwargs(search)
         if search:
             return req.search_snr(range_m, rcs_m2=rcs_m2, **kw)
         return req.track_snr(range_m, rcs_m2=rcs_m2, **kw)
 
-    def detection_range_m(self, rcs_m2, search: bool = False):
+    def detection_range_m(self, rcs_m2: ArrayLike, search: bool = False) -> np.ndarray:
         """Radar-equation slant range at which the SNR reaches the threshold (no horizon, no limits)."""
         kw = self.equation_kwargs(search)
         if search:
             return req.search_range_m(self.snr_threshold_db, rcs_m2=rcs_m2, **kw)
         return req.track_range_m(self.snr_threshold_db, rcs_m2=rcs_m2, **kw)
 
-    def with_changes(self, **changes) -> "Radar":
+    def with_changes(self, **changes: Any) -> "Radar":
         """A copy with some fields changed, validated again."""
         return _validated(replace(self, **changes))
 
-    def place(self, lat_deg, lon_deg, site_height_m=0.0, face_az_deg=0.0, tilt_deg=None) -> "PlacedRadar":
+    def place(self, lat_deg: float, lon_deg: float, site_height_m: float = 0.0, face_az_deg: float = 0.0,
+              tilt_deg: float | None = None) -> "PlacedRadar":
+        """This radar on a site, facing ``face_az_deg``.
+
+        Parameters
+        ----------
+        lat_deg, lon_deg : float
+            The site, geodetic WGS84 degrees.
+        site_height_m : float, default 0
+            Ground height of the site above sea level, m (the antenna is ``height_m`` above it).
+        face_az_deg : float, default 0
+            Boresight azimuth of the face, degrees clockwise from north, in [0, 360).
+        tilt_deg : float, optional
+            Face tilt, recorded in outputs (the azimuth/elevation scan box sets the coverage).
+
+        Returns
+        -------
+        PlacedRadar
+
+        Raises
+        ------
+        ThaadsimError
+            For a position, height or azimuth out of range or not finite.
+        """
         return PlacedRadar.create(self, lat_deg, lon_deg, site_height_m, face_az_deg, tilt_deg)
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
+
     from thaadsim.flight.vehicle import Missile
 
 import numpy as np
@@ -51,7 +53,7 @@ class Signature:
     booster_source: str = _ASSUMPTION_BOOSTER
     rv_source: str = _ASSUMPTION_RV
 
-    def rcs_by_phase(self, phase) -> np.ndarray:
+    def rcs_by_phase(self, phase: ArrayLike) -> np.ndarray:
         """RCS (m²) for an array of phase codes (0 boost, 1 midcourse, 2 reentry; NaN for padding)."""
         p = np.asarray(phase)
         out = np.full(p.shape, np.nan)
