@@ -138,3 +138,39 @@ def test_api_reference_documents_every_name_a_layer_exports(site, layer):
     text = (site / "api" / f"{layer}.html").read_text("utf-8")
     missing = [name for name in exported if f'id="thaadsim.{layer}.{name}"' not in text]
     assert not missing, f"api/{layer}.html does not document {missing}"
+
+
+def test_every_link_inside_the_site_reaches_a_page_and_an_anchor(site):
+    """HTML's own rules: a relative ``href`` names a file in the site and, after ``#``, an element id in it.
+
+    MkDocs checks the links written in Markdown; this also covers those the hooks and mkdocstrings write
+    (citations, Sphinx roles turned into links, cross-references)."""
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = set(re.findall(r'\bid="([^"]+)"', path.read_text("utf-8")))
+        return ids[path]
+
+    broken = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue   # a web server's error page: its links are from the server's root, by design
+        for href in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', page.read_text("utf-8")):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
+                continue   # http:, https:, mailto:, javascript:, data: links go elsewhere by design
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href} (no such file)")
+            elif anchor and target.suffix == ".html" and anchor not in ids_of(target):
+                broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_no_sphinx_role_is_left_raw_in_the_api_reference(site):
+    for page in (site / "api").glob("*.html"):
+        raw = re.findall(r":(?:func|class|mod|meth|attr|data|exc):<code>", page.read_text("utf-8"))
+        assert not raw, f"{page.name}: {len(raw)} Sphinx roles left as text"

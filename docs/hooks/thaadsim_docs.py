@@ -13,6 +13,8 @@ drift from the code or the data:
 * **the validation table**: ``docs/_generated/validation.md`` (written by ``thaadsim validate --out
   docs/_generated``) is spliced into ``validation.md`` where the page says ``<!-- validation-table -->``;
 * **citations**: every ``[ref:KEY]`` in a page (docstrings included) becomes a link to its bibliography entry;
+* **Sphinx roles in docstrings** (``:func:`thaadsim.flight.fly_targeted```, ``:class:`~x.Y```) become links to the
+  object's entry in the API reference where it has one, plain code otherwise;
 * **equations**: ``$$ ... $$`` (display) and ``\\( ... \\)`` (inline) LaTeX become MathML at build time with
   ``latex2mathml``, so browsers render them natively and no JavaScript or web font is needed.
 """
@@ -254,7 +256,16 @@ def on_files(files, config):
     return files
 
 
-URL = re.compile(r"(?<![\"(<])\b(https?://[^\s<>)\]]+[^\s<>)\].,;])")
+URL = re.compile(r"(?<![\"<])\bhttps?://[^\s<>]+")
+
+
+def _autolink(match: re.Match) -> str:
+    """A bare address as a Markdown autolink, without trailing punctuation or an unbalanced ``)``:
+    ``https://doi.org/10.1016/0771-050X(80)90013-3`` keeps its parentheses."""
+    url, tail = match.group(0), ""
+    while url and (url[-1] in ".,;:" or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url, tail = url[:-1], url[-1] + tail
+    return f"<{url}>{tail}"
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -262,7 +273,7 @@ def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri == "references.md":
         from thaadsim.references import render_markdown
 
-        markdown = URL.sub(r"<\1>", render_markdown())    # the addresses as links
+        markdown = URL.sub(_autolink, render_markdown())    # the addresses as links
     if VALIDATION_MARKER in markdown:
         if VALIDATION_SOURCE.is_file():
             table = VALIDATION_SOURCE.read_text("utf-8")
@@ -275,8 +286,46 @@ def on_page_markdown(markdown, page, config, files):
     return _convert_math(markdown)
 
 
+# every API object's anchor -> the page that documents it; filled as pages render, used once all have
+_ANCHORS: dict[str, str] = {}
+ANCHOR = re.compile(r'id="(thaadsim(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"')
+ROLE = re.compile(r":(?:py:)?(?:func|class|mod|meth|attr|data|exc|obj):<code>(~?)([^<]+)</code>")
+
+
+def _page_url(page) -> str:
+    return page.url or page.file.dest_uri
+
+
 def on_page_content(page_html, page, config, files):
-    """Link every resolvable ``[ref:KEY]`` citation (docstrings rendered by mkdocstrings included)."""
+    """Link every resolvable ``[ref:KEY]`` citation (docstrings rendered by mkdocstrings included), and
+    note the API anchors this page defines."""
     from thaadsim.references import bibliography
 
-    return _link_citations(page_html, page.url or page.file.dest_uri, set(bibliography()))
+    for anchor in ANCHOR.findall(page_html):
+        _ANCHORS.setdefault(anchor, _page_url(page))
+    return _link_citations(page_html, _page_url(page), set(bibliography()))
+
+
+def _resolve(target: str, page_url: str) -> str | None:
+    """The anchor of ``target``: its full dotted name, else a documented object whose name ends so (one on
+    the same page first, then the shortest name: ``ThaadsimError`` -> ``thaadsim.ThaadsimError``)."""
+    if target in _ANCHORS:
+        return target
+    ends = sorted((a for a in _ANCHORS if a.endswith("." + target)), key=lambda a: (_ANCHORS[a] != page_url, len(a)))
+    return ends[0] if ends else None
+
+
+def on_post_page(output, page, config):
+    """Sphinx roles left in rendered docstrings (``:func:`x```) -> links into the API reference, or code."""
+    here = posixpath.dirname(_page_url(page)) or "."
+
+    def link(match):
+        short, target = match.group(1), match.group(2).rstrip("()")
+        shown = target.rsplit(".", 1)[-1] if short else match.group(2)
+        anchor = _resolve(target, _page_url(page))
+        if anchor is None:
+            return f"<code>{shown}</code>"
+        href = posixpath.relpath(_ANCHORS[anchor], here)
+        return f'<a class="autorefs" href="{href}#{anchor}"><code>{shown}</code></a>'
+
+    return ROLE.sub(link, output)
