@@ -62,7 +62,7 @@ def thaadsim(*args: str, name: str | None = None) -> str:
         raise SystemExit(f"{shown} failed ({proc.returncode}):\n{proc.stderr}")
     _log.append(shown)
     if name:
-        (FIGURES / f"{name}.txt").write_text(f"$ {shown}\n{proc.stdout}", "utf-8")
+        (FIGURES / f"{name}.txt").write_text(f"$ {shown}\n{proc.stdout.replace(f'{ROOT}/', '')}", "utf-8")
     return proc.stdout
 
 
