@@ -49,7 +49,32 @@ FIRE_CONTROL_NOTES = {
 
 @dataclass(frozen=True)
 class FireControl:
-    """Fire-control delays in seconds (defaults are estimates; see :data:`FIRE_CONTROL_NOTES`)."""
+    """Fire-control delays in seconds (defaults are estimates; see :data:`FIRE_CONTROL_NOTES`).
+
+    The earliest launch at a threat is ``t_detect + firm_track_s + launch_decision_s + launch_prep_s``.
+    No delay is published for THAAD: each default is an estimate of this tool, to be varied.
+
+    Attributes
+    ----------
+    firm_track_s : float, default 20
+        From the first detection to a fire-control quality track.
+    launch_decision_s : float, default 10
+        Threat evaluation and weapon assignment.
+    launch_prep_s : float, default 5
+        From the decision to the interceptor leaving the launcher.
+    kill_assessment_s : float, default 10
+        After an intercept, until the battery knows whether it killed (the "look").
+    salvo_interval_s : float, default 3
+        Between the interceptors of one salvo.
+    cue_delay_s : float, default 90
+        For a battery without its own radar: time after the threat's launch at which an external cue
+        counts as its detection.
+
+    Raises
+    ------
+    ThaadsimError
+        For a delay outside [0, 3600] s.
+    """
 
     firm_track_s: float = 20.0
     launch_decision_s: float = 10.0
@@ -65,6 +90,7 @@ class FireControl:
 
     @property
     def detect_to_launch_s(self) -> float:
+        """Firm track + decision + preparation: the least time from detection to launch, s."""
         return self.firm_track_s + self.launch_decision_s + self.launch_prep_s
 
 

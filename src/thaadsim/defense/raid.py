@@ -99,10 +99,25 @@ PRIORITIES = ("time-to-impact", "asset-value")
 class Doctrine:
     """How batteries spend interceptors.
 
-    mode : one of :data:`DOCTRINES`; salvo_size : used by ``salvo``;
-    priority : one of :data:`PRIORITIES`; max_shots_per_threat : cap over all batteries (None: none);
-    decision_step_s : spacing of decision opportunities; hold_for_priority : keep rounds for
-    higher-priority threats still to come.
+    Attributes
+    ----------
+    mode : str, default "shoot-look-shoot"
+        One of :data:`DOCTRINES`.
+    salvo_size : int, default 2
+        Rounds per salvo, used by ``salvo``.
+    priority : str, default "time-to-impact"
+        One of :data:`PRIORITIES`: which threats a battery holds rounds for.
+    max_shots_per_threat : int or None
+        A cap over all batteries (None: no cap).
+    decision_step_s : float, default 5
+        Spacing of a battery's decision opportunities at a threat, s.
+    hold_for_priority : bool, default True
+        Keep rounds for higher-priority threats still to come.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown mode or priority, or a count or step out of range.
     """
 
     mode: str = "shoot-look-shoot"
