@@ -32,7 +32,38 @@ SUMMARY_COLUMNS = (
 
 @dataclass
 class TrajectoryBatch:
-    """Arrays for N trajectories (see the module docstring for the layout)."""
+    """Arrays for N trajectories (see the module docstring for the layout).
+
+    Produced by :func:`thaadsim.flight.fly_targeted`, :func:`thaadsim.flight.fly_powered` and
+    :func:`thaadsim.flight.fly_kinematic`. ``summary()`` gives one row per trajectory,
+    ``to_dataframe(i)`` the samples of one, ``to_long_dataframe()`` and ``to_xarray()`` all of them.
+
+    Attributes
+    ----------
+    t_s, lat_deg, lon_deg, alt_m, speed_ms, phase : numpy.ndarray, shape (N, T)
+        Per sample: time since launch (s), geodetic position (WGS84), speed relative to the rotating
+        Earth (m/s) and flight phase (0 boost, 1 midcourse, 2 reentry below 100 km; -1 padding).
+        Rows are padded with NaN past ``n_samples``.
+    r_eci_m, v_eci_ms, r_ecef_m, v_ecef_ms : numpy.ndarray, shape (N, T, 3)
+        Position and velocity in the inertial frame (equal to the Earth-fixed frame at launch) and in
+        the Earth-fixed frame (velocity relative to the rotating Earth).
+    n_samples : numpy.ndarray, shape (N,)
+        Valid samples in each row.
+    burnout_s, apogee_s, reentry_100km_s, impact_s : numpy.ndarray, shape (N,)
+        Event times, s since launch (NaN if the event did not happen).
+    missile_id, launch_lat_deg, launch_lon_deg, range_km, apogee_km, flight_time_s : numpy.ndarray, shape (N,)
+        The summary figures, one per trajectory (range is the WGS84 geodesic from launch to impact).
+    impact_lat_deg, impact_lon_deg, max_speed_kms, burnout_speed_kms, burnout_angle_deg : numpy.ndarray
+        Where it came down, its top speed and its burnout state (speed relative to the rotating Earth).
+    burnout_altitude_km : numpy.ndarray, shape (N,)
+        Altitude at the last burnout, km.
+    target_lat_deg, target_lon_deg, miss_km : numpy.ndarray or None
+        The aimpoint and the miss distance, when the batch was targeted.
+    kick_deg, cutoff_s, launch_azimuth_deg : numpy.ndarray or None
+        The flight programme targeting chose (None for kinematic flights).
+    stage_burnout_s : numpy.ndarray or None, shape (N, S)
+        Burnout time of each stage that fired (NaN for stages the cut-off skipped).
+    """
 
     t_s: np.ndarray              # (N, T)
     n_samples: np.ndarray        # (N,)
