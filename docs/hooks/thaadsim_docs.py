@@ -208,8 +208,10 @@ def _convert_math(markdown: str) -> str:
             end = b
     for a, b in spans + [(len(markdown), len(markdown))]:
         text = markdown[last:a]
-        text = DISPLAY_MATH.sub(lambda m: "\n\n" + _mathml(m.group(1), "block") + "\n\n", text)
-        text = INLINE_MATH.sub(lambda m: _mathml(m.group(1), "inline"), text)
+        # wrapped, because Python-Markdown counts <math> as a block-level tag: bare, an inline equation that
+        # starts a line would become a paragraph of its own
+        text = DISPLAY_MATH.sub(lambda m: f'\n\n<div class="math">{_mathml(m.group(1), "block")}</div>\n\n', text)
+        text = INLINE_MATH.sub(lambda m: f'<span class="math">{_mathml(m.group(1), "inline")}</span>', text)
         out += [text, markdown[a:b]]
         last = b
     return "".join(out)

@@ -119,11 +119,15 @@ def seongju(out: Path) -> None:
         text = thaadsim("radar", "--radar", "tpy2-tm", "--at", SEONGJU, "--face-az-deg", "325",
                         "--rcs-m2", f"{sigma}", "--altitude-km", "300", "--json")
         rows.append(json.loads(text))
+    header = f"{'RCS m²':>8} {'radar eq. km':>13} {'horizon km':>11} {'5° elev. km':>12} {'instr. km':>10} " \
+             f"{'effective km':>13}  limited by"
     (FIGURES / "seongju_radar.txt").write_text(
         "$ thaadsim radar --radar tpy2-tm --at 35.95,128.18,680 --face-az-deg 325 --rcs-m2 X --altitude-km 300 --json\n"
-        + "\n".join(f"rcs {s:g} m2: " + json.dumps({k: r[k] for k in ("detection_range_km", "horizon_range_km",
-                    "elevation_limited_range_km", "instrumented_range_km", "effective_range_km", "limited_by")})
-                    for s, r in zip(rcs, rows)) + "\n", "utf-8")
+        "  (one JSON object per X; its range fields, target at 300 km)\n" + header + "\n"
+        + "\n".join(f"{s:>8g} {r['detection_range_km']:>13,.0f} {r['horizon_range_km']:>11,.0f} "
+                    f"{r['elevation_limited_range_km']:>12,.0f} {r['instrumented_range_km']:>10,.0f} "
+                    f"{r['effective_range_km']:>13,.0f}  {r['limited_by']}" for s, r in zip(rcs, rows)) + "\n",
+        "utf-8")
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.loglog(rcs, [r["detection_range_km"] for r in rows], "o-", label="radar equation (track)")
     for key, style, label in (("horizon_range_km", "--", "refracted horizon (4/3 Earth)"),
@@ -200,9 +204,8 @@ def lofted(out: Path) -> None:
     ax_l.grid(alpha=0.3)
     (FIGURES / "loft_catalog_checks.txt").write_text("\n".join(lines) + "\n", "utf-8")
     by = {(lab, b): r for lab, b, r in results}
-    table = ["| test | apogee km | range km | time min | v_bo km/s (300 km) | implied boost s | "
-             "Kepler range km, burnout 300 km / ground | rotating Earth, east / west km | analysts km | "
-             "catalog model: time min / reach km |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    table = ["| test | apogee km | range km | time min | v_bo km/s | boost s | Kepler km: 300 km / ground | "
+             "rotating: east / west km | UCS km | model: min / reach km |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for (label, missile, apogee, rng, minutes, analysts), (t_model, reach, published) in zip(LOFTED_TESTS, model_rows):
         hi, lo = by[(label, "300")], by[(label, "0")]
         table.append(f"| {label} | {apogee:,.0f} | {rng:,.0f} | {minutes:.1f} | {hi['burnout_speed_kms']:.2f} | "
@@ -210,6 +213,8 @@ def lofted(out: Path) -> None:
                      f"{hi['rotating']['eastward_range_km']:,.0f} / {hi['rotating']['westward_range_km']:,.0f} | "
                      f"{f'{analysts:,.0f}' if analysts else '–'} | {t_model:.1f} / {reach:,.0f} |")
     (FIGURES / "loft_table.md").write_text("\n".join(table) + "\n", "utf-8")
+    # (v_bo, boost s and the rotating-Earth ranges are for burnout at 300 km; "model" is the catalog
+    # missile flown lofted over the test: its flight time, and its minimum-energy reach)
 
     labels = [lab.replace(", ", "\n") for lab, *_ in LOFTED_TESTS]
     y = np.arange(len(labels))
