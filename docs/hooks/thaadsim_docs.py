@@ -154,29 +154,33 @@ def _catalog_files(config) -> list[File]:
 
 # --- the CLI reference ---------------------------------------------------------------------------------------
 
-def _help(command: click.Command, path: list[str]) -> str:
-    ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
-    return command.get_help(ctx)
+HELP_WIDTH = 80   # the width of the site's code blocks, so no help line scrolls
+
+
+def _context(command: click.Command, name: str, parent: click.Context | None = None) -> click.Context:
+    """The context click would make for ``command``: its own settings (``-h``), inherited from ``parent``."""
+    return click.Context(command, info_name=name, parent=parent, terminal_width=HELP_WIDTH,
+                         max_content_width=HELP_WIDTH, **command.context_settings)
 
 
 def _cli_page() -> str:
     from thaadsim.cli import COMMANDS, cli
 
-    group_ctx = click.Context(cli, info_name="thaadsim")
+    root = _context(cli, "thaadsim")
     lines = ["# CLI reference", "",
              "Generated at build time from the click commands registered in `thaadsim.cli.COMMANDS`: each "
              "section is exactly what `thaadsim COMMAND --help` prints. Every user mistake is one line on stderr "
              "and exit status 2; Ctrl-C or SIGTERM prints `aborted` (status 1) and leaves no half-written file.",
-             "", "```text", _help(cli, ["thaadsim"]), "```", ""]
-    for name in cli.list_commands(group_ctx):
-        command = cli.get_command(group_ctx, name)
-        lines += [f"## thaadsim {name}", "", COMMANDS[name][2], "", "```text", _help(command, ["thaadsim", name]),
-                  "```", ""]
+             "", "```text", cli.get_help(root), "```", ""]
+    for name in cli.list_commands(root):
+        command = cli.get_command(root, name)
+        ctx = _context(command, name, root)
+        lines += [f"## thaadsim {name}", "", COMMANDS[name][2], "", "```text", command.get_help(ctx), "```", ""]
         if isinstance(command, click.Group):
-            sub_ctx = click.Context(command, info_name=name, parent=group_ctx)
-            for sub in command.list_commands(sub_ctx):
+            for sub in command.list_commands(ctx):
+                subcommand = command.get_command(ctx, sub)
                 lines += [f"### thaadsim {name} {sub}", "", "```text",
-                          _help(command.get_command(sub_ctx, sub), ["thaadsim", name, sub]), "```", ""]
+                          subcommand.get_help(_context(subcommand, sub, ctx)), "```", ""]
     return "\n".join(lines)
 
 
