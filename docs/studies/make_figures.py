@@ -1,6 +1,6 @@
 """Regenerate the worked studies' figures and the command outputs their pages quote.
 
-Run from the repository root (about 5 minutes on two busy cores; the Seongju run dominates)::
+Run from the repository root (about 2 minutes on two busy cores; the Seongju run and the footprint dominate)::
 
     python docs/studies/make_figures.py            # all figures, into docs/studies/figures/
     python docs/studies/make_figures.py --only loft   # one study: seongju or loft
