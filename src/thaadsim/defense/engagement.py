@@ -66,7 +66,29 @@ class PairGeometry:
 @dataclass
 class EngagementWindows:
     """Results for N threats x M batteries; every array has shape (N, M). Times are s since each
-    threat's launch; NaN where the pair is not engageable."""
+    threat's launch; NaN where the pair is not engageable.
+
+    Attributes
+    ----------
+    battery_ids : list of str
+        The M batteries, in the order of the columns.
+    engageable : numpy.ndarray of bool
+        Whether the pair has at least one feasible intercept (see the module notes for the conditions).
+    detect_s, earliest_launch_s : numpy.ndarray
+        First detection, and the earliest launch the fire-control timeline allows after it.
+    earliest_intercept_s, latest_intercept_s : numpy.ndarray
+        The window of feasible intercepts.
+    earliest_intercept_alt_km, latest_intercept_alt_km, intercept_alt_km_min, intercept_alt_km_max : numpy.ndarray
+        Intercept altitudes at the window's ends, and over it.
+    earliest_intercept_range_km, latest_intercept_range_km : numpy.ndarray
+        Ground range from the battery at the window's ends.
+    fly_out_time_s, closing_speed_kms : numpy.ndarray
+        At the earliest intercept.
+    shots_possible : numpy.ndarray
+        Shoot-look-shoot opportunities that fit in the window.
+    geometry : list of PairGeometry
+        Per battery, the per-sample feasibility and launch times (N, T) the raid simulator places shots with.
+    """
 
     battery_ids: list
     engageable: np.ndarray

@@ -145,7 +145,32 @@ class Doctrine:
 
 @dataclass
 class RaidResult:
-    """Monte Carlo summary of a raid (see :meth:`summary` for the JSON form)."""
+    """Monte Carlo summary of a raid (see :meth:`summary` for the JSON form).
+
+    R runs, N threats, M batteries. The per-run arrays are what the figures are computed from, so any
+    other statistic can be taken from them.
+
+    Attributes
+    ----------
+    runs, seed : int
+        Number of Monte Carlo runs and the seed that reproduces them (whatever the chunking).
+    leakers, expended : numpy.ndarray, shape (R,)
+        Warheads that leaked, and interceptors fired, in each run.
+    expended_by_battery : numpy.ndarray, shape (R, M)
+        Interceptors each battery fired in each run.
+    killed, shots_at : numpy.ndarray, shape (R, N)
+        Whether each threat was killed, and how many interceptors were fired at it, in each run.
+    asset_names, asset_values, asset_index
+        The defended assets, their values, and each threat's asset.
+    battery_ids, threat_labels : list of str
+        Names of the columns.
+    windows : EngagementWindows
+        The engagement windows the raid was fought in.
+    event_log : list of dict
+        The events of run ``log_run`` in time order (``events.jsonl``).
+    leaked_short, leaked_held : numpy.ndarray or None, shape (R, N)
+        Leaked while a battery that could shoot had no round left / held its rounds for higher priority.
+    """
 
     runs: int
     seed: int
