@@ -116,14 +116,20 @@ def _entry_page(kind: str, path) -> tuple[str, str, str]:
              f"source, or says that it is an estimate, an assumption or a calibration; `[ref:KEY]` citations "
              f"link to the [references](../references.md). On the command line: "
              f"`thaadsim catalog show {entry_id}`.", ""]
-    lines += _table(data) + [""]
-    for key, value in data.items():
+    return entry_id, title, "\n".join(lines + _sections(data, level=2, prefix=""))
+
+
+def _sections(table: dict, level: int, prefix: str) -> list[str]:
+    """A TOML table's numbers, then one section per sub-table or array of tables, to any depth."""
+    lines = _table(table) + [""]
+    for key, value in table.items():
+        name = f"{prefix}{key}"
         if isinstance(value, dict) and not _is_sourced_value(value):
-            lines += [f"## {key}", ""] + _table(value) + [""]
+            lines += [f"{'#' * min(level, 6)} {name}", ""] + _sections(value, level + 1, f"{name}.")
         elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
             for i, item in enumerate(value, 1):
-                lines += [f"## {key} {i}", ""] + _table(item) + [""]
-    return entry_id, title, "\n".join(lines)
+                lines += [f"{'#' * min(level, 6)} {name} {i}", ""] + _sections(item, level + 1, f"{name}.{i}.")
+    return lines
 
 
 def _catalog_files(config) -> list[File]:
