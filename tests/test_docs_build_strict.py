@@ -68,6 +68,22 @@ def test_every_nav_page_is_built(site):
         assert built.stat().st_size > 2000, f"{built.relative_to(site)} is nearly empty"
 
 
+def _number_keys(table: dict) -> set[str]:
+    """The keys of every number in a parsed TOML table, nested tables and arrays of tables included."""
+    keys = set()
+    for key, value in table.items():
+        if isinstance(value, dict) and "value" in value:   # {value = ..., source = "..."}
+            value = value["value"]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            keys.add(key)
+        elif isinstance(value, dict):
+            keys |= _number_keys(value)
+        elif isinstance(value, list):
+            for item in value:
+                keys |= _number_keys(item) if isinstance(item, dict) else set()
+    return keys
+
+
 def test_one_catalog_page_per_toml_with_its_sources(site):
     catalog = resources.files("thaadsim") / "data" / "catalog"
     for kind in ("missiles", "radars", "interceptors"):
@@ -78,11 +94,8 @@ def test_one_catalog_page_per_toml_with_its_sources(site):
             page = site / "catalog" / f"{kind}-{toml.name.removesuffix('.toml')}.html"
             assert page.is_file(), f"no catalog page for {kind}/{toml.name}"
             text = page.read_text("utf-8")
-            for key, value in data.items():   # every top-level number of the file appears, by name
-                if isinstance(value, dict) and "value" in value:   # {value = ..., source = "..."}
-                    value = value["value"]
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    assert f"<code>{key}</code>" in text, f"{toml.name}: {key} missing from {page.name}"
+            for key in _number_keys(data):   # every number of the file, at any depth, appears by name
+                assert f"<code>{key}</code>" in text, f"{toml.name}: {key} missing from {page.name}"
 
 
 def test_cli_reference_has_every_registered_command(site):
