@@ -8,13 +8,37 @@ The CLI prints it on one line to stderr and exits with status 2; any other excep
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 
 class ThaadsimError(ValueError):
-    """A user error: the message names the field and how to fix it."""
+    """A user error: the message names the field and how to fix it.
 
-    def __init__(self, field: str, problem: str, fix: str | None = None, *, rows=()):
+    Everything a user can get wrong — a bad file, an unknown id, an out-of-range number, a NaN, an
+    impossible geometry — raises this, never a bare exception; the CLI prints ``error: <message>`` on one
+    line and exits with status 2.
+
+    Parameters
+    ----------
+    field : str
+        What was wrong, as the user wrote it: an option (``"--runs"``), a scenario path
+        (``"radars.0.lat_deg"``) or a name (``"missile"``).
+    problem : str
+        What is wrong with it (``"96.0 is out of range"``).
+    fix : str, optional
+        How to put it right (``"allowed: [-90, 90] deg"``).
+    rows : iterable of int, optional
+        The rows of a batch call the mistake is about, so a caller can name them in its own terms
+        (a line of a targets CSV, a ``[[threats]]`` entry).
+
+    Examples
+    --------
+    >>> str(ThaadsimError("--runs", "0 is out of range", "allowed: [1, 10,000,000]"))
+    '--runs: 0 is out of range (allowed: [1, 10,000,000])'
+    """
+
+    def __init__(self, field: str, problem: str, fix: str | None = None, *, rows: Iterable[int] = ()) -> None:
         self.field = field
         self.problem = problem
         self.fix = fix
@@ -50,6 +74,7 @@ def require_range(field: str, value: Any, lo: float | None = None, hi: float | N
 
 
 def require_positive(field: str, value: Any, unit: str = "") -> float:
+    """A finite float > 0, else a ThaadsimError naming ``field``."""
     x = require_finite(field, value)
     if x <= 0:
         raise ThaadsimError(field, f"{x:g}{unit} must be positive", "give a value > 0")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
+from typing import Any
 
 from thaadsim.defense.interceptors import Interceptor, load_interceptor
 from thaadsim.errors import ThaadsimError, require_finite, require_range
@@ -43,11 +44,37 @@ FIRE_CONTROL_NOTES = {
     "cue_delay_s": "estimate: when a battery has no own radar, time after threat launch at which an external "
                    "cue (early-warning satellite / forward radar) counts as its detection",
 }
+"""Where each fire-control default comes from: every delay is an estimate of this tool, no published figure."""
 
 
 @dataclass(frozen=True)
 class FireControl:
-    """Fire-control delays in seconds (defaults are estimates; see :data:`FIRE_CONTROL_NOTES`)."""
+    """Fire-control delays in seconds (defaults are estimates; see :data:`FIRE_CONTROL_NOTES`).
+
+    The earliest launch at a threat is ``t_detect + firm_track_s + launch_decision_s + launch_prep_s``.
+    No delay is published for THAAD: each default is an estimate of this tool, to be varied.
+
+    Attributes
+    ----------
+    firm_track_s : float, default 20
+        From the first detection to a fire-control quality track.
+    launch_decision_s : float, default 10
+        Threat evaluation and weapon assignment.
+    launch_prep_s : float, default 5
+        From the decision to the interceptor leaving the launcher.
+    kill_assessment_s : float, default 10
+        After an intercept, until the battery knows whether it killed (the "look").
+    salvo_interval_s : float, default 3
+        Between the interceptors of one salvo.
+    cue_delay_s : float, default 90
+        For a battery without its own radar: time after the threat's launch at which an external cue
+        counts as its detection.
+
+    Raises
+    ------
+    ThaadsimError
+        For a delay outside [0, 3600] s.
+    """
 
     firm_track_s: float = 20.0
     launch_decision_s: float = 10.0
@@ -63,6 +90,7 @@ class FireControl:
 
     @property
     def detect_to_launch_s(self) -> float:
+        """Firm track + decision + preparation: the least time from detection to launch, s."""
         return self.firm_track_s + self.launch_decision_s + self.launch_prep_s
 
 
@@ -136,7 +164,26 @@ class Battery:
 
 
 def make_battery(interceptor: str | Interceptor, lat_deg: float, lon_deg: float, *, id: str | None = None,
-                 **kw) -> Battery:
-    """Convenience constructor: ``make_battery("thaad", 36.0, 128.2, launchers=6)``."""
+                 **kw: Any) -> Battery:
+    """Convenience constructor: ``make_battery("thaad", 36.0, 128.2, launchers=6)``.
+
+    Parameters
+    ----------
+    interceptor : str or Interceptor
+        A catalog interceptor id (``"thaad"``, ``"pac3-mse"``, ``"sm3-iia"``, ``"gbi"``) or an
+        :class:`~thaadsim.defense.interceptors.Interceptor`.
+    lat_deg, lon_deg : float
+        The battery's position, degrees (geodetic, WGS84).
+    id : str, optional
+        The battery's name in results; the interceptor's id by default.
+    **kw
+        Any other :class:`Battery` field: ``alt_m``, ``radar`` (a placed radar, or None for a battery
+        fed by an external cue), ``launchers``, ``interceptors_per_launcher``, ``pk``, ``fire_control``,
+        ``layer``, ...
+
+    Returns
+    -------
+    Battery
+    """
     itc = load_interceptor(interceptor) if isinstance(interceptor, str) else interceptor
     return Battery(id=id or itc.id, interceptor=itc, lat_deg=lat_deg, lon_deg=lon_deg, **kw)

@@ -33,7 +33,15 @@ battery. Times are sampled at the threat batch's sample times (fly the threats w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # annotations only (the flight layer is below this one; no import at run time)
+    from numpy.typing import ArrayLike
+
+    from thaadsim.sensors.signatures import Signature
+    from thaadsim.flight.trajectory import TrajectoryBatch
 
 import numpy as np
 import pandas as pd
@@ -58,7 +66,29 @@ class PairGeometry:
 @dataclass
 class EngagementWindows:
     """Results for N threats x M batteries; every array has shape (N, M). Times are s since each
-    threat's launch; NaN where the pair is not engageable."""
+    threat's launch; NaN where the pair is not engageable.
+
+    Attributes
+    ----------
+    battery_ids : list of str
+        The M batteries, in the order of the columns.
+    engageable : numpy.ndarray of bool
+        Whether the pair has at least one feasible intercept (see the module notes for the conditions).
+    detect_s, earliest_launch_s : numpy.ndarray
+        First detection, and the earliest launch the fire-control timeline allows after it.
+    earliest_intercept_s, latest_intercept_s : numpy.ndarray
+        The window of feasible intercepts.
+    earliest_intercept_alt_km, latest_intercept_alt_km, intercept_alt_km_min, intercept_alt_km_max : numpy.ndarray
+        Intercept altitudes at the window's ends, and over it.
+    earliest_intercept_range_km, latest_intercept_range_km : numpy.ndarray
+        Ground range from the battery at the window's ends.
+    fly_out_time_s, closing_speed_kms : numpy.ndarray
+        At the earliest intercept.
+    shots_possible : numpy.ndarray
+        Shoot-look-shoot opportunities that fit in the window.
+    geometry : list of PairGeometry
+        Per battery, the per-sample feasibility and launch times (N, T) the raid simulator places shots with.
+    """
 
     battery_ids: list
     engageable: np.ndarray
@@ -192,8 +222,9 @@ def _battery_pass(batch, bat: Battery, detect_s, tracked=None):
     return res, geom
 
 
-def engagement_windows(batch, batteries, detect_s=None, face_az_deg=None, signature=None,
-                       require_track: bool = True, rcs_m2=None) -> EngagementWindows:
+def engagement_windows(batch: TrajectoryBatch, batteries: Sequence[Battery], detect_s: ArrayLike | None = None,
+                       face_az_deg: float | None = None, signature: Signature | None = None,
+                       require_track: bool = True, rcs_m2: ArrayLike | None = None) -> EngagementWindows:
     """Engagement windows of every threat in ``batch`` against every battery.
 
     Parameters

@@ -29,9 +29,13 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from thaadsim.earth.constants import G0_MS2
 from thaadsim.errors import ThaadsimError, require_positive, require_range
+
+if TYPE_CHECKING:   # annotations only: the flight layer loads when an interceptor is first flown
+    from thaadsim.flight.vehicle import Missile
 
 _NUMERIC = ("burnout_speed_kms", "burn_time_s", "min_intercept_alt_km", "max_intercept_alt_km",
             "max_range_km", "pk", "launch_mass_kg", "diameter_m", "isp_s", "kv_mass_kg", "kv_beta_kgm2",
@@ -138,7 +142,7 @@ class Interceptor:
     def propellant_mass_kg(self) -> float:
         return self.propellant_fraction * self.launch_mass_kg
 
-    def missile(self, propellant_fraction: float | None = None):
+    def missile(self, propellant_fraction: float | None = None) -> Missile:
         """The interceptor as a single-stage :class:`~thaadsim.flight.vehicle.Missile` for ``fly_powered``.
 
         Constant thrust ``F = mdot Isp g0`` with ``mdot = m_prop / burn_time_s``; the stage's dry mass is
@@ -240,6 +244,17 @@ def _parse(data: dict, where: str) -> Interceptor:
 @lru_cache(maxsize=None)
 def load_interceptor(interceptor_id: str) -> Interceptor:
     """Load one interceptor type from the packaged catalog.
+
+    Parameters
+    ----------
+    interceptor_id : str
+        A catalog id (:func:`interceptor_ids`): ``"thaad"``, ``"pac3-mse"``, ``"sm3-iia"``, ``"gbi"``.
+
+    Returns
+    -------
+    Interceptor
+        Its published or estimated figures (burnout speed, engagement envelope, Pk, rocket), each with
+        its source in the TOML file.
 
     Raises
     ------

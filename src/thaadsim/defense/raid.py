@@ -73,7 +73,14 @@ the chunk's first run), so the result for a seed does not depend on the chunk si
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # annotations only (the flight layer is below this one; no import at run time)
+    from numpy.typing import ArrayLike
+
+    from thaadsim.flight.trajectory import TrajectoryBatch
 
 import numpy as np
 
@@ -82,17 +89,35 @@ from thaadsim.defense.engagement import EngagementWindows, engagement_windows
 from thaadsim.errors import ThaadsimError, require_positive, require_range
 
 DOCTRINES = ("shoot-look-shoot", "shoot-shoot-look", "salvo")
+"""The fire doctrines a battery may follow: one round then look, two rounds then look, or ``salvo_size``
+rounds then look (see "Doctrines" in the module notes)."""
 PRIORITIES = ("time-to-impact", "asset-value")
+"""How a battery ranks threats when it holds rounds back: soonest impact first, or the defended asset's value."""
 
 
 @dataclass(frozen=True)
 class Doctrine:
     """How batteries spend interceptors.
 
-    mode : one of :data:`DOCTRINES`; salvo_size : used by ``salvo``;
-    priority : one of :data:`PRIORITIES`; max_shots_per_threat : cap over all batteries (None: none);
-    decision_step_s : spacing of decision opportunities; hold_for_priority : keep rounds for
-    higher-priority threats still to come.
+    Attributes
+    ----------
+    mode : str, default "shoot-look-shoot"
+        One of :data:`DOCTRINES`.
+    salvo_size : int, default 2
+        Rounds per salvo, used by ``salvo``.
+    priority : str, default "time-to-impact"
+        One of :data:`PRIORITIES`: which threats a battery holds rounds for.
+    max_shots_per_threat : int or None
+        A cap over all batteries (None: no cap).
+    decision_step_s : float, default 5
+        Spacing of a battery's decision opportunities at a threat, s.
+    hold_for_priority : bool, default True
+        Keep rounds for higher-priority threats still to come.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown mode or priority, or a count or step out of range.
     """
 
     mode: str = "shoot-look-shoot"
@@ -120,7 +145,32 @@ class Doctrine:
 
 @dataclass
 class RaidResult:
-    """Monte Carlo summary of a raid (see :meth:`summary` for the JSON form)."""
+    """Monte Carlo summary of a raid (see :meth:`summary` for the JSON form).
+
+    R runs, N threats, M batteries. The per-run arrays are what the figures are computed from, so any
+    other statistic can be taken from them.
+
+    Attributes
+    ----------
+    runs, seed : int
+        Number of Monte Carlo runs and the seed that reproduces them (whatever the chunking).
+    leakers, expended : numpy.ndarray, shape (R,)
+        Warheads that leaked, and interceptors fired, in each run.
+    expended_by_battery : numpy.ndarray, shape (R, M)
+        Interceptors each battery fired in each run.
+    killed, shots_at : numpy.ndarray, shape (R, N)
+        Whether each threat was killed, and how many interceptors were fired at it, in each run.
+    asset_names, asset_values, asset_index
+        The defended assets, their values, and each threat's asset.
+    battery_ids, threat_labels : list of str
+        Names of the columns.
+    windows : EngagementWindows
+        The engagement windows the raid was fought in.
+    event_log : list of dict
+        The events of run ``log_run`` in time order (``events.jsonl``).
+    leaked_short, leaked_held : numpy.ndarray or None, shape (R, N)
+        Leaked while a battery that could shoot had no round left / held its rounds for higher priority.
+    """
 
     runs: int
     seed: int
@@ -144,6 +194,18 @@ class RaidResult:
     first_slot_s: np.ndarray | None = None   # (N, M) first decision opportunity of each pair (raid clock)
 
     def summary(self) -> dict:
+        """Every figure of the raid as plain numbers (what ``summary.json`` and ``thaadsim raid`` print).
+
+        Returns
+        -------
+        dict
+            ``runs``, ``seed``, ``threats``, ``p_no_leaker``, ``expected_leakers``, the interceptors
+            expended (mean, percentiles, per battery), ``expected_value_lost``, ``per_asset`` and
+            ``per_threat`` rows (``p_kill``, ``mean_shots``, ``engageable_by``, and the trade notes
+            ``p_leak_short_of_rounds``, ``p_leak_held_for_priority``, ``traded_for``, ``note``), each
+            probability with its 95 % Wilson interval (``*_ci95``) and each mean with its standard
+            error (``*_se``).
+        """
         lk = self.leakers
         ex = self.expended
         per_asset = []
@@ -339,11 +401,13 @@ _LOG_ORDER = {"threat_launch": 0, "detect": 1, "interceptor_launch": 2, "interce
               "killed_before_impact": 4, "leak_impact": 4}
 
 
-def simulate_raid(batch, batteries, *, launch_time_s=0.0, asset_index=None, asset_names=None,
-                  asset_values=None, threat_labels=None, doctrine: Doctrine | None = None, runs: int = 1000,
-                  seed: int = 1, chunk_runs: int = 2000, detect_s=None,
+def simulate_raid(batch: TrajectoryBatch, batteries: Sequence[Battery], *, launch_time_s: ArrayLike = 0.0,
+                  asset_index: ArrayLike | None = None, asset_names: Sequence[str] | None = None,
+                  asset_values: ArrayLike | None = None, threat_labels: Sequence[str] | None = None,
+                  doctrine: Doctrine | None = None, runs: int = 1000,
+                  seed: int = 1, chunk_runs: int = 2000, detect_s: ArrayLike | None = None,
                   windows: EngagementWindows | None = None, log_run: int | None = 0,
-                  progress=None) -> RaidResult:
+                  progress: Callable[[int, int], object] | None = None) -> RaidResult:
     """Monte Carlo of a raid of N threats (one flown batch) against M batteries.
 
     Parameters

@@ -60,11 +60,15 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from thaadsim import cache as disk_cache
 from thaadsim.defense.interceptors import MIN_THRUST_TO_WEIGHT, Interceptor
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
 
 REACH_CACHE_VERSION = 5   # 5: kernel step control changed (4: boost flown by fly_powered)
 SPHERE_R_M = 6371.0e3   # the "sphere" Earth model of thaadsim.earth.constants (mean radius)
@@ -95,7 +99,7 @@ class ReachTable:
     speed_ms: np.ndarray
     gamma_rad: np.ndarray
 
-    def lookup(self, range_m, alt_m):
+    def lookup(self, range_m: ArrayLike, alt_m: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Bilinear interpolation of (time_s, speed_ms, gamma_rad) at points; broadcasts.
 
         A point is reachable only if all four surrounding cells are (conservative: no
@@ -123,7 +127,7 @@ class ReachTable:
             out.append(np.where(inside, v, np.nan))
         return tuple(out)
 
-    def flyout_time_s(self, range_m, alt_m):
+    def flyout_time_s(self, range_m: ArrayLike, alt_m: ArrayLike) -> np.ndarray:
         """Shortest fly-out time to the points (NaN where unreachable)."""
         return self.lookup(range_m, alt_m)[0]
 
@@ -136,7 +140,7 @@ class ReachTable:
     def from_arrays(cls, z) -> "ReachTable":
         return cls(str(z["interceptor_id"]), z["range_m"], z["alt_m"], z["time_s"], z["speed_ms"], z["gamma_rad"])
 
-    def to_npz(self, path):
+    def to_npz(self, path: str | os.PathLike[str]) -> None:
         """Write the table to ``path`` atomically (temporary file in the same folder, then rename)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -369,11 +373,25 @@ def _fill_gaps(time, speed, gamma):
     return tuple(out)
 
 
-def reach_table(itc: Interceptor, *, cache: bool = True, **kw) -> ReachTable:
+def reach_table(itc: Interceptor, *, cache: bool = True, **kw: Any) -> ReachTable:
     """The reach table of an interceptor, from the memory cache, the disk cache, or computed.
 
-    Keyword arguments go to :func:`compute_reach_table` (``n_range``, ``n_alt``, ``n_angles``,
-    ``atmosphere``).
+    The shortest fly-out time to each (ground range, altitude) cell, from a fan of fly-outs flown by
+    the threats' own flight engine (see the module notes).
+
+    Parameters
+    ----------
+    itc : Interceptor
+        The interceptor (:func:`~thaadsim.defense.interceptors.load_interceptor`).
+    cache : bool, default True
+        Use the memory and disk caches (``THAADSIM_CACHE_DIR=off`` disables the disk one globally).
+    **kw
+        Passed to :func:`compute_reach_table`: ``n_range``, ``n_alt``, ``n_angles``, ``atmosphere``.
+
+    Returns
+    -------
+    ReachTable
+        Fly-out time (s; NaN where unreachable), speed and flight-path angle on the range × altitude grid.
     """
     dn_r, dn_a = _default_resolution(itc)
     key = _key(itc, kw.get("n_range") or dn_r, kw.get("n_alt") or dn_a, kw.get("n_angles") or _default_angles(itc),

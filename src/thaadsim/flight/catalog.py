@@ -142,12 +142,31 @@ def _catalog() -> dict[str, Path]:
 
 
 def missile_ids() -> list[str]:
+    """Ids of every missile in the packaged catalog, sorted (``thaadsim catalog list``)."""
     return list(_catalog())
 
 
 @lru_cache(maxsize=None)
 def load_missile(missile_id: str) -> Missile:
-    """A catalog missile by id (e.g. ``"hwasong-15"``); a path to a TOML file also works."""
+    """A catalog missile by id (e.g. ``"hwasong-15"``); a path to a TOML file also works.
+
+    Parameters
+    ----------
+    missile_id : str
+        A catalog id (case and surrounding spaces ignored; see :func:`missile_ids`) or the path of a
+        missile TOML file in the catalog's format.
+
+    Returns
+    -------
+    Missile
+        Its stages, reentry vehicle, pitch programme and ``meta`` (every number's source, the
+        calibration note). Cached: the same id gives the same object.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown id (the message lists the known ones) or an invalid file.
+    """
     key = str(missile_id).strip().lower()
     cat = _catalog()
     if key in cat:

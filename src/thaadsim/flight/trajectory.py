@@ -8,10 +8,17 @@ row that impacted is the impact itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:   # annotations only: xarray and matplotlib load when first used
+    import matplotlib.axes
+    import xarray
+    from numpy.typing import ArrayLike
 
 PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY = 0, 1, 2
 PHASE_NAMES = {PHASE_BOOST: "boost", PHASE_MIDCOURSE: "midcourse", PHASE_REENTRY: "reentry"}
@@ -25,7 +32,38 @@ SUMMARY_COLUMNS = (
 
 @dataclass
 class TrajectoryBatch:
-    """Arrays for N trajectories (see the module docstring for the layout)."""
+    """Arrays for N trajectories (see the module docstring for the layout).
+
+    Produced by :func:`thaadsim.flight.fly_targeted`, :func:`thaadsim.flight.fly_powered` and
+    :func:`thaadsim.flight.fly_kinematic`. ``summary()`` gives one row per trajectory,
+    ``to_dataframe(i)`` the samples of one, ``to_long_dataframe()`` and ``to_xarray()`` all of them.
+
+    Attributes
+    ----------
+    t_s, lat_deg, lon_deg, alt_m, speed_ms, phase : numpy.ndarray, shape (N, T)
+        Per sample: time since launch (s), geodetic position (WGS84), speed relative to the rotating
+        Earth (m/s) and flight phase (0 boost, 1 midcourse, 2 reentry below 100 km; -1 padding).
+        Rows are padded with NaN past ``n_samples``.
+    r_eci_m, v_eci_ms, r_ecef_m, v_ecef_ms : numpy.ndarray, shape (N, T, 3)
+        Position and velocity in the inertial frame (equal to the Earth-fixed frame at launch) and in
+        the Earth-fixed frame (velocity relative to the rotating Earth).
+    n_samples : numpy.ndarray, shape (N,)
+        Valid samples in each row.
+    burnout_s, apogee_s, reentry_100km_s, impact_s : numpy.ndarray, shape (N,)
+        Event times, s since launch (NaN if the event did not happen).
+    missile_id, launch_lat_deg, launch_lon_deg, range_km, apogee_km, flight_time_s : numpy.ndarray, shape (N,)
+        The summary figures, one per trajectory (range is the WGS84 geodesic from launch to impact).
+    impact_lat_deg, impact_lon_deg, max_speed_kms, burnout_speed_kms, burnout_angle_deg : numpy.ndarray
+        Where it came down, its top speed and its burnout state (speed relative to the rotating Earth).
+    burnout_altitude_km : numpy.ndarray, shape (N,)
+        Altitude at the last burnout, km.
+    target_lat_deg, target_lon_deg, miss_km : numpy.ndarray or None
+        The aimpoint and the miss distance, when the batch was targeted.
+    kick_deg, cutoff_s, launch_azimuth_deg : numpy.ndarray or None
+        The flight programme targeting chose (None for kinematic flights).
+    stage_burnout_s : numpy.ndarray or None, shape (N, S)
+        Burnout time of each stage that fired (NaN for stages the cut-off skipped).
+    """
 
     t_s: np.ndarray              # (N, T)
     n_samples: np.ndarray        # (N,)
@@ -129,7 +167,7 @@ class TrajectoryBatch:
                 self.phase[ok].astype(int) + 1],
         })
 
-    def to_xarray(self):
+    def to_xarray(self) -> xarray.Dataset:
         """The batch as an :class:`xarray.Dataset`: samples on (``trajectory``, ``sample``), the summary
         figures on ``trajectory``; CF ``units`` and ``long_name`` on every variable, NaN padding."""
         import xarray as xr
@@ -179,7 +217,7 @@ class TrajectoryBatch:
                      f"{int(self.n_samples.sum()):,} samples",
                      rows_table(cols, zip(*values), limit=12, total=n))
 
-    def ground_range_km(self, rows=None) -> np.ndarray:
+    def ground_range_km(self, rows: ArrayLike | None = None) -> np.ndarray:
         """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84);
         only ``rows`` (an index array) if given, shape (len(rows), T)."""
         from thaadsim.earth.geodesy import geodesic_inverse
@@ -194,7 +232,7 @@ class TrajectoryBatch:
         out[ok] = dist_m / 1e3
         return out
 
-    def ecef_at(self, times_s) -> np.ndarray:
+    def ecef_at(self, times_s: ArrayLike) -> np.ndarray:
         """Earth-fixed positions (N, K, 3) at times (N, K) (or (K,) shared), linearly interpolated.
 
         NaN outside each trajectory's flight. Samples are a few seconds apart, so linear
@@ -237,8 +275,21 @@ class TrajectoryBatch:
                 "burnout_angle_deg", "max_speed_kms"]
         return df[cols].to_string(index=False, float_format=lambda x: f"{x:,.1f}")
 
-    def plot(self, ax=None, labels=None):
-        """Altitude against ground range for every trajectory (matplotlib)."""
+    def plot(self, ax: matplotlib.axes.Axes | None = None, labels: Sequence[str] | None = None) -> matplotlib.axes.Axes:
+        """Altitude against ground range for every trajectory (matplotlib).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new 8 × 4.5 in figure by default.
+        labels : sequence of str, optional
+            One legend label per trajectory; the missile ids by default (a legend is drawn for ten
+            trajectories or fewer).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:

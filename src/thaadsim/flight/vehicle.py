@@ -31,7 +31,29 @@ GENERIC_CD = np.array([0.20, 0.20, 0.25, 0.45, 0.50, 0.44, 0.37, 0.29, 0.23, 0.2
 
 @dataclass(frozen=True)
 class Stage:
-    """One rocket stage: propellant, structure, specific impulse, burn time, and its body's diameter."""
+    """One rocket stage: propellant, structure, specific impulse, burn time, and its body's diameter.
+
+    Thrust is constant over the burn: ``mdot = propellant_mass_kg / burn_time_s`` and
+    ``F = mdot * isp_s * g0`` [ref:sutton-biblarz-2017].
+
+    Attributes
+    ----------
+    propellant_mass_kg : float
+        Propellant burnt by the stage, kg (> 0).
+    dry_mass_kg : float
+        Structure and engine, dropped at the stage's burnout, kg (≥ 0).
+    isp_s : float
+        Specific impulse averaged over the ascent, s (> 0).
+    burn_time_s : float
+        Burn time, s (> 0).
+    diameter_m : float
+        Body diameter, m: the drag reference area while this stage burns.
+
+    Raises
+    ------
+    ThaadsimError
+        For a non-positive mass, Isp, burn time or diameter, or a negative dry mass.
+    """
 
     propellant_mass_kg: float
     dry_mass_kg: float
@@ -47,20 +69,31 @@ class Stage:
 
     @property
     def mass_flow_kgs(self) -> float:
+        """Propellant mass flow, kg/s."""
         return self.propellant_mass_kg / self.burn_time_s
 
     @property
     def thrust_n(self) -> float:
+        """Thrust, N (``mdot * Isp * g0``)."""
         return self.mass_flow_kgs * self.isp_s * G0_MS2
 
     @property
     def area_m2(self) -> float:
+        """Cross-section of the body, m²."""
         return np.pi * self.diameter_m ** 2 / 4.0
 
 
 @dataclass(frozen=True)
 class ReentryVehicle:
-    """The payload that flies on after the last burnout: its mass and ballistic coefficient beta = m/(C_D A)."""
+    """The payload that flies on after the last burnout: its mass and ballistic coefficient beta = m/(C_D A).
+
+    Attributes
+    ----------
+    mass_kg : float
+        Mass of the reentry vehicle (the payload the missile carries), kg.
+    beta_kgm2 : float
+        Ballistic coefficient ``m / (C_D A)``, kg/m²: the larger, the less the atmosphere slows it.
+    """
 
     mass_kg: float
     beta_kgm2: float
@@ -72,7 +105,18 @@ class ReentryVehicle:
 
 @dataclass(frozen=True)
 class PitchProgram:
-    """Vertical rise for ``vertical_rise_s``, then a linear kick of the thrust over ``kick_duration_s``."""
+    """Vertical rise for ``vertical_rise_s``, then a linear kick of the thrust over ``kick_duration_s``.
+
+    After the kick the thrust follows the Earth-relative velocity (a gravity turn). The kick angle is not
+    part of the programme: targeting chooses it per trajectory.
+
+    Attributes
+    ----------
+    vertical_rise_s : float, default 10
+        Time the thrust stays along the local vertical after lift-off, s.
+    kick_duration_s : float, default 10
+        Time over which the thrust tilts linearly toward the launch azimuth by the kick angle, s.
+    """
 
     vertical_rise_s: float = 10.0
     kick_duration_s: float = 10.0
@@ -84,7 +128,32 @@ class PitchProgram:
 
 @dataclass(frozen=True, eq=False)   # identity equality: shape tables are cached per object
 class Missile:
-    """A multi-stage ballistic missile as the flight engine needs it, plus its catalog metadata."""
+    """A multi-stage ballistic missile as the flight engine needs it, plus its catalog metadata.
+
+    Build one from the catalog with :func:`thaadsim.flight.load_missile`, or from a TOML file in the
+    catalog's format with ``--missile-file``.
+
+    Attributes
+    ----------
+    id, name : str
+        Catalog id (``"hwasong-15"``) and display name.
+    stages : tuple of Stage
+        Burnt one after the other, no coast between them.
+    rv : ReentryVehicle
+        Separates at the last burnout.
+    pitch : PitchProgram
+        Vertical rise and kick timing.
+    cd_mach, cd : numpy.ndarray
+        Drag coefficient against Mach number (strictly increasing Mach); a generic slender-body curve
+        (an assumption) unless the catalog gives one.
+    meta : dict
+        Everything else in the catalog entry: published range, sources, calibration note, signature.
+
+    Raises
+    ------
+    ThaadsimError
+        For no stages, a malformed drag table, or a lift-off thrust-to-weight ratio at or below 1.05.
+    """
 
     id: str
     name: str
@@ -109,13 +178,15 @@ class Missile:
 
     @property
     def launch_mass_kg(self) -> float:
+        """Mass at lift-off: every stage's propellant and structure plus the reentry vehicle, kg."""
         return self.rv.mass_kg + sum(s.propellant_mass_kg + s.dry_mass_kg for s in self.stages)
 
     @property
     def total_burn_time_s(self) -> float:
+        """Sum of the stages' burn times, s."""
         return float(sum(s.burn_time_s for s in self.stages))
 
-    def stage_arrays(self):
+    def stage_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per-stage (start time s, thrust N, mass flow kg/s, ignition mass kg, area m^2)."""
         starts, thrust, mdot, mass0, area = [], [], [], [], []
         t = 0.0

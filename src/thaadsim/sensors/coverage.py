@@ -23,11 +23,17 @@ meridian are not split.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from thaadsim.sensors import geometry as geo
 from thaadsim.sensors.radar import PlacedRadar
+
+if TYPE_CHECKING:   # annotations only: shapely loads when a polygon is first drawn
+    import shapely
+    from numpy.typing import ArrayLike
 
 LIMITS = ("detection", "horizon", "elevation", "instrumented")
 
@@ -62,11 +68,27 @@ def _ground_at_elevation(eps_deg, h_r, h_t, k, radius):
     return np.where(np.asarray(eps_deg) < -dip, np.inf, s)
 
 
-def range_limits(radar: PlacedRadar, rcs_m2, altitude_km, *, search: bool = False,
-                 refraction: bool | float = True, azimuth_deg=None) -> dict:
+def range_limits(radar: PlacedRadar, rcs_m2: ArrayLike, altitude_km: ArrayLike, *, search: bool = False,
+                 refraction: bool | float = True, azimuth_deg: ArrayLike | None = None) -> dict[str, np.ndarray]:
     """The four range limits, the effective range and what binds, broadcast over rcs and altitude.
 
-    Returns a dict of arrays (km unless named otherwise): ``detection_range_km``,
+    Parameters
+    ----------
+    radar : PlacedRadar
+        The radar on its site (:meth:`Radar.place`).
+    rcs_m2, altitude_km : array_like
+        Target radar cross section (m²) and altitude (km), broadcast together.
+    search : bool, default False
+        The search form of the radar equation (the radar's search budget) instead of the track form.
+    refraction : bool or float, default True
+        4/3-Earth refraction (True), straight rays (False), or the effective-Earth factor k itself.
+    azimuth_deg : array_like, optional
+        Azimuths at which to evaluate the Earth's curvature; the face's boresight by default.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Arrays of the broadcast shape (km unless named otherwise): ``detection_range_km``,
     ``horizon_range_km``, ``elevation_limited_range_km``, ``instrumented_range_km``,
     ``effective_range_km`` (the smallest of the four), ``limited_by`` (which one: "detection",
     "horizon", "elevation" or "instrumented"), ``min_range_km`` (inside which the target is above
@@ -114,9 +136,25 @@ def range_limits(radar: PlacedRadar, rcs_m2, altitude_km, *, search: bool = Fals
     }
 
 
-def range_table(radar: PlacedRadar, rcs_m2=(0.001, 0.01, 0.1, 1.0, 10.0), altitude_km=(50, 100, 200, 300, 500),
+def range_table(radar: PlacedRadar, rcs_m2: ArrayLike = (0.001, 0.01, 0.1, 1.0, 10.0),
+                altitude_km: ArrayLike = (50, 100, 200, 300, 500),
                 *, search: bool = False, refraction: bool | float = True) -> pd.DataFrame:
-    """Detection range vs RCS and vs altitude: one row per (rcs, altitude) pair, with what binds."""
+    """Detection range vs RCS and vs altitude: one row per (rcs, altitude) pair, with what binds.
+
+    Parameters
+    ----------
+    radar : PlacedRadar
+        The radar on its site.
+    rcs_m2, altitude_km : array_like
+        The cross sections (m²) and altitudes (km) whose outer product makes the rows.
+    search, refraction
+        As :func:`range_limits`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``radar_id``, ``mode`` and every column of :func:`range_limits`, one row per pair.
+    """
     rc, al = np.meshgrid(np.asarray(rcs_m2, float), np.asarray(altitude_km, float), indexing="ij")
     lim = range_limits(radar, rc.ravel(), al.ravel(), search=search, refraction=refraction)
     df = pd.DataFrame({k: np.asarray(v).ravel() for k, v in lim.items()})
@@ -126,7 +164,7 @@ def range_table(radar: PlacedRadar, rcs_m2=(0.001, 0.01, 0.1, 1.0, 10.0), altitu
 
 
 def coverage_polygon(radar: PlacedRadar, rcs_m2: float, altitude_km: float, *, search: bool = False,
-                     refraction: bool | float = True, n_az: int = 121):
+                     refraction: bool | float = True, n_az: int = 121) -> shapely.Polygon:
     """The region (shapely Polygon in lon/lat degrees) where the target is detectable; empty if none."""
     from pyproj import Geod
     from shapely.geometry import Polygon

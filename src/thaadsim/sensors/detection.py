@@ -22,6 +22,12 @@ intervals into one small array per trajectory loops over rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # annotations only (the flight layer is below this one; no import at run time)
+    from numpy.typing import ArrayLike
+
+    from thaadsim.flight.trajectory import TrajectoryBatch
 
 import numpy as np
 import pandas as pd
@@ -143,7 +149,7 @@ def track_intervals(detected: np.ndarray):
     return rs, cs, ce
 
 
-def detect(batch, radar: PlacedRadar, *, signature: Signature | None = None, rcs_m2=None,
+def detect(batch: TrajectoryBatch, radar: PlacedRadar, *, signature: Signature | None = None, rcs_m2: ArrayLike | None = None,
            search: bool = False, refraction: bool | float = True) -> DetectionResult:
     """Detections of every sample of a :class:`~thaadsim.flight.TrajectoryBatch` by ``radar``.
 

@@ -36,7 +36,13 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:   # annotations only
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 from thaadsim.errors import ThaadsimError, require_finite, require_positive, require_range
 from thaadsim.sensors import radar_equation as req
@@ -150,14 +156,14 @@ class Radar:
             return dict(common, solid_angle_sr=self.search_solid_angle_sr, frame_s=self.search_frame_s)
         return dict(common, dwell_s=self.dwell_s, wavelength=self.wavelength_m)
 
-    def snr(self, range_m, rcs_m2, search: bool = False):
+    def snr(self, range_m: ArrayLike, rcs_m2: ArrayLike, search: bool = False) -> np.ndarray:
         """Linear SNR at slant range ``range_m`` for RCS ``rcs_m2`` (broadcast arrays)."""
         kw = self.equation_kwargs(search)
         if search:
             return req.search_snr(range_m, rcs_m2=rcs_m2, **kw)
         return req.track_snr(range_m, rcs_m2=rcs_m2, **kw)
 
-    def detection_range_m(self, rcs_m2, search: bool = False):
+    def detection_range_m(self, rcs_m2: ArrayLike, search: bool = False) -> np.ndarray:
         """Radar-equation slant range at which the SNR reaches the threshold (no horizon, no limits)."""
         kw = self.equation_kwargs(search)
         if search:
@@ -192,11 +198,34 @@ class Radar:
         prov["snr_threshold_db"] = f"calibrated: Swerling {case}, pd={pd:g}, pfa={pfa:g} (user choice)"
         return replace(self.with_changes(snr_threshold_db=thr, swerling=case, pd=pd, pfa=pfa), provenance=prov)
 
-    def with_changes(self, **changes) -> "Radar":
+    def with_changes(self, **changes: Any) -> "Radar":
         """A copy with some fields changed, validated again."""
         return _validated(replace(self, **changes))
 
-    def place(self, lat_deg, lon_deg, site_height_m=0.0, face_az_deg=0.0, tilt_deg=None) -> "PlacedRadar":
+    def place(self, lat_deg: float, lon_deg: float, site_height_m: float = 0.0, face_az_deg: float = 0.0,
+              tilt_deg: float | None = None) -> "PlacedRadar":
+        """This radar on a site, facing ``face_az_deg``.
+
+        Parameters
+        ----------
+        lat_deg, lon_deg : float
+            The site, geodetic WGS84 degrees.
+        site_height_m : float, default 0
+            Ground height of the site above sea level, m (the antenna is ``height_m`` above it).
+        face_az_deg : float, default 0
+            Boresight azimuth of the face, degrees clockwise from north, in [0, 360).
+        tilt_deg : float, optional
+            Face tilt, recorded in outputs (the azimuth/elevation scan box sets the coverage).
+
+        Returns
+        -------
+        PlacedRadar
+
+        Raises
+        ------
+        ThaadsimError
+            For a position, height or azimuth out of range or not finite.
+        """
         return PlacedRadar.create(self, lat_deg, lon_deg, site_height_m, face_az_deg, tilt_deg)
 
 
@@ -321,8 +350,25 @@ def radar_ids() -> list[str]:
     return sorted(p.name[:-5] for p in catalog_dir().iterdir() if p.name.endswith(".toml"))
 
 
-def load_radar(path_or_id) -> Radar:
-    """A radar from the catalog by id (``"tpy2-tm"``) or from a TOML file path."""
+def load_radar(path_or_id: str | PathLike[str] | Radar) -> Radar:
+    """A radar from the catalog by id (``"tpy2-tm"``) or from a TOML file path.
+
+    Parameters
+    ----------
+    path_or_id : str, path-like or Radar
+        A catalog id (:func:`radar_ids`), the path of a radar TOML file in the catalog's format
+        (every number with its ``source`` or ``estimate``), or a :class:`Radar`, returned as it is.
+
+    Returns
+    -------
+    Radar
+        The radar's design; ``.place(lat_deg, lon_deg, height_m, face_az_deg=...)`` puts it on a site.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown id, a missing file or directory, or an invalid number in the file.
+    """
     if isinstance(path_or_id, Radar):
         return path_or_id
     text = str(path_or_id)

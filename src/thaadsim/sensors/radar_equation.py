@@ -48,6 +48,7 @@ threshold in dB directly.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from thaadsim.errors import ThaadsimError
 
@@ -131,11 +132,30 @@ def search_range_m(snr_db, *, power_w, aperture_m2, efficiency, noise_temp_k, lo
     return (c / db_to_linear(snr_db)) ** 0.25
 
 
-def albersheim_snr_db(pd, pfa, n_samples=1):
+def albersheim_snr_db(pd: ArrayLike, pfa: ArrayLike, n_samples: ArrayLike = 1) -> np.ndarray:
     """SNR (dB) needed for detection probability ``pd`` at false-alarm probability ``pfa``.
 
-    Albersheim (1981) closed form for a non-fluctuating target (see module notes). Within
-    0.1 dB of the exact value for 0.5 ≤ Pd ≤ 0.99 and 1e-7 ≤ Pfa ≤ 1e-3; optimistic at low Pd. Raises ThaadsimError for probabilities outside (0, 1) or N < 1.
+    Albersheim's closed form for a non-fluctuating target [ref:albersheim-1981]:
+    ``A = ln(0.62/Pfa)``, ``B = ln(Pd/(1-Pd))``,
+    ``SNR_dB = -5 log10(N) + (6.2 + 4.54/sqrt(N + 0.44)) log10(A + 0.12 A B + 1.7 B)``.
+    Within 0.1 dB of the exact value for 0.5 ≤ Pd ≤ 0.99 and 1e-7 ≤ Pfa ≤ 1e-3; optimistic at low Pd.
+
+    Parameters
+    ----------
+    pd, pfa : array_like
+        Detection and false-alarm probabilities, strictly between 0 and 1; broadcast together.
+    n_samples : array_like, default 1
+        Non-coherently integrated samples N ≥ 1 (1: the threshold on a coherently integrated SNR).
+
+    Returns
+    -------
+    numpy.ndarray
+        The required SNR in dB, of the broadcast shape.
+
+    Raises
+    ------
+    ThaadsimError
+        For probabilities outside (0, 1), NaN, or N < 1.
     """
     pd = np.asarray(pd, float)
     pfa = np.asarray(pfa, float)

@@ -28,6 +28,12 @@ override both again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
+
+    from thaadsim.flight.vehicle import Missile
 
 import numpy as np
 
@@ -51,7 +57,7 @@ class Signature:
     booster_source: str = _ASSUMPTION_BOOSTER
     rv_source: str = _ASSUMPTION_RV
 
-    def rcs_by_phase(self, phase) -> np.ndarray:
+    def rcs_by_phase(self, phase: ArrayLike) -> np.ndarray:
         """RCS (m²) for an array of phase codes (0 boost, 1 midcourse, 2 reentry; NaN for padding)."""
         p = np.asarray(phase)
         out = np.full(p.shape, np.nan)
@@ -60,7 +66,8 @@ class Signature:
         return out
 
 
-def signature_for(missile=None, *, booster_rcs_m2=None, rv_rcs_m2=None) -> Signature:
+def signature_for(missile: Missile | None = None, *, booster_rcs_m2: float | None = None,
+                  rv_rcs_m2: float | None = None) -> Signature:
     """The signature of a missile: defaults, then its catalog ``[signature]`` table, then overrides.
 
     Parameters
@@ -70,6 +77,16 @@ def signature_for(missile=None, *, booster_rcs_m2=None, rv_rcs_m2=None) -> Signa
         ``source``/``estimate`` text.
     booster_rcs_m2, rv_rcs_m2 : float, optional
         Explicit overrides (e.g. from the CLI's ``--rcs-m2``).
+
+    Returns
+    -------
+    Signature
+        The booster's and the reentry vehicle's RCS (m²), each with where it came from.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown key in the missile's ``[signature]`` table or a non-positive RCS.
     """
     sig = Signature()
     table = {}
