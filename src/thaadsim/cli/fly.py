@@ -16,7 +16,7 @@ from thaadsim.errors import ThaadsimError
 MU_M3S2 = WGS84.mu_m3s2  # the sphere uses the same GM
 
 JSON_KEYS = ("missile", "shape", "range_km", "apogee_km", "flight_time_s", "impact_lat", "impact_lon",
-             "burnout_speed_kms", "burnout_angle_deg", "burnout_altitude_km", "max_speed_kms")
+             "burnout_speed_kms", "burnout_angle_deg", "burnout_altitude_km", "max_speed_kms", "max_q_kpa")
 
 
 #: at most this many aimpoints in --targets-csv: every one is a sampled flight held in memory at
@@ -88,6 +88,8 @@ def _records(batch, shape):
             "impact_lon": row["impact_lon_deg"], "burnout_speed_kms": row["burnout_speed_kms"],
             "burnout_angle_deg": row["burnout_angle_deg"], "burnout_altitude_km": row["burnout_altitude_km"],
             "max_speed_kms": row["max_speed_kms"], "burnout_time_s": row["burnout_s"],
+            # peak dynamic pressure of the ascent (launch to burnout), kPa: 0 for a kinematic coast
+            "max_q_kpa": row["max_q_kpa"] if "max_q_kpa" in df else None,
             # the phase events in flight order: the last burnout is when the RV separates
             "rv_separation_s": row["burnout_s"], "apogee_s": row["apogee_s"],
             "reentry_100km_s": row["reentry_100km_s"], "impact_s": row["impact_s"],

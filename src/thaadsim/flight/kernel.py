@@ -53,7 +53,8 @@ S_MAX_SPEED = 18      # Earth-relative
 S_N_SAMPLES = 19
 S_N_STEPS = 20        # accepted Runge-Kutta steps (diagnostics for benchmarks)
 S_N_REJECTED = 21     # rejected step attempts
-N_SUMMARY = 22
+S_MAX_Q = 22          # peak dynamic pressure 0.5 rho |v_rel|^2 from launch to burnout (Pa); 0 for a coast
+N_SUMMARY = 23
 
 # kernel switches (bits of ``flags``); all on by default, off only to measure what each one buys
 FLAG_FAST_GEODETIC = 1   # trigonometry-free geodetic conversion in the right-hand side
@@ -71,6 +72,9 @@ E_IMPACT = 3
 N_EVENTS = 4
 
 REENTRY_ALT_M = 100_000.0
+# above this height the air is too thin for the ascent's dynamic pressure to matter (rho < 2e-4 kg/m^3:
+# q < 0.1 kPa at 1 km/s), so the peak-q tracking skips the extra interpolated points there
+MAX_Q_CEILING_M = 60_000.0
 
 # Dormand-Prince 5(4) tableau
 C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -309,6 +313,15 @@ def _rel_speed(yv, om):
     return math.sqrt(wx * wx + wy * wy + yv[5] * yv[5])
 
 
+@njit(cache=True, inline="always")
+def _dynamic_pressure(yv, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound):
+    """q = rho |v_rel|^2 / 2 (Pa) of an inertial state, v_rel relative to the co-rotating air."""
+    h = _altitude_eci(0.0, yv, earth)
+    rho, _ = density_sound_at(h, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+    w = _rel_speed(yv, earth[4])
+    return 0.5 * rho * w * w
+
+
 @njit(cache=True, parallel=True)
 def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
                cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo,
@@ -388,6 +401,10 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
             k_sample = 1
             next_sample = t + sample_dt
         max_speed = _rel_speed(y, earth[4])
+        max_q = 0.0
+        if powered and use_atmo:
+            max_q = _dynamic_pressure(y, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+        q_prev = max_q
         apogee_alt = alt
         apogee_t = t
         rdot_prev = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
@@ -471,6 +488,20 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                     events[j, E_APOGEE, 0] = ta
                     for i in range(6):
                         events[j, E_APOGEE, 1 + i] = yi[i]
+            # peak dynamic pressure of the ascent: q at the step's end, and at three interpolated points
+            # inside the step only near the peak (q peaks smoothly; a step of a few seconds there
+            # would otherwise clip it, and elsewhere the extra look-ups would only cost time)
+            if powered and use_atmo and (alt < MAX_Q_CEILING_M or alt_new < MAX_Q_CEILING_M):
+                q_end = _dynamic_pressure(y_new, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+                if max(q_end, q_prev) >= 0.7 * max_q:
+                    for s_q in (0.25, 0.5, 0.75):
+                        _hermite(y, f, y_new, f_new, hb, s_q, yi)
+                        q_in = _dynamic_pressure(yi, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+                        if q_in > max_q:
+                            max_q = q_in
+                if q_end > max_q:
+                    max_q = q_end
+                q_prev = q_end
             rdot_prev = rdot_new
             spd = _rel_speed(y_new, earth[4])
             if spd > max_speed:
@@ -573,6 +604,7 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         summary[j, S_ALT_APOGEE] = apogee_alt
         summary[j, S_T_REENTRY] = events[j, E_REENTRY, 0]
         summary[j, S_MAX_SPEED] = max_speed
+        summary[j, S_MAX_Q] = max_q
         summary[j, S_N_SAMPLES] = k_sample
         summary[j, S_N_STEPS] = n_steps
         summary[j, S_N_REJECTED] = n_rejected
