@@ -25,6 +25,7 @@ def list_(as_json):
         rows.append({"id": m.id, "name": m.name, "country": m.meta.get("country", ""),
                      "class": m.meta.get("class", ""), "stages": len(m.stages),
                      "published_range_km": m.meta.get("published_range_km"),
+                     "range_km_low": m.meta.get("range_km_low"), "range_km_high": m.meta.get("range_km_high"),
                      "launch_mass_kg": round(m.launch_mass_kg, 1)})
     if as_json:
         for r in rows:
@@ -66,6 +67,7 @@ def show(missile_id, as_json):
         data["launch_mass_kg"] = m.launch_mass_kg
         data["total_burn_time_s"] = m.total_burn_time_s
         data["ideal_delta_v_kms"] = m.ideal_delta_v_ms() / 1e3
+        data.update(range_figures(m))
     refs = references_for(data)   # every [ref:KEY] the entry cites; an unknown key is a one-line error
     if as_json:
         click.echo(dumps({**data, "references": [r.as_dict() for r in refs]}))
@@ -85,6 +87,25 @@ def show(missile_id, as_json):
     if refs:
         click.echo("references:")
         click.echo(render_text(refs))
+
+
+def range_figures(m) -> dict:
+    """The range convention, the model's figure in it, and the rotating-Earth reach east, north and west.
+
+    ``model_max_range_nonrotating_km`` is what the calibration matches to ``range_km_nominal``; the
+    ``rotating_max_range_*_km`` figures are the maximum ranges toward targets due east, north and west
+    of the missile's home launch area (a regional point) on the rotating WGS84 Earth.
+    """
+    from thaadsim.flight.catalog import RANGE_CONVENTION
+    from thaadsim.flight.targeting import max_range_km, max_range_on_azimuth_km
+
+    out = {"range_convention": RANGE_CONVENTION, "model_max_range_nonrotating_km": round(max_range_km(m), 1)}
+    lat, lon = m.meta.get("home_launch_lat_deg"), m.meta.get("home_launch_lon_deg")
+    if lat is not None and lon is not None:
+        east, north, west = max_range_on_azimuth_km(m, lat, lon, [90.0, 0.0, 270.0])
+        out.update(rotating_max_range_east_km=round(float(east), 1), rotating_max_range_north_km=round(float(north), 1),
+                   rotating_max_range_west_km=round(float(west), 1))
+    return out
 
 
 @catalog.command("refs")
