@@ -81,7 +81,8 @@ _BAND_KEYS = ("range_km_low", "range_km_nominal", "range_km_high")
 _HOME_KEYS = ("home_launch_lat_deg", "home_launch_lon_deg")
 _TOP_KEYS = {"id", "name", "country", "class", "published_range_km", "range_source", "calibrated", "status",
              "notes", "rv", "stages", "pitch", "signature", "drag", "launch_mass_source", "dimensions_source",
-             *_BAND_KEYS, "range_band_source", *_HOME_KEYS, "home_launch_area", "home_launch_source", "calibration"}
+             *_BAND_KEYS, "range_band_source", *_HOME_KEYS, "home_launch_area", "home_launch_source", "calibration",
+             "payload_kg_min", "payload_kg_max", "payload_source"}
 
 #: What every range figure in the catalog means (``range_km_*``, ``published_range_km``, the calibration).
 RANGE_CONVENTION = ("range = maximum ground range on a NON-rotating Earth (WGS84 ellipsoid with J2, US Standard "
@@ -111,6 +112,14 @@ def _check_band(d: dict, origin: str) -> None:
         raise ThaadsimError(_where(origin, "published_range_km"),
                             f"{d['published_range_km']} differs from range_km_nominal = {vals[1]:g}",
                             "they are the same figure (the one the calibration matches): make them equal")
+    if ("payload_kg_min" in d) != ("payload_kg_max" in d):
+        raise ThaadsimError(_where(origin, "payload_kg_min"), "payload_kg_min and payload_kg_max come together",
+                            "give both (the RV masses that fly range_km_high and range_km_low) or neither")
+    if "payload_kg_min" in d:
+        lo, hi = d["payload_kg_min"], d["payload_kg_max"]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 1e5 for v in (lo, hi)) or lo > hi:
+            raise ThaadsimError(_where(origin, "payload_kg_min"), f"payload span [{lo!r}, {hi!r}] is not 0 < min <= max <= 1e5 kg",
+                                "give the RV masses in kg, lighter first")
     for k, lim in zip(_HOME_KEYS, (90.0, 180.0)):
         if k in d:
             v = d[k]
@@ -206,3 +215,34 @@ def load_missile(missile_id: str) -> Missile:
         return load_missile_file(missile_id)
     raise ThaadsimError("missile", f"unknown missile id {missile_id!r}",
                         f"use one of: {', '.join(cat)} (see `thaadsim catalog list`)")
+
+
+@lru_cache(maxsize=None)
+def with_payload(missile_id: str, payload_kg: float | None) -> Missile:
+    """The catalog missile ``missile_id`` carrying ``payload_kg`` of reentry vehicle instead of its own.
+
+    Only where the catalog gives a payload span (``payload_kg_min``..``payload_kg_max``: the RV masses
+    at which the model flies the ends of the published range band), and only inside it: a published
+    band that is wide because payloads differ is spanned by this option rather than by one silent
+    pick. The stages are unchanged (launch mass moves with the payload) and so is the RV's ballistic
+    coefficient (the option changes what the stages lift, not the reentry body's shape). The same
+    (id, payload) gives the same object, so a batch of many rows with one payload flies one missile.
+    ``payload_kg=None`` is the catalog missile itself.
+    """
+    import dataclasses
+
+    m = load_missile(missile_id)
+    if payload_kg is None:
+        return m
+    p = float(payload_kg)
+    lo, hi = m.meta.get("payload_kg_min"), m.meta.get("payload_kg_max")
+    if lo is None:
+        raise ThaadsimError("payload_kg", f"the catalog gives no payload span for {m.id} (its published range band "
+                            "does not come from payload)", "drop the payload option for this missile")
+    if not (np.isfinite(p) and lo <= p <= hi):
+        raise ThaadsimError("payload_kg", f"{payload_kg!r} kg is outside {m.id}'s span [{lo:g}, {hi:g}] kg "
+                            f"(the RV masses that fly its published band {m.meta.get('range_km_high'):,} to "
+                            f"{m.meta.get('range_km_low'):,} km)", f"give a payload between {lo:g} and {hi:g} kg")
+    meta = dict(m.meta)
+    meta["payload_kg"] = p
+    return dataclasses.replace(m, rv=ReentryVehicle(p, m.rv.beta_kgm2), meta=meta)

@@ -404,8 +404,16 @@ def _raise_reach(missile, lat0, lon0, lat1, lon1, dist_km, az, opts, row, reach_
         fix = "aim a little closer, or choose a longer-range missile"
     else:
         problem = f"({lat1:.2f}, {lon1:.2f}) is {dist_km:,.0f} km from the launch point; {where}"
-        fix = "choose a closer target or a longer-range missile"
+        fix = "choose a closer target or a longer-range missile" + _payload_hint(missile)
     raise ThaadsimError("target", problem, fix, rows=(row,))
+
+
+def _payload_hint(missile) -> str:
+    lo = missile.meta.get("payload_kg_min")
+    if lo is None or missile.rv.mass_kg <= lo:
+        return ""
+    return (f", or a lighter payload within the published band (--payload-kg down to {lo:g} kg; "
+            f"this flight carries {missile.rv.mass_kg:g} kg)")
 
 
 def _solve_rows(ctx, rows, azimuth, kick, cut, lofted, depressed, apo, apo_me_default, flattest):
@@ -522,7 +530,7 @@ class _Context:
             "target", f"({self.lat1[i]:.2f}, {self.lon1[i]:.2f}) is {self.dist_km[i]:,.0f} km from the launch "
             f"point, beyond the {self.missiles[i].id}'s reach ({how}: about {reach_km:,.0f} km on azimuth "
             f"{self.az[i]:.0f} deg, on a {_earth_words(self.opts)})", "choose a closer target, another shape or a "
-            "longer-range missile", rows=(i,))
+            "longer-range missile" + _payload_hint(self.missiles[i]), rows=(i,))
 
 
 def _impact_offset_km(ctx: _Context, rows, rng, iaz):
