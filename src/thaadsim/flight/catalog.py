@@ -76,6 +76,9 @@ _SUB_KEYS = {
     "rv": {"mass_kg", "beta_kgm2", "mass_source", "beta_source"} | _NOTE_KEYS,
     "pitch": {"vertical_rise_s", "kick_duration_s"} | _NOTE_KEYS,
     "drag": {"cd_mach", "cd"} | _NOTE_KEYS,
+    "calibration": {"range_factor", "range_knob", "range_target", "range_target_km", "range_model_km",
+                    "range_conditions", "payload_kg_min_target", "payload_kg_max_target", "payload_conditions",
+                    "lofted_test_date", "lofted_test_apogee_km", "lofted_test_range_km", "lofted_test_conditions"},
 }
 _BAND_KEYS = ("range_km_low", "range_km_nominal", "range_km_high")
 _HOME_KEYS = ("home_launch_lat_deg", "home_launch_lon_deg")
