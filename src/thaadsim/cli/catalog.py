@@ -89,6 +89,31 @@ def show(missile_id, as_json):
         click.echo(render_text(refs))
 
 
+#: crewed launch vehicles' peak ascent dynamic pressure (Shuttle, Saturn V), the only sourced figure found
+REFERENCE_MAX_Q_KPA = (28.7, 33.8)
+
+
+def ascent_max_q(m) -> dict:
+    """Peak ascent dynamic pressure (kPa) of the range-maximising ascent, and of the steepest one.
+
+    Both at full burn on a non-rotating Earth (the range convention's flight). The steepest ascent
+    (a 0.5 deg kick: nearly vertical) is the floor any pitch programme can reach; above it only a
+    lower thrust (longer burn or a throttle, as launch vehicles do [ref:nasa-sts107-maxq-2003])
+    lowers q. Crewed launch vehicles peak at 29-34 kPa [ref:spacese-saturn-maxq].
+    """
+    from thaadsim.flight import fly_powered
+    from thaadsim.flight.engine import FlightOptions
+    from thaadsim.flight.targeting import shape_table
+
+    opts = FlightOptions(rotation=False)
+    kick = float(shape_table(m, opts).kick_opt(m.total_burn_time_s))
+    b = fly_powered([m], [0, 0], 0.0, 0.0, 90.0, [kick, 0.5], options=opts, sample_dt_s=None)
+    return {"max_q_range_maximising_ascent_kpa": round(float(b.max_q_kpa[0]), 1),
+            "max_q_steepest_ascent_kpa": round(float(b.max_q_kpa[1]), 1),
+            "max_q_reference_launch_vehicles_kpa": f"{REFERENCE_MAX_Q_KPA[0]:g}-{REFERENCE_MAX_Q_KPA[1]:g} "
+                                                   "(Shuttle, Saturn V) [ref:spacese-saturn-maxq]"}
+
+
 def range_figures(m) -> dict:
     """The range convention, the model's figure in it, and the rotating-Earth reach east, north and west.
 
@@ -100,6 +125,7 @@ def range_figures(m) -> dict:
     from thaadsim.flight.targeting import max_range_km, max_range_on_azimuth_km
 
     out = {"range_convention": RANGE_CONVENTION, "model_max_range_nonrotating_km": round(max_range_km(m), 1)}
+    out.update(ascent_max_q(m))
     lat, lon = m.meta.get("home_launch_lat_deg"), m.meta.get("home_launch_lon_deg")
     if lat is not None and lon is not None:
         east, north, west = max_range_on_azimuth_km(m, lat, lon, [90.0, 0.0, 270.0])
