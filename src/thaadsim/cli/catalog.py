@@ -111,7 +111,7 @@ def ascent_max_q(m) -> dict:
     return {"max_q_range_maximising_ascent_kpa": round(float(b.max_q_kpa[0]), 1),
             "max_q_steepest_ascent_kpa": round(float(b.max_q_kpa[1]), 1),
             "max_q_reference_launch_vehicles_kpa": f"{REFERENCE_MAX_Q_KPA[0]:g}-{REFERENCE_MAX_Q_KPA[1]:g} "
-                                                   "(Shuttle, Saturn V) [ref:spacese-saturn-maxq]"}
+                                                   "(Shuttle, Saturn V; thaadsim catalog refs spacese-saturn-maxq)"}
 
 
 def range_figures(m) -> dict:
