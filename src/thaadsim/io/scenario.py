@@ -16,7 +16,9 @@ Layout (units in every numeric field's name; unknown keys are errors)::
     [[threats]]                missile (catalog id), launch_area or launch_lat_deg/launch_lon_deg,
                                aimpoint (asset name) or aim_lat_deg/aim_lon_deg, shape, apogee_km,
                                launch_time_s, count, launch_interval_s, rv_rcs_m2, booster_rcs_m2
-                               (optional: replace the missile's signature, for sensitivity sweeps)
+                               (optional: replace the missile's signature, for sensitivity sweeps),
+                               payload_kg (optional: RV mass within the missile's catalog span, where its
+                               published range band comes from payload; not in sweeps yet)
     [doctrine]                 mode, salvo_size, priority, max_shots_per_threat, decision_step_s,
                                hold_for_priority                                          (optional)
     [montecarlo]               runs, seed (default: scenario.seed)                         (optional)
