@@ -322,6 +322,25 @@ def _dynamic_pressure(yv, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound):
     return 0.5 * rho * w * w
 
 
+@njit(cache=True, inline="always")
+def _parabola_peak(t0, q0, t1, q1, t2, q2):
+    """Largest value of the parabola through three points whose middle one is the largest (Lagrange form)."""
+    d0 = (t0 - t1) * (t0 - t2)
+    d1 = (t1 - t0) * (t1 - t2)
+    d2 = (t2 - t0) * (t2 - t1)
+    if d0 == 0.0 or d1 == 0.0 or d2 == 0.0:
+        return q1
+    a = q0 / d0 + q1 / d1 + q2 / d2
+    if a >= 0.0:
+        return q1
+    b = -(q0 * (t1 + t2) / d0 + q1 * (t0 + t2) / d1 + q2 * (t0 + t1) / d2)
+    tv = -b / (2.0 * a)
+    if tv < t0 or tv > t2:
+        return q1
+    c = q0 * t1 * t2 / d0 + q1 * t0 * t2 / d1 + q2 * t0 * t1 / d2
+    return a * tv * tv + b * tv + c
+
+
 @njit(cache=True, parallel=True)
 def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
                cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo,
@@ -404,7 +423,11 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         max_q = 0.0
         if powered and use_atmo:
             max_q = _dynamic_pressure(y, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
-        q_prev = max_q
+        # the last two step ends (time, q) for the parabolic peak
+        t_pp = t - 2.0
+        q_pp = max_q
+        t_p = t - 1.0
+        q_p = max_q
         apogee_alt = alt
         apogee_t = t
         rdot_prev = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
@@ -488,20 +511,23 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                     events[j, E_APOGEE, 0] = ta
                     for i in range(6):
                         events[j, E_APOGEE, 1 + i] = yi[i]
-            # peak dynamic pressure of the ascent: q at the step's end, and at three interpolated points
-            # inside the step only near the peak (q peaks smoothly; a step of a few seconds there
-            # would otherwise clip it, and elsewhere the extra look-ups would only cost time)
+            # peak dynamic pressure of the ascent: q at every step's end (its height is already known),
+            # and where the last three ends bracket a maximum, the vertex of the parabola through them
+            # (q peaks smoothly; steps of a few seconds would otherwise clip the peak by ~1 %)
             if powered and use_atmo and (alt < MAX_Q_CEILING_M or alt_new < MAX_Q_CEILING_M):
-                q_end = _dynamic_pressure(y_new, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
-                if max(q_end, q_prev) >= 0.7 * max_q:
-                    for s_q in (0.25, 0.5, 0.75):
-                        _hermite(y, f, y_new, f_new, hb, s_q, yi)
-                        q_in = _dynamic_pressure(yi, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
-                        if q_in > max_q:
-                            max_q = q_in
+                rho_end, _ = density_sound_at(alt_new, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+                w_end = _rel_speed(y_new, earth[4])
+                q_end = 0.5 * rho_end * w_end * w_end
                 if q_end > max_q:
                     max_q = q_end
-                q_prev = q_end
+                if q_p > q_pp and q_p >= q_end:
+                    q_top = _parabola_peak(t_pp, q_pp, t_p, q_p, t_new, q_end)
+                    if q_top > max_q:
+                        max_q = q_top
+                t_pp = t_p
+                q_pp = q_p
+                t_p = t_new
+                q_p = q_end
             rdot_prev = rdot_new
             spd = _rel_speed(y_new, earth[4])
             if spd > max_speed:
