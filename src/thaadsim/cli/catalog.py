@@ -32,11 +32,16 @@ def list_(as_json):
             click.echo(dumps(r))
         return
     wn = max([4] + [len(r["name"]) for r in rows])
-    click.echo(f"{'id':<12} {'name':<{wn}} {'country':<8} {'class':<6} {'stages':>6} {'range km':>9} {'mass t':>7}")
+    # "range km" is the nominal figure of the published band, in the catalog's convention (non-rotating)
+    click.echo(f"{'id':<12} {'name':<{wn}} {'country':<8} {'class':<6} {'stages':>6} {'range km':>9} "
+               f"{'band km':>13} {'mass t':>7}")
     for r in rows:
         rng = r["published_range_km"]
+        band = f"{r['range_km_low']:,.0f}-{r['range_km_high']:,.0f}" if r.get("range_km_low") else "-"
         click.echo(f"{r['id']:<12} {r['name']:<{wn}} {r['country']:<8} {r['class']:<6} {r['stages']:>6} "
-                   f"{(f'{rng:,.0f}' if rng else '-'):>9} {r['launch_mass_kg'] / 1e3:>7.1f}")
+                   f"{(f'{rng:,.0f}' if rng else '-'):>9} {band:>13} {r['launch_mass_kg'] / 1e3:>7.1f}")
+    click.echo("ranges: maximum ground range on a non-rotating Earth (see `thaadsim catalog show ID` for the "
+               "rotating-Earth reach east, north and west)")
 
 
 @catalog.command("show")
