@@ -88,7 +88,7 @@ def calibrate(d: dict, *, verbose=True) -> tuple[float, float]:
 
     Returns (f, model range km). Raises ``RuntimeError`` when the published range is out of reach.
     """
-    target = float(d["published_range_km"])
+    target = float(d.get("range_km_nominal", d["published_range_km"]))
     hi = f_max(d)
     r_hi = range_at(d, hi)
     if r_hi < target:
@@ -130,11 +130,13 @@ def rewrite(path: Path, text: str, d_new: dict, note: str) -> str:
     lines = text.splitlines(keepends=True)
     stage = -1
     in_stage = False
+    in_calibration = False
     out = []
     for line in lines:
         head = line.strip()
         if head.startswith("["):
             in_stage = head == "[[stages]]"
+            in_calibration = head == "[calibration]"
             stage += in_stage
         key = head.split("=", 1)[0].strip() if "=" in head else None
         if in_stage and key in ("propellant_mass_kg", "dry_mass_kg"):
@@ -142,6 +144,9 @@ def rewrite(path: Path, text: str, d_new: dict, note: str) -> str:
             line = f"{key} = {val:.0f}\n"
         elif stage < 0 and key == "calibrated":
             line = f"calibrated = {_toml_str(note)}\n"
+        elif in_calibration and key in ("range_factor", "range_model_km", "range_target_km"):
+            # the same calibration as numbers, which tests/test_catalog_calibrations_against_their_targets.py reads
+            line = f"{key} = {d_new['_calibration'][key]}\n"
         out.append(line)
     return "".join(out)
 
@@ -202,6 +207,8 @@ def main(argv=None) -> int:
                 f"model max range {r:.0f} km ({100 * (r / target - 1):+.2f} %), minimum-energy at full burn "
                 f"on a non-rotating WGS84 Earth with J2, USSA-76 atmosphere and drag; "
                 f"tools/calibrate_catalog.py, thaadsim {thaadsim.__version__}, {_dt.date.today().isoformat()}")
+        d_new["_calibration"] = {"range_factor": round(f_total, 4), "range_model_km": round(r),
+                                 "range_target_km": round(target)}
         _write_atomic(path, rewrite(path, text, d_new, note))
         print(f"{d['id']:12s} f = {f_total:.4f}  model {r:8.1f} km  published {target:.0f} km  "
               f"launch {m.launch_mass_kg / 1e3:.1f} t  T/W {tw:.2f}")

@@ -25,17 +25,23 @@ def list_(as_json):
         rows.append({"id": m.id, "name": m.name, "country": m.meta.get("country", ""),
                      "class": m.meta.get("class", ""), "stages": len(m.stages),
                      "published_range_km": m.meta.get("published_range_km"),
+                     "range_km_low": m.meta.get("range_km_low"), "range_km_high": m.meta.get("range_km_high"),
                      "launch_mass_kg": round(m.launch_mass_kg, 1)})
     if as_json:
         for r in rows:
             click.echo(dumps(r))
         return
     wn = max([4] + [len(r["name"]) for r in rows])
-    click.echo(f"{'id':<12} {'name':<{wn}} {'country':<8} {'class':<6} {'stages':>6} {'range km':>9} {'mass t':>7}")
+    # "range km" is the nominal figure of the published band, in the catalog's convention (non-rotating)
+    click.echo(f"{'id':<12} {'name':<{wn}} {'country':<8} {'class':<6} {'stages':>6} {'range km':>9} "
+               f"{'band km':>13} {'mass t':>7}")
     for r in rows:
         rng = r["published_range_km"]
+        band = f"{r['range_km_low']:,.0f}-{r['range_km_high']:,.0f}" if r.get("range_km_low") else "-"
         click.echo(f"{r['id']:<12} {r['name']:<{wn}} {r['country']:<8} {r['class']:<6} {r['stages']:>6} "
-                   f"{(f'{rng:,.0f}' if rng else '-'):>9} {r['launch_mass_kg'] / 1e3:>7.1f}")
+                   f"{(f'{rng:,.0f}' if rng else '-'):>9} {band:>13} {r['launch_mass_kg'] / 1e3:>7.1f}")
+    click.echo("ranges: maximum ground range on a non-rotating Earth (see `thaadsim catalog show ID` for the "
+               "rotating-Earth reach east, north and west)")
 
 
 @catalog.command("show")
@@ -66,6 +72,7 @@ def show(missile_id, as_json):
         data["launch_mass_kg"] = m.launch_mass_kg
         data["total_burn_time_s"] = m.total_burn_time_s
         data["ideal_delta_v_kms"] = m.ideal_delta_v_ms() / 1e3
+        data.update(range_figures(m))
     refs = references_for(data)   # every [ref:KEY] the entry cites; an unknown key is a one-line error
     if as_json:
         click.echo(dumps({**data, "references": [r.as_dict() for r in refs]}))
@@ -85,6 +92,51 @@ def show(missile_id, as_json):
     if refs:
         click.echo("references:")
         click.echo(render_text(refs))
+
+
+#: crewed launch vehicles' peak ascent dynamic pressure (Shuttle, Saturn V), the only sourced figure found
+REFERENCE_MAX_Q_KPA = (28.7, 33.8)
+
+
+def ascent_max_q(m) -> dict:
+    """Peak ascent dynamic pressure (kPa) of the range-maximising ascent, and of the steepest one.
+
+    Both at full burn on a non-rotating Earth (the range convention's flight). The steepest ascent
+    (a 0.5 deg kick: nearly vertical) is the floor any pitch programme can reach; above it only a
+    lower thrust (longer burn or a throttle, as launch vehicles do [ref:nasa-sts107-maxq-2003])
+    lowers q. Crewed launch vehicles peak at 29-34 kPa [ref:spacese-saturn-maxq].
+    """
+    from thaadsim.flight import fly_powered
+    from thaadsim.flight.engine import FlightOptions
+    from thaadsim.flight.targeting import shape_table
+
+    opts = FlightOptions(rotation=False)
+    kick = float(shape_table(m, opts).kick_opt(m.total_burn_time_s))
+    b = fly_powered([m], [0, 0], 0.0, 0.0, 90.0, [kick, 0.5], options=opts, sample_dt_s=None)
+    return {"max_q_range_maximising_ascent_kpa": round(float(b.max_q_kpa[0]), 1),
+            "max_q_steepest_ascent_kpa": round(float(b.max_q_kpa[1]), 1),
+            "max_q_reference_launch_vehicles_kpa": f"{REFERENCE_MAX_Q_KPA[0]:g}-{REFERENCE_MAX_Q_KPA[1]:g} "
+                                                   "(Shuttle, Saturn V; thaadsim catalog refs spacese-saturn-maxq)"}
+
+
+def range_figures(m) -> dict:
+    """The range convention, the model's figure in it, and the rotating-Earth reach east, north and west.
+
+    ``model_max_range_nonrotating_km`` is what the calibration matches to ``range_km_nominal``; the
+    ``rotating_max_range_*_km`` figures are the maximum ranges toward targets due east, north and west
+    of the missile's home launch area (a regional point) on the rotating WGS84 Earth.
+    """
+    from thaadsim.flight.catalog import RANGE_CONVENTION
+    from thaadsim.flight.targeting import max_range_km, max_range_on_azimuth_km
+
+    out = {"range_convention": RANGE_CONVENTION, "model_max_range_nonrotating_km": round(max_range_km(m), 1)}
+    out.update(ascent_max_q(m))
+    lat, lon = m.meta.get("home_launch_lat_deg"), m.meta.get("home_launch_lon_deg")
+    if lat is not None and lon is not None:
+        east, north, west = max_range_on_azimuth_km(m, lat, lon, [90.0, 0.0, 270.0])
+        out.update(rotating_max_range_east_km=round(float(east), 1), rotating_max_range_north_km=round(float(north), 1),
+                   rotating_max_range_west_km=round(float(west), 1))
+    return out
 
 
 @catalog.command("refs")

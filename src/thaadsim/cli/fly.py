@@ -16,7 +16,7 @@ from thaadsim.errors import ThaadsimError
 MU_M3S2 = WGS84.mu_m3s2  # the sphere uses the same GM
 
 JSON_KEYS = ("missile", "shape", "range_km", "apogee_km", "flight_time_s", "impact_lat", "impact_lon",
-             "burnout_speed_kms", "burnout_angle_deg", "burnout_altitude_km", "max_speed_kms")
+             "burnout_speed_kms", "burnout_angle_deg", "burnout_altitude_km", "max_speed_kms", "max_q_kpa")
 
 
 #: at most this many aimpoints in --targets-csv: every one is a sampled flight held in memory at
@@ -88,6 +88,8 @@ def _records(batch, shape):
             "impact_lon": row["impact_lon_deg"], "burnout_speed_kms": row["burnout_speed_kms"],
             "burnout_angle_deg": row["burnout_angle_deg"], "burnout_altitude_km": row["burnout_altitude_km"],
             "max_speed_kms": row["max_speed_kms"], "burnout_time_s": row["burnout_s"],
+            # peak dynamic pressure of the ascent (launch to burnout), kPa: 0 for a kinematic coast
+            "max_q_kpa": row["max_q_kpa"] if "max_q_kpa" in df else None,
             # the phase events in flight order: the last burnout is when the RV separates
             "rv_separation_s": row["burnout_s"], "apogee_s": row["apogee_s"],
             "reentry_100km_s": row["reentry_100km_s"], "impact_s": row["impact_s"],
@@ -134,13 +136,17 @@ def _table(records) -> str:
 @click.option("--azimuth-deg", type=AZIMUTH_DEG, help="Kinematic missile: heading at burnout, degrees from north.")
 # (0, 1e6] kg/m²: re-entry vehicles are ~1e3-1e5 kg/m²; omit the option for no drag
 @click.option("--beta-kgm2", type=Bounded(0.0, 1e6, " kg/m²", lo_open=True), help="Kinematic missile: ballistic coefficient (no drag if omitted).")
+# (0, 100,000] kg: a bound on the number only; each missile's own span (catalog payload_kg_min/max) is checked after
+@click.option("--payload-kg", type=Bounded(0.0, 1e5, " kg", lo_open=True),
+              help="RV mass for --missile flights, within the missile's catalog span (where its published range band "
+                   "comes from payload; see `thaadsim catalog show ID`).  [default: the catalog RV]")
 @click.option("--earth", type=click.Choice(["wgs84", "sphere"]), default="wgs84", show_default=True)
 @click.option("--no-rotation", is_flag=True, help="Non-rotating Earth.")
 @click.option("--no-atmosphere", is_flag=True, help="Vacuum: no drag.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per trajectory.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write altitude vs ground range to this PNG.")
 def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, burnout_angle_deg,
-        burnout_altitude_km, azimuth_deg, beta_kgm2, earth, no_rotation, no_atmosphere, as_json, plot):
+        burnout_altitude_km, azimuth_deg, beta_kgm2, payload_kg, earth, no_rotation, no_atmosphere, as_json, plot):
     """Fly ballistic missiles: a catalog missile to an aimpoint (or a CSV of them), or a kinematic burnout state."""
     lat0, lon0 = parse_latlon("--from", from_)
     if plot:
@@ -156,7 +162,7 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
                    sample_dt_s=2.0 if plot else None)
     if kinematic:
         for name, given in (("--missile", missile), ("--to", to), ("--targets-csv", targets_csv),
-                            ("--shape", shape), ("--apogee-km", apogee_km)):
+                            ("--shape", shape), ("--apogee-km", apogee_km), ("--payload-kg", payload_kg)):
             if given is not None:
                 raise ThaadsimError(name, "does not apply to a kinematic flight (--burnout-speed-kms/--burnout-angle-deg)",
                                     f"drop {name}, or fly a catalog missile with --missile ID --to LAT,LON")
@@ -189,7 +195,13 @@ def fly(missile, from_, to, targets_csv, shape, apogee_km, burnout_speed_kms, bu
         else:
             lats, lons, lines, names = _read_targets(targets_csv)
         from thaadsim.flight import fly_targeted
+        from thaadsim.flight.catalog import with_payload
 
+        if payload_kg is not None:
+            try:
+                missile = with_payload(missile, payload_kg)
+            except ThaadsimError as exc:
+                raise as_options(exc, {"payload_kg": "--payload-kg"}, exc.problem) from None
         try:
             batch = fly_targeted(missile, lat0, lon0, lats, lons, shape=shape, apogee_km=apogee_km, **physics)
         except ThaadsimError as exc:

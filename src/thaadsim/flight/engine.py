@@ -352,6 +352,7 @@ def build_batch(samples, events, summary, *, launch_lat_deg, launch_lon_deg, mis
         apogee_km=apo_km, flight_time_s=t_imp,
         impact_lat_deg=ilat, impact_lon_deg=ilon, max_speed_kms=summary[:, K.S_MAX_SPEED] / 1e3,
         burnout_speed_kms=bo_speed, burnout_angle_deg=bo_angle, burnout_altitude_km=bo_alt,
+        max_q_kpa=summary[:, K.S_MAX_Q] / 1e3,
     )
 
 

@@ -53,7 +53,8 @@ S_MAX_SPEED = 18      # Earth-relative
 S_N_SAMPLES = 19
 S_N_STEPS = 20        # accepted Runge-Kutta steps (diagnostics for benchmarks)
 S_N_REJECTED = 21     # rejected step attempts
-N_SUMMARY = 22
+S_MAX_Q = 22          # peak dynamic pressure 0.5 rho |v_rel|^2 from launch to burnout (Pa); 0 for a coast
+N_SUMMARY = 23
 
 # kernel switches (bits of ``flags``); all on by default, off only to measure what each one buys
 FLAG_FAST_GEODETIC = 1   # trigonometry-free geodetic conversion in the right-hand side
@@ -71,6 +72,9 @@ E_IMPACT = 3
 N_EVENTS = 4
 
 REENTRY_ALT_M = 100_000.0
+# above this height the air is too thin for the ascent's dynamic pressure to matter (rho < 2e-4 kg/m^3:
+# q < 0.1 kPa at 1 km/s), so the peak-q tracking skips the extra interpolated points there
+MAX_Q_CEILING_M = 60_000.0
 
 # Dormand-Prince 5(4) tableau
 C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -309,6 +313,34 @@ def _rel_speed(yv, om):
     return math.sqrt(wx * wx + wy * wy + yv[5] * yv[5])
 
 
+@njit(cache=True, inline="always")
+def _dynamic_pressure(yv, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound):
+    """q = rho |v_rel|^2 / 2 (Pa) of an inertial state, v_rel relative to the co-rotating air."""
+    h = _altitude_eci(0.0, yv, earth)
+    rho, _ = density_sound_at(h, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+    w = _rel_speed(yv, earth[4])
+    return 0.5 * rho * w * w
+
+
+@njit(cache=True, inline="always")
+def _parabola_peak(t0, q0, t1, q1, t2, q2):
+    """Largest value of the parabola through three points whose middle one is the largest (Lagrange form)."""
+    d0 = (t0 - t1) * (t0 - t2)
+    d1 = (t1 - t0) * (t1 - t2)
+    d2 = (t2 - t0) * (t2 - t1)
+    if d0 == 0.0 or d1 == 0.0 or d2 == 0.0:
+        return q1
+    a = q0 / d0 + q1 / d1 + q2 / d2
+    if a >= 0.0:
+        return q1
+    b = -(q0 * (t1 + t2) / d0 + q1 * (t0 + t2) / d1 + q2 * (t0 + t1) / d2)
+    tv = -b / (2.0 * a)
+    if tv < t0 or tv > t2:
+        return q1
+    c = q0 * t1 * t2 / d0 + q1 * t0 * t2 / d1 + q2 * t0 * t1 / d2
+    return a * tv * tv + b * tv + c
+
+
 @njit(cache=True, parallel=True)
 def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
                cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo,
@@ -388,6 +420,14 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
             k_sample = 1
             next_sample = t + sample_dt
         max_speed = _rel_speed(y, earth[4])
+        max_q = 0.0
+        if powered and use_atmo:
+            max_q = _dynamic_pressure(y, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+        # the last two step ends (time, q) for the parabolic peak
+        t_pp = t - 2.0
+        q_pp = max_q
+        t_p = t - 1.0
+        q_p = max_q
         apogee_alt = alt
         apogee_t = t
         rdot_prev = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
@@ -471,6 +511,23 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                     events[j, E_APOGEE, 0] = ta
                     for i in range(6):
                         events[j, E_APOGEE, 1 + i] = yi[i]
+            # peak dynamic pressure of the ascent: q at every step's end (its height is already known),
+            # and where the last three ends bracket a maximum, the vertex of the parabola through them
+            # (q peaks smoothly; steps of a few seconds would otherwise clip the peak by ~1 %)
+            if powered and use_atmo and (alt < MAX_Q_CEILING_M or alt_new < MAX_Q_CEILING_M):
+                rho_end, _ = density_sound_at(alt_new, atmo_h0, atmo_dh, atmo_logrho, atmo_sound)
+                w_end = _rel_speed(y_new, earth[4])
+                q_end = 0.5 * rho_end * w_end * w_end
+                if q_end > max_q:
+                    max_q = q_end
+                if q_p > q_pp and q_p >= q_end:
+                    q_top = _parabola_peak(t_pp, q_pp, t_p, q_p, t_new, q_end)
+                    if q_top > max_q:
+                        max_q = q_top
+                t_pp = t_p
+                q_pp = q_p
+                t_p = t_new
+                q_p = q_end
             rdot_prev = rdot_new
             spd = _rel_speed(y_new, earth[4])
             if spd > max_speed:
@@ -573,6 +630,7 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         summary[j, S_ALT_APOGEE] = apogee_alt
         summary[j, S_T_REENTRY] = events[j, E_REENTRY, 0]
         summary[j, S_MAX_SPEED] = max_speed
+        summary[j, S_MAX_Q] = max_q
         summary[j, S_N_SAMPLES] = k_sample
         summary[j, S_N_STEPS] = n_steps
         summary[j, S_N_REJECTED] = n_rejected

@@ -25,11 +25,14 @@ def _transformer(model: EarthModel):
 
 
 def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s, model: EarthModel,
-                      atmosphere: bool = True, rtol: float = 1e-10, atol: float = 1e-6, t_max: float = 10800.0):
+                      atmosphere: bool = True, rtol: float = 1e-10, atol: float = 1e-6, t_max: float = 10800.0,
+                      return_max_q: bool = False):
     """Fly one powered missile with solve_ivp(DOP853); return (impact time s, impact ECEF m (3,), apogee m).
 
     ``missile`` is a :class:`~thaadsim.flight.vehicle.Missile`; the other arguments are as in
-    :func:`thaadsim.flight.engine.fly_powered`.
+    :func:`thaadsim.flight.engine.fly_powered`. With ``return_max_q`` a fourth value is the peak
+    dynamic pressure of the powered ascent, q = rho |v_rel|^2 / 2 (Pa), taken from the solver's dense
+    output every 0.02 s with the public USSA-76 density at PROJ's geodetic height.
     """
     tr = _transformer(model)
     mu, j2, a_e, om = model.mu_m3s2, model.j2, model.a_m, model.omega_rads
@@ -104,10 +107,18 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
     t = 0.0
     # powered arcs between the discontinuities, then the coast
     marks = sorted({t_v, t_k, cut, *[s for s in starts[1:] if s < cut]})
+    max_q = 0.0
     for t_end in marks:
         if t_end <= t:
             continue
-        sol = solve_ivp(rhs, (t, t_end), y, method="DOP853", rtol=rtol, atol=atol, args=(True,))
+        sol = solve_ivp(rhs, (t, t_end), y, method="DOP853", rtol=rtol, atol=atol, args=(True,),
+                        dense_output=return_max_q)
+        if return_max_q:
+            for tt in np.arange(t, t_end, 0.02):
+                yy = sol.sol(tt)
+                h = geodetic(tt, yy[:3])[2]
+                w = yy[3:] - np.cross(wvec, yy[:3])
+                max_q = max(max_q, 0.5 * float(density_kgm3(h)) * float(np.dot(w, w)))
         t, y = t_end, sol.y[:, -1]
 
     def impact(tt, yy, powered):
@@ -125,4 +136,6 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
     t_imp = float(sol.t_events[0][0])
     r_imp = to_ecef(t_imp, sol.y_events[0][0][:3])
     apo = max((geodetic(tt, yy[:3])[2] for tt, yy in zip(sol.t_events[1], sol.y_events[1])), default=np.nan)
+    if return_max_q:
+        return t_imp, r_imp, apo, max_q
     return t_imp, r_imp, apo

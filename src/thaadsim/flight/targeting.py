@@ -146,6 +146,57 @@ def max_range_km(missile: Missile, options: FlightOptions = FlightOptions()) -> 
     return float(np.nanmax(shape_table(missile, options).max_range_km))
 
 
+def max_range_on_azimuth_km(missile: Missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
+                            options: FlightOptions = FlightOptions()) -> np.ndarray:
+    """Maximum ground range (km) toward targets on each azimuth, on the Earth model of ``options``.
+
+    "Toward azimuth A" means along the geodesic that leaves the launch point on A: on a rotating
+    Earth the launch azimuth is corrected (a few degrees) until the impact lies on that geodesic,
+    as targeting does for a real aimpoint. Full burn at the range-maximising kick: the shape table's
+    kick for full burn (found on a non-rotating Earth), refined on the model in use by 3-point
+    parabolas in the kick (range is stationary at the optimum, so a parabola through three flights
+    lands on it to a few km). Eastward shots gain the ground's eastward speed (0.46 km/s at the
+    equator), westward ones lose it. ``launch_*`` and ``azimuth_deg`` broadcast; every refinement
+    flies all N rows as one batch.
+    """
+    az = np.atleast_1d(np.asarray(azimuth_deg, float))
+    n = az.size
+    lat = np.broadcast_to(np.asarray(launch_lat_deg, float), (n,)).astype(float)
+    lon = np.broadcast_to(np.asarray(launch_lon_deg, float), (n,)).astype(float)
+    model = options.model()
+    table = shape_table(missile, options)
+    burn = missile.total_burn_time_s
+    kick = np.full(n, float(table.kick_opt(burn)))
+    launch_az = az.copy()
+
+    def fly(rows_az, ks, reps):
+        _, _, summ = fly_powered([missile], np.zeros(reps * n, int), np.tile(lat, reps), np.tile(lon, reps),
+                                 np.tile(rows_az, reps), ks, options=options, sample_dt_s=None, raw=True)
+        _, _, rng, iaz = summary_figures(summ, np.tile(lat, reps), np.tile(lon, reps), model)
+        return rng, iaz
+
+    best = np.full(n, -np.inf)
+    for half_width in (3.0, 1.0, 0.3, 0.1):
+        for _ in range(2):          # put the impact on the requested geodesic
+            rng, iaz = fly(launch_az, kick, 1)
+            launch_az = (launch_az + np.where(np.isfinite(iaz), _wrap180(az - iaz), 0.0)) % 360.0
+        ks = np.clip(np.concatenate([kick - half_width, kick, kick + half_width]), KICK_GRID_DEG[0], 89.0)
+        rng, _ = fly(launch_az, ks, 3)
+        r = np.where(np.isfinite(rng), rng, -1e9).reshape(3, n)
+        best = np.maximum(best, r.max(axis=0))
+        den = r[0] - 2 * r[1] + r[2]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shift = np.where(den < 0, 0.5 * (r[0] - r[2]) / den, np.where(r[2] > r[0], 1.0, -1.0))
+        kick = np.clip(kick + np.clip(np.nan_to_num(shift), -1.5, 1.5) * half_width, KICK_GRID_DEG[0], 89.0)
+    rng, iaz = fly(launch_az, kick, 1)
+    return np.maximum(best, np.where(np.isfinite(rng), rng, -1e9))
+
+
+def _earth_words(opts: FlightOptions) -> str:
+    return (f"{'rotating' if opts.rotation else 'non-rotating'} "
+            f"{'WGS84' if opts.earth == 'wgs84' else 'spherical'} Earth")
+
+
 def _branch_kick(table: ShapeTable, row: int, range_km: np.ndarray, lofted: bool):
     """Kick angle on one side of the optimum that gives ``range_km`` at cut-off row ``row``."""
     r = table.range_km[row]
@@ -258,15 +309,24 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     depressed = np.array([s == "depressed" for s in shapes])
     tables = [shape_table(m, opts) for m in distinct]
 
-    # a target far beyond the table's reach is refused before any flight (rotation adds a few % at most)
+    # a target beyond reach is refused (or marked) before the solver: the shape table's non-rotating
+    # maximum picks the candidates, and each candidate's own direction reach on the Earth model in
+    # use decides (the Earth's turn adds up to ~40 % to an eastward ICBM shot and takes ~20 % off a
+    # westward one, so no fixed margin on the table is right)
     full = np.array([np.nanmax(t.max_range_km) for t in tables])[index]
-    far = dist_km > 1.1 * full
+    far = dist_km > (1.0 if opts.rotation else 1.02) * full - NEAR_EDGE_KM
+    # beyond this factor of the non-rotating reach no direction reaches: refused without flights
+    hopeless = dist_km > (ROTATION_REACH_FACTOR if opts.rotation else 1.02) * full
+    reach = np.full(n, np.inf)
+    for k in np.unique(index[far & ~hopeless]):
+        rows = np.flatnonzero(far & ~hopeless & (index == k))
+        reach[rows] = max_range_on_azimuth_km(distinct[k], lat0[rows], lon0[rows], az[rows], opts)
+    far &= hopeless | (dist_km > reach)
     lenient = errors == "mark"
     if far.any() and not lenient:
         i = int(np.argmax(far))
-        raise ThaadsimError("target", f"({lat1[i]:.2f}, {lon1[i]:.2f}) is {dist_km[i]:,.0f} km from the launch point, "
-                            f"beyond the {miss_list[i].id}'s maximum range of about {full[i]:,.0f} km "
-                            "(non-rotating Earth)", "choose a closer target or a longer-range missile", rows=(i,))
+        _raise_reach(miss_list[i], lat0[i], lon0[i], lat1[i], lon1[i], dist_km[i], az[i], opts, i,
+                     reach[i] if np.isfinite(reach[i]) else None)
 
     ctx = _Context(distinct, index, lat0, lon0, lat1, lon1, dist_km, az, burn, tables, opts, model,
                    tolerance_km, max_iterations, miss_list, shapes, lenient=lenient)
@@ -315,10 +375,51 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     worst = np.nanmax(batch.miss_km) if n else 0.0
     if not np.isfinite(worst) or worst > 1.0:
         i = int(np.nanargmax(np.nan_to_num(batch.miss_km, nan=np.inf)))
+        if shapes[i] == "min-energy":
+            # near the edge of reach the solver can stall short of the target: say how far this
+            # direction reaches on this Earth model, not that an iteration failed
+            reach = float(max_range_on_azimuth_km(miss_list[i], lat0[i], lon0[i], az[i], opts)[0])
+            if dist_km[i] > reach * (1.0 - NEAR_EDGE_FRACTION):
+                _raise_reach(miss_list[i], lat0[i], lon0[i], lat1[i], lon1[i], dist_km[i], az[i], opts, i, reach)
         raise ThaadsimError("target", f"row {i} ({miss_list[i].id}, {shapes[i]}): targeting did not converge "
                             f"(miss {batch.miss_km[i]:.1f} km)",
                             "try another shape or apogee; lofted/depressed shots need range margin", rows=(i,))
     return batch
+
+
+#: a min-energy target the solver misses this close to its direction's maximum range (a fraction of
+#: it) is refused with that maximum: there the solution needs the kick at its exact optimum, where the
+#: range is flat in the kick, and the iterations can stall short of it
+NEAR_EDGE_FRACTION = 0.015
+#: the Earth's turn adds at most this factor to a missile's non-rotating maximum range (measured: the
+#: catalog's longest eastward shots gain 29-42 %, DF-41 from western China 17,074 vs 12,020 km)
+ROTATION_REACH_FACTOR = 1.6
+NEAR_EDGE_KM = 25.0
+
+
+def _raise_reach(missile, lat0, lon0, lat1, lon1, dist_km, az, opts, row, reach_km=None):
+    """The reach error: the target's distance and this direction's maximum range on the Earth model in use."""
+    if reach_km is None:
+        reach_km = float(max_range_on_azimuth_km(missile, lat0, lon0, az, opts)[0])
+    where = (f"the {missile.id}'s maximum range toward azimuth {az:.0f} deg is about {reach_km:,.0f} km "
+             f"on a {_earth_words(opts)}")
+    if dist_km <= reach_km:
+        problem = (f"({lat1:.2f}, {lon1:.2f}) is {dist_km:,.0f} km from the launch point, within "
+                   f"{100 * NEAR_EDGE_FRACTION:g} % of the edge of reach ({where}), where targeting cannot find "
+                   "the shot")
+        fix = "aim a little closer, or choose a longer-range missile"
+    else:
+        problem = f"({lat1:.2f}, {lon1:.2f}) is {dist_km:,.0f} km from the launch point; {where}"
+        fix = "choose a closer target or a longer-range missile" + _payload_hint(missile)
+    raise ThaadsimError("target", problem, fix, rows=(row,))
+
+
+def _payload_hint(missile) -> str:
+    lo = missile.meta.get("payload_kg_min")
+    if lo is None or missile.rv.mass_kg <= lo:
+        return ""
+    return (f", or a lighter payload within the published band (--payload-kg down to {lo:g} kg; "
+            f"this flight carries {missile.rv.mass_kg:g} kg)")
 
 
 def _solve_rows(ctx, rows, azimuth, kick, cut, lofted, depressed, apo, apo_me_default, flattest):
@@ -434,8 +535,8 @@ class _Context:
         raise ThaadsimError(
             "target", f"({self.lat1[i]:.2f}, {self.lon1[i]:.2f}) is {self.dist_km[i]:,.0f} km from the launch "
             f"point, beyond the {self.missiles[i].id}'s reach ({how}: about {reach_km:,.0f} km on azimuth "
-            f"{self.az[i]:.0f} deg, with this Earth model)", "choose a closer target, another shape or a "
-            "longer-range missile", rows=(i,))
+            f"{self.az[i]:.0f} deg, on a {_earth_words(self.opts)})", "choose a closer target, another shape or a "
+            "longer-range missile" + _payload_hint(self.missiles[i]), rows=(i,))
 
 
 def _impact_offset_km(ctx: _Context, rows, rng, iaz):
@@ -550,8 +651,10 @@ def _solve_min_energy(ctx: _Context, rows, azimuth, kick, cut):
     az_r = azimuth[rows]
     # full burn first: the reach on this azimuth, and the upper end of the bracket
     k_full = np.array([ctx.tables[k].kick_opt(b) for k, b in zip(ctx.index[rows], burn)])
-    for _ in range(3):
-        k_full, r_full = ctx.best_kick(rows, az_r, k_full, burn, 1.0)
+    # the table's kick is the non-rotating optimum; on a rotating Earth a long eastward shot wants a
+    # kick several degrees away, so the parabolas start wide and narrow down
+    for half_width in (4.0, 2.0, 1.0, 0.5):
+        k_full, r_full = ctx.best_kick(rows, az_r, k_full, burn, half_width)
     _, _, _, _, st_full = ctx.fly(rows, az_r, k_full, burn)
     r_full = np.where(st_full == 1, 1e6, r_full)      # never comes down at full burn: reaches anything
     short = r_full < d - 0.5

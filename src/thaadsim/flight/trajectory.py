@@ -105,6 +105,8 @@ class TrajectoryBatch:
     # (N, S) burnout time of each stage that fired (NaN for stages the cut-off skipped); the last
     # one fired is also ``burnout_s``, when the reentry vehicle separates
     stage_burnout_s: np.ndarray | None = None
+    # (N,) peak dynamic pressure rho |v_rel|^2 / 2 from launch to burnout, kPa (0 for a coast from burnout)
+    max_q_kpa: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.n_samples.shape[0])
@@ -129,6 +131,8 @@ class TrajectoryBatch:
         if self.stage_burnout_s is not None:
             for k in range(self.stage_burnout_s.shape[1]):
                 data[f"stage{k + 1}_burnout_s"] = self.stage_burnout_s[:, k]
+        if self.max_q_kpa is not None:
+            data["max_q_kpa"] = self.max_q_kpa
         if self.target_lat_deg is not None:
             data["target_lat_deg"] = self.target_lat_deg
             data["target_lon_deg"] = self.target_lon_deg

@@ -18,7 +18,9 @@ Layout (units in every numeric field's name; unknown keys are errors)::
     [[threats]]                missile (catalog id), launch_area or launch_lat_deg/launch_lon_deg,
                                aimpoint (asset name) or aim_lat_deg/aim_lon_deg, shape, apogee_km,
                                launch_time_s, count, launch_interval_s, rv_rcs_m2, booster_rcs_m2
-                               (optional: replace the missile's signature, for sensitivity sweeps)
+                               (optional: replace the missile's signature, for sensitivity sweeps),
+                               payload_kg (optional: RV mass within the missile's catalog span, where its
+                               published range band comes from payload; not in sweeps yet)
     [doctrine]                 mode, salvo_size, priority, max_shots_per_threat, decision_step_s,
                                hold_for_priority                                          (optional)
     [montecarlo]               runs, seed (default: scenario.seed)                         (optional)
@@ -233,6 +235,9 @@ class ThreatSection(_Model):
     # RCS is an assumption (sensors.signatures); these replace the missile's own for this entry
     rv_rcs_m2: float | None = Field(None, gt=0, le=1e4)
     booster_rcs_m2: float | None = Field(None, gt=0, le=1e4)
+    # RV mass replacing the catalog's, within the missile's own span (catalog payload_kg_min/max, where its
+    # published range band comes from payload); <= 100,000 kg bounds the number before that check
+    payload_kg: float | None = Field(None, gt=0, le=1e5)
 
     @field_validator("missile")
     @classmethod
@@ -251,6 +256,13 @@ class ThreatSection(_Model):
             raise ValueError("give either aimpoint or aim_lat_deg/aim_lon_deg, not both")
         if self.shape != "min-energy" and self.apogee_km is None:
             raise ValueError(f"shape {self.shape!r} needs apogee_km")
+        if self.payload_kg is not None:
+            from thaadsim.flight.catalog import with_payload
+
+            try:
+                with_payload(self.missile, self.payload_kg)
+            except ThaadsimError as exc:
+                raise ValueError(f"payload_kg: {exc.problem}; {exc.fix}") from None
         last = self.launch_time_s + (self.count - 1) * self.launch_interval_s
         if last > MAX_RAID_CLOCK_S:
             raise ValueError(f"the last of {self.count} missiles launches at {last:g} s (launch_time_s + (count - 1)"
@@ -432,7 +444,7 @@ class Scenario(_Model):
                                  launch_lat_deg=la, launch_lon_deg=lo, aim_lat_deg=ta, aim_lon_deg=to,
                                  shape=t.shape, apogee_km=t.apogee_km, source=i,
                                  launch_time_s=t.launch_time_s + c * t.launch_interval_s, asset=dst,
-                                 rv_rcs_m2=t.rv_rcs_m2, booster_rcs_m2=t.booster_rcs_m2))
+                                 rv_rcs_m2=t.rv_rcs_m2, booster_rcs_m2=t.booster_rcs_m2, payload_kg=t.payload_kg))
         return rows
 
     def fly_threats(self, rows=None):
@@ -446,14 +458,17 @@ class Scenario(_Model):
         keys, index = [], []
         for r in rows:
             key = (r["missile"], r["launch_lat_deg"], r["launch_lon_deg"], r["aim_lat_deg"], r["aim_lon_deg"],
-                   r["shape"], r["apogee_km"])
+                   r["shape"], r["apogee_km"], r.get("payload_kg"))
             if key not in keys:
                 keys.append(key)
             index.append(keys.index(key))
         f = self.flight
         apo = [np.nan if k[6] is None else k[6] for k in keys]
         try:
-            batch = fly_targeted([k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
+            from thaadsim.flight.catalog import with_payload
+
+            # with_payload caches: rows with one (missile, payload) share one Missile, so fly as one
+            batch = fly_targeted([with_payload(k[0], k[7]) for k in keys], [k[1] for k in keys], [k[2] for k in keys],
                              [k[3] for k in keys], [k[4] for k in keys], shape=[k[5] for k in keys],
                                  apogee_km=None if all(np.isnan(apo)) else apo, earth=f.earth,
                                  rotation=f.rotation, atmosphere=f.atmosphere, sample_dt_s=f.sample_dt_s)

@@ -456,6 +456,10 @@ def flight_table(spec: SweepSpec, lay: "Layout", data: dict, origin: str, model)
         fl = scn.flight
         s = settings.setdefault((fl.earth, fl.rotation, fl.atmosphere), len(settings))
         rows = scn.expand_threats()
+        if any(r.get("payload_kg") is not None for r in rows):
+            # the sweep flies catalog missiles by id; a payload would be silently dropped
+            raise ThaadsimError("threats.payload_kg", "is not supported in a sweep yet",
+                                "drop payload_kg from the base scenario, or run it with `thaadsim run`")
         if group_rows is None:
             group_rows = np.empty((n_groups, len(rows)), np.int64)
         for j, r in enumerate(rows):
