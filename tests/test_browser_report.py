@@ -102,3 +102,69 @@ def test_report_renders_offline_with_a_map(tmp_path):
     assert paths > 0                   # plotly drew geo paths
     frac = nonbackground_fraction(png)
     assert frac > 0.01, f"the map looks blank ({frac:.3%} non-background pixels)"
+
+
+def _wide_report() -> ReportContent:
+    """The synthetic report with a table wider than any phone and long key-figure notes."""
+    c = synthetic_report()
+    wide = pd.DataFrame({f"p_kill_given_engaged_by_battery_{k}": [0.5, 0.25] for k in range(14)})
+    wide.insert(0, "threat", ["scud-c min-energy Wonsan area → Daegu", "nodong lofted Sinpo → Busan"])
+    c.tables.append(("Wide table", wide))
+    c.figures += [Figure("P(no leaker)", 0.4, "", "2,000 Monte Carlo runs with seed 2016; 95 % Wilson interval "
+                         "0.38-0.42; each run draws every interceptor's kill independently")] * 3
+    return c
+
+
+def _layout_in_browser(html_path, width_px: int, print_media: bool):
+    """Open the page at a width; return the page's overflow and the key-figure note cells' widths."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width_px, "height": 900})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "blob:"))
+                       else r.abort())
+            page.goto(f"file://{html_path}", wait_until="load")
+            page.wait_for_function("() => document.documentElement.getAttribute('data-plots-ready')", timeout=30000)
+            if print_media:
+                page.emulate_media(media="print")
+                page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")   # what printing fires
+                page.wait_for_timeout(300)
+            out = page.evaluate("""(allowScroll) => {
+                const W = document.documentElement.clientWidth;
+                // elements that stick out of the page, ignoring those inside a horizontal scroll box
+                const inScroller = el => { if (!allowScroll) return false; for (let p = el.parentElement; p; p = p.parentElement) {
+                    const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
+                    return false; };
+                const wide = [...document.querySelectorAll('main *')].filter(el => {
+                    const r = el.getBoundingClientRect(); return r.width > 0 && r.right > W + 1 && !inScroller(el); })
+                    .map(el => el.tagName + '.' + el.className);
+                const notes = [...document.querySelectorAll('.figs td.note')].map(td => td.getBoundingClientRect().width);
+                return {W, scrollW: document.documentElement.scrollWidth, wide: wide.slice(0, 5), notes};
+            }""", not print_media)        # paper cannot scroll: in print a scroll box only clips
+            pdf = page.pdf(format="A4") if print_media else b""
+        finally:
+            browser.close()
+    return out, errors, pdf
+
+
+def test_narrow_screen_scrolls_tables_inside_their_box_not_the_page(tmp_path):
+    html_path = write_html(tmp_path / "report.html", _wide_report()).resolve()
+    out, errors, _ = _layout_in_browser(html_path, 360, print_media=False)
+    assert errors == []
+    assert out["wide"] == [] and out["scrollW"] <= out["W"], out
+    assert min(out["notes"]) >= 150, out          # a note reads as lines of words, not a word per line
+
+
+def test_print_fits_the_page_and_keeps_notes_readable(tmp_path):
+    """A4 with 12 mm margins is 186 mm = 703 CSS px wide: nothing may stick out, and since print
+    cannot scroll, not even inside the tables' scroll boxes."""
+    html_path = write_html(tmp_path / "report.html", _wide_report()).resolve()
+    out, errors, pdf = _layout_in_browser(html_path, 703, print_media=True)
+    assert errors == []
+    assert out["wide"] == [] and out["scrollW"] <= out["W"], out
+    assert min(out["notes"]) >= 0.4 * out["W"], out
+    assert pdf[:5] == b"%PDF-" and len(pdf) > 10_000

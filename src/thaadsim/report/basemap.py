@@ -150,18 +150,48 @@ def draw_outlines(ax, box, *, name: str | None = None, zorder: float = 1.0) -> N
     ax.xaxis.set_major_formatter(FuncFormatter(_fmt))
 
 
-def plotly_outline_traces(name: str = "east_asia_50m"):
-    """``Scattergeo`` line traces for the outlines (one per kind, None-separated lines)."""
+def lines_near_box(lines, box, pad_frac: float = 0.25):
+    """The parts of ``lines`` inside ``box`` grown by ``pad_frac`` of its span on every side.
+
+    A line is cut where it leaves the padded box, and each inside run keeps one point beyond the
+    cut on either side so the drawn line still reaches the map's edge. Longitudes come back
+    unwrapped around the box's centre. Used to ship only the outlines a map shows: the Seongju
+    report carried the whole 90-160 E x 0-60 N file for a 13 x 11 degree view.
+    """
+    lon_min, lat_min, lon_max, lat_max, center = box
+    px, py = pad_frac * (lon_max - lon_min), pad_frac * (lat_max - lat_min)
+    out = []
+    for ln in unwrap_lines(lines, center):
+        inside = ((ln[:, 0] >= lon_min - px) & (ln[:, 0] <= lon_max + px) &
+                  (ln[:, 1] >= lat_min - py) & (ln[:, 1] <= lat_max + py))
+        if not inside.any():
+            continue
+        # grow each inside run by one point both ways, then split into runs
+        keep = inside | np.r_[inside[1:], False] | np.r_[False, inside[:-1]]
+        edges = np.flatnonzero(np.diff(np.r_[0, keep.astype(np.int8), 0]))
+        for a, b in zip(edges[::2], edges[1::2]):
+            if b - a >= 2:
+                out.append(ln[a:b])
+    return out
+
+
+def plotly_outline_traces(name: str = "east_asia_50m", box=None):
+    """``Scattergeo`` line traces for the outlines (one per kind, None-separated lines).
+
+    With ``box`` (as from :func:`view_box`) only the outlines near it are kept
+    (:func:`lines_near_box`) and rounded to 0.001 deg (about 100 m, finer than a 1:50m line).
+    """
     import plotly.graph_objects as go
 
     traces = []
     for kind, lines in load_outlines(name).items():
         xs: list = []
         ys: list = []
-        for ln in lines:
-            xs.extend(ln[:, 0].round(4).tolist())
+        digits = 4 if box is None else 3
+        for ln in (lines if box is None else lines_near_box(lines, box)):
+            xs.extend(ln[:, 0].round(digits).tolist())
             xs.append(None)
-            ys.extend(ln[:, 1].round(4).tolist())
+            ys.extend(ln[:, 1].round(digits).tolist())
             ys.append(None)
         st = STYLE.get(kind, STYLE["coastline"])
         traces.append(go.Scattergeo(lon=xs, lat=ys, mode="lines", name=kind, hoverinfo="skip",
