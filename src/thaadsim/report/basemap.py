@@ -206,18 +206,29 @@ GEO_LAYERS_OFF = {f"show{layer}": False
                   for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}
 
 
-def plotly_geo_layout(box) -> dict:
-    """``layout.geo`` settings for a self-contained map: every base layer off, a fitted view."""
+def plotly_geo_layout(box, proj=None) -> dict:
+    """``layout.geo`` settings for a self-contained map: every base layer off, a fitted view.
+
+    With ``proj`` (a :class:`thaadsim.report.projection.MapProjection`) the view uses the same
+    projection as map.png, plotly's own ``stereographic`` or ``azimuthal equidistant`` rotated to
+    its centre; the graticule is plotly's (``lonaxis``/``lataxis`` grid, no network).
+    """
+    from thaadsim.report.projection import nice_step
+
     lon_min, lat_min, lon_max, lat_max, center = box
     span = max(lon_max - lon_min, lat_max - lat_min)
-    if span > 60:
-        proj = dict(type="natural earth", rotation=dict(lon=float(wrap_lon(center, 0.0))))
+    if proj is not None:
+        kind = "stereographic" if proj.kind == "theatre" else "azimuthal equidistant"
+        projection = dict(type=kind, rotation=dict(lon=proj.center_lon_deg, lat=proj.center_lat_deg))
+    elif span > 60:
+        projection = dict(type="natural earth", rotation=dict(lon=float(wrap_lon(center, 0.0))))
     else:
         mid = 0.5 * (lat_min + lat_max)
-        proj = dict(type="conic conformal", rotation=dict(lon=float(wrap_lon(center, 0.0))),
-                    parallels=[mid - span / 6, mid + span / 6])
-    return dict(projection=proj,
-                lonaxis=dict(range=[lon_min, lon_max]),
-                lataxis=dict(range=[lat_min, lat_max]),
+        projection = dict(type="conic conformal", rotation=dict(lon=float(wrap_lon(center, 0.0))),
+                          parallels=[mid - span / 6, mid + span / 6])
+    grid = dict(showgrid=True, gridcolor="#b8c4d0", gridwidth=0.5)
+    return dict(projection=projection,
+                lonaxis=dict(range=[lon_min, lon_max], dtick=nice_step(lon_max - lon_min), **grid),
+                lataxis=dict(range=[lat_min, lat_max], dtick=nice_step(lat_max - lat_min), **grid),
                 showframe=True, framecolor="#888", bgcolor="#eef4fa",
                 **GEO_LAYERS_OFF)

@@ -60,13 +60,17 @@ def _fmt(v) -> str:
 
 # ------------------------------------------------------------------------------------------ figures
 def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_px: int = 620,
-                    width_px: int = 900, char_px: float = 5.6, line_px: float = 13.0) -> dict[int, str]:
+                    width_px: int = 900, char_px: float = 5.6, line_px: float = 13.0,
+                    avoid_lonlat=None) -> dict[int, str]:
     """A plotly ``textposition`` for each labelled site, chosen so labels do not overlap.
 
     Greedy, in the order of the sites: each label takes the first of four corners (toward the
     map's centre first, so a label near the east edge is not cut off) whose box, estimated on a
     local flat projection at the map's scale, overlaps no label already placed and no other marker;
-    if every corner overlaps, the least-overlapping one. "Every label toward the centre" made
+    if every corner overlaps, the least-overlapping one. ``avoid_lonlat`` ((n, 2) lon, lat points
+    sampled densely along the tracks) are data a label must not cover: each point inside a box
+    costs as much as a marker's area, so a corner clear of tracks wins over one that only avoids
+    other labels. "Every label toward the centre" made
     neighbours on either side of the centre face each other (Wonsan and Pyongyang overwrote each
     other on the Seongju map).
     """
@@ -82,6 +86,11 @@ def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_p
 
     pts = {i: xy(sites[i]) for i in labels}
     markers = [(x - 5, y - 5, x + 5, y + 5) for x, y in pts.values()]
+    if avoid_lonlat is not None and len(avoid_lonlat):
+        av = np.asarray(avoid_lonlat, float)
+        track_xy = np.column_stack([((av[:, 0] - centre + 180) % 360 - 180) * np.cos(mid) * scale, av[:, 1] * scale])
+    else:
+        track_xy = np.empty((0, 2))
     placed: list[tuple[float, float, float, float]] = []
     out = {}
     for i, text in labels.items():
@@ -103,7 +112,9 @@ def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_p
                 dy = min(r[3], q[3]) - max(r[1], q[1])
                 if dx > 0 and dy > 0:
                     tot += dx * dy
-            return tot
+            inside = ((track_xy[:, 0] > r[0] - 2) & (track_xy[:, 0] < r[2] + 2) &
+                      (track_xy[:, 1] > r[1] - 2) & (track_xy[:, 1] < r[3] + 2))
+            return tot + 100.0 * int(inside.sum())
 
         costs = [(overlap(rect(pos)), k, pos) for k, pos in enumerate(order)]
         best = next((c for c in costs if c[0] == 0.0), min(costs))
@@ -119,7 +130,11 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
 
     from thaadsim.report.map_png import fit_box
 
+    from thaadsim.report.map_png import _lonlat_of
+    from thaadsim.report.projection import choose_projection
+
     box = box or fit_box(tracks, sites, areas)
+    proj = choose_projection(*_lonlat_of(tracks, sites, areas))
     name = basemap.outlines_for_box(*box[:4])
     fig = go.Figure()
     for tr in basemap.plotly_outline_traces(name, box):
@@ -158,7 +173,7 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
     for i, s in enumerate(sites):
         kinds.setdefault(s.kind, []).append(i)
     labels = label_groups(sites)
-    where = label_positions(sites, labels, box, height_px)
+    where = label_positions(sites, labels, box, height_px, avoid_lonlat=_track_points(tracks))
     for kind, members in kinds.items():
         ss = [sites[i] for i in members]
         labelled = kind not in ("intercept", "leak", "miss")
@@ -174,12 +189,77 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
                                                 size=13 if kind == "intercept" else 9,
                                                 color=_css_rgba(kind), line=dict(color="black", width=0.6)),
                                     name=kind))
-    fig.update_geos(**basemap.plotly_geo_layout(box))
-    # the legend starts below the modebar (at y=1.0 the toolbar icons covered its first entry)
-    fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=10, b=0),
-                      legend=dict(orientation="v", x=1.0, xanchor="right", y=0.94, yanchor="top", bgcolor="rgba(255,255,255,0.8)",
-                                  font=dict(size=11)))
+    fig.add_trace(_scale_bar_trace(proj, box, tracks, sites))
+    fig.update_geos(**basemap.plotly_geo_layout(box, proj))
+    # the legend below the map, outside it: inside, it covered tracks and coverage (on the right)
+    fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=26, b=0),
+                      legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.01, yanchor="top",
+                                  font=dict(size=11)),
+                      annotations=[dict(text=proj.description, showarrow=False, xref="paper", yref="paper",
+                                        x=0.0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=10,
+                                                                                                    color="#57606a"))])
     return fig
+
+
+def _track_points(tracks, step_deg: float = 0.05):
+    """(n, 2) lon, lat points along every track, at most ``step_deg`` apart (straight in lon/lat
+    between samples, as plotly draws at these scales), for labels to avoid."""
+    pts = []
+    for tr in tracks:
+        _, la, lo, _ = tr.arrays()
+        lo, la = np.asarray(lo, float), np.asarray(la, float)
+        if lo.size < 2:
+            continue
+        seg = np.hypot(np.diff(lo), np.diff(la))
+        s = np.r_[0.0, np.cumsum(seg)]
+        u = np.linspace(0.0, s[-1], max(2, int(s[-1] / step_deg) + 2))
+        pts.append(np.column_stack([np.interp(u, s, lo), np.interp(u, s, la)]))
+    return np.concatenate(pts) if pts else np.empty((0, 2))
+
+
+def _scale_bar_trace(proj, box, tracks, sites):
+    """A scale bar as a geo line: a round ground distance along the WGS84 geodesic (pyproj Geod),
+    due east from the corner of the view (inset 10-15 %: plotly frames a little more than the box) with the fewest track points and sites near
+    it, so it sits where data is thinnest; true length at that spot on the ground."""
+    import plotly.graph_objects as go
+    from pyproj import Geod
+
+    from thaadsim.report.projection import round_length_km
+
+    lon_min, lat_min, lon_max, lat_max, _ = box
+    geod = Geod(ellps="WGS84")
+    mid_lat = 0.5 * (lat_min + lat_max)
+    width_km = (lon_max - lon_min) * 111.32 * max(np.cos(np.radians(mid_lat)), 0.05)
+    length_km = round_length_km(0.2 * min(width_km, 20000.0))
+    pts = np.concatenate([_track_points(tracks), np.array([[s.lon_deg, s.lat_deg] for s in sites]).reshape(-1, 2)])
+    pts[:, 0] = basemap.wrap_lon(pts[:, 0], box[4])
+    # plotly fits the projected outline of the lon/lat box into the frame: corners in that plane
+    edge = np.linspace(0.0, 1.0, 30)
+    ring_lon = np.r_[lon_min + (lon_max - lon_min) * edge, np.full(30, lon_max),
+                     lon_max - (lon_max - lon_min) * edge, np.full(30, lon_min)]
+    ring_lat = np.r_[np.full(30, lat_min), lat_min + (lat_max - lat_min) * edge, np.full(30, lat_max),
+                     lat_max - (lat_max - lat_min) * edge]
+    rx, ry = proj.forward(ring_lon, ring_lat)
+    x_lo, x_hi, y_lo, y_hi = np.nanmin(rx), np.nanmax(rx), np.nanmin(ry), np.nanmax(ry)
+    w, h = x_hi - x_lo, y_hi - y_lo
+    px, py = proj.forward(pts[:, 0], pts[:, 1])
+    best = None
+    for cx, cy in ((x_lo + 0.15 * w, y_lo + 0.1 * h), (x_hi - 0.15 * w - length_km, y_lo + 0.1 * h),
+                   (x_lo + 0.15 * w, y_hi - 0.15 * h), (x_hi - 0.15 * w - length_km, y_hi - 0.15 * h)):
+        near = int(np.sum((px > cx - 0.05 * w) & (px < cx + length_km + 0.05 * w) &
+                          (py > cy - 0.05 * h) & (py < cy + 0.08 * h)))
+        if best is None or near < best[0]:
+            best = (near, cx, cy)
+    lon0, lat0 = proj.inverse(best[1], best[2])
+    x0, y0 = float(lon0), float(lat0)
+    way = geod.fwd_intermediate(x0, y0, 90.0, npts=10, del_s=length_km * 1e3 / 10, return_back_azimuth=False)
+    lons, lats = [x0, *way.lons], [y0, *way.lats]
+    text = [""] * len(lons)
+    text[len(lons) // 2] = f"{length_km:g} km"
+    return go.Scattergeo(lon=[round(v, 4) for v in lons], lat=[round(v, 4) for v in lats], mode="lines+text",
+                         text=text, textposition="top center", textfont=dict(size=10),
+                         line=dict(color="black", width=3), name=f"scale: {length_km:g} km", showlegend=False,
+                         hoverinfo="skip", meta="scale-bar")
 
 
 def profile_figure(profiles: pd.DataFrame):
