@@ -317,13 +317,14 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
 
         raise ThaadsimError("figure format", f"{fmt!r} is not one of {', '.join(FIGURE_FORMATS)}",
                             "use png, svg or pdf")
+    import matplotlib
+
     buf = io.BytesIO()
-    meta = {"Creator": "thaadsim"} if fmt in ("svg", "pdf") else None
-    if fmt == "svg":
-        meta = {"Creator": "thaadsim", "Date": None}
-    elif fmt == "pdf":
-        meta = {"Creator": "thaadsim", "CreationDate": None}
-    fig.savefig(buf, format=fmt, bbox_inches="tight", pad_inches=0.15, metadata=meta)
+    # no dates in the metadata: the same scenario gives the same bytes
+    meta = {"svg": {"Creator": "thaadsim", "Date": None}, "pdf": {"Creator": "thaadsim", "CreationDate": None}}
+    # text stays text (an editor or a journal's typesetter can change it), TrueType in the PDF
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "thaadsim"}):
+        fig.savefig(buf, format=fmt, bbox_inches="tight", pad_inches=0.15, metadata=meta.get(fmt))
     return buf.getvalue()
 
 

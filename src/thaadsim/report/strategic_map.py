@@ -172,3 +172,16 @@ def strategic_png(table, site, **kw) -> bytes:
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+def strategic_bytes(table, site, fmt: str = "png", **kw) -> bytes:
+    """The map as PNG, SVG or PDF bytes (:func:`thaadsim.report.map_png.figure_bytes`)."""
+    import matplotlib.pyplot as plt
+
+    from thaadsim.report.map_png import figure_bytes
+
+    fig = strategic_figure(table, site, **kw)
+    try:
+        return figure_bytes(fig, fmt)
+    finally:
+        plt.close(fig)
