@@ -224,6 +224,7 @@ def place_labels(ax, drawing: MapDrawing, sites: Sequence[Site]) -> None:
 
     fig = ax.figure
     renderer = _renderer(fig)
+    ax.apply_aspect()          # the frame shrinks to equal aspect at draw time: place in its final pixels
     to_px = ax.transData
     paths = []
     for line in drawing.track_lines:

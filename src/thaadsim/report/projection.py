@@ -227,14 +227,16 @@ def scale_bar(proj: MapProjection, view_width_km: float, fraction: float = 0.2):
     """A scale bar true at the map's centre: ``(length_km, projected_length_km)``.
 
     ``length_km`` is a round ground distance near ``fraction`` of the view's width; the
-    projected length is that ground distance measured along the WGS84 geodesic east from the
-    centre (pyproj ``Geod``) and projected, i.e. times the scale factor at the centre (1 for both
-    projections here, to within the ellipsoid's effect).
+    projected length is that distance times the scale factor at the centre, measured on a 1 km
+    WGS84 geodesic east from the centre (pyproj ``Geod``) and projected (1 for both projections
+    here). Away from the centre the stereographic's scale grows (sec²(c/2)), so the bar is
+    labelled as true at the centre.
     """
     from pyproj import Geod
 
     length = round_length_km(view_width_km * fraction)
-    lon1, lat1, _ = Geod(ellps="WGS84").fwd(proj.center_lon_deg, proj.center_lat_deg, 90.0, length * 1e3)
+    step_km = 1.0     # short enough that the scale factor does not change along it
+    lon1, lat1, _ = Geod(ellps="WGS84").fwd(proj.center_lon_deg, proj.center_lat_deg, 90.0, step_km * 1e3)
     x0, y0 = proj.forward(proj.center_lon_deg, proj.center_lat_deg)
     x1, y1 = proj.forward(lon1, lat1)
-    return length, float(np.hypot(x1 - x0, y1 - y0))
+    return length, float(np.hypot(x1 - x0, y1 - y0)) / step_km * length
