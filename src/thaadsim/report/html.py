@@ -61,34 +61,53 @@ def _fmt(v) -> str:
 # ------------------------------------------------------------------------------------------ figures
 def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_px: int = 620,
                     width_px: int = 900, char_px: float = 5.6, line_px: float = 13.0,
-                    avoid_lonlat=None) -> dict[int, str]:
-    """A plotly ``textposition`` for each labelled site, chosen so labels do not overlap.
+                    avoid_lonlat=None, proj=None, drop_covering: bool = False) -> dict[int, str | None]:
+    """A plotly ``textposition`` for each labelled site, chosen so labels cover no data.
 
-    Greedy, in the order of the sites: each label takes the first of four corners (toward the
-    map's centre first, so a label near the east edge is not cut off) whose box, estimated on a
-    local flat projection at the map's scale, overlaps no label already placed and no other marker;
-    if every corner overlaps, the least-overlapping one. ``avoid_lonlat`` ((n, 2) lon, lat points
-    sampled densely along the tracks) are data a label must not cover: each point inside a box
-    costs as much as a marker's area, so a corner clear of tracks wins over one that only avoids
-    other labels. "Every label toward the centre" made
-    neighbours on either side of the centre face each other (Wonsan and Pyongyang overwrote each
-    other on the Seongju map).
+    Greedy, in the order of the sites: each label takes the first of eight positions (the four
+    corners, toward the map's centre first so a label near the east edge is not cut off, then the
+    four sides) whose box, estimated at the map's scale, overlaps no label already placed, no
+    other marker and no track; if every position overlaps, the least-overlapping one.
+    ``avoid_lonlat`` ((n, 2) lon, lat points sampled densely along the tracks) are the tracks: each
+    point inside a box costs as much as a marker's area. With ``proj`` (the map's
+    :class:`~thaadsim.report.projection.MapProjection`) positions are computed in that projection
+    at plotly's fitted scale (the projected box fills the frame); without it on a local flat
+    (equirectangular) projection. "Every label toward the centre" made neighbours on either side
+    of the centre face each other (Wonsan and Pyongyang overwrote each other on the Seongju map).
+    With ``drop_covering`` a label with no clear position gets None (the caller leaves it off the
+    map: its name stays in the marker's hover text) instead of the least-overlapping position.
     """
     if not labels:
         return {}
     lon_min, lat_min, lon_max, lat_max, centre = box
-    mid = np.radians(0.5 * (lat_min + lat_max))
-    span_x = max(((lon_max - lon_min) % 360 or 360) * np.cos(mid), 1e-6)
-    scale = min(width_px / span_x, 0.92 * height_px / max(lat_max - lat_min, 1e-6))   # px per degree
+    if proj is not None:
+        edge = np.linspace(0.0, 1.0, 30)
+        rx, ry = proj.forward(np.r_[lon_min + (lon_max - lon_min) * edge, np.full(30, lon_max),
+                                    lon_max - (lon_max - lon_min) * edge, np.full(30, lon_min)],
+                              np.r_[np.full(30, lat_min), lat_min + (lat_max - lat_min) * edge,
+                                    np.full(30, lat_max), lat_max - (lat_max - lat_min) * edge])
+        scale = min(width_px / max(np.nanmax(rx) - np.nanmin(rx), 1e-6),
+                    0.92 * height_px / max(np.nanmax(ry) - np.nanmin(ry), 1e-6))      # px per km
 
-    def xy(s):
-        return ((s.lon_deg - centre + 180) % 360 - 180) * np.cos(mid) * scale, s.lat_deg * scale
+        def project(lon, lat):
+            x, y = proj.forward(lon, lat)
+            return np.asarray(x) * scale, np.asarray(y) * scale
+    else:
+        mid = np.radians(0.5 * (lat_min + lat_max))
+        span_x = max(((lon_max - lon_min) % 360 or 360) * np.cos(mid), 1e-6)
+        scale = min(width_px / span_x, 0.92 * height_px / max(lat_max - lat_min, 1e-6))   # px per degree
 
-    pts = {i: xy(sites[i]) for i in labels}
+        def project(lon, lat):
+            lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+            return ((lon - centre + 180) % 360 - 180) * np.cos(mid) * scale, lat * scale
+
+    pts = {i: tuple(float(v) for v in project(sites[i].lon_deg, sites[i].lat_deg)) for i in labels}
+    x_mid = float(project(centre, 0.5 * (lat_min + lat_max))[0]) if proj is None else 0.0
     markers = [(x - 5, y - 5, x + 5, y + 5) for x, y in pts.values()]
     if avoid_lonlat is not None and len(avoid_lonlat):
         av = np.asarray(avoid_lonlat, float)
-        track_xy = np.column_stack([((av[:, 0] - centre + 180) % 360 - 180) * np.cos(mid) * scale, av[:, 1] * scale])
+        track_xy = np.column_stack(project(av[:, 0], av[:, 1]))
+        track_xy = track_xy[np.all(np.isfinite(track_xy), axis=1)]
     else:
         track_xy = np.empty((0, 2))
     placed: list[tuple[float, float, float, float]] = []
@@ -96,13 +115,16 @@ def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_p
     for i, text in labels.items():
         x, y = pts[i]
         w, h = char_px * max(len(text), 1), line_px
-        east = x > 0
+        east = x > x_mid
         order = (["top left", "top right", "bottom left", "bottom right"] if east
                  else ["top right", "top left", "bottom right", "bottom left"])
+        order += ["middle left", "middle right"] if east else ["middle right", "middle left"]
+        order += ["top center", "bottom center"]
 
         def rect(pos):
-            x0 = x + 5 if pos.endswith("right") else x - 5 - w
-            y0 = y + 4 if pos.startswith("top") else y - 4 - h
+            vert, horiz = pos.split()
+            x0 = x + 5 if horiz == "right" else x - 5 - w if horiz == "left" else x - w / 2
+            y0 = y + 4 if vert == "top" else y - 4 - h if vert == "bottom" else y - h / 2
             return x0, y0, x0 + w, y0 + h
 
         def overlap(r):
@@ -118,6 +140,9 @@ def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_p
 
         costs = [(overlap(rect(pos)), k, pos) for k, pos in enumerate(order)]
         best = next((c for c in costs if c[0] == 0.0), min(costs))
+        if drop_covering and best[0] > 0.0:
+            out[i] = None
+            continue
         out[i] = best[2]
         placed.append(rect(best[2]))
     return out
@@ -173,7 +198,10 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
     for i, s in enumerate(sites):
         kinds.setdefault(s.kind, []).append(i)
     labels = label_groups(sites)
-    where = label_positions(sites, labels, box, height_px, avoid_lonlat=_track_points(tracks))
+    where = label_positions(sites, labels, box, height_px, avoid_lonlat=_track_points(tracks), proj=proj,
+                            drop_covering=True)
+    unlabelled = [labels[i] for i, pos in where.items() if pos is None]
+    labels = {i: t for i, t in labels.items() if where.get(i) is not None}
     for kind, members in kinds.items():
         ss = [sites[i] for i in members]
         labelled = kind not in ("intercept", "leak", "miss")
@@ -183,7 +211,8 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
         fig.add_trace(go.Scattergeo(lon=[s.lon_deg for s in ss], lat=[s.lat_deg for s in ss],
                                     mode="markers+text" if labelled else "markers",
                                     text=[labels.get(i, "") for i in members] if labelled else None,
-                                    textposition=[where.get(i, "top right") for i in members], textfont=dict(size=10),
+                                    textposition=[where.get(i) or "top right" for i in members],
+                                    textfont=dict(size=10),
                                     hovertext=hover, hoverinfo="text",
                                     marker=dict(symbol=symbols.get(kind, "circle"),
                                                 size=13 if kind == "intercept" else 9,
@@ -195,7 +224,10 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
     fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=26, b=0),
                       legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.01, yanchor="top",
                                   font=dict(size=11)),
-                      annotations=[dict(text=proj.description, showarrow=False, xref="paper", yref="paper",
+                      annotations=[dict(text=proj.description + (
+                                            f"; not labelled (no clear spot, hover the marker): "
+                                            f"{_html.escape(', '.join(unlabelled))}" if unlabelled else ""),
+                                        showarrow=False, xref="paper", yref="paper",
                                         x=0.0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=10,
                                                                                                     color="#57606a"))])
     return fig
