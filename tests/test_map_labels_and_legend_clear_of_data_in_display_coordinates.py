@@ -8,6 +8,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import numpy as np
+from matplotlib.text import Text
 from pyproj import Geod
 from shapely.geometry import Point
 
@@ -73,7 +74,8 @@ def _label_problems(fig, drawing):
     markers = [m.get_window_extent(r) for m in drawing.markers]
     frame = drawing.track_lines[0].axes.get_window_extent(r)
     problems = []
-    boxes = [lab.get_window_extent(r) for lab in drawing.labels]
+    # the text's own box (Text's extent, without a leader line: a hairline may cross a track)
+    boxes = [Text.get_window_extent(lab, r) for lab in drawing.labels]
     for lab, bb in zip(drawing.labels, boxes):
         name = lab.get_text()
         if any(_segments_hit_box(xy, (bb.x0, bb.y0, bb.x1, bb.y1)).any() for xy in tracks_px):

@@ -173,6 +173,9 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
     # graticule labels where the lines cross the bottom and left edges of the frame
     bottom = projection_mod.edge_crossings([g for g in grat if g[0] == "meridian"], extent[2], 1, *extent[:2])
     left = projection_mod.edge_crossings([g for g in grat if g[0] == "parallel"], extent[0], 0, *extent[2:])
+    # a curved parallel can cross an edge twice: label each line once
+    bottom = list({(k, v): (p, k, v) for p, k, v in sorted(bottom, reverse=True)}.values())
+    left = list({(k, v): (p, k, v) for p, k, v in sorted(left, reverse=True)}.values())
     ax.set_xticks([p for p, _, _ in bottom], [projection_mod.degree_label(k, v) for _, k, v in bottom], fontsize=7)
     ax.set_yticks([p for p, _, _ in left], [projection_mod.degree_label(k, v) for _, k, v in left], fontsize=7)
     ax.tick_params(length=2, pad=2)
@@ -207,18 +210,39 @@ def _grat_step(grat) -> str:
 #: Label offsets tried in turn (points from the marker): the four corners close by, then the four
 #: sides, then the corners farther out.
 LABEL_OFFSETS_PT = [(5, 4), (-5, 4), (5, -4), (-5, -4), (0, 8), (0, -8), (8, 0), (-8, 0),
-                    (14, 12), (-14, 12), (14, -12), (-14, -12), (0, 18), (0, -18)]
+                    (14, 12), (-14, 12), (14, -12), (-14, -12), (0, 18), (0, -18),
+                    (26, 22), (-26, 22), (26, -22), (-26, -22), (0, 32), (0, -32), (40, 0), (-40, 0),
+                    (44, 36), (-44, 36), (44, -36), (-44, -36)]
+#: Beyond this offset (points) a thin leader line joins the label to its marker.
+LEADER_FROM_PT = 20.0
 
 
 def place_labels(ax, drawing: MapDrawing, sites: Sequence[Site]) -> None:
-    """Site names placed where they cover no data, in display coordinates.
+    """Site names placed where they cover no data (:func:`place_text_labels`).
 
-    For each label (co-located sites share one, :func:`thaadsim.io.exports.label_groups`) the
-    offsets :data:`LABEL_OFFSETS_PT` are tried in order; the first whose text box (as the renderer
-    measures it) stays inside the frame and intersects no track line (the polylines as drawn,
-    shapely), no marker and no label already placed is kept. A name with no such spot is left
-    off the map and listed in ``drawing.unlabelled`` (the caller prints it under the map).
+    Co-located sites share one label (:func:`thaadsim.io.exports.label_groups`). A name with no
+    clear spot is left off the map and listed in ``drawing.unlabelled`` (printed under the map).
     """
+    anchors = []
+    for k, text in label_groups(sites).items():
+        x, y = drawing.projection.forward(sites[k].lon_deg, sites[k].lat_deg)
+        if np.isfinite(x) and np.isfinite(y):
+            anchors.append((float(x), float(y), text))
+    placed, left_off = place_text_labels(ax, anchors, drawing.track_lines, drawing.markers)
+    drawing.labels += placed
+    drawing.unlabelled += left_off
+
+
+def place_text_labels(ax, anchors, lines, markers, fontsize: float = 7, **text_kw):
+    """Annotate ``(x, y, text)`` anchors (data coordinates) where no label covers data.
+
+    For each label the offsets :data:`LABEL_OFFSETS_PT` are tried in order; the first whose text
+    box, as the renderer measures it in display pixels, stays inside the frame and meets no line
+    of ``lines`` (Line2D or LineCollection, as drawn; shapely intersection), no point of
+    ``markers`` (Line2D, a disc of the marker's size) and no label already placed is kept.
+    Returns ``(annotations, texts left off)``. The axis must have its final size and limits.
+    """
+    from matplotlib.collections import LineCollection
     from shapely.geometry import LineString, MultiLineString, Point, box
     from shapely.ops import unary_union
 
@@ -227,27 +251,26 @@ def place_labels(ax, drawing: MapDrawing, sites: Sequence[Site]) -> None:
     ax.apply_aspect()          # the frame shrinks to equal aspect at draw time: place in its final pixels
     to_px = ax.transData
     paths = []
-    for line in drawing.track_lines:
-        xy = to_px.transform(np.column_stack(line.get_data()))
-        xy = xy[np.all(np.isfinite(xy), axis=1)]
-        if len(xy) >= 2:
-            paths.append(xy)
-    obstacles = [MultiLineString([LineString(p) for p in paths])] if paths else []
-    for m in drawing.markers:
-        xy = to_px.transform(np.column_stack(m.get_data()))[0]
+    for line in lines:
+        polylines = line.get_segments() if isinstance(line, LineCollection) else [np.column_stack(line.get_data())]
+        for seg in polylines:
+            xy = to_px.transform(np.asarray(seg, float))
+            xy = xy[np.all(np.isfinite(xy), axis=1)]
+            if len(xy) >= 2:
+                paths.append(LineString(xy))
+    obstacles = [MultiLineString(paths)] if paths else []
+    for m in markers:
         r = m.get_markersize() * fig.dpi / 72.0 / 2.0 + 1.0
-        obstacles.append(Point(xy).buffer(r))
+        for xy in to_px.transform(np.column_stack(m.get_data()).astype(float)):
+            if np.all(np.isfinite(xy)):
+                obstacles.append(Point(xy).buffer(r))
     taken = unary_union(obstacles) if obstacles else None
     frame = ax.get_window_extent(renderer)
     frame_box = box(frame.x0, frame.y0, frame.x1, frame.y1)
-    placed = []
-    for k, text in label_groups(sites).items():
-        s = sites[k]
-        x, y = drawing.projection.forward(s.lon_deg, s.lat_deg)
-        if not (np.isfinite(x) and np.isfinite(y)):
-            continue
-        ann = ax.annotate(text, (float(x), float(y)), xytext=(0, 0), textcoords="offset points", fontsize=7,
-                          zorder=6, gid="site-label")
+    placed, annotations, left_off = [], [], []
+    for x, y, text in anchors:
+        ann = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=fontsize,
+                          zorder=6, gid="site-label", **text_kw)
         for dx, dy in LABEL_OFFSETS_PT:
             ann.set_position((dx, dy))
             ann.set_ha("left" if dx > 0 else "right" if dx < 0 else "center")
@@ -261,11 +284,21 @@ def place_labels(ax, drawing: MapDrawing, sites: Sequence[Site]) -> None:
             if any(r.intersects(q) for q in placed):
                 continue
             placed.append(r)
-            drawing.labels.append(ann)
+            if np.hypot(dx, dy) > LEADER_FROM_PT:
+                # far from its marker: the same text with a leader line (a hairline may cross a
+                # track; the text box does not)
+                ha, va = ann.get_ha(), ann.get_va()
+                ann.remove()
+                ann = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+                                  zorder=6, gid="site-label", ha=ha, va=va,
+                                  arrowprops=dict(arrowstyle="-", lw=0.5, color="#555555", shrinkA=1, shrinkB=4),
+                                  **text_kw)
+            annotations.append(ann)
             break
         else:
             ann.remove()
-            drawing.unlabelled.append(text)
+            left_off.append(text)
+    return annotations, left_off
 
 
 def _renderer(fig):
