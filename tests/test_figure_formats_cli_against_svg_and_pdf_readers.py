@@ -1,6 +1,6 @@
 """SVG/PDF figure export for papers, end to end: ``thaadsim run --figure-format svg,pdf`` writes
-map.svg (parsed by Python's XML parser, the site names present as text) and map.pdf (read back
-its header, font objects and trailer, what a PDF reader looks for first), next to map.png;
+map.svg (parsed by Python's XML parser, the site names present as text) and map.pdf (its header,
+font objects and trailer checked: what a PDF reader looks for first), next to map.png;
 a bad format, on the command line or in ``[outputs]``, is one line and exit 2 before any work."""
 
 import os

@@ -175,11 +175,28 @@ def lines_near_box(lines, box, pad_frac: float = 0.25):
     return out
 
 
-def plotly_outline_traces(name: str = "east_asia_50m", box=None):
+def lines_in_view(lines, proj, extent_km):
+    """The runs of each [lon, lat] line whose points project inside ``extent_km`` (x0, x1, y0, y1)
+    of ``proj`` (a :class:`thaadsim.report.projection.MapProjection`): what a map of that view shows."""
+    x0, x1, y0, y1 = extent_km
+    out = []
+    for ln in lines:
+        x, y = proj.forward(ln[:, 0], ln[:, 1])
+        inside = np.isfinite(x) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+        if not inside.any():
+            continue
+        edges = np.flatnonzero(np.diff(np.r_[0, inside.astype(np.int8), 0]))
+        out += [ln[a:b] for a, b in zip(edges[::2], edges[1::2]) if b - a >= 2]
+    return out
+
+
+def plotly_outline_traces(name: str = "east_asia_50m", box=None, proj=None, extent_km=None):
     """``Scattergeo`` line traces for the outlines (one per kind, None-separated lines).
 
     With ``box`` (as from :func:`view_box`) only the outlines near it are kept
-    (:func:`lines_near_box`) and rounded to 0.001 deg (about 100 m, finer than a 1:50m line).
+    (:func:`lines_near_box`), with ``proj`` and ``extent_km`` only those inside that projected
+    view (:func:`lines_in_view`; plotly then fits the view to the data and these lines), rounded
+    to 0.001 deg (about 100 m, finer than a 1:50m line).
     """
     import plotly.graph_objects as go
 
@@ -187,8 +204,12 @@ def plotly_outline_traces(name: str = "east_asia_50m", box=None):
     for kind, lines in load_outlines(name).items():
         xs: list = []
         ys: list = []
-        digits = 4 if box is None else 3
-        for ln in (lines if box is None else lines_near_box(lines, box)):
+        digits = 4 if box is None and proj is None else 3
+        if proj is not None:
+            lines = lines_in_view(lines, proj, extent_km)
+        elif box is not None:
+            lines = lines_near_box(lines, box)
+        for ln in lines:
             xs.extend(ln[:, 0].round(digits).tolist())
             xs.append(None)
             ys.extend(ln[:, 1].round(digits).tolist())
@@ -206,7 +227,7 @@ GEO_LAYERS_OFF = {f"show{layer}": False
                   for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}
 
 
-def plotly_geo_layout(box, proj=None) -> dict:
+def plotly_geo_layout(box, proj=None, extent_km=None) -> dict:
     """``layout.geo`` settings for a self-contained map: every base layer off, a fitted view.
 
     With ``proj`` (a :class:`thaadsim.report.projection.MapProjection`) the view uses the same
@@ -227,6 +248,20 @@ def plotly_geo_layout(box, proj=None) -> dict:
         projection = dict(type="conic conformal", rotation=dict(lon=float(wrap_lon(center, 0.0))),
                           parallels=[mid - span / 6, mid + span / 6])
     grid = dict(showgrid=True, gridcolor="#b8c4d0", gridwidth=0.5)
+    if proj is not None and proj.kind == "long-range" and extent_km is not None:
+        # a lon/lat box cannot frame a view across the pole: zoom instead. At scale 1 plotly fits
+        # the whole azimuthal-equidistant disc (radius pi R) to the frame's height; the frame is
+        # about 0.8 as wide as high at the report's 620 px
+        x0, x1, y0, y1 = extent_km
+        from thaadsim.report.projection import EARTH_RADIUS_KM
+
+        scale = 2 * math.pi * EARTH_RADIUS_KM / max(y1 - y0, (x1 - x0) / 0.8)
+        projection["scale"] = float(scale)
+        step = nice_step(360.0 if scale < 3 else 120.0)
+        # the view is centred on the rotation, i.e. on the projection's centre (fit_projection)
+        return dict(projection=projection,
+                    lonaxis=dict(dtick=step, **grid), lataxis=dict(dtick=nice_step(90.0), **grid),
+                    showframe=True, framecolor="#888", bgcolor="#eef4fa", **GEO_LAYERS_OFF)
     return dict(projection=projection,
                 lonaxis=dict(range=[lon_min, lon_max], dtick=nice_step(lon_max - lon_min), **grid),
                 lataxis=dict(range=[lat_min, lat_max], dtick=nice_step(lat_max - lat_min), **grid),

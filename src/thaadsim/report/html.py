@@ -61,7 +61,8 @@ def _fmt(v) -> str:
 # ------------------------------------------------------------------------------------------ figures
 def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_px: int = 620,
                     width_px: int = 900, char_px: float = 5.6, line_px: float = 13.0,
-                    avoid_lonlat=None, proj=None, drop_covering: bool = False) -> dict[int, str | None]:
+                    avoid_lonlat=None, proj=None, drop_covering: bool = False,
+                    extent_km=None) -> dict[int, str | None]:
     """A plotly ``textposition`` for each labelled site, chosen so labels cover no data.
 
     Greedy, in the order of the sites: each label takes the first of eight positions (the four
@@ -80,15 +81,26 @@ def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_p
     if not labels:
         return {}
     lon_min, lat_min, lon_max, lat_max, centre = box
-    if proj is not None:
+    if proj is not None and proj.kind == "long-range" and extent_km is not None:
+        x0, x1, y0, y1 = extent_km
+        # plotly's zoom (basemap.plotly_geo_layout) puts max(height, width / 0.8) km in the frame's
+        # height, which is the figure's less the title strip and the legend (about 0.9 of it)
+        tall_km = max(y1 - y0, (x1 - x0) / 0.8)
+        scale = 0.9 * height_px / tall_km
+        frame = (-0.4 * tall_km * scale, -0.5 * tall_km * scale, 0.4 * tall_km * scale, 0.5 * tall_km * scale)
+    elif proj is not None:
+        # plotly fits the lon/lat box's projected outline into the frame
         edge = np.linspace(0.0, 1.0, 30)
         rx, ry = proj.forward(np.r_[lon_min + (lon_max - lon_min) * edge, np.full(30, lon_max),
                                     lon_max - (lon_max - lon_min) * edge, np.full(30, lon_min)],
                               np.r_[np.full(30, lat_min), lat_min + (lat_max - lat_min) * edge,
                                     np.full(30, lat_max), lat_max - (lat_max - lat_min) * edge])
         scale = min(width_px / max(np.nanmax(rx) - np.nanmin(rx), 1e-6),
-                    0.92 * height_px / max(np.nanmax(ry) - np.nanmin(ry), 1e-6))      # px per km
-
+                    0.9 * height_px / max(np.nanmax(ry) - np.nanmin(ry), 1e-6))      # px per km
+        frame = (np.nanmin(rx) * scale, np.nanmin(ry) * scale, np.nanmax(rx) * scale, np.nanmax(ry) * scale)
+    else:
+        frame = None
+    if proj is not None:
         def project(lon, lat):
             x, y = proj.forward(lon, lat)
             return np.asarray(x) * scale, np.asarray(y) * scale
@@ -136,7 +148,9 @@ def label_positions(sites: Sequence[Site], labels: dict[int, str], box, height_p
                     tot += dx * dy
             inside = ((track_xy[:, 0] > r[0] - 2) & (track_xy[:, 0] < r[2] + 2) &
                       (track_xy[:, 1] > r[1] - 2) & (track_xy[:, 1] < r[3] + 2))
-            return tot + 100.0 * int(inside.sum())
+            out_of_frame = frame is not None and (r[0] < frame[0] or r[1] < frame[1] or r[2] > frame[2] or
+                                                  r[3] > frame[3])
+            return tot + 100.0 * int(inside.sum()) + 1e6 * out_of_frame
 
         costs = [(overlap(rect(pos)), k, pos) for k, pos in enumerate(order)]
         best = next((c for c in costs if c[0] == 0.0), min(costs))
@@ -153,16 +167,25 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
     """The interactive map: outlines as traces, base layers off (works offline)."""
     import plotly.graph_objects as go
 
-    from thaadsim.report.map_png import fit_box
-
-    from thaadsim.report.map_png import _lonlat_of
-    from thaadsim.report.projection import choose_projection
+    from thaadsim.report.map_png import _lonlat_of, fit_box
+    from thaadsim.report.projection import fit_projection
 
     box = box or fit_box(tracks, sites, areas)
-    proj = choose_projection(*_lonlat_of(tracks, sites, areas))
+    proj, extent = fit_projection(*_lonlat_of(tracks, sites, areas))
+    if proj.kind == "theatre":
+        # plotly frames a theatre view by lon/lat ranges: those that enclose the projected view
+        x0, x1, y0, y1 = extent
+        u = np.linspace(0.0, 1.0, 40)
+        ex = np.r_[x0 + (x1 - x0) * u, np.full(40, x1), x1 - (x1 - x0) * u, np.full(40, x0)]
+        ey = np.r_[np.full(40, y0), y0 + (y1 - y0) * u, np.full(40, y1), y1 - (y1 - y0) * u]
+        elon, elat = proj.inverse(ex, ey)
+        elon = basemap.wrap_lon(elon, proj.center_lon_deg)
+        box = (float(elon.min()), float(elat.min()), float(elon.max()), float(elat.max()), proj.center_lon_deg)
     name = basemap.outlines_for_box(*box[:4])
     fig = go.Figure()
-    for tr in basemap.plotly_outline_traces(name, box):
+    x0, x1, y0, y1 = extent
+    grown = (x0 - 0.5 * (x1 - x0), x1 + 0.5 * (x1 - x0), y0 - 0.5 * (y1 - y0), y1 + 0.5 * (y1 - y0))
+    for tr in basemap.plotly_outline_traces(name, proj=proj, extent_km=grown):     # the frame may show more
         fig.add_trace(tr)
     group_names = {"coverage": "radar coverage", "defended": "interceptor reach", "footprint": "defended footprint", "threat": "threat trajectories",
                    "interceptor": "interceptor trajectories"}
@@ -199,7 +222,7 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
         kinds.setdefault(s.kind, []).append(i)
     labels = label_groups(sites)
     where = label_positions(sites, labels, box, height_px, avoid_lonlat=_track_points(tracks), proj=proj,
-                            drop_covering=True)
+                            drop_covering=True, extent_km=extent)
     unlabelled = [labels[i] for i, pos in where.items() if pos is None]
     labels = {i: t for i, t in labels.items() if where.get(i) is not None}
     for kind, members in kinds.items():
@@ -218,14 +241,14 @@ def map_figure(tracks: Sequence[Track], sites: Sequence[Site], areas: Sequence[A
                                                 size=13 if kind == "intercept" else 9,
                                                 color=_css_rgba(kind), line=dict(color="black", width=0.6)),
                                     name=kind))
-    fig.add_trace(_scale_bar_trace(proj, box, tracks, sites))
-    fig.update_geos(**basemap.plotly_geo_layout(box, proj))
+    fig.add_trace(_scale_bar_trace(proj, extent, tracks, sites))
+    fig.update_geos(**basemap.plotly_geo_layout(box, proj, extent))
     # the legend below the map, outside it: inside, it covered tracks and coverage (on the right)
-    fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=26, b=0),
+    fig.update_layout(height=height_px, margin=dict(l=0, r=0, t=40 if unlabelled else 26, b=0),
                       legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.01, yanchor="top",
                                   font=dict(size=11)),
                       annotations=[dict(text=proj.description + (
-                                            f"; not labelled (no clear spot, hover the marker): "
+                                            f"<br>not labelled (no clear spot, hover the marker): "
                                             f"{_html.escape(', '.join(unlabelled))}" if unlabelled else ""),
                                         showarrow=False, xref="paper", yref="paper",
                                         x=0.0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=10,
@@ -249,35 +272,24 @@ def _track_points(tracks, step_deg: float = 0.05):
     return np.concatenate(pts) if pts else np.empty((0, 2))
 
 
-def _scale_bar_trace(proj, box, tracks, sites):
+def _scale_bar_trace(proj, extent_km, tracks, sites):
     """A scale bar as a geo line: a round ground distance along the WGS84 geodesic (pyproj Geod),
-    due east from the corner of the view (inset 10-15 %: plotly frames a little more than the box) with the fewest track points and sites near
+    due east from the corner of the view (inset 10 %) with the fewest track points and sites near
     it, so it sits where data is thinnest; true length at that spot on the ground."""
     import plotly.graph_objects as go
     from pyproj import Geod
 
     from thaadsim.report.projection import round_length_km
 
-    lon_min, lat_min, lon_max, lat_max, _ = box
     geod = Geod(ellps="WGS84")
-    mid_lat = 0.5 * (lat_min + lat_max)
-    width_km = (lon_max - lon_min) * 111.32 * max(np.cos(np.radians(mid_lat)), 0.05)
-    length_km = round_length_km(0.2 * min(width_km, 20000.0))
-    pts = np.concatenate([_track_points(tracks), np.array([[s.lon_deg, s.lat_deg] for s in sites]).reshape(-1, 2)])
-    pts[:, 0] = basemap.wrap_lon(pts[:, 0], box[4])
-    # plotly fits the projected outline of the lon/lat box into the frame: corners in that plane
-    edge = np.linspace(0.0, 1.0, 30)
-    ring_lon = np.r_[lon_min + (lon_max - lon_min) * edge, np.full(30, lon_max),
-                     lon_max - (lon_max - lon_min) * edge, np.full(30, lon_min)]
-    ring_lat = np.r_[np.full(30, lat_min), lat_min + (lat_max - lat_min) * edge, np.full(30, lat_max),
-                     lat_max - (lat_max - lat_min) * edge]
-    rx, ry = proj.forward(ring_lon, ring_lat)
-    x_lo, x_hi, y_lo, y_hi = np.nanmin(rx), np.nanmax(rx), np.nanmin(ry), np.nanmax(ry)
+    x_lo, x_hi, y_lo, y_hi = extent_km
     w, h = x_hi - x_lo, y_hi - y_lo
+    length_km = round_length_km(0.2 * min(w, 20000.0))
+    pts = np.concatenate([_track_points(tracks), np.array([[s.lon_deg, s.lat_deg] for s in sites]).reshape(-1, 2)])
     px, py = proj.forward(pts[:, 0], pts[:, 1])
     best = None
-    for cx, cy in ((x_lo + 0.15 * w, y_lo + 0.1 * h), (x_hi - 0.15 * w - length_km, y_lo + 0.1 * h),
-                   (x_lo + 0.15 * w, y_hi - 0.15 * h), (x_hi - 0.15 * w - length_km, y_hi - 0.15 * h)):
+    for cx, cy in ((x_lo + 0.1 * w, y_lo + 0.08 * h), (x_hi - 0.1 * w - length_km, y_lo + 0.08 * h),
+                   (x_lo + 0.1 * w, y_hi - 0.12 * h), (x_hi - 0.1 * w - length_km, y_hi - 0.12 * h)):
         near = int(np.sum((px > cx - 0.05 * w) & (px < cx + length_km + 0.05 * w) &
                           (py > cy - 0.05 * h) & (py < cy + 0.08 * h)))
         if best is None or near < best[0]:

@@ -102,8 +102,8 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
              proj: projection_mod.MapProjection | None = None) -> MapDrawing:
     """Draw everything on a plain matplotlib axis in the projection the extent calls for.
 
-    The projection (:func:`thaadsim.report.projection.choose_projection`) is azimuthal and centred
-    on the data, coordinates are km on the projection plane, aspect equal. The graticule is drawn
+    The projection (:func:`thaadsim.report.projection.fit_projection`) is azimuthal and centred
+    on the view, coordinates are km on the projection plane, aspect equal. The graticule is drawn
     under the data and labelled on the frame; the legend and the scale bar (true at the centre) go
     outside the frame, right of it, so they cannot hide data; site labels are placed where they
     cover no track, marker or other label (:func:`place_labels`), else left off and listed.
@@ -115,14 +115,10 @@ def draw_map(ax, tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas
 
     tracks, sites, areas = list(tracks), list(sites), list(areas)
     lon_all, lat_all = _lonlat_of(tracks, sites, areas)
-    proj = proj or projection_mod.choose_projection(lon_all, lat_all)
-    x_all, y_all = proj.forward(lon_all, lat_all)
-    ok = np.isfinite(x_all) & np.isfinite(y_all)
-    x_all, y_all = x_all[ok], y_all[ok]
-    cx, cy = 0.5 * (x_all.min() + x_all.max()), 0.5 * (y_all.min() + y_all.max())
-    half_w = max(0.5 * np.ptp(x_all), 0.5 * np.ptp(y_all) * 0.75, 100.0) * 1.08 + 30.0
-    half_h = max(0.5 * np.ptp(y_all), 100.0) * 1.08 + 30.0
-    extent = (cx - half_w, cx + half_w, cy - half_h, cy + half_h)
+    if proj is None:
+        proj, extent = projection_mod.fit_projection(lon_all, lat_all)
+    else:
+        extent = projection_mod.view_extent(proj, lon_all, lat_all)
     drawing = MapDrawing(proj, extent)
 
     # outlines: the finest shipped file that covers the box, only the lines near it

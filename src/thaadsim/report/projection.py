@@ -137,6 +137,34 @@ def choose_projection(lon_deg, lat_deg, long_range_km: float = LONG_RANGE_KM) ->
     return MapProjection(kind, round(clat, 4), round(clon, 4))
 
 
+def view_extent(proj: MapProjection, lon_deg, lat_deg, *, margin_frac: float = 0.08, margin_km: float = 30.0,
+                min_half_km: float = 100.0, aspect: float = 0.75):
+    """The map's view (x0, x1, y0, y1) in km on ``proj``'s plane: the points' bounding box grown by
+    ``margin_frac`` of its size plus ``margin_km``, at least ``min_half_km`` either side, and at
+    least ``aspect`` x its height wide (a tall region still leaves room for labels)."""
+    x, y = proj.forward(lon_deg, lat_deg)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = np.asarray(x)[ok], np.asarray(y)[ok]
+    cx, cy = 0.5 * (x.min() + x.max()), 0.5 * (y.min() + y.max())
+    half_w = max(0.5 * np.ptp(x), 0.5 * np.ptp(y) * aspect, min_half_km) * (1 + margin_frac) + margin_km
+    half_h = max(0.5 * np.ptp(y), min_half_km) * (1 + margin_frac) + margin_km
+    return float(cx - half_w), float(cx + half_w), float(cy - half_h), float(cy + half_h)
+
+
+def fit_projection(lon_deg, lat_deg, long_range_km: float = LONG_RANGE_KM):
+    """The projection and view for a map of these points: ``(MapProjection, extent_km)``.
+
+    :func:`choose_projection`, then re-centred on the middle of the resulting view (the points'
+    projected bounding box), so the view is symmetric about the projection's centre: a plotly
+    geo view, which is centred on its rotation, then frames the same region as map.png.
+    """
+    first = choose_projection(lon_deg, lat_deg, long_range_km)
+    x0, x1, y0, y1 = view_extent(first, lon_deg, lat_deg)
+    lon_c, lat_c = first.inverse(0.5 * (x0 + x1), 0.5 * (y0 + y1))
+    proj = MapProjection(first.kind, round(float(lat_c), 4), round(float(lon_c), 4))
+    return proj, view_extent(proj, lon_deg, lat_deg)
+
+
 def nice_step(span: float, target_lines: int = 6, steps=(0.5, 1, 2, 5, 10, 15, 30, 45)) -> float:
     """The graticule step (deg): the smallest of ``steps`` giving at most ``target_lines`` lines."""
     for s in steps:
