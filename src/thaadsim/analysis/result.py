@@ -733,7 +733,10 @@ class ScenarioResult:
         from thaadsim.report.map_png import draw_map
 
         tracks, sites, areas = self.export_objects()
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 1]})
+        # the map's legend and scale bar stand right of it (off the data): a column of room for them
+        fig, (ax1, gap, ax2) = plt.subplots(1, 3, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 0.4, 1]})
+        gap.axis("off")
+        fig.tight_layout()
         draw_map(ax1, tracks, sites, areas, title=self.plan.title or self.plan.name)
         if self.batch is not None:
             gr = self.batch.ground_range_km()
@@ -745,7 +748,6 @@ class ScenarioResult:
             ax2.grid(True, alpha=0.3)
             if len(self.plan.threats) <= 12:
                 ax2.legend(fontsize=7)
-        fig.tight_layout()
         return fig
 
     def __repr__(self) -> str:
