@@ -734,9 +734,8 @@ class ScenarioResult:
 
         tracks, sites, areas = self.export_objects()
         # the map's legend and scale bar stand right of it (off the data): a column of room for them
-        fig, (ax1, gap, ax2) = plt.subplots(1, 3, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 0.4, 1]})
-        gap.axis("off")
-        fig.tight_layout()
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 1]})
+        fig.subplots_adjust(left=0.05, right=0.98, bottom=0.12, top=0.92, wspace=0.55)
         draw_map(ax1, tracks, sites, areas, title=self.plan.title or self.plan.name)
         if self.batch is not None:
             gr = self.batch.ground_range_km()
