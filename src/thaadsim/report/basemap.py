@@ -3,9 +3,10 @@
 The outlines are Natural Earth (public domain) converted once by ``tools/prep_natural_earth.py``
 and shipped in ``thaadsim/data/maps`` (see the README there). Nothing here touches the network:
 
-* matplotlib: lines drawn as a :class:`~matplotlib.collections.LineCollection` on a plain axis in
-  a local equirectangular projection (x = lon, y = lat, aspect 1/cos(mid-latitude)), which keeps
-  shapes right near the map centre — good enough for a regional or strategic overview.
+* matplotlib: :func:`draw_outlines` draws lines as a :class:`~matplotlib.collections.LineCollection`
+  on a plain axis in a local equirectangular projection (x = lon, y = lat, aspect
+  1/cos(mid-latitude)), used by the footprint map; map.png projects the same lines with pyproj
+  instead (:mod:`thaadsim.report.projection`, :func:`thaadsim.report.map_png.draw_map`).
 * plotly: every built-in geo base layer is switched OFF (plotly.js would otherwise fetch its
   topojson from a CDN and render blank offline), and the outlines are plotted as ``Scattergeo``
   line traces instead.
