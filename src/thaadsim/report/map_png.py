@@ -78,7 +78,12 @@ def _lonlat_of(tracks, sites, areas):
             x, y = np.asarray(poly.exterior.coords).T
             lons.append(x)
             lats.append(y)
-    return np.concatenate(lons), np.concatenate(lats)
+    lon, lat = np.concatenate(lons), np.concatenate(lats)
+    if not np.any(np.isfinite(lon) & np.isfinite(lat)):
+        # nothing to draw: frame the shipped regional outlines (north-east Asia), not an error
+        b = basemap.EAST_ASIA_BOX
+        return np.array([b[0], b[2], b[0], b[2]], float), np.array([b[1], b[1], b[3], b[3]], float)
+    return lon, lat
 
 
 @dataclass
