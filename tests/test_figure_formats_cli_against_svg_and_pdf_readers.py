@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from thaadsim.cli._args import parse_figure_formats
+from thaadsim.cli.run import parse_figure_formats
 from thaadsim.errors import ThaadsimError
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "thaadsim" / "data" / "examples" / "raid_seongju.toml"

@@ -32,19 +32,6 @@ def parse_latlon(option: str, text: str, allow_height: bool = False) -> tuple[fl
     return vals
 
 
-def parse_figure_formats(option: str, text: str) -> tuple[str, ...]:
-    """``png,svg,pdf`` (any of them, comma-separated) -> a tuple that always starts with "png"
-    (map.png is one of the run's fixed outputs; SVG and PDF are added for papers)."""
-    from thaadsim.report.map_png import FIGURE_FORMATS
-
-    parts = [p.strip().lower() for p in str(text).split(",") if p.strip()]
-    bad = [p for p in parts if p not in FIGURE_FORMATS]
-    if not parts or bad:
-        raise ThaadsimError(option, f"{text!r} is not a comma-separated list of {', '.join(FIGURE_FORMATS)}",
-                            f"write e.g. {option} svg,pdf")
-    return tuple(dict.fromkeys(["png", *parts]))
-
-
 def to_jsonable(value):
     """Plain Python numbers for JSON: numpy scalars become floats/ints, NaN becomes null."""
     if isinstance(value, dict):

@@ -8,6 +8,7 @@ import time
 import click
 
 from thaadsim.cli._args import RUNS, SEED
+from thaadsim.errors import ThaadsimError
 
 
 @click.command("run")
@@ -30,8 +31,6 @@ def run(scenario, out_dir, quiet, runs, seed, figure_format):
     from thaadsim.io.outdir import claim_out_dir
     from thaadsim.io.scenario_outputs import load_run_scenario
 
-    from thaadsim.cli._args import parse_figure_formats
-
     t0 = time.perf_counter()
     formats = parse_figure_formats("--figure-format", figure_format) if figure_format is not None else None
     scn = load_run_scenario(scenario)
@@ -44,6 +43,19 @@ def run(scenario, out_dir, quiet, runs, seed, figure_format):
     # before the simulation: a bad or busy --out fails in a second, not after minutes of Monte Carlo
     with claim_out_dir(out_dir):
         _run_and_write(plan, out_dir, quiet, t0, formats)
+
+
+def parse_figure_formats(option: str, text: str) -> tuple[str, ...]:
+    """``png,svg,pdf`` (any of them, comma-separated) -> a tuple that always starts with "png"
+    (map.png is one of the run's fixed outputs; SVG and PDF are added for papers)."""
+    from thaadsim.report.map_png import FIGURE_FORMATS
+
+    parts = [p.strip().lower() for p in str(text).split(",") if p.strip()]
+    bad = [p for p in parts if p not in FIGURE_FORMATS]
+    if not parts or bad:
+        raise ThaadsimError(option, f"{text!r} is not a comma-separated list of {', '.join(FIGURE_FORMATS)}",
+                            f"write e.g. {option} svg,pdf")
+    return tuple(dict.fromkeys(["png", *parts]))
 
 
 def _run_and_write(plan, out_dir, quiet, t0, formats=("png",)):
