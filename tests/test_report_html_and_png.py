@@ -33,7 +33,9 @@ def test_page_escapes_user_text_and_inlines_plotly_once():
     assert "<script>alert(1)</script>" not in html
     assert "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Test &lt;b&gt;report&lt;/b&gt;" in html and "THAAD &amp; Patriot: 2 &lt; 3" in html
-    assert len(re.findall(r"<script type='text/javascript'>", html)) == 1
+    packed = re.findall(r"<script type='application/x-gzip-base85' id='plotlyjs'>([^<]*)</script>", html)
+    assert len(packed) == 1
+    assert len(re.findall(r"<script>", html)) == 1          # one loader; figures carry no script of their own
     assert "Not computed in this run" in html and "radar layer" in html
     assert ">0.457<" in html and ">—<" in html        # 3 significant digits; NaN shown as a dash
 

@@ -151,8 +151,8 @@ def test_exports_parse_and_start_at_the_launch_area(run_dir):
 def test_report_inlines_plotly_once_and_has_no_remote_script(run_dir):
     _, out = run_dir
     html = (out / "report.html").read_text()
-    assert html.count("<script type='text/javascript'>") == 1     # plotly.js, once
-    assert "cdn.plot.ly" not in html.split("</head>")[1]          # no script pulled from a CDN
+    assert html.count("id='plotlyjs'") == 1                        # plotly.js, once (packed)
+    assert "cdn.plot.ly" not in html                              # no script pulled from a CDN
     assert "<script src=" not in html
     assert "Small test scenario" in html
 

@@ -781,7 +781,9 @@ class ScenarioResult:
         from thaadsim.report.map_png import draw_map
 
         tracks, sites, areas = self.export_objects()
+        # the map's legend and scale bar stand right of it (off the data): a column of room for them
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.1, 1]})
+        fig.subplots_adjust(left=0.05, right=0.98, bottom=0.12, top=0.92, wspace=0.55)
         draw_map(ax1, tracks, sites, areas, title=self.plan.title or self.plan.name)
         if self.batch is not None:
             gr = self.batch.ground_range_km()
@@ -793,7 +795,6 @@ class ScenarioResult:
             ax2.grid(True, alpha=0.3)
             if len(self.plan.threats) <= 12:
                 ax2.legend(fontsize=7)
-        fig.tight_layout()
         return fig
 
     def to_xarray(self):

@@ -8,6 +8,7 @@ import time
 import click
 
 from thaadsim.cli._args import RUNS, SEED
+from thaadsim.errors import ThaadsimError
 
 
 @click.command("run")
@@ -18,7 +19,10 @@ from thaadsim.cli._args import RUNS, SEED
 @click.option("--runs", type=RUNS, default=None, help="Override [montecarlo].runs (e.g. 200 for a quick look).")
 @click.option("--seed", type=SEED, default=None,
               help="Override the Monte Carlo seed ([montecarlo].seed, else [scenario].seed).")
-def run(scenario, out_dir, quiet, runs, seed):
+@click.option("--figure-format", "figure_format", default=None, metavar="png,svg,pdf",
+              help="Also write the static maps in these formats (e.g. svg,pdf for a paper; png is always "
+                   "written). Overrides [outputs].figure_formats.")
+def run(scenario, out_dir, quiet, runs, seed, figure_format):
     """Run SCENARIO (a TOML file) and write summary.json, report.html, map.png, events.jsonl,
     scenario.geojson, scenario.kml and scenario.czml into --out.
 
@@ -28,7 +32,9 @@ def run(scenario, out_dir, quiet, runs, seed):
     from thaadsim.io.scenario_outputs import load_run_scenario
 
     t0 = time.perf_counter()
+    formats = parse_figure_formats("--figure-format", figure_format) if figure_format is not None else None
     scn = load_run_scenario(scenario)
+    formats = formats or tuple(dict.fromkeys(["png", *scn.outputs.figure_formats]))
     if runs is not None:   # the file's bounds ([1, 1e7], runs x threats); 1e12 ran ~13 days unchecked
         scn.set_runs(runs, "--runs")
     if seed is not None:   # bounded by SEED as the option is parsed
@@ -36,10 +42,23 @@ def run(scenario, out_dir, quiet, runs, seed):
     plan = scn.to_plan()
     # before the simulation: a bad or busy --out fails in a second, not after minutes of Monte Carlo
     with claim_out_dir(out_dir):
-        _run_and_write(plan, out_dir, quiet, t0)
+        _run_and_write(plan, out_dir, quiet, t0, formats)
 
 
-def _run_and_write(plan, out_dir, quiet, t0):
+def parse_figure_formats(option: str, text: str) -> tuple[str, ...]:
+    """``png,svg,pdf`` (any of them, comma-separated) -> a tuple that always starts with "png"
+    (map.png is one of the run's fixed outputs; SVG and PDF are added for papers)."""
+    from thaadsim.report.map_png import FIGURE_FORMATS
+
+    parts = [p.strip().lower() for p in str(text).split(",") if p.strip()]
+    bad = [p for p in parts if p not in FIGURE_FORMATS]
+    if not parts or bad:
+        raise ThaadsimError(option, f"{text!r} is not a comma-separated list of {', '.join(FIGURE_FORMATS)}",
+                            f"write e.g. {option} svg,pdf")
+    return tuple(dict.fromkeys(["png", *parts]))
+
+
+def _run_and_write(plan, out_dir, quiet, t0, formats=("png",)):
     from thaadsim.errors import ThaadsimError
     from thaadsim.io.atomic import _fault_point
     from thaadsim.report.outputs import write_outputs
@@ -49,7 +68,7 @@ def _run_and_write(plan, out_dir, quiet, t0):
 
     def write(result, progress=None):
         try:
-            return write_outputs(result, out_dir, progress=progress)
+            return write_outputs(result, out_dir, progress=progress, figure_formats=formats)
         except OSError as exc:
             raise ThaadsimError("--out", f"cannot write to {out_dir!r} ({exc.strerror or exc})",
                                 "choose a directory you can write to") from None

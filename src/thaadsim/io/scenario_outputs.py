@@ -17,6 +17,9 @@ Monte Carlo). A full run also asks for some analysis outputs::
     missile = "df-41"                  # optional: one missile for every pair (default: chosen per pair)
     face_az_deg = 350.0                # optional: both TPY-2 modes' face (default: TM 325, FBM to each area)
 
+    [outputs]                          # optional
+    figure_formats = ["png", "svg", "pdf"]   # static maps also as SVG / PDF for papers (png always)
+
     [[analysis.defended_area]]         # optional, repeatable: defended footprints of every battery
     missile = "nodong"                 # against this threat type ...
     launch_area = "Wonsan area"        # ... from here (or launch_lat_deg / launch_lon_deg)
@@ -123,10 +126,24 @@ class AnalysisSection(_Model):
         return v
 
 
+class OutputsSection(_Model):
+    """``[outputs]``: what ``thaadsim run`` writes besides the fixed set.
+
+    ``figure_formats = ["svg", "pdf"]`` also writes the static maps (map.png, strategic.png) as
+    map.svg / map.pdf (vector, text kept as text, for papers); png is always written.
+    ``thaadsim run --figure-format`` overrides it.
+    """
+
+    figure_formats: list[Literal["png", "svg", "pdf"]] = Field(default_factory=lambda: ["png"], min_length=1,
+                                                                max_length=3)
+
+
 class RunScenario(Scenario):
-    """The scenario schema plus ``[analysis]``; ``run()`` runs everything and returns a ScenarioResult."""
+    """The scenario schema plus ``[analysis]`` and ``[outputs]``; ``run()`` runs everything and returns a
+    ScenarioResult."""
 
     analysis: AnalysisSection = Field(default_factory=AnalysisSection)
+    outputs: OutputsSection = Field(default_factory=OutputsSection)
     _source_path: str = PrivateAttr(default="")
     _source_text: str = PrivateAttr(default="")
     _source_sha256: str = PrivateAttr(default="")

@@ -3,9 +3,10 @@
 The outlines are Natural Earth (public domain) converted once by ``tools/prep_natural_earth.py``
 and shipped in ``thaadsim/data/maps`` (see the README there). Nothing here touches the network:
 
-* matplotlib: lines drawn as a :class:`~matplotlib.collections.LineCollection` on a plain axis in
-  a local equirectangular projection (x = lon, y = lat, aspect 1/cos(mid-latitude)), which keeps
-  shapes right near the map centre — good enough for a regional or strategic overview.
+* matplotlib: :func:`draw_outlines` draws lines as a :class:`~matplotlib.collections.LineCollection`
+  on a plain axis in a local equirectangular projection (x = lon, y = lat, aspect
+  1/cos(mid-latitude)), used by the footprint map; map.png projects the same lines with pyproj
+  instead (:mod:`thaadsim.report.projection`, :func:`thaadsim.report.map_png.draw_map`).
 * plotly: every built-in geo base layer is switched OFF (plotly.js would otherwise fetch its
   topojson from a CDN and render blank offline), and the outlines are plotted as ``Scattergeo``
   line traces instead.
@@ -150,18 +151,69 @@ def draw_outlines(ax, box, *, name: str | None = None, zorder: float = 1.0) -> N
     ax.xaxis.set_major_formatter(FuncFormatter(_fmt))
 
 
-def plotly_outline_traces(name: str = "east_asia_50m"):
-    """``Scattergeo`` line traces for the outlines (one per kind, None-separated lines)."""
+def lines_near_box(lines, box, pad_frac: float = 0.25):
+    """The parts of ``lines`` inside ``box`` grown by ``pad_frac`` of its span on every side.
+
+    A line is cut where it leaves the padded box, and each inside run keeps one point beyond the
+    cut on either side so the drawn line still reaches the map's edge. Longitudes come back
+    unwrapped around the box's centre. Used to ship only the outlines a map shows: the Seongju
+    report carried the whole 90-160 E x 0-60 N file for a 13 x 11 degree view.
+    """
+    lon_min, lat_min, lon_max, lat_max, center = box
+    px, py = pad_frac * (lon_max - lon_min), pad_frac * (lat_max - lat_min)
+    out = []
+    for ln in unwrap_lines(lines, center):
+        inside = ((ln[:, 0] >= lon_min - px) & (ln[:, 0] <= lon_max + px) &
+                  (ln[:, 1] >= lat_min - py) & (ln[:, 1] <= lat_max + py))
+        if not inside.any():
+            continue
+        # grow each inside run by one point both ways, then split into runs
+        keep = inside | np.r_[inside[1:], False] | np.r_[False, inside[:-1]]
+        edges = np.flatnonzero(np.diff(np.r_[0, keep.astype(np.int8), 0]))
+        for a, b in zip(edges[::2], edges[1::2]):
+            if b - a >= 2:
+                out.append(ln[a:b])
+    return out
+
+
+def lines_in_view(lines, proj, extent_km):
+    """The runs of each [lon, lat] line whose points project inside ``extent_km`` (x0, x1, y0, y1)
+    of ``proj`` (a :class:`thaadsim.report.projection.MapProjection`): what a map of that view shows."""
+    x0, x1, y0, y1 = extent_km
+    out = []
+    for ln in lines:
+        x, y = proj.forward(ln[:, 0], ln[:, 1])
+        inside = np.isfinite(x) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+        if not inside.any():
+            continue
+        edges = np.flatnonzero(np.diff(np.r_[0, inside.astype(np.int8), 0]))
+        out += [ln[a:b] for a, b in zip(edges[::2], edges[1::2]) if b - a >= 2]
+    return out
+
+
+def plotly_outline_traces(name: str = "east_asia_50m", box=None, proj=None, extent_km=None):
+    """``Scattergeo`` line traces for the outlines (one per kind, None-separated lines).
+
+    With ``box`` (as from :func:`view_box`) only the outlines near it are kept
+    (:func:`lines_near_box`), with ``proj`` and ``extent_km`` only those inside that projected
+    view (:func:`lines_in_view`; plotly then fits the view to the data and these lines), rounded
+    to 0.001 deg (about 100 m, finer than a 1:50m line).
+    """
     import plotly.graph_objects as go
 
     traces = []
     for kind, lines in load_outlines(name).items():
         xs: list = []
         ys: list = []
+        digits = 4 if box is None and proj is None else 3
+        if proj is not None:
+            lines = lines_in_view(lines, proj, extent_km)
+        elif box is not None:
+            lines = lines_near_box(lines, box)
         for ln in lines:
-            xs.extend(ln[:, 0].round(4).tolist())
+            xs.extend(ln[:, 0].round(digits).tolist())
             xs.append(None)
-            ys.extend(ln[:, 1].round(4).tolist())
+            ys.extend(ln[:, 1].round(digits).tolist())
             ys.append(None)
         st = STYLE.get(kind, STYLE["coastline"])
         traces.append(go.Scattergeo(lon=xs, lat=ys, mode="lines", name=kind, hoverinfo="skip",
@@ -176,18 +228,43 @@ GEO_LAYERS_OFF = {f"show{layer}": False
                   for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}
 
 
-def plotly_geo_layout(box) -> dict:
-    """``layout.geo`` settings for a self-contained map: every base layer off, a fitted view."""
+def plotly_geo_layout(box, proj=None, extent_km=None) -> dict:
+    """``layout.geo`` settings for a self-contained map: every base layer off, a fitted view.
+
+    With ``proj`` (a :class:`thaadsim.report.projection.MapProjection`) the view uses the same
+    projection as map.png, plotly's own ``stereographic`` or ``azimuthal equidistant`` rotated to
+    its centre; the graticule is plotly's (``lonaxis``/``lataxis`` grid, no network).
+    """
+    from thaadsim.report.projection import nice_step
+
     lon_min, lat_min, lon_max, lat_max, center = box
     span = max(lon_max - lon_min, lat_max - lat_min)
-    if span > 60:
-        proj = dict(type="natural earth", rotation=dict(lon=float(wrap_lon(center, 0.0))))
+    if proj is not None:
+        kind = "stereographic" if proj.kind == "theatre" else "azimuthal equidistant"
+        projection = dict(type=kind, rotation=dict(lon=proj.center_lon_deg, lat=proj.center_lat_deg))
+    elif span > 60:
+        projection = dict(type="natural earth", rotation=dict(lon=float(wrap_lon(center, 0.0))))
     else:
         mid = 0.5 * (lat_min + lat_max)
-        proj = dict(type="conic conformal", rotation=dict(lon=float(wrap_lon(center, 0.0))),
-                    parallels=[mid - span / 6, mid + span / 6])
-    return dict(projection=proj,
-                lonaxis=dict(range=[lon_min, lon_max]),
-                lataxis=dict(range=[lat_min, lat_max]),
+        projection = dict(type="conic conformal", rotation=dict(lon=float(wrap_lon(center, 0.0))),
+                          parallels=[mid - span / 6, mid + span / 6])
+    grid = dict(showgrid=True, gridcolor="#b8c4d0", gridwidth=0.5)
+    if proj is not None and proj.kind == "long-range" and extent_km is not None:
+        # a lon/lat box cannot frame a view across the pole: zoom instead. At scale 1 plotly fits
+        # the whole azimuthal-equidistant disc (radius pi R) to the frame's height; the frame is
+        # about 0.8 as wide as high at the report's 620 px
+        x0, x1, y0, y1 = extent_km
+        from thaadsim.report.projection import EARTH_RADIUS_KM
+
+        scale = 2 * math.pi * EARTH_RADIUS_KM / max(y1 - y0, (x1 - x0) / 0.8)
+        projection["scale"] = float(scale)
+        step = nice_step(360.0 if scale < 3 else 120.0)
+        # the view is centred on the rotation, i.e. on the projection's centre (fit_projection)
+        return dict(projection=projection,
+                    lonaxis=dict(dtick=step, **grid), lataxis=dict(dtick=nice_step(90.0), **grid),
+                    showframe=True, framecolor="#888", bgcolor="#eef4fa", **GEO_LAYERS_OFF)
+    return dict(projection=projection,
+                lonaxis=dict(range=[lon_min, lon_max], dtick=nice_step(lon_max - lon_min), **grid),
+                lataxis=dict(range=[lat_min, lat_max], dtick=nice_step(lat_max - lat_min), **grid),
                 showframe=True, framecolor="#888", bgcolor="#eef4fa",
                 **GEO_LAYERS_OFF)

@@ -97,7 +97,8 @@ def render_footprint_png(fm, *, width_in: float = 8.5, dpi: int = 110) -> bytes:
     ax.plot([x0, x0 + bar_km / km_per_deg_lon], [bar_lat, bar_lat], color="k", linewidth=3, zorder=8,
             solid_capstyle="butt")
     ax.annotate(f"{bar_km:g} km", (x0, bar_lat), xytext=(0, 5), textcoords="offset points", fontsize=8, zorder=8)
-    ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85)
+    # below the map, outside it: inside (upper right) it covered aimpoints
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=7, frameon=False)
     ax.set_title(f"Defended footprint: {', '.join(fm.battery_ids)} vs {fm.missile_id} ({fm.shape}); "
                  f"{fm.defended_area_km2:,.0f} km²", fontsize=10)
     fig.text(0.99, 0.005, "outlines: Natural Earth (public domain); grey: aimpoints not flown (beyond reach)",

@@ -8,6 +8,8 @@
 ``scenario.geojson`` / ``scenario.kml`` / ``scenario.czml``   GIS, Google Earth and Cesium exports
 ``strategic.csv``  with ``[analysis.strategic]``: the launch-area x target table, and
 ``strategic.png``  its north-polar map
+``map.svg`` ...    with ``figure_formats`` (``[outputs]`` or ``--figure-format``): the static maps
+                   as SVG / PDF too (vector, text kept as text)
 =================  ==============================================================================
 """
 
@@ -15,14 +17,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 OUTPUT_FILES = ("summary.json", "report.html", "map.png", "events.jsonl", "scenario.geojson", "scenario.kml",
                 "scenario.czml")
 
 
-def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None = None) -> dict[str, Path]:
+def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None = None,
+                  figure_formats: Sequence[str] = ("png",)) -> dict[str, Path]:
     """Write all outputs of ``result`` (a ScenarioResult) into ``out_dir``; returns name -> path.
+
+    ``figure_formats`` beyond "png" (``"svg"``, ``"pdf"``) add map.svg / map.pdf (and
+    strategic.svg / strategic.pdf with a strategic table): vector copies of the static maps.
 
     Every file is rendered in memory first and then written as one set
     (:func:`thaadsim.io.atomic.write_many`): if rendering or writing fails, the directory keeps
@@ -31,7 +37,7 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
     from thaadsim.io import atomic
     from thaadsim.io.exports import to_czml, to_geojson, to_kml
     from thaadsim.report.html import build_html
-    from thaadsim.report.map_png import render_png
+    from thaadsim.report.map_png import FIGURE_FORMATS, render_png
 
     progress = progress or (lambda _s, _f: None)
     out = Path(out_dir)
@@ -49,9 +55,22 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
         ("map.png", lambda: render_png(*map_objects, title=name)),
         ("report.html", lambda: build_html(result.report_content())),
     ]
+    extra = [f for f in dict.fromkeys(figure_formats) if f != "png"]
+    for fmt in extra:
+        if fmt not in FIGURE_FORMATS:
+            from thaadsim.errors import ThaadsimError
+
+            raise ThaadsimError("figure_formats", f"{fmt!r} is not one of {', '.join(FIGURE_FORMATS)}",
+                                "use png, svg or pdf")
+        steps.append((f"map.{fmt}", lambda fmt=fmt: render_png(*map_objects, title=name, fmt=fmt)))
     if getattr(result, "strategic", None) is not None:
+        from thaadsim.report.strategic_map import strategic_bytes
+
         steps += [("strategic.csv", lambda: result.strategic["table"].to_csv(index=False)),
                   ("strategic.png", result.strategic_png)]
+        steps += [(f"strategic.{fmt}", lambda fmt=fmt: strategic_bytes(result.strategic["table"],
+                                                                        result.strategic["site"], fmt))
+                  for fmt in extra]
     data = {}
     from thaadsim.io.atomic import _fault_point
 

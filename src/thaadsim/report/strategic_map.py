@@ -105,6 +105,7 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
 
     flown = table["missile"] != ""
     tracked_rows = flown & (table["fbm_track_s"].to_numpy(float) > 0)
+    routes = []
     for sel_mask, colour, style, label in ((~flown, NOT_TRACKED, ":", "out of every catalog missile's reach"),
                                            (flown & ~tracked_rows, NOT_TRACKED, "-",
                                             "route not tracked by the FBM TPY-2"),
@@ -113,9 +114,9 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
         tracked = colour == TRACKED
         segs = list(_routes_xy(geod, tr, sel)) if len(sel) else []
         if segs:
-            ax.add_collection(LineCollection(segs, colors=colour, linewidths=1.4 if tracked else 0.8,
-                                             linestyles=style, alpha=0.9 if tracked else 0.6, zorder=3,
-                                             label=f"{label} ({len(segs)})"))
+            routes.append(ax.add_collection(LineCollection(segs, colors=colour, linewidths=1.4 if tracked else 0.8,
+                                                           linestyles=style, alpha=0.9 if tracked else 0.6,
+                                                           zorder=3, label=f"{label} ({len(segs)})")))
 
     for radius, style, label in ((fbm_range_km, "-", f"TPY-2 forward-based, {fbm_range_km:,.0f} km"),
                                  (tm_range_km, ":", f"TPY-2 terminal mode, {tm_range_km:,.0f} km")):
@@ -131,15 +132,14 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
     tg = table.drop_duplicates("target_name")
     x, y = tr.transform(tg["target_lon_deg"].to_numpy(float), tg["target_lat_deg"].to_numpy(float))
     ax.plot(x, y, "o", color="#27ae60", ms=5, zorder=5, label=f"targets ({len(tg)})", ls="none")
+    x, y = tr.transform([site[1]], [site[0]])
+    ax.plot(x, y, "^", color="#1f618d", ms=10, mec="k", zorder=6, label="THAAD and TPY-2 site", ls="none")
+    anchors = []
     for frame in (la.rename(columns={"launch_name": "n", "launch_lat_deg": "la", "launch_lon_deg": "lo"}),
                   tg.rename(columns={"target_name": "n", "target_lat_deg": "la", "target_lon_deg": "lo"})):
         if len(frame) <= 12:        # names only where they stay readable
             x, y = tr.transform(frame["lo"].to_numpy(float), frame["la"].to_numpy(float))
-            for xi, yi, name in zip(x, y, frame["n"]):
-                ax.annotate(str(name).split(" (")[0], (xi, yi), xytext=(4, 4), textcoords="offset points",
-                            fontsize=7, zorder=7)
-    x, y = tr.transform([site[1]], [site[0]])
-    ax.plot(x, y, "^", color="#1f618d", ms=10, mec="k", zorder=6, label="THAAD and TPY-2 site", ls="none")
+            anchors += [(float(xi), float(yi), str(name).split(" (")[0]) for xi, yi, name in zip(x, y, frame["n"])]
 
     # frame the points, the circles and the pole (where the polar routes run), not the whole hemisphere
     xs, ys = tr.transform(np.append(lons, 0.0), np.append(lats, 90.0))
@@ -160,6 +160,11 @@ def strategic_figure(table, site, *, tm_range_km: float = 600.0, fbm_range_km: f
     # the legend goes outside the map, below it, so it hides no route
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
+    # names where they cover no route, circle or marker (after the layout: placed in final pixels)
+    from thaadsim.report.map_png import place_text_labels
+
+    place_text_labels(ax, anchors, routes + [ln for ln in ax.lines if ln.get_linestyle() != "None"],
+                      [ln for ln in ax.lines if ln.get_linestyle() == "None"])
     return fig
 
 
@@ -172,3 +177,16 @@ def strategic_png(table, site, **kw) -> bytes:
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+def strategic_bytes(table, site, fmt: str = "png", **kw) -> bytes:
+    """The map as PNG, SVG or PDF bytes (:func:`thaadsim.report.map_png.figure_bytes`)."""
+    import matplotlib.pyplot as plt
+
+    from thaadsim.report.map_png import figure_bytes
+
+    fig = strategic_figure(table, site, **kw)
+    try:
+        return figure_bytes(fig, fmt)
+    finally:
+        plt.close(fig)
