@@ -52,7 +52,9 @@ def test_wilson_intervals_cover_the_true_pk_95_percent_of_the_time(many_single_s
     for seed in range(4):
         r = simulate_raid(batch, [bat], doctrine=Doctrine(max_shots_per_threat=1, hold_for_priority=False),
                           runs=300, seed=seed, detect_s=100.0)
-        assert np.all(r.shots_at == 1)        # each estimate is a plain binomial(300, Pk)
+        # one shot at each threat in every run (sum and sum of squares of a count are both R only
+        # if every run's count is 1): each estimate is a plain binomial(300, Pk)
+        assert np.all(r.threat_shots.total == 300) and np.all(r.threat_shots.total_sq == 300)
         for t in r.summary()["per_threat"]:
             lo, hi = t["p_kill_ci95"]
             covered.append(lo <= pk <= hi)
