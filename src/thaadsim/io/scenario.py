@@ -32,7 +32,7 @@ Bounds and types: every number has physical or practical limits, each with its r
 comment beside the field, checked when the file is read, before any work: e.g.
 ``raid.toml: threats.0.launch_time_s: 1000000000000.0 is out of range (allowed: [0, 86,400] s)``.
 Totals are bounded too: missiles (10,000 per second of ``sample_dt_s``, at most 20,000),
-interceptor rounds (100,000) and runs x missiles (1e8). Numbers are strict: a quoted ``"36.0"``
+interceptor rounds (100,000) and runs x missiles (1e9, for time: memory no longer grows with it). Numbers are strict: a quoted ``"36.0"``
 is a string, not a number, and ``true`` is not 1; an integer where a float is expected, and a
 whole float such as ``6.0`` for a count, are the same numbers and accepted. Angles outside their
 range are refused, not wrapped. A UTF-8 byte-order mark is ignored.
@@ -100,10 +100,12 @@ MAX_THREATS_PER_SAMPLE_S = 10_000
 #: one uniform per round per Monte Carlo run (8 bytes each): 100,000 rounds are 0.8 MB per run, and
 #: every fielded THAAD and Patriot inventory together is a few thousand rounds
 MAX_TOTAL_ROUNDS = 100_000
-#: at most this many (run x threat) results: the raid keeps, per run and threat, whether it was
-#: killed and how many shots it drew, and its summary builds (run x threat) temporaries, about 26
-#: bytes a cell at peak (benchmarks/bench_raid_memory.py): 1e8 cells are ~2.6 GB
-MAX_RUN_THREAT_CELLS = 100_000_000
+#: at most this many runs x threats, for time, not memory: the raid keeps per-run totals and
+#: per-threat sums only (its memory is flat in runs, benchmarks/bench_raid_memory.py), but its event
+#: loop walks every threat's decision slots once per chunk of runs, ~1 min a chunk of ~200 runs at
+#: 10,000 threats on 2 busy cores: 1e9 (issue 11's 10,000 threats x 100,000 runs) is ~10 hours,
+#: an overnight run; more would take days. (It was 1e8 while the raid kept ~26 B per run x threat.)
+MAX_RUN_THREAT_CELLS = 1_000_000_000
 
 
 class _Model(BaseModel):
@@ -270,6 +272,7 @@ class DoctrineSection(_Model):
 
 class MonteCarloSection(_Model):
     # <= 1e7 runs: the standard error of a probability is then below 0.0002; more only costs time
+    # (the raid keeps 16 bytes a run of per-run totals: 160 MB at 1e7)
     runs: Count = Field(1000, ge=1, le=10_000_000)
     seed: Count | None = Field(None, ge=0, le=MAX_SEED)
     # runs simulated together; results do not depend on it, and to_plan lowers it to bound memory
@@ -464,12 +467,12 @@ def _threats_matching(rows, exc: ThaadsimError, index) -> str:
 
 
 def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
-    """_RefError when runs x threats exceeds :data:`MAX_RUN_THREAT_CELLS` (the raid's per-run results)."""
+    """_RefError when runs x threats exceeds :data:`MAX_RUN_THREAT_CELLS` (the raid's time)."""
     if runs * n_threats > MAX_RUN_THREAT_CELLS:
         most = max(1, MAX_RUN_THREAT_CELLS // max(n_threats, 1))
-        raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} per-run results, above "
-                        f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (~26 bytes each: {runs * n_threats * 26 / 1e9:,.1f} GB)",
-                        f"give at most {most:,} runs for {n_threats:,} threats")
+        raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} threat-runs, above "
+                        f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (the raid's time grows with it: 10,000 threats x "
+                        f"100,000 runs take ~10 hours)", f"give at most {most:,} runs for {n_threats:,} threats")
 
 
 def radar_ref_problem(ref: str) -> tuple[str, str] | None:
