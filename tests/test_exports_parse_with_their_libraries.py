@@ -42,7 +42,9 @@ def test_geojson_round_trips_through_shapely(tmp_path, inputs):
     assert line.coords[0] == pytest.approx((125.7, 39.0, 0.0))
     assert max(c[2] for c in line.coords) == pytest.approx(300e3, rel=1e-6)
     poly = next(shape(f["geometry"]) for f in fc["features"] if f["properties"]["kind"] == "coverage")
-    assert poly.equals_exact(areas[0].geometry, 1e-9)
+    from shapely.geometry.polygon import orient
+
+    assert poly.equals_exact(orient(areas[0].geometry, sign=1.0), 1e-9)   # the same ring, counter-clockwise
     ic = next(f for f in fc["features"] if f["properties"]["kind"] == "intercept")
     assert ic["properties"]["time_s"] == 512.0 and ic["geometry"]["coordinates"][2] == 40000.0
     assert next(f for f in fc["features"] if f["properties"]["kind"] == "threat")["properties"]["shape"] == "lofted"
@@ -116,3 +118,38 @@ def test_geojson_splits_a_track_at_the_antimeridian(tmp_path):
     g = shape(fc["features"][0]["geometry"])
     assert g.geom_type == "MultiLineString" and len(g.geoms) == 2
     assert max(abs(a[0] - b[0]) for ln in g.geoms for a, b in zip(ln.coords[:-1], ln.coords[1:])) < 5.0
+
+
+def _shoelace(ring) -> float:
+    """Signed area of a closed ring in the plane (lon, lat): > 0 counter-clockwise (Gauss's formula)."""
+    xy = np.asarray(ring, float)[:, :2]
+    x, y = xy[:, 0], xy[:, 1]
+    return 0.5 * float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]))
+
+
+def test_geojson_polygons_follow_the_rfc7946_right_hand_rule(tmp_path):
+    """RFC 7946 §3.1.6: exterior rings counter-clockwise, holes clockwise; checked with the
+    shoelace formula on the written coordinates, for inputs given the wrong way round (a shapely
+    buffer is clockwise) and for a MultiPolygon."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    cw_square = [(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]
+    ccw_hole = [(0.25, 0.25), (0.75, 0.25), (0.75, 0.75), (0.25, 0.75), (0.25, 0.25)]
+    holed = Polygon(cw_square, [ccw_hole])
+    assert _shoelace(holed.exterior.coords) < 0 < _shoelace(holed.interiors[0].coords)   # both wrong
+    areas = [Area("holed", "ring", holed, kind="coverage"),
+             Area("buf", "buffer", Point(128.28, 35.92).buffer(1.0), kind="coverage"),
+             Area("multi", "two", MultiPolygon([Polygon(cw_square), Polygon([(2, 0), (2, 1), (3, 1), (3, 0)])]),
+                  kind="defended")]
+    fc = json.loads(write_geojson(tmp_path / "a.geojson", areas=areas).read_text())
+    polygons = []
+    for f in fc["features"]:
+        g = f["geometry"]
+        polygons += [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+    assert len(polygons) == 4
+    for rings in polygons:
+        assert _shoelace(rings[0]) > 0                       # exterior counter-clockwise
+        assert all(_shoelace(r) < 0 for r in rings[1:])      # holes clockwise
+    assert sum(len(p) - 1 for p in polygons) == 1            # the hole survived
+    got = shape(fc["features"][0]["geometry"])
+    assert got.equals(holed) and got.area == pytest.approx(0.75)

@@ -90,16 +90,33 @@ def _props(obj, **extra) -> dict:
 
 
 # ---------------------------------------------------------------------------------------- GeoJSON
+def _right_hand_rule(geom):
+    """``geom`` with every polygon's exterior counter-clockwise and its holes clockwise (RFC 7946
+    §3.1.6); other geometries unchanged."""
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry.polygon import orient
+
+    if geom.geom_type == "Polygon":
+        return orient(geom, sign=1.0)
+    if geom.geom_type == "MultiPolygon":
+        return MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
+    return geom
+
+
 def to_geojson(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Iterable[Area] = (),
                *, ndigits: int = 5) -> dict:
     """A GeoJSON FeatureCollection (RFC 7946): tracks as 3D LineStrings, sites as Points, areas
-    as Polygons. Track properties carry ``t_start_s``/``t_end_s`` and ``apogee_m``."""
+    as Polygons. Track properties carry ``t_start_s``/``t_end_s`` and ``apogee_m``.
+
+    Polygon rings follow the right-hand rule of RFC 7946 §3.1.6: exterior rings counter-clockwise,
+    holes clockwise (shapely's ``orient``; shapely's buffers come out clockwise, which some
+    viewers fill inside out)."""
     from shapely.geometry import mapping
 
     feats = []
     for a in areas:
         feats.append({"type": "Feature", "properties": _props(a), "geometry": json.loads(
-            json.dumps(mapping(a.geometry)))})
+            json.dumps(mapping(_right_hand_rule(a.geometry))))})
     for tr in tracks:
         t, la, lo, h = tr.arrays()
         if t.size < 2:
