@@ -117,10 +117,31 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False, strict=True)
 
 
+#: the raid clock's zero when a file gives none (an arbitrary fixed instant: exports reproducible)
+DEFAULT_EPOCH_ISO = "2026-01-01T00:00:00Z"
+
+
 class ScenarioInfo(_Model):
     name: str = "scenario"
     seed: Count = Field(1, ge=0, le=MAX_SEED)
     description: str = ""
+    # UTC launch time of the raid's clock (t = 0), ISO 8601, e.g. "2017-03-06T07:36:00Z": the KML
+    # and CZML exports stamp every time from it (Google Earth's slider, Cesium's clock)
+    epoch: str = DEFAULT_EPOCH_ISO
+
+    @field_validator("epoch", mode="before")
+    @classmethod
+    def _toml_datetime(cls, v):
+        import datetime as dt
+
+        # TOML's own date-time literal (epoch = 2017-03-06T07:36:00Z, unquoted) is the same instant
+        return v.isoformat() if isinstance(v, (dt.datetime, dt.date, dt.time)) else v
+
+    @field_validator("epoch")
+    @classmethod
+    def _utc_iso_8601(cls, v: str) -> str:
+        parse_epoch(v)
+        return v
 
 
 class FlightSection(_Model):
@@ -464,6 +485,27 @@ def _threats_matching(rows, exc: ThaadsimError, index) -> str:
     """
     hits = sorted({r["source"] for r, j in zip(rows, index) if j in exc.rows})
     return ", ".join(f"threats.{i}" for i in hits) if hits else "threats"
+
+
+def parse_epoch(text: str):
+    """``[scenario].epoch`` as an aware UTC :class:`datetime.datetime`; ValueError saying what is wrong.
+
+    ISO 8601 with a UTC designator (``Z`` or ``+00:00``): a time without one is ambiguous, and a
+    local offset is refused rather than converted, so the file says the instant the exports show.
+    Years 1950-2100: every export viewer's clock covers them (and a raid lasts at most a day).
+    """
+    import datetime as dt
+
+    example = f'write e.g. epoch = "{DEFAULT_EPOCH_ISO}" (UTC, ISO 8601)'
+    try:
+        t = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date and time; {example}") from None
+    if t.tzinfo is None or t.utcoffset() != dt.timedelta(0):
+        raise ValueError(f"{text!r} is not in UTC (it needs a Z or +00:00 designator); {example}")
+    if not 1950 <= t.year <= 2100:
+        raise ValueError(f"{text!r} is out of range (allowed: years 1950 to 2100); {example}")
+    return t.astimezone(dt.timezone.utc)
 
 
 def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
