@@ -2,7 +2,8 @@
 
 Layout (units in every numeric field's name; unknown keys are errors)::
 
-    [scenario]                 name, seed, description
+    [scenario]                 name, seed, description, epoch (UTC ISO 8601 instant of t = 0 on the
+                               raid clock, for the KML and CZML times; default 2026-01-01T00:00:00Z)
     [flight]                   sample_dt_s, rotation, atmosphere, earth          (optional)
     [[radars]]                 id, radar (catalog id or TOML path), lat_deg, lon_deg, site_height_m,
                                face_az_deg (optional: else toward the threats), average_power_kw
