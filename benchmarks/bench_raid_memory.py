@@ -14,7 +14,7 @@ whatever the run count. This benchmark shows it:
    the per-(run x threat) outcomes the raid hands to ``on_chunk`` (summed over the chunks in the
    same run: what keeping them would hold) and the old ~26 bytes a cell. The full 10,000 x
    100,000 is not run: the raid's event loop walks every decision slot of every (threat, battery)
-   pair in Python once per chunk, ~1 min a chunk of ~200 runs at 10,000 threats here, so it
+   pair in Python once per chunk, ~50-100 s a chunk of 197 runs at 10,000 threats here, so it
    would take hours; its time is projected from the measured time per chunk, its memory is the
    measured flat peak.
 2. **runs, at few threats.** The same at 600 threats for 1,000 to 100,000 runs: a 100x range of
