@@ -29,8 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thaadsim.defense.battery import make_battery
-from thaadsim.defense.raid import Doctrine, simulate_raid
+from thaadsim.defense.raid import Doctrine
 from thaadsim.flight import fly_kinematic
+
+from _raid_per_run import PerRun, simulate_raid_per_run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -49,16 +51,18 @@ def _se(p, runs):
 
 
 def _assert_not_hurt(sub, sup, runs):
-    """``sup`` has every battery of ``sub`` and one more: no threat loses P(kill), leakers do not
-    rise (4 standard errors of the difference), and run by run every kill of ``sub`` is a kill of
-    ``sup`` for each threat that ``sup`` did not trade against another."""
-    p_sub, p_sup = sub.killed.mean(axis=0), sup.killed.mean(axis=0)
+    """``sup`` has every battery of ``sub`` and one more (each a (result, per-run arrays) pair): no
+    threat loses P(kill), leakers do not rise (4 standard errors of the difference), and run by run
+    every kill of ``sub`` is a kill of ``sup`` for each threat that ``sup`` did not trade against
+    another."""
+    (sub, sub_runs), (sup, sup_runs) = sub, sup
+    p_sub, p_sup = sub.p_kill, sup.p_kill
     se = np.hypot(_se(p_sub, runs), _se(p_sup, runs))
     assert np.all(p_sup >= p_sub - 4 * se), (p_sub, p_sup)
     d_leak = sup.leakers.astype(float) - sub.leakers
     assert d_leak.mean() <= 4 * max(d_leak.std(), 1.0) / np.sqrt(runs)
-    untraded = ~(sup.leaked_short | sup.leaked_held)
-    lost = sub.killed & ~sup.killed & untraded
+    untraded = ~(sup_runs["leaked_short"] | sup_runs["leaked_held"])
+    lost = sub_runs["killed"] & ~sup_runs["killed"] & untraded
     assert not lost.any(), f"{lost.sum()} kills lost without a trade, threats {np.nonzero(lost.any(axis=0))[0]}"
 
 
@@ -80,11 +84,15 @@ def layers():
 
 
 def _raid(layers, batteries, runs=2000, seed=1):
-    from thaadsim.analysis.pipeline import default_raid_runner, engage
+    from thaadsim.analysis.pipeline import engage
+
+    from thaadsim.analysis.pipeline import raid_result
 
     plan, batch, det, rcs = layers
     plan = dataclasses.replace(plan, trials=runs, seed=seed)
-    return default_raid_runner(batch, batteries, engage(batch, batteries, det, rcs), plan)["result"]
+    sink = PerRun()
+    res = raid_result(batch, batteries, engage(batch, batteries, det, rcs), plan, on_chunk=sink)
+    return res, sink.arrays
 
 
 def test_seongju_example_is_the_layers_example_with_thaad_alone(layers):
@@ -111,8 +119,8 @@ def test_every_added_layer_of_the_layers_example_never_lowers_p_kill(layers):
             _assert_not_hurt(res, results[sup], runs)
     # the issue's figure: THAAD alone gives the Nodongs on Daegu 3 shots (0.992); all layers no less
     thaad = [i for i, b in enumerate(bats) if b.id == "thaad-seongju"][0]
-    p_alone = results[(thaad,)].killed[:, nodong].mean(axis=0)
-    p_all = results[tuple(range(len(bats)))].killed[:, nodong].mean(axis=0)
+    p_alone = results[(thaad,)][0].p_kill[nodong]
+    p_all = results[tuple(range(len(bats)))][0].p_kill[nodong]
     assert np.all(p_all >= p_alone)
     assert np.all(p_alone >= 1 - 0.2 ** 3 - 4 * _se(1 - 0.2 ** 3, runs))
 
@@ -123,13 +131,12 @@ def test_a_layer_with_pk_zero_changes_nothing_in_the_layers_example(layers):
     ship = [i for i, b in enumerate(bats) if b.id == "sm3-ship"][0]
     without = [b for i, b in enumerate(bats) if i != ship]
     dud = [dataclasses.replace(b, pk=0.0) if i == ship else b for i, b in enumerate(bats)]
-    a = _raid(layers, without, runs=3000, seed=4)
-    b = _raid(layers, dud, runs=3000, seed=4)
-    np.testing.assert_array_equal(a.killed, b.killed)
+    (a, pa), (b, pb) = _raid(layers, without, runs=3000, seed=4), _raid(layers, dud, runs=3000, seed=4)
+    np.testing.assert_array_equal(pa["killed"], pb["killed"])
     np.testing.assert_array_equal(a.leakers, b.leakers)
     others = [i for i in range(len(bats)) if i != ship]
-    np.testing.assert_array_equal(a.expended_by_battery, b.expended_by_battery[:, others])
-    assert b.expended_by_battery[:, ship].sum() > 0          # the dud did fire
+    np.testing.assert_array_equal(pa["expended_by_battery"], pb["expended_by_battery"][:, others])
+    assert b.battery_expended.total[ship] > 0          # the dud did fire
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,11 +178,11 @@ def test_adding_a_battery_to_a_generated_layout_never_lowers_p_kill(raid4, bats,
     launch = np.concatenate([[0.0], np.cumsum(gaps)])
     kw = dict(launch_time_s=launch, asset_index=[0, 1, 0, 1], asset_names=["a", "b"], asset_values=[1.0, 3.0],
               doctrine=Doctrine(mode=mode, priority=priority), runs=runs, seed=seed, detect_s=100.0)
-    sub = simulate_raid(raid4, batteries[:-1], **kw)
-    sup = simulate_raid(raid4, batteries, **kw)
+    sub = simulate_raid_per_run(raid4, batteries[:-1], **kw)
+    sup = simulate_raid_per_run(raid4, batteries, **kw)
     _assert_not_hurt(sub, sup, runs)
     if batteries[-1].single_shot_pk == 0.0:
-        np.testing.assert_array_equal(sub.killed, sup.killed)
+        np.testing.assert_array_equal(sub[1]["killed"], sup[1]["killed"])
 
 
 def test_layered_raid_same_answer_whatever_the_chunking_or_the_battery_order(raid4):
@@ -186,12 +193,13 @@ def test_layered_raid_same_answer_whatever_the_chunking_or_the_battery_order(rai
             _battery(raid4, 1, {**d, "interceptor": "thaad", "pk": 0.5, "layer": 1, "dlat": 0.3}),
             _battery(raid4, 2, {**d, "interceptor": "pac3-mse", "pk": 0.7, "layer": 2})]
     kw = dict(launch_time_s=[0.0, 5.0, 20.0, 30.0], runs=700, seed=9, detect_s=100.0)
-    a = simulate_raid(raid4, bats, chunk_runs=700, **kw)
-    b = simulate_raid(raid4, bats, chunk_runs=37, **kw)
-    c = simulate_raid(raid4, bats[::-1], chunk_runs=700, **kw)
-    np.testing.assert_array_equal(a.killed, b.killed)
-    np.testing.assert_array_equal(a.expended_by_battery, b.expended_by_battery)
+    a, pa = simulate_raid_per_run(raid4, bats, chunk_runs=700, **kw)
+    b, pb = simulate_raid_per_run(raid4, bats, chunk_runs=37, **kw)
+    c, pc = simulate_raid_per_run(raid4, bats[::-1], chunk_runs=700, **kw)
+    np.testing.assert_array_equal(pa["killed"], pb["killed"])
+    np.testing.assert_array_equal(pa["expended_by_battery"], pb["expended_by_battery"])
     assert a.summary() == b.summary()
-    np.testing.assert_array_equal(a.killed, c.killed)
-    np.testing.assert_array_equal(a.expended_by_battery, c.expended_by_battery[:, ::-1])
-    assert a.killed.mean() > 0.5 and (a.expended_by_battery > 0).any(axis=0).all()
+    np.testing.assert_array_equal(pa["killed"], pc["killed"])
+    np.testing.assert_array_equal(pa["expended_by_battery"], pc["expended_by_battery"][:, ::-1])
+    np.testing.assert_array_equal(a.battery_expended.total_sq, c.battery_expended.total_sq[::-1])
+    assert a.p_kill.mean() > 0.5 and (a.battery_expended.total > 0).all()

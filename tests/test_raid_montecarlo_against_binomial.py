@@ -18,6 +18,8 @@ from thaadsim.defense.raid import Doctrine, simulate_raid
 from thaadsim.flight import fly_kinematic
 from thaadsim.validation import montecarlo as vm
 
+from _raid_per_run import simulate_raid_per_run
+
 
 pytestmark = pytest.mark.usefixtures("private_cache")
 
@@ -66,12 +68,13 @@ def test_inventory_never_negative_and_bounded(one):
     raid = _raid(one, n)
     bats = [_at_impact(one, pk=0.4, launchers=1, interceptors_per_launcher=8, id="a"),
             _at_impact(one, pk=0.6, launchers=1, interceptors_per_launcher=5, id="b", layer=1)]
-    r = simulate_raid(raid, bats, launch_time_s=np.arange(n) * 3.0, runs=3000, seed=3, detect_s=100.0,
-                      doctrine=Doctrine(mode="shoot-shoot-look"))
-    assert np.all(r.expended_by_battery >= 0)
-    assert np.all(r.expended_by_battery <= np.array([8, 5]))
-    assert np.all(r.expended == r.expended_by_battery.sum(axis=1))
-    assert np.all(r.shots_at.sum(axis=1) == r.expended)
+    r, per = simulate_raid_per_run(raid, bats, launch_time_s=np.arange(n) * 3.0, runs=3000, seed=3,
+                                   detect_s=100.0, doctrine=Doctrine(mode="shoot-shoot-look"))
+    by_battery = per["expended_by_battery"]
+    assert np.all(by_battery >= 0)
+    assert np.all(by_battery <= np.array([8, 5]))
+    assert np.all(r.expended == by_battery.sum(axis=1))
+    assert np.all(per["shots_at"].sum(axis=1) == r.expended)
 
 
 def test_reload_adds_exactly_one_launcher_load(one):
@@ -88,11 +91,11 @@ def test_priority_by_asset_value_keeps_the_round_for_the_valuable_target(one):
     r = simulate_raid(raid, [bat], launch_time_s=[0.0, 60.0], asset_index=[0, 1], asset_names=["low", "high"],
                       asset_values=[1.0, 5.0], runs=10, seed=1, detect_s=100.0,
                       doctrine=Doctrine(priority="asset-value"))
-    assert np.all(r.killed[:, 1]) and not np.any(r.killed[:, 0])
+    assert list(r.threat_kills) == [0, 10]        # killed in every run: the high-value one only
     r2 = simulate_raid(raid, [bat], launch_time_s=[0.0, 60.0], asset_index=[0, 1], asset_names=["low", "high"],
                        asset_values=[1.0, 5.0], runs=10, seed=1, detect_s=100.0,
                        doctrine=Doctrine(priority="time-to-impact"))
-    assert np.all(r2.killed[:, 0]) and not np.any(r2.killed[:, 1])
+    assert list(r2.threat_kills) == [10, 0]
 
 
 def test_same_seed_same_answer_regardless_of_chunking(one):
@@ -100,13 +103,15 @@ def test_same_seed_same_answer_regardless_of_chunking(one):
     raid = _raid(one, n)
     bats = [_at_impact(one, pk=0.7, launchers=1, interceptors_per_launcher=8)]
     kw = dict(launch_time_s=np.arange(n) * 4.0, runs=1000, seed=42, detect_s=100.0)
-    a = simulate_raid(raid, bats, chunk_runs=1000, **kw)
-    b = simulate_raid(raid, bats, chunk_runs=37, **kw)
-    c = simulate_raid(raid, bats, chunk_runs=1000, **{**kw, "seed": 43})
-    np.testing.assert_array_equal(a.killed, b.killed)
+    a, pa = simulate_raid_per_run(raid, bats, chunk_runs=1000, **kw)
+    b, pb = simulate_raid_per_run(raid, bats, chunk_runs=37, **kw)
+    c, pc = simulate_raid_per_run(raid, bats, chunk_runs=1000, **{**kw, "seed": 43})
+    for key in pa:
+        np.testing.assert_array_equal(pa[key], pb[key])
     np.testing.assert_array_equal(a.expended, b.expended)
+    np.testing.assert_array_equal(a.threat_shots.total_sq, b.threat_shots.total_sq)
     assert a.summary() == b.summary()
-    assert not np.array_equal(a.killed, c.killed)
+    assert not np.array_equal(pa["killed"], pc["killed"])
 
 
 def test_event_log_is_consistent_with_the_run(one):
@@ -130,7 +135,8 @@ def test_two_layers_fire_upper_tier_first(one):
     r = simulate_raid(one, bats, runs=2000, seed=2, detect_s=100.0)
     assert r.windows.engageable.all()
     assert r.windows.earliest_intercept_s[0, 0] < r.windows.earliest_intercept_s[0, 1]
-    assert np.all(r.expended_by_battery[:, 0] == 1)
+    # THAAD fires its one round in every run: sum and sum of squares are both R only if each run is 1
+    assert r.battery_expended.total[0] == r.battery_expended.total_sq[0] == 2000
 
 
 @pytest.mark.parametrize("n_zero,p95", [(950, 0.0), (949, 1.0)])
@@ -138,13 +144,15 @@ def test_percentiles_of_counts_are_counts(n_zero, p95):
     """The q-th percentile of a count is the smallest count whose empirical CDF reaches q (Hyndman &
     Fan 1996, definition 1): with 950 zeros in 1000 runs F(0) = 0.95 and p95 = 0; with 949 it is 1.
     An interpolated 0.05 interceptors is not a number of interceptors."""
-    from thaadsim.defense.raid import RaidResult
+    from thaadsim.defense.raid import RaidResult, RunSums
 
     x = np.array([0] * n_zero + [1] * (1000 - n_zero))
-    r = RaidResult(runs=1000, seed=0, leakers=x, expended=x, expended_by_battery=x[:, None],
-                   killed=np.zeros((1000, 0), bool), shots_at=np.zeros((1000, 0), int), asset_names=[],
-                   asset_values=np.zeros(0), asset_index=np.zeros(0, int), battery_ids=["b"], threat_labels=[],
-                   windows=None)
+    by_battery = RunSums.zeros(1)
+    by_battery.add(x[:, None])
+    r = RaidResult(runs=1000, seed=0, leakers=x, expended=x, value_lost=np.zeros(1000),
+                   threat_kills=np.zeros(0, int), threat_shots=RunSums.zeros(0), battery_expended=by_battery,
+                   asset_leakers=RunSums.zeros(0), asset_names=[], asset_values=np.zeros(0),
+                   asset_index=np.zeros(0, int), battery_ids=["b"], threat_labels=[], windows=None)
     s = r.summary()
     assert s["interceptors_expended_p95"] == p95 and s["leakers_p95"] == p95
     assert s["interceptors_expended_p5"] == 0.0 and s["interceptors_expended_p50"] == 0.0

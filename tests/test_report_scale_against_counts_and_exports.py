@@ -119,8 +119,8 @@ def test_exports_hold_every_threat_with_thinned_samples(wide):
         g = shape(f["geometry"])
         assert g.is_valid and len(g.coords) <= scale.EXPORT_POINTS_PER_TRACK + 1
     kml = ET.parse(wide / "scenario.kml").getroot()
-    ns = {"k": "http://www.opengis.net/kml/2.2"}
-    lines = kml.findall(".//k:LineString", ns)
+    ns = {"k": "http://www.opengis.net/kml/2.2", "gx": "http://www.google.com/kml/ext/2.2"}
+    lines = kml.findall(".//gx:Track", ns)           # time-tagged tracks (issue 12): Google Earth animates them
     assert len(lines) >= 2 * N_EACH
     czml = json.loads((wide / "scenario.czml").read_text())
     assert sum(p["id"].startswith("track/") for p in czml) == 2 * N_EACH

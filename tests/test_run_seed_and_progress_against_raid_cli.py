@@ -21,7 +21,8 @@ def test_progress_is_reported_once_per_chunk_and_changes_nothing():
                       progress=lambda done, total: seen.append((done, total)))
     b = simulate_raid(one, [bat], runs=350, seed=4, chunk_runs=350, detect_s=100.0)
     assert seen == [(100, 350), (200, 350), (300, 350), (350, 350)]
-    assert np.array_equal(a.killed, b.killed)
+    assert np.array_equal(a.leakers, b.leakers) and np.array_equal(a.threat_kills, b.threat_kills)
+    assert a.summary() == b.summary()
 
 
 def test_run_seed_overrides_the_file_and_matches_raid(tmp_path, capsys):

@@ -271,9 +271,10 @@ def default_raid_runner(batch, batteries, windows, plan: Plan, progress=None) ->
     return {"result": rr, "summary": rr.summary(), "event_log": list(rr.event_log)}
 
 
-def raid_result(batch, batteries, windows, plan: Plan, log_run: int | None = 0, progress=None):
+def raid_result(batch, batteries, windows, plan: Plan, log_run: int | None = 0, progress=None, on_chunk=None):
     """The :class:`~thaadsim.defense.raid.RaidResult` alone (a sweep needs no summary per case, and
-    no event log: ``log_run=None``)."""
+    no event log: ``log_run=None``). ``on_chunk`` receives each chunk's per-(run x threat)
+    outcomes (see :func:`~thaadsim.defense.raid.simulate_raid`); the result keeps only sums."""
     from thaadsim.defense.raid import Doctrine, simulate_raid
 
     names = [a.name for a in plan.assets]
@@ -287,7 +288,7 @@ def raid_result(batch, batteries, windows, plan: Plan, log_run: int | None = 0, 
                        asset_index=index, asset_names=names, asset_values=values,
                        threat_labels=[t.id for t in plan.threats], doctrine=plan.doctrine or Doctrine(),
                        runs=int(plan.trials), seed=int(plan.seed), chunk_runs=int(plan.chunk_runs),
-                       windows=windows, log_run=log_run, progress=progress)
+                       windows=windows, log_run=log_run, progress=progress, on_chunk=on_chunk)
     return rr
 
 

@@ -84,3 +84,4 @@ class Plan:
     doctrine: object | None = None                        # thaadsim.defense.raid.Doctrine (None: default)
     chunk_runs: int = 2000
     flyer: object | None = None                           # callable() -> TrajectoryBatch (None: fly_targeted)
+    epoch: object | None = None                           # datetime: UTC instant of t = 0 (None: the exports' default)

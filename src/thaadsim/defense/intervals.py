@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Z95", "wilson_interval", "mean_standard_error", "with_uncertainty"]
+__all__ = ["Z95", "wilson_interval", "mean_standard_error", "standard_error_from_sums", "with_uncertainty"]
 
 #: the two-sided 95 % normal quantile
 Z95 = 1.959963984540054
@@ -72,6 +72,38 @@ def mean_standard_error(x, axis=0):
     return float(se) if np.ndim(se) == 0 else se
 
 
+def standard_error_from_sums(total, total_sq, runs: int):
+    """Standard error of the mean of R integer samples known only by their sums (arrays broadcast).
+
+    With S1 = sum x and S2 = sum x², the sample variance (ddof = 1) is
+    ``s² = (R·S2 − S1²) / (R·(R − 1))`` and the standard error ``s / sqrt(R)``; the same figure as
+    :func:`mean_standard_error` on the samples themselves, without keeping them. The numerator is
+    computed in exact integer arithmetic (Python integers: R·S2 overflows int64 at 1e7 runs of
+    counts in the thousands), so it does not suffer the cancellation the one-pass formula has in
+    floating point (Chan, Golub & LeVeque 1983 [ref:chan-golub-leveque-1983]); 0 for R = 1.
+
+    Parameters
+    ----------
+    total, total_sq : int or (K,) int arrays
+        S1 and S2 of each column.
+    runs : int
+        R >= 1, the number of samples.
+
+    Returns
+    -------
+    float or (K,) float array
+    """
+    s1 = np.asarray(total, np.int64)
+    s2 = np.asarray(total_sq, np.int64)
+    r = int(runs)
+    if r < 2:
+        return np.zeros(s1.shape) if s1.ndim else 0.0
+    num = r * s2.astype(object) - s1.astype(object) * s1.astype(object)   # exact: Python integers
+    var = np.array([int(v) / (r * (r - 1)) for v in np.atleast_1d(num)], float).reshape(s1.shape)
+    se = np.sqrt(np.maximum(var, 0.0) / r)
+    return float(se) if se.ndim == 0 else se
+
+
 def _ci(k, n):
     lo, hi = wilson_interval(k, n)
     return [round(lo, 6), round(hi, 6)]
@@ -83,24 +115,24 @@ def with_uncertainty(result, summary: dict) -> dict:
     Adds ``p_no_leaker_ci95`` (Wilson), ``expected_leakers_se``, ``interceptors_expended_mean_se``,
     ``interceptors_expended_by_battery_se``, ``expected_value_lost_se``; per asset ``p_hit_ci95`` and
     ``expected_leakers_se``; per threat ``p_kill_ci95`` and ``mean_shots_se``; and ``uncertainty``,
-    a sentence saying what they are.
+    a sentence saying what they are. Whole-raid figures come from the per-run totals the result
+    keeps; per threat, battery and asset figures from its sums over the runs
+    (:func:`standard_error_from_sums`).
     """
     r = int(result.runs)
     leakers = np.asarray(result.leakers)
     summary["p_no_leaker_ci95"] = _ci(int((leakers == 0).sum()), r)
     summary["expected_leakers_se"] = mean_standard_error(leakers)
     summary["interceptors_expended_mean_se"] = mean_standard_error(result.expended)
-    se_b = np.atleast_1d(mean_standard_error(result.expended_by_battery, axis=0))
+    se_b = np.atleast_1d(result.battery_expended.standard_error(r))
     summary["interceptors_expended_by_battery_se"] = {b: float(se_b[m]) for m, b in enumerate(result.battery_ids)}
-    leaked = ~np.asarray(result.killed)
-    value_lost = (leaked * np.asarray(result.asset_values)[result.asset_index][None, :]).sum(axis=1)
-    summary["expected_value_lost_se"] = mean_standard_error(value_lost)
+    summary["expected_value_lost_se"] = mean_standard_error(result.value_lost)
+    se_a = np.atleast_1d(result.asset_leakers.standard_error(r))
     for a, rec in enumerate(summary.get("per_asset", [])):
-        n_on = leaked[:, result.asset_index == a].sum(axis=1)
-        rec["p_hit_ci95"] = _ci(int((n_on > 0).sum()), r)
-        rec["expected_leakers_se"] = mean_standard_error(n_on)
-    kills = np.asarray(result.killed).sum(axis=0)
-    shots_se = np.atleast_1d(mean_standard_error(result.shots_at, axis=0))
+        rec["p_hit_ci95"] = _ci(int(result.asset_leakers.runs_positive[a]), r)
+        rec["expected_leakers_se"] = float(se_a[a])
+    kills = np.asarray(result.threat_kills)
+    shots_se = np.atleast_1d(result.threat_shots.standard_error(r))
     for j, rec in enumerate(summary.get("per_threat", [])):
         rec["p_kill_ci95"] = _ci(int(kills[j]), r)
         rec["mean_shots_se"] = float(shots_se[j])

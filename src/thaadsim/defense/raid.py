@@ -144,41 +144,81 @@ class Doctrine:
 
 
 @dataclass
+class RunSums:
+    """Sums over Monte Carlo runs of a per-run count x, one column per threat, battery or asset.
+
+    What a figure and its error bar need of a count, kept instead of the count of every run: the
+    sum of x (its mean is ``total / R``), the sum of x² (its standard error, see
+    :func:`thaadsim.defense.intervals.standard_error_from_sums`) and the runs in which x > 0 (a
+    probability, e.g. an asset hit). Integers, so the sums do not depend on how runs are chunked.
+    """
+
+    total: np.ndarray           # (K,) int64: sum over runs of x
+    total_sq: np.ndarray        # (K,) int64: sum over runs of x**2
+    runs_positive: np.ndarray   # (K,) int64: runs with x > 0
+
+    @classmethod
+    def zeros(cls, k: int) -> "RunSums":
+        return cls(np.zeros(k, np.int64), np.zeros(k, np.int64), np.zeros(k, np.int64))
+
+    def add(self, x: np.ndarray) -> None:
+        """Add a chunk of runs: x is (runs of the chunk, K) counts."""
+        x = np.asarray(x, np.int64)
+        self.total += x.sum(axis=0)
+        self.total_sq += (x * x).sum(axis=0)
+        self.runs_positive += (x > 0).sum(axis=0)
+
+    def mean(self, runs: int) -> np.ndarray:
+        return self.total / runs
+
+    def standard_error(self, runs: int) -> np.ndarray:
+        from thaadsim.defense.intervals import standard_error_from_sums
+
+        return standard_error_from_sums(self.total, self.total_sq, runs)
+
+
+@dataclass
 class RaidResult:
     """Monte Carlo summary of a raid (see :meth:`summary` for the JSON form).
 
-    R runs, N threats, M batteries. The per-run arrays are what the figures are computed from, so any
-    other statistic can be taken from them.
+    Memory does not grow as runs x threats: per run only three numbers are kept (``leakers``,
+    ``expended``, ``value_lost``: 16 bytes a run, for P(no leaker), percentiles and standard
+    errors); per threat, battery and asset, sums over the runs (:class:`RunSums`, counts). A caller
+    who wants every run's per-threat outcome passes ``on_chunk`` to :func:`simulate_raid`.
 
     Attributes
     ----------
     runs, seed : int
         Number of Monte Carlo runs and the seed that reproduces them (whatever the chunking).
-    leakers, expended : numpy.ndarray, shape (R,)
-        Warheads that leaked, and interceptors fired, in each run.
-    expended_by_battery : numpy.ndarray, shape (R, M)
-        Interceptors each battery fired in each run.
-    killed, shots_at : numpy.ndarray, shape (R, N)
-        Whether each threat was killed, and how many interceptors were fired at it, in each run.
+    leakers, expended, value_lost : numpy.ndarray, shape (R,)
+        Warheads that leaked, interceptors fired, and the value of the assets hit, in each run.
+    threat_kills : numpy.ndarray, shape (N,)
+        Runs in which each threat was killed (:attr:`p_kill` is this over ``runs``).
+    threat_shots, battery_expended, asset_leakers : RunSums
+        Interceptors fired at each threat, fired by each battery, and leakers on each asset, summed
+        over the runs (with sums of squares for standard errors).
     asset_names, asset_values, asset_index
         The defended assets, their values, and each threat's asset.
     battery_ids, threat_labels : list of str
-        Names of the columns.
+        Names of the batteries and threats.
     windows : EngagementWindows
         The engagement windows the raid was fought in.
     event_log : list of dict
         The events of run ``log_run`` in time order (``events.jsonl``).
-    leaked_short, leaked_held : numpy.ndarray or None, shape (R, N)
-        Leaked while a battery that could shoot had no round left / held its rounds for higher priority.
+    threat_leaked_short, threat_leaked_held : numpy.ndarray or None, shape (N,)
+        Runs in which the threat leaked while a battery that could shoot had no round left / held its
+        rounds for higher priority.
     """
 
     runs: int
     seed: int
-    leakers: np.ndarray            # (R,) leakers per run
-    expended: np.ndarray           # (R,) interceptors fired per run
-    expended_by_battery: np.ndarray  # (R, M)
-    killed: np.ndarray             # (R, N) bool
-    shots_at: np.ndarray           # (R, N) interceptors fired at each threat
+    leakers: np.ndarray            # (R,) int32 leakers per run
+    expended: np.ndarray           # (R,) int32 interceptors fired per run
+    value_lost: np.ndarray         # (R,) float64 value of the assets hit (sum of asset values over leakers) per run
+    threat_kills: np.ndarray       # (N,) int64 runs in which threat j was killed
+    threat_shots: RunSums          # (N,) interceptors fired at threat j
+    battery_expended: RunSums      # (M,) interceptors battery m fired
+    asset_leakers: RunSums         # (A,) leakers on asset a (runs_positive: runs in which it was hit)
     asset_names: list
     asset_values: np.ndarray
     asset_index: np.ndarray        # (N,)
@@ -186,12 +226,17 @@ class RaidResult:
     threat_labels: list
     windows: EngagementWindows
     event_log: list = field(default_factory=list)
-    leaked_short: np.ndarray | None = None   # (R, N) leaked while a battery that could shoot had no round left
-    leaked_held: np.ndarray | None = None    # (R, N) leaked while a battery held its rounds for higher priority
+    threat_leaked_short: np.ndarray | None = None   # (N,) runs: leaked while a battery that could shoot had no round left
+    threat_leaked_held: np.ndarray | None = None    # (N,) runs: leaked while a battery held its rounds for higher priority
     denied_leaks: np.ndarray | None = None   # (N, M) runs in which battery m denied threat j and j leaked
     shots_by_pair: np.ndarray | None = None  # (N, M) interceptors battery m fired at threat j, all runs
     prio_rank: np.ndarray | None = None      # (N,) 0 = highest priority
     first_slot_s: np.ndarray | None = None   # (N, M) first decision opportunity of each pair (raid clock)
+
+    @property
+    def p_kill(self) -> np.ndarray:
+        """(N,) each threat's P(kill): the share of runs in which it was killed."""
+        return self.threat_kills / self.runs
 
     def summary(self) -> dict:
         """Every figure of the raid as plain numbers (what ``summary.json`` and ``thaadsim raid`` print).
@@ -208,21 +253,24 @@ class RaidResult:
         """
         lk = self.leakers
         ex = self.expended
+        r = self.runs
         per_asset = []
-        leaked = ~self.killed
+        on_asset = self.asset_leakers.mean(r)
         for a, name in enumerate(self.asset_names):
             sel = self.asset_index == a
-            n_on = leaked[:, sel].sum(axis=1)
             per_asset.append({"asset": name, "value": float(self.asset_values[a]), "threats": int(sel.sum()),
-                              "p_hit": float((n_on > 0).mean()), "expected_leakers": float(n_on.mean())})
+                              "p_hit": float(self.asset_leakers.runs_positive[a] / r),
+                              "expected_leakers": float(on_asset[a])})
         per_threat = []
+        p_kill = self.p_kill
+        mean_shots = self.threat_shots.mean(r)
         for j, lab in enumerate(self.threat_labels):
             wj = {b: bool(self.windows.engageable[j, m]) for m, b in enumerate(self.battery_ids)}
             per_threat.append({"threat": lab, "asset": self.asset_names[self.asset_index[j]],
-                               "p_kill": float(self.killed[:, j].mean()),
-                               "mean_shots": float(self.shots_at[:, j].mean()), "engageable_by": wj,
+                               "p_kill": float(p_kill[j]),
+                               "mean_shots": float(mean_shots[j]), "engageable_by": wj,
                                **self._trade(j)})
-        value_lost = (leaked * self.asset_values[self.asset_index][None, :]).sum(axis=1)
+        by_battery = self.battery_expended.mean(r)
         from thaadsim.defense.intervals import with_uncertainty   # error bars on every figure below
 
         return with_uncertainty(self, {
@@ -238,9 +286,8 @@ class RaidResult:
             "interceptors_expended_p5": float(_count_percentile(ex, 5)),
             "interceptors_expended_p50": float(_count_percentile(ex, 50)),
             "interceptors_expended_p95": float(_count_percentile(ex, 95)),
-            "interceptors_expended_by_battery_mean": {b: float(self.expended_by_battery[:, m].mean())
-                                                      for m, b in enumerate(self.battery_ids)},
-            "expected_value_lost": float(value_lost.mean()),
+            "interceptors_expended_by_battery_mean": {b: float(by_battery[m]) for m, b in enumerate(self.battery_ids)},
+            "expected_value_lost": float(self.value_lost.mean()),
             "per_asset": per_asset,
             "per_threat": per_threat,
         })
@@ -271,10 +318,10 @@ class RaidResult:
         battery that could still shoot at it had no round left (``p_leak_short_of_rounds``: spent on
         other threats) or kept its rounds for higher-priority threats (``p_leak_held_for_priority``),
         ``traded_for``: the threats those batteries spent or kept them for, and a ``note`` in words."""
-        if self.leaked_short is None:
+        if self.threat_leaked_short is None:
             return {"p_leak_short_of_rounds": 0.0, "p_leak_held_for_priority": 0.0, "traded_for": [], "note": ""}
-        p_short = float(self.leaked_short[:, j].mean())
-        p_held = float(self.leaked_held[:, j].mean())
+        p_short = float(self.threat_leaked_short[j] / self.runs)
+        p_held = float(self.threat_leaked_held[j] / self.runs)
         traded: list[str] = []
         for m in np.nonzero(self.denied_leaks[j] > 0)[0]:
             # threats this battery shot at that it could reach first (spent), or of higher priority (held)
@@ -297,6 +344,17 @@ class RaidResult:
             note = "; ".join(parts) + (f" (traded for {', '.join(traded)})" if traded else "")
         return {"p_leak_short_of_rounds": p_short, "p_leak_held_for_priority": p_held, "traded_for": traded,
                 "note": note}
+
+
+def _leakers_by_asset(leaked: np.ndarray, asset_index: np.ndarray, n_assets: int) -> np.ndarray:
+    """(rc, A) leakers on each asset in each run, from (rc, N) leaked flags: a column sum per asset."""
+    out = np.zeros((leaked.shape[0], n_assets), np.int64)
+    order = np.argsort(asset_index, kind="stable")
+    bounds = np.searchsorted(asset_index[order], np.arange(n_assets + 1))
+    cum = np.zeros((leaked.shape[0], leaked.shape[1] + 1), np.int64)
+    np.cumsum(leaked[:, order], axis=1, out=cum[:, 1:])
+    out[:] = cum[:, bounds[1:]] - cum[:, bounds[:-1]]
+    return out
 
 
 def _count_percentile(x, q):
@@ -407,7 +465,8 @@ def simulate_raid(batch: TrajectoryBatch, batteries: Sequence[Battery], *, launc
                   doctrine: Doctrine | None = None, runs: int = 1000,
                   seed: int = 1, chunk_runs: int = 2000, detect_s: ArrayLike | None = None,
                   windows: EngagementWindows | None = None, log_run: int | None = 0,
-                  progress: Callable[[int, int], object] | None = None) -> RaidResult:
+                  progress: Callable[[int, int], object] | None = None,
+                  on_chunk: Callable[[int, dict], object] | None = None) -> RaidResult:
     """Monte Carlo of a raid of N threats (one flown batch) against M batteries.
 
     Parameters
@@ -432,6 +491,21 @@ def simulate_raid(batch: TrajectoryBatch, batteries: Sequence[Battery], *, launc
         Which run's events to return as the event log (None: none).
     progress : callable(done_runs, total_runs) or None
         Called after every chunk of ``chunk_runs`` runs (a progress bar that moves).
+    on_chunk : callable(first_run, arrays) or None
+        Called with each chunk's per-(run x threat) outcomes before they are reduced to sums and
+        dropped: ``arrays`` holds ``killed`` (rc, N) bool, ``shots_at`` (rc, N) interceptors fired
+        at each threat, ``expended_by_battery`` (rc, M), ``leaked_short`` and ``leaked_held``
+        (rc, N) bool, for runs ``first_run`` to ``first_run + rc - 1``. For a caller who wants
+        every run's detail (streamed to disk, say) or a test that recomputes the sums by brute
+        force; the result itself never holds them.
+
+    Returns
+    -------
+    RaidResult
+        Per-run totals (leakers, interceptors expended, value lost: O(runs)) and per-threat,
+        per-battery and per-asset sums over the runs (O(threats)): memory does not grow as
+        runs x threats. One chunk's working arrays are O(chunk_runs x threats); callers bound them
+        by the chunk size (:func:`thaadsim.io.scenario_outputs.raid_chunk_runs`).
 
     Notes
     -----
@@ -539,7 +613,18 @@ def simulate_raid(batch: TrajectoryBatch, batteries: Sequence[Battery], *, launc
         bg.advance(int(start) * int(pair_S[p]))                   # rows in run order: chunking-free
         return np.random.Generator(bg).random((rc, int(pair_S[p])))
 
-    out = {key: [] for key in ("leak", "exp", "expb", "killed", "shots", "short", "held")}
+    # what the summary needs, reduced chunk by chunk: per run O(runs), per threat / battery / asset sums
+    leakers_per_run = np.zeros(runs, np.int32)
+    expended_per_run = np.zeros(runs, np.int32)
+    value_lost_per_run = np.zeros(runs, float)
+    threat_kills = np.zeros(n, np.int64)
+    threat_short = np.zeros(n, np.int64)
+    threat_held = np.zeros(n, np.int64)
+    threat_shots = RunSums.zeros(n)
+    battery_expended = RunSums.zeros(m)
+    n_assets = len(asset_names)
+    asset_leakers = RunSums.zeros(n_assets)
+    threat_value = asset_values[asset_index]
     denied_leaks = np.zeros((n, m), np.int64)      # runs in which battery m denied threat j and j leaked
     shots_sum = np.zeros((n, m), np.int64)
     event_log: list = []
@@ -686,24 +771,32 @@ def simulate_raid(batch: TrajectoryBatch, batteries: Sequence[Battery], *, launc
         for p, st in state.items():
             if st.denied is not None:
                 denied_leaks[p % n, p // n] += int((st.denied & leaked[:, p % n]).sum())
-        out["leak"].append(leaked.sum(axis=1))
-        out["exp"].append(n_fired)
-        out["expb"].append(fired_b)
-        out["killed"].append(killed)
-        out["shots"].append(shots_at)
-        out["short"].append(short & leaked)
-        out["held"].append(held & leaked)
+        if on_chunk is not None:
+            on_chunk(start, {"killed": killed, "shots_at": shots_at, "expended_by_battery": fired_b,
+                             "leaked_short": short & leaked, "leaked_held": held & leaked})
+        chunk = slice(start, start + rc)
+        leakers_per_run[chunk] = leaked.sum(axis=1)
+        expended_per_run[chunk] = n_fired
+        value_lost_per_run[chunk] = (leaked * threat_value[None, :]).sum(axis=1)   # row by row: chunking-free
+        threat_kills += killed.sum(axis=0)
+        threat_short += (short & leaked).sum(axis=0)
+        threat_held += (held & leaked).sum(axis=0)
+        threat_shots.add(shots_at)
+        battery_expended.add(fired_b)
+        # leakers on each asset in each run: (rc, N) x (N, A) one-hot, without an (rc, N, A) temporary
+        asset_leakers.add(_leakers_by_asset(leaked, asset_index, n_assets))
         if progress is not None:
             progress(start + rc, runs)
         if want_log:
             event_log = _run_event_log(run_log, killed[lr], launch, impact_abs, windows, batteries,
                                        threat_labels, asset_names, asset_index)
-    return RaidResult(runs=runs, seed=seed, leakers=np.concatenate(out["leak"]), expended=np.concatenate(out["exp"]),
-                      expended_by_battery=np.concatenate(out["expb"]), killed=np.concatenate(out["killed"]),
-                      shots_at=np.concatenate(out["shots"]), asset_names=asset_names, asset_values=asset_values,
-                      asset_index=asset_index, battery_ids=[b.id for b in batteries], threat_labels=threat_labels,
-                      windows=windows, event_log=event_log, leaked_short=np.concatenate(out["short"]),
-                      leaked_held=np.concatenate(out["held"]), denied_leaks=denied_leaks, shots_by_pair=shots_sum,
+    return RaidResult(runs=runs, seed=seed, leakers=leakers_per_run, expended=expended_per_run,
+                      value_lost=value_lost_per_run, threat_kills=threat_kills, threat_shots=threat_shots,
+                      battery_expended=battery_expended, asset_leakers=asset_leakers, asset_names=asset_names,
+                      asset_values=asset_values, asset_index=asset_index, battery_ids=[b.id for b in batteries],
+                      threat_labels=threat_labels, windows=windows, event_log=event_log,
+                      threat_leaked_short=threat_short, threat_leaked_held=threat_held,
+                      denied_leaks=denied_leaks, shots_by_pair=shots_sum,
                       prio_rank=prio_rank, first_slot_s=np.array([[pair_L[mm * n + j][0] if pair_L[mm * n + j].size
                                                                    else np.nan for mm in range(m)]
                                                                   for j in range(n)]).reshape(n, m))

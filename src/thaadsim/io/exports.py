@@ -28,11 +28,12 @@ import numpy as np
 from thaadsim.analysis.objects import Area, Site, Track
 from thaadsim.io.atomic import clean_nans, write_text
 
-__all__ = ["Track", "Site", "Area", "to_geojson", "to_kml", "to_czml", "write_geojson", "write_kml",
-           "write_czml", "DEFAULT_EPOCH", "KIND_COLORS"]
+__all__ = ["Track", "Site", "Area", "to_geojson", "to_kml", "to_kmz", "to_czml", "write_geojson", "write_kml",
+           "write_kmz", "write_czml", "DEFAULT_EPOCH", "KIND_COLORS", "KIND_ICONS", "icon_files"]
 
 #: The scenario clock starts here unless the caller gives an epoch (an arbitrary, fixed instant,
-#: so the exports are reproducible).
+#: so the exports are reproducible): a scenario file's ``[scenario].epoch`` defaults to the same
+#: instant (:data:`thaadsim.io.scenario.DEFAULT_EPOCH_ISO`).
 DEFAULT_EPOCH = _dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=_dt.timezone.utc)
 
 #: RGBA colours by kind (shared by the exports and the maps).
@@ -90,16 +91,33 @@ def _props(obj, **extra) -> dict:
 
 
 # ---------------------------------------------------------------------------------------- GeoJSON
+def _right_hand_rule(geom):
+    """``geom`` with every polygon's exterior counter-clockwise and its holes clockwise (RFC 7946
+    §3.1.6); other geometries unchanged."""
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry.polygon import orient
+
+    if geom.geom_type == "Polygon":
+        return orient(geom, sign=1.0)
+    if geom.geom_type == "MultiPolygon":
+        return MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
+    return geom
+
+
 def to_geojson(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Iterable[Area] = (),
                *, ndigits: int = 5) -> dict:
     """A GeoJSON FeatureCollection (RFC 7946): tracks as 3D LineStrings, sites as Points, areas
-    as Polygons. Track properties carry ``t_start_s``/``t_end_s`` and ``apogee_m``."""
+    as Polygons. Track properties carry ``t_start_s``/``t_end_s`` and ``apogee_m``.
+
+    Polygon rings follow the right-hand rule of RFC 7946 §3.1.6: exterior rings counter-clockwise,
+    holes clockwise (shapely's ``orient``; shapely's buffers come out clockwise, which some
+    viewers fill inside out)."""
     from shapely.geometry import mapping
 
     feats = []
     for a in areas:
         feats.append({"type": "Feature", "properties": _props(a), "geometry": json.loads(
-            json.dumps(mapping(a.geometry)))})
+            json.dumps(mapping(_right_hand_rule(a.geometry))))})
     for tr in tracks:
         t, la, lo, h = tr.arrays()
         if t.size < 2:
@@ -146,57 +164,214 @@ def _polygons(geom):
     return []
 
 
+KML_NS = "http://www.opengis.net/kml/2.2"
+GX_NS = "http://www.google.com/kml/ext/2.2"
+
+#: the icon drawn for each kind of site or track (PNG files shipped in ``thaadsim/data/icons``,
+#: written beside the KML in ``icons/``, or inside a KMZ: no network URL)
+KIND_ICONS = {"threat": "threat", "launch": "threat", "interceptor": "interceptor", "radar": "radar",
+              "site": "radar", "battery": "battery", "asset": "asset", "intercept": "impact", "leak": "impact",
+              "miss": "impact", "impact": "impact"}
+
+
+def icon_files() -> dict[str, "Path"]:
+    """{icon name: path of its PNG in the installed package} for :data:`KIND_ICONS`."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "icons"
+    return {name: folder / f"{name}.png" for name in sorted(set(KIND_ICONS.values()))}
+
+
+def _ncname(prefix: str, raw: str, taken: set) -> str:
+    """An XML NCName (what KML's ``id`` attributes must be: xs:ID) made from ``raw``, unique in
+    ``taken``: a letter first, then letters, digits, '.', '-' and '_' only."""
+    import re
+
+    base = f"{prefix}-" + re.sub(r"[^A-Za-z0-9._-]", "_", str(raw))
+    name, k = base, 2
+    while name in taken:
+        name, k = f"{base}-{k}", k + 1
+    taken.add(name)
+    return name
+
+
+def _iso(epoch: _dt.datetime, t_s: float) -> str:
+    """UTC ISO-8601 time ``t_s`` seconds after ``epoch`` (millisecond resolution), as KML's ``when``."""
+    t = epoch + _dt.timedelta(seconds=round(float(t_s), 3))
+    return t.astimezone(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def to_kml(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Iterable[Area] = (),
-           *, name: str = "thaadsim scenario", max_points: int = 2000) -> str:
-    """KML text: tracks as 3D LineStrings (altitudeMode absolute, extruded to the ground),
-    sites as Placemarks, areas as clamped Polygons; one Folder per kind of object."""
-    import simplekml
+           *, name: str = "thaadsim scenario", max_points: int = 2000, epoch: _dt.datetime = DEFAULT_EPOCH,
+           icon_dir: str = "icons") -> str:
+    """KML 2.2 text, valid against the OGC KML 2.2 schema (with Google's ``gx`` extension schema).
 
-    kml = simplekml.Kml(name=name)
-    f_areas = kml.newfolder(name="Areas")
-    f_tracks = kml.newfolder(name="Trajectories")
-    f_sites = kml.newfolder(name="Sites and events")
-    for a in areas:
-        rgba = KIND_COLORS.get(a.kind, KIND_COLORS["area"])
-        for k, poly in enumerate(_polygons(a.geometry)):
-            pg = f_areas.newpolygon(name=a.name if k == 0 else f"{a.name} ({k + 1})")
-            pg.outerboundaryis = [(float(x), float(y)) for x, y in poly.exterior.coords]
-            if poly.interiors:
-                pg.innerboundaryis = [[(float(x), float(y)) for x, y in r.coords] for r in poly.interiors]
-            pg.altitudemode = simplekml.AltitudeMode.clamptoground
-            pg.tessellate = 1
-            pg.style.polystyle.color = _kml_color(rgba)
-            pg.style.linestyle.color = _kml_color((*rgba[:3], 255))
-            pg.style.linestyle.width = 1.5
-            pg.description = a.kind
-    for tr in tracks:
-        t, la, lo, h = tr.arrays()
-        if t.size < 2:
-            continue
-        idx = thin_index(t.size, max_points)
-        ls = f_tracks.newlinestring(name=tr.name)
-        ls.coords = [(float(lo[i]), float(la[i]), float(h[i])) for i in idx]
-        ls.altitudemode = simplekml.AltitudeMode.absolute
-        ls.extrude = 0
-        ls.tessellate = 0
-        rgba = KIND_COLORS.get(tr.kind, KIND_COLORS["threat"])
-        ls.style.linestyle.color = _kml_color(rgba)
-        ls.style.linestyle.width = 2.5
-        ls.description = (f"{tr.kind}; t = {t[0]:.0f}..{t[-1]:.0f} s; apogee {h.max() / 1e3:.0f} km")
-    for s in sites:
-        pt = f_sites.newpoint(name=s.name, coords=[(float(s.lon_deg), float(s.lat_deg), float(s.alt_m))])
-        pt.altitudemode = (simplekml.AltitudeMode.absolute if s.alt_m > 1000
-                           else simplekml.AltitudeMode.clamptoground)
-        pt.style.iconstyle.color = _kml_color(KIND_COLORS.get(s.kind, KIND_COLORS["site"]))
-        pt.style.iconstyle.scale = 1.1
-        desc = s.kind if s.time_s is None else f"{s.kind} at t = {s.time_s:.0f} s, alt {s.alt_m / 1e3:.1f} km"
-        pt.description = desc
-    return kml.kml()
+    * tracks are time-tagged ``gx:Track`` elements (a ``when`` and a ``gx:coord`` per sample,
+      ``epoch`` + seconds, altitudeMode absolute), so Google Earth's time slider moves each
+      threat and interceptor along its path;
+    * sites are Placemarks with an icon per kind (:data:`KIND_ICONS`, files under ``icon_dir``
+      relative to the KML: :func:`write_kml` and :func:`write_kmz` put them there); an event
+      (``time_s``) appears from that time on (``TimeSpan`` with a ``begin``);
+    * areas are polygons clamped to the ground.
+
+    Elements are written in the order the schema's sequences require (``name`` before
+    ``description``, ``TimePrimitive``, ``styleUrl`` ...; shared ``Style`` elements in the
+    Document), and every ``id`` is an NCName. Written with :mod:`xml.etree.ElementTree` (simplekml
+    put ``name`` after ``Style`` and gave bare numeric ids, which the schema refuses).
+    """
+    import xml.etree.ElementTree as ET
+
+    if epoch.tzinfo is None:
+        epoch = epoch.replace(tzinfo=_dt.timezone.utc)
+    k, gx = f"{{{KML_NS}}}", f"{{{GX_NS}}}"
+    ET.register_namespace("", KML_NS)
+    ET.register_namespace("gx", GX_NS)
+
+    def sub(parent, tag, text=None, ns=k):
+        e = ET.SubElement(parent, ns + tag)
+        if text is not None:
+            e.text = str(text)
+        return e
+
+    root = ET.Element(k + "kml")
+    doc = sub(root, "Document")
+    taken: set = set()
+    doc.set("id", _ncname("doc", "thaadsim", taken))
+    sub(doc, "name", name)
+    sub(doc, "open", 1)
+    tracks, sites, areas = list(tracks), list(sites), list(areas)
+    styles: dict[str, str] = {}
+
+    def style_for(kind: str, what: str) -> str:
+        """The id of the shared Style for a kind of object ("point", "line" or "area")."""
+        key = f"{what}-{kind}"
+        if key in styles:
+            return styles[key]
+        sid = styles[key] = _ncname("style", key, taken)
+        st = sub(doc, "Style")
+        st.set("id", sid)
+        if what == "point" or what == "line":
+            ic = sub(st, "IconStyle")
+            sub(ic, "scale", 1.0)
+            icon = sub(ic, "Icon")
+            sub(icon, "href", f"{icon_dir}/{KIND_ICONS.get(kind, 'radar')}.png")
+        if what == "line":
+            ls = sub(st, "LineStyle")
+            sub(ls, "color", _kml_color(KIND_COLORS.get(kind, KIND_COLORS["threat"])))
+            sub(ls, "width", 2.5)
+        if what == "area":
+            rgba = KIND_COLORS.get(kind, KIND_COLORS["area"])
+            ls = sub(st, "LineStyle")
+            sub(ls, "color", _kml_color((*rgba[:3], 255)))
+            sub(ls, "width", 1.5)
+            ps = sub(st, "PolyStyle")
+            sub(ps, "color", _kml_color(rgba))
+        return sid
+
+    # styles first: the schema puts a Document's StyleSelectors before its Features
+    for kind in dict.fromkeys(a.kind for a in areas):
+        style_for(kind, "area")
+    for kind in dict.fromkeys(tr.kind for tr in tracks):
+        style_for(kind, "line")
+    for kind in dict.fromkeys(s.kind for s in sites):
+        style_for(kind, "point")
+
+    def folder(title):
+        f = sub(doc, "Folder")
+        f.set("id", _ncname("folder", title, taken))
+        sub(f, "name", title)
+        return f
+
+    def placemark(parent, obj, label, description, style_id, time_span=None):
+        pm = sub(parent, "Placemark")
+        pm.set("id", _ncname(obj.kind, obj.id, taken))
+        sub(pm, "name", label)
+        sub(pm, "description", description)
+        if time_span is not None:
+            span = sub(pm, "TimeSpan")
+            sub(span, "begin", time_span[0])
+            if time_span[1] is not None:
+                sub(span, "end", time_span[1])
+        sub(pm, "styleUrl", f"#{style_id}")
+        return pm
+
+    if areas:
+        f_areas = folder("Areas")
+        for a in areas:
+            for n_poly, poly in enumerate(_polygons(a.geometry)):
+                pm = placemark(f_areas, a, a.name if n_poly == 0 else f"{a.name} ({n_poly + 1})", a.kind,
+                               styles[f"area-{a.kind}"])
+                pg = sub(pm, "Polygon")
+                sub(pg, "tessellate", 1)
+                sub(pg, "altitudeMode", "clampToGround")
+                rings = [("outerBoundaryIs", poly.exterior)] + [("innerBoundaryIs", r) for r in poly.interiors]
+                for tag, ring in rings:
+                    lr = sub(sub(pg, tag), "LinearRing")
+                    sub(lr, "coordinates", " ".join(f"{float(x):.6f},{float(y):.6f}" for x, y in ring.coords))
+    if tracks:
+        f_tracks = folder("Trajectories")
+        for tr in tracks:
+            t, la, lo, h = tr.arrays()
+            if t.size < 2:
+                continue
+            idx = thin_index(t.size, max_points)
+            pm = placemark(f_tracks, tr, tr.name,
+                           f"{tr.kind}; t = {t[0]:.0f}..{t[-1]:.0f} s; apogee {h.max() / 1e3:.0f} km",
+                           styles[f"line-{tr.kind}"], (_iso(epoch, t[0]), _iso(epoch, t[-1])))
+            track = sub(pm, "Track", ns=gx)
+            sub(track, "altitudeMode", "absolute")
+            for i in idx:                      # the schema's order: every when, then every coord
+                sub(track, "when", _iso(epoch, t[i]))
+            for i in idx:
+                sub(track, "coord", f"{float(lo[i]):.6f} {float(la[i]):.6f} {float(h[i]):.1f}", ns=gx)
+    if sites:
+        f_sites = folder("Sites and events")
+        for s in sites:
+            desc = s.kind if s.time_s is None else f"{s.kind} at t = {s.time_s:.0f} s, alt {s.alt_m / 1e3:.1f} km"
+            span = None if s.time_s is None else (_iso(epoch, s.time_s), None)
+            pm = placemark(f_sites, s, s.name, desc, styles[f"point-{s.kind}"], span)
+            pt = sub(pm, "Point")
+            sub(pt, "altitudeMode", "absolute" if s.alt_m > 1000 else "clampToGround")
+            sub(pt, "coordinates", f"{float(s.lon_deg):.6f},{float(s.lat_deg):.6f},{float(s.alt_m):.1f}")
+    ET.indent(root, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write_kml(path, tracks=(), sites=(), areas=(), name: str = "thaadsim scenario"):
-    """Write :func:`to_kml` atomically; returns the path."""
-    return write_text(path, to_kml(tracks, sites, areas, name=name))
+def write_kml(path, tracks=(), sites=(), areas=(), name: str = "thaadsim scenario",
+              epoch: _dt.datetime = DEFAULT_EPOCH):
+    """Write :func:`to_kml` atomically, and its icons beside it (``icons/<kind>.png``); returns the path."""
+    from pathlib import Path
+
+    from thaadsim.io.atomic import write_bytes
+
+    path = Path(path)
+    for icon, src in icon_files().items():
+        write_bytes(path.parent / "icons" / f"{icon}.png", src.read_bytes())
+    return write_text(path, to_kml(tracks, sites, areas, name=name, epoch=epoch))
+
+
+def to_kmz(tracks=(), sites=(), areas=(), *, name: str = "thaadsim scenario",
+           epoch: _dt.datetime = DEFAULT_EPOCH) -> bytes:
+    """A KMZ (zip) holding ``doc.kml`` (:func:`to_kml`) and its icons: one file a viewer opens whole."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        # the KML first: viewers read the first .kml entry of a KMZ
+        z.writestr(zipfile.ZipInfo("doc.kml", (1980, 1, 1, 0, 0, 0)), to_kml(tracks, sites, areas, name=name,
+                                                                              epoch=epoch))
+        for icon, src in icon_files().items():
+            z.writestr(zipfile.ZipInfo(f"icons/{icon}.png", (1980, 1, 1, 0, 0, 0)), src.read_bytes())
+    return buf.getvalue()
+
+
+def write_kmz(path, tracks=(), sites=(), areas=(), name: str = "thaadsim scenario",
+              epoch: _dt.datetime = DEFAULT_EPOCH):
+    """Write :func:`to_kmz` atomically; returns the path."""
+    from thaadsim.io.atomic import write_bytes
+
+    return write_bytes(path, to_kmz(tracks, sites, areas, name=name, epoch=epoch))
 
 
 # ---------------------------------------------------------------------------------------- CZML

@@ -2,7 +2,8 @@
 
 Layout (units in every numeric field's name; unknown keys are errors)::
 
-    [scenario]                 name, seed, description
+    [scenario]                 name, seed, description, epoch (UTC ISO 8601 instant of t = 0 on the
+                               raid clock, for the KML and CZML times; default 2026-01-01T00:00:00Z)
     [flight]                   sample_dt_s, rotation, atmosphere, earth          (optional)
     [[radars]]                 id, radar (catalog id or TOML path), lat_deg, lon_deg, site_height_m,
                                face_az_deg (optional: else toward the threats), average_power_kw
@@ -36,7 +37,7 @@ Bounds and types: every number has physical or practical limits, each with its r
 comment beside the field, checked when the file is read, before any work: e.g.
 ``raid.toml: threats.0.launch_time_s: 1000000000000.0 is out of range (allowed: [0, 86,400] s)``.
 Totals are bounded too: missiles (10,000 per second of ``sample_dt_s``, at most 20,000),
-interceptor rounds (100,000) and runs x missiles (1e8). Numbers are strict: a quoted ``"36.0"``
+interceptor rounds (100,000) and runs x missiles (1e9, for time: memory no longer grows with it). Numbers are strict: a quoted ``"36.0"``
 is a string, not a number, and ``true`` is not 1; an integer where a float is expected, and a
 whole float such as ``6.0`` for a count, are the same numbers and accepted. Angles outside their
 range are refused, not wrapped. A UTF-8 byte-order mark is ignored.
@@ -104,10 +105,13 @@ MAX_THREATS_PER_SAMPLE_S = 10_000
 #: one uniform per round per Monte Carlo run (8 bytes each): 100,000 rounds are 0.8 MB per run, and
 #: every fielded THAAD and Patriot inventory together is a few thousand rounds
 MAX_TOTAL_ROUNDS = 100_000
-#: at most this many (run x threat) results: the raid keeps, per run and threat, whether it was
-#: killed and how many shots it drew, and its summary builds (run x threat) temporaries, about 26
-#: bytes a cell at peak (benchmarks/bench_raid_memory.py): 1e8 cells are ~2.6 GB
-MAX_RUN_THREAT_CELLS = 100_000_000
+#: at most this many runs x threats, for time, not memory: the raid keeps per-run totals and
+#: per-threat sums only (its peak memory is flat in runs: ~1.2 GB at 10,000 threats for 200 or
+#: 1,000 runs, benchmarks/bench_raid_memory.py), but its event loop walks every threat's decision
+#: slots once per chunk of runs, ~50 s a chunk of 197 runs at 10,000 threats on 2 busy cores: 1e9
+#: (issue 11's 10,000 threats x 100,000 runs) is ~7 hours, an overnight run; more would take days.
+#: (It was 1e8 while the raid kept ~26 bytes per run x threat: 1e9 would have been 26 GB.)
+MAX_RUN_THREAT_CELLS = 1_000_000_000
 
 
 class _Model(BaseModel):
@@ -119,10 +123,31 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False, strict=True)
 
 
+#: the raid clock's zero when a file gives none (an arbitrary fixed instant: exports reproducible)
+DEFAULT_EPOCH_ISO = "2026-01-01T00:00:00Z"
+
+
 class ScenarioInfo(_Model):
     name: str = "scenario"
     seed: Count = Field(1, ge=0, le=MAX_SEED)
     description: str = ""
+    # UTC launch time of the raid's clock (t = 0), ISO 8601, e.g. "2017-03-06T07:36:00Z": the KML
+    # and CZML exports stamp every time from it (Google Earth's slider, Cesium's clock)
+    epoch: str = DEFAULT_EPOCH_ISO
+
+    @field_validator("epoch", mode="before")
+    @classmethod
+    def _toml_datetime(cls, v):
+        import datetime as dt
+
+        # TOML's own date-time literal (epoch = 2017-03-06T07:36:00Z, unquoted) is the same instant
+        return v.isoformat() if isinstance(v, (dt.datetime, dt.date, dt.time)) else v
+
+    @field_validator("epoch")
+    @classmethod
+    def _utc_iso_8601(cls, v: str) -> str:
+        parse_epoch(v)
+        return v
 
 
 class FlightSection(_Model):
@@ -292,6 +317,7 @@ class DoctrineSection(_Model):
 
 class MonteCarloSection(_Model):
     # <= 1e7 runs: the standard error of a probability is then below 0.0002; more only costs time
+    # (the raid keeps 16 bytes a run of per-run totals: 160 MB at 1e7)
     runs: Count = Field(1000, ge=1, le=10_000_000)
     seed: Count | None = Field(None, ge=0, le=MAX_SEED)
     # runs simulated together; results do not depend on it, and to_plan lowers it to bound memory
@@ -488,13 +514,34 @@ def _threats_matching(rows, exc: ThaadsimError, index) -> str:
     return ", ".join(f"threats.{i}" for i in hits) if hits else "threats"
 
 
+def parse_epoch(text: str):
+    """``[scenario].epoch`` as an aware UTC :class:`datetime.datetime`; ValueError saying what is wrong.
+
+    ISO 8601 with a UTC designator (``Z`` or ``+00:00``): a time without one is ambiguous, and a
+    local offset is refused rather than converted, so the file says the instant the exports show.
+    Years 1950-2100: every export viewer's clock covers them (and a raid lasts at most a day).
+    """
+    import datetime as dt
+
+    example = f'write e.g. epoch = "{DEFAULT_EPOCH_ISO}" (UTC, ISO 8601)'
+    try:
+        t = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date and time; {example}") from None
+    if t.tzinfo is None or t.utcoffset() != dt.timedelta(0):
+        raise ValueError(f"{text!r} is not in UTC (it needs a Z or +00:00 designator); {example}")
+    if not 1950 <= t.year <= 2100:
+        raise ValueError(f"{text!r} is out of range (allowed: years 1950 to 2100); {example}")
+    return t.astimezone(dt.timezone.utc)
+
+
 def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
-    """_RefError when runs x threats exceeds :data:`MAX_RUN_THREAT_CELLS` (the raid's per-run results)."""
+    """_RefError when runs x threats exceeds :data:`MAX_RUN_THREAT_CELLS` (the raid's time)."""
     if runs * n_threats > MAX_RUN_THREAT_CELLS:
         most = max(1, MAX_RUN_THREAT_CELLS // max(n_threats, 1))
-        raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} per-run results, above "
-                        f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (~26 bytes each: {runs * n_threats * 26 / 1e9:,.1f} GB)",
-                        f"give at most {most:,} runs for {n_threats:,} threats")
+        raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} threat-runs, above "
+                        f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (the raid's time grows with it: 10,000 threats x "
+                        f"100,000 runs take ~7 hours)", f"give at most {most:,} runs for {n_threats:,} threats")
 
 
 def radar_ref_problem(ref: str) -> tuple[str, str] | None:

@@ -47,7 +47,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from thaadsim.io.scenario import Scenario, _Model, _RefError, known_missile_id, load_scenario
+from thaadsim.io.scenario import Scenario, _Model, _RefError, known_missile_id, load_scenario, parse_epoch
 
 
 class DefendedAreaRequest(_Model):
@@ -218,7 +218,8 @@ class RunScenario(Scenario):
             scenario_sha256=self._source_sha256,
             doctrine=doctrine, chunk_runs=raid_chunk_runs(mc.chunk_runs, len(threats), self.batteries),
             footprints=footprints, strategic=strategic,
-            flyer=functools.partial(self.fly_threats, rows))   # not a lambda: results pickle (joblib, multiprocessing)
+            flyer=functools.partial(self.fly_threats, rows),   # not a lambda: results pickle (joblib, multiprocessing)
+            epoch=parse_epoch(self.scenario.epoch))
         return plan
 
     def _strategic_request(self, batteries) -> dict:

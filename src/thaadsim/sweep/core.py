@@ -315,7 +315,7 @@ def _group_figures(plans, batches, cases, task: dict, out: dict, ks) -> None:
         runs = rr.runs
         sq = np.sqrt(runs)
         p = float((rr.leakers == 0).mean())
-        pk = rr.killed.mean(axis=0)
+        pk = rr.p_kill
         out["runs"][k] = runs
         out["p_no_leaker"][k] = p
         out["p_no_leaker_se"][k] = np.sqrt(p * (1 - p) / runs)

@@ -77,7 +77,8 @@ def two_layers_multiply_leak_probabilities() -> list[Row]:
     r = simulate_raid(one_threat(), bats, runs=RUNS, seed=2, detect_s=100.0)
     src = "independent layers: (1 - p1)(1 - p2)"
     return [within_binomial("THAAD then PAC-3: P(leak)", r.leakers.mean(), (1 - p1) * (1 - p2), RUNS, src),
-            within_binomial("THAAD then PAC-3: P(PAC-3 fires)", r.expended_by_battery[:, 1].mean(), 1 - p1, RUNS, src)]
+            within_binomial("THAAD then PAC-3: P(PAC-3 fires)", r.battery_expended.mean(r.runs)[1], 1 - p1,
+                            RUNS, src)]
 
 
 @check(FAMILY, cases={f"n {n}": {"n": n} for n in (1, 7, 50, 1000)})
@@ -109,7 +110,9 @@ def wilson_intervals_cover_the_true_pk() -> Row:
     for seed in range(4):
         r = simulate_raid(batch, [bat], doctrine=Doctrine(max_shots_per_threat=1, hold_for_priority=False),
                           runs=300, seed=seed, detect_s=100.0)
-        if not np.all(r.shots_at == 1):      # each estimate must be a plain binomial(300, Pk)
+        # each estimate must be a plain binomial(300, Pk): one shot at each threat in every run (the sum
+        # and the sum of squares of a count are both R only if every run's count is 1)
+        if not (np.all(r.threat_shots.total == 300) and np.all(r.threat_shots.total_sq == 300)):
             raise AssertionError("a threat was not shot at exactly once")
         covered += [lo <= pk <= hi for lo, hi in (t["p_kill_ci95"] for t in r.summary()["per_threat"])]
     m = len(covered)
