@@ -273,3 +273,32 @@ def test_scenario_epoch_stamps_kml_and_czml_times(tmp_path, inputs, line):
     from thaadsim.io.exports import DEFAULT_EPOCH
 
     assert default == DEFAULT_EPOCH          # a file without an epoch: the exports' stated default
+
+
+def test_run_writes_schema_valid_kml_and_kmz_stamped_with_the_scenario_epoch(tmp_path):
+    """``thaadsim run`` itself: the lone KML and the KMZ both pass the OGC schema, the KMZ holds every
+    icon its KML names, the lone KML names no icon file it does not ship, and both count time from
+    the scenario's epoch (a threat launched at t = 0 starts at 07:36:00 UTC)."""
+    import zipfile
+
+    from thaadsim.cli import main
+
+    etree, schema = _ogc_kml_schema()
+    text = (EXAMPLES / "raid_seongju.toml").read_text().replace(
+        "[scenario]", '[scenario]\nepoch = "2017-03-06T07:36:00Z"', 1)
+    (tmp_path / "e.toml").write_text(text)
+    with pytest.raises(SystemExit) as e:
+        main(["run", str(tmp_path / "e.toml"), "--out", str(tmp_path / "out"), "--runs", "20", "--quiet"])
+    assert e.value.code == 0
+    kml = etree.parse(str(tmp_path / "out" / "scenario.kml"))
+    assert schema.validate(kml), schema.error_log
+    assert not [h for h in kml.iter("{*}href")]
+    with zipfile.ZipFile(tmp_path / "out" / "scenario.kmz") as z:
+        doc = etree.fromstring(z.read("doc.kml"))
+        assert schema.validate(doc), schema.error_log
+        hrefs = {h.text for h in doc.iter("{*}href")}
+        assert hrefs and hrefs <= set(z.namelist())
+    whens = sorted(w.text for w in kml.iter("{http://www.opengis.net/kml/2.2}when"))
+    assert whens[0].startswith("2017-03-06T07:36:00")
+    czml = json.loads((tmp_path / "out" / "scenario.czml").read_text())
+    assert czml[0]["clock"]["interval"].startswith("2017-03-06T07:36:00"), czml[0].get("clock")

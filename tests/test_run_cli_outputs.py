@@ -67,7 +67,7 @@ title = "Small test scenario"
 coverage_alt_km = [100.0]
 """
 
-FILES = ("summary.json", "report.html", "map.png", "events.jsonl", "scenario.geojson", "scenario.kml",
+FILES = ("summary.json", "report.html", "map.png", "events.jsonl", "scenario.geojson", "scenario.kml", "scenario.kmz",
          "scenario.czml")
 
 

@@ -106,7 +106,7 @@ def test_installed_wheel_copies_and_runs_an_example_outside_the_repository(wheel
 
     res = thaadsim("run", "ex/seongju.toml", "--out", "out", "--runs", "100", "--quiet")
     assert res.returncode == 0, res.stderr[-3000:]
-    for name in ("summary.json", "report.html", "map.png", "events.jsonl", "scenario.geojson", "scenario.kml",
+    for name in ("summary.json", "report.html", "map.png", "events.jsonl", "scenario.geojson", "scenario.kml", "scenario.kmz",
                  "scenario.czml"):
         assert (work / "out" / name).stat().st_size > 0, name
     summary = json.loads((work / "out" / "summary.json").read_text())

@@ -24,7 +24,7 @@ from thaadsim.errors import ThaadsimError
                    "written). Overrides [outputs].figure_formats.")
 def run(scenario, out_dir, quiet, runs, seed, figure_format):
     """Run SCENARIO (a TOML file) and write summary.json, report.html, map.png, events.jsonl,
-    scenario.geojson, scenario.kml and scenario.czml into --out.
+    scenario.geojson, scenario.kml, scenario.kmz (the KML with its icons) and scenario.czml into --out.
 
     One run at a time per --out: a second one into the same directory is refused. Ctrl-C or SIGTERM
     leaves the previous files there, all of them; the next run removes what a killed one left."""

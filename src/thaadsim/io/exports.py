@@ -203,14 +203,15 @@ def _iso(epoch: _dt.datetime, t_s: float) -> str:
 
 def to_kml(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Iterable[Area] = (),
            *, name: str = "thaadsim scenario", max_points: int = 2000, epoch: _dt.datetime = DEFAULT_EPOCH,
-           icon_dir: str = "icons") -> str:
+           icon_dir: str | None = "icons") -> str:
     """KML 2.2 text, valid against the OGC KML 2.2 schema (with Google's ``gx`` extension schema).
 
     * tracks are time-tagged ``gx:Track`` elements (a ``when`` and a ``gx:coord`` per sample,
       ``epoch`` + seconds, altitudeMode absolute), so Google Earth's time slider moves each
       threat and interceptor along its path;
     * sites are Placemarks with an icon per kind (:data:`KIND_ICONS`, files under ``icon_dir``
-      relative to the KML: :func:`write_kml` and :func:`write_kmz` put them there); an event
+      relative to the KML: :func:`write_kml` and :func:`write_kmz` put them there; with
+      ``icon_dir=None`` no icon file is named and the viewer's own marker is tinted by kind); an event
       (``time_s``) appears from that time on (``TimeSpan`` with a ``begin``);
     * areas are polygons clamped to the ground.
 
@@ -252,9 +253,12 @@ def to_kml(tracks: Iterable[Track] = (), sites: Iterable[Site] = (), areas: Iter
         st.set("id", sid)
         if what == "point" or what == "line":
             ic = sub(st, "IconStyle")
+            if icon_dir is None:       # a lone .kml: no icon files beside it, so tint the viewer's marker
+                sub(ic, "color", _kml_color(KIND_COLORS.get(kind, KIND_COLORS["threat"])))
             sub(ic, "scale", 1.0)
-            icon = sub(ic, "Icon")
-            sub(icon, "href", f"{icon_dir}/{KIND_ICONS.get(kind, 'radar')}.png")
+            if icon_dir is not None:
+                icon = sub(ic, "Icon")
+                sub(icon, "href", f"{icon_dir}/{KIND_ICONS.get(kind, 'radar')}.png")
         if what == "line":
             ls = sub(st, "LineStyle")
             sub(ls, "color", _kml_color(KIND_COLORS.get(kind, KIND_COLORS["threat"])))

@@ -6,6 +6,7 @@
 ``map.png``        static map: coastlines, borders, coverage, tracks, sites, intercepts
 ``events.jsonl``   the event log, one JSON object per line, in time order
 ``scenario.geojson`` / ``scenario.kml`` / ``scenario.czml``   GIS, Google Earth and Cesium exports
+``scenario.kmz``     the KML with its icons in one file (what Google Earth should open)
 ``strategic.csv``  with ``[analysis.strategic]``: the launch-area x target table, and
 ``strategic.png``  its north-polar map
 ``map.svg`` ...    with ``figure_formats`` (``[outputs]`` or ``--figure-format``): the static maps
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 OUTPUT_FILES = ("summary.json", "report.html", "map.png", "events.jsonl", "scenario.geojson", "scenario.kml",
-                "scenario.czml")
+                "scenario.kmz", "scenario.czml")
 
 
 def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None = None,
@@ -35,7 +36,7 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
     the previous run's files, all of them, and no new one.
     """
     from thaadsim.io import atomic
-    from thaadsim.io.exports import to_czml, to_geojson, to_kml
+    from thaadsim.io.exports import DEFAULT_EPOCH, to_czml, to_geojson, to_kml, to_kmz
     from thaadsim.report.html import build_html
     from thaadsim.report.map_png import FIGURE_FORMATS, render_png
 
@@ -45,13 +46,16 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
     # map.png draws what the report's map draws (for a large raid a thinned sample of the tracks)
     map_objects = result.map_objects() if hasattr(result, "map_objects") else (tracks, sites, areas)
     name = result.plan.title or result.plan.name
+    epoch = getattr(result.plan, "epoch", None) or DEFAULT_EPOCH
     steps = [
         ("summary.json", lambda: atomic.json_text(result.summary())),
         ("events.jsonl", lambda: atomic.jsonl_text(result.events)),
         ("scenario.geojson", lambda: json.dumps(to_geojson(tracks, sites, areas), separators=(",", ":"),
                                                 allow_nan=False) + "\n"),
-        ("scenario.kml", lambda: to_kml(tracks, sites, areas, name=name)),
-        ("scenario.czml", lambda: to_czml(tracks, sites, areas, name=name)),
+        # the raid clock's t = 0 is the scenario's epoch; the KMZ carries its icons, the lone KML tints markers
+        ("scenario.kml", lambda: to_kml(tracks, sites, areas, name=name, epoch=epoch, icon_dir=None)),
+        ("scenario.kmz", lambda: to_kmz(tracks, sites, areas, name=name, epoch=epoch)),
+        ("scenario.czml", lambda: to_czml(tracks, sites, areas, name=name, epoch=epoch)),
         ("map.png", lambda: render_png(*map_objects, title=name)),
         ("report.html", lambda: build_html(result.report_content())),
     ]
