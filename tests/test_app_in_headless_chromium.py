@@ -168,6 +168,7 @@ def test_app_in_headless_chromium(app_url, tmp_path):
             visible = lambda: {v: page.is_visible(f"#view-{v}") for v in
                                ("raid", "engagement_windows", "detections", "answers", "strategic")}
             page.select_option("#question", "2")
+            assert page.url.endswith("#q3")            # the address names the open question
             assert visible() == {"raid": True, "engagement_windows": False, "detections": False, "answers": False,
                                  "strategic": False}
             raid = page.evaluate("() => window.thaadsimApp.answers.raid")

@@ -172,6 +172,8 @@ function applyView() {
 
 $('question').addEventListener('change', (ev) => {
   S.question = Number(ev.target.value);
+  // the address says which question is open (#q2): a link or a reload opens the same view
+  history.replaceState(null, '', S.question >= 0 ? `#q${S.question + 1}` : location.pathname);
   applyView();
   if (S.answers) drawMap();      // coverage at the question's altitude only
 });
@@ -437,6 +439,8 @@ function onShapeDragged(ev) {
   try {
     S.layout = await api('GET', '/api/layout');
     S.outline = await (await fetch('/map.geojson')).json();
+    const m = location.hash.match(/^#q(\d+)$/);
+    if (m && Number(m[1]) >= 1 && Number(m[1]) <= S.layout.questions.length) S.question = Number(m[1]) - 1;
     renderControls();
     await poll();
   } catch (e) { showError(e.message); }
