@@ -15,6 +15,7 @@ What a user does, checked against what must follow:
   answer is the polygon's geodesic area by pyproj, the footprint question computes the footprint;
 * dragging THAAD's ring on the map (real mouse events on plotly's draggable shape) moves THAAD and
   its radar to where the mouse let go (pixels converted by plotly's own axes) and changes the answers;
+* a drag the server refuses leaves one line in the page and the ring back at the site in force;
 * "Save as scenario" writes a file that ``thaadsim run`` (its own process) turns into exactly the
   P(no leaker), expected leakers and engagement windows the page shows.
 """
@@ -107,8 +108,14 @@ def test_app_in_headless_chromium(app_url, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1300, "height": 950})
 
+            refuse_next_change = []
+
             def route(r):
-                if r.request.url.startswith((app_url, "data:", "blob:", "about:")):
+                if refuse_next_change and r.request.url.endswith("/api/change"):
+                    refuse_next_change.clear()    # as the server refuses a bad change: status 400, one line
+                    r.fulfill(status=400, content_type="application/json",
+                              body=json.dumps({"error": "batteries.0.lat_deg: refused by the test"}))
+                elif r.request.url.startswith((app_url, "data:", "blob:", "about:")):
                     r.continue_()
                 else:
                     external.append(r.request.url)
@@ -213,6 +220,17 @@ def test_app_in_headless_chromium(app_url, tmp_path):
             assert abs(lat - 35.8) < 0.05 and abs(lon - 128.4) < 0.05, (lat, lon)
             assert (float(page.input_value("#radar-0-lat")), float(page.input_value("#radar-0-lon"))) == (lat, lon)
             assert page.inner_text("#p-no-leaker") != p_before or page.inner_text("#engagements") != eng_before
+
+            # a refused drag: one line in the page, and THAAD's ring goes back to the site in force
+            refuse_next_change.append(True)
+            page.mouse.move(x1, y1)
+            page.mouse.down()
+            page.mouse.move(x0, y0, steps=6)
+            page.mouse.up()
+            page.wait_for_function("() => document.getElementById('error').textContent.includes('refused by the test')")
+            ring = page.evaluate("() => document.getElementById('map').layout.shapes.find(s => s.name === 'battery:0')")
+            assert (ring["yanchor"], ring["xanchor"]) == (lat, lon)
+            assert (float(page.input_value("#battery-0-lat")), float(page.input_value("#battery-0-lon"))) == (lat, lon)
 
             # a bad number is one line in the page, and the answers stay
             page.fill("#battery-0-pk", "1.5")

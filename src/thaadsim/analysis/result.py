@@ -335,7 +335,9 @@ class ScenarioResult:
             lines = getattr(self, "_view_answers", {}).get(view)
             if lines:
                 return " ".join(lines)
-        why = [m for m in self.missing if view.split("_")[0] in m]
+        stage = {"detections": "radar detections", "coverage": "radar coverage",
+                 "engagement_windows": "engagement windows", "raid": "raid Monte Carlo"}.get(view, view)
+        why = [m for m in self.missing if m.startswith((stage, "flight engine", "no threats"))]
         return "Not computed in this run" + (f" ({why[0]})." if why else ".")
 
     def question_answers(self) -> list[dict]:

@@ -3,7 +3,7 @@
 'use strict';
 
 // question: the index of the scenario question the page is switched to (-1: every answer)
-const S = {layout: null, answers: null, outline: null, version: 0, busy: 0, question: -1, strategic: null};
+const S = {layout: null, answers: null, outline: null, version: 0, busy: 0, question: -1, strategic: null, drawings: 0};
 window.thaadsimApp = S;            // read by the browser test and handy in the console
 
 const $ = (id) => document.getElementById(id);
@@ -404,6 +404,9 @@ function drawMap() {
       scaleanchor: 'x', scaleratio: 1 / Math.cos(lat0 * Math.PI / 180)},
     plot_bgcolor: '#fbfcfe',
     shapes: siteShapes(L),
+    // uirevision keeps the user's zoom and pan; a new editrevision per drawing drops any edit of a
+    // ring (a resize, or a drag the server refused), so each ring stands at its site in force
+    editrevision: ++S.drawings,
   };
   // edits.shapePosition: the site rings can be dragged (nothing else is a shape on this map)
   Plotly.react('map', traces, layout, {scrollZoom: true, displaylogo: false, responsive: true,
@@ -426,8 +429,13 @@ function siteShapes(L) {
 }
 
 function onShapeDragged(ev) {
-  const moved = Object.keys(ev).map((k) => k.match(/^shapes\[(\d+)\]\.(xanchor|yanchor)$/)).filter((m) => m);
-  if (!moved.length) return;
+  const keys = Object.keys(ev);
+  const moved = keys.map((k) => k.match(/^shapes\[(\d+)\]\.(xanchor|yanchor)$/)).filter((m) => m);
+  if (!moved.length) {
+    // a ring's edge dragged resizes it (plotly's shape editing): the site did not move, redraw it
+    if (keys.some((k) => k.startsWith('shapes[')) && S.answers) drawMap();
+    return;
+  }
   const k = Number(moved[0][1]);
   const shape = $('map').layout.shapes[k];
   const lon = Number(ev[`shapes[${k}].xanchor`] ?? shape.xanchor), lat = Number(ev[`shapes[${k}].yanchor`] ?? shape.yanchor);
