@@ -47,7 +47,7 @@ import functools
 import hashlib
 from pathlib import Path
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -95,7 +95,8 @@ class DefendedAreaRequest(_Model):
 
 #: the answer views a question may name: the app shows each as one panel, the report prints its
 #: answer line under the question (:meth:`thaadsim.analysis.result.ScenarioResult.question_answers`)
-ANSWER_VIEWS = ("raid", "engagement_windows", "detections", "coverage", "footprint", "strategic")
+AnswerView = Literal["raid", "engagement_windows", "detections", "coverage", "footprint", "strategic"]
+ANSWER_VIEWS = get_args(AnswerView)
 
 
 class Question(_Model):
@@ -107,7 +108,7 @@ class Question(_Model):
     """
 
     text: str = Field(min_length=1, max_length=1000)
-    view: Literal["raid", "engagement_windows", "detections", "coverage", "footprint", "strategic"] | None = None
+    view: AnswerView | None = None
     alt_km: float | None = Field(None, ge=0, le=3000)
 
     @model_validator(mode="after")
