@@ -86,6 +86,9 @@ def test_moving_battery_and_radar_moves_coverage_by_the_same_displacement(sessio
     ([{"path": "montecarlo.seed", "value": 3}], "montecarlo.seed"),
     ([{"path": "batteries.0.alt_m.x", "value": 3}], "batteries.0.alt_m.x"),
     ([{"path": "doctrine.mode", "value": "shoot-twice"}], "doctrine.mode"),
+    # the coverage question asks at 150 km: dropping that altitude would leave it unanswered
+    ([{"path": "analysis.coverage_alt_km", "value": [40.0]}], "analysis.questions.3.alt_km"),
+    ([{"path": "analysis.questions", "value": []}], "analysis.questions"),
     ([], "changes"),
 ])
 def test_refused_changes_name_the_field_and_leave_the_layout(session, changes, field):
