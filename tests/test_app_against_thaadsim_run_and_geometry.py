@@ -3,8 +3,8 @@
 * ``thaadsim run``: a layout changed in the app (battery moved, radar turned, interceptor
   inventory changed, a threat removed) and saved as a scenario file gives, run by the CLI in its
   own process, exactly the numbers the app showed: engagement windows, first detections, every
-  raid figure (same flights, same plan, same seed and runs), and the defended footprint the app
-  computes on request.
+  raid figure (same flights, same plan, same seed and runs), each linked question's answer line,
+  and the defended footprint the app computes on request.
 * geometry: a radar face's coverage sector is centred on its face azimuth, so turning the face by
   Δ turns the drawn coverage by Δ about the site (its centroid's geodesic azimuth from the site,
   by pyproj's Geod, is the face azimuth); moving a battery and its radar moves the coverage by
@@ -86,6 +86,9 @@ def test_moving_battery_and_radar_moves_coverage_by_the_same_displacement(sessio
     ([{"path": "montecarlo.seed", "value": 3}], "montecarlo.seed"),
     ([{"path": "batteries.0.alt_m.x", "value": 3}], "batteries.0.alt_m.x"),
     ([{"path": "doctrine.mode", "value": "shoot-twice"}], "doctrine.mode"),
+    # the coverage question asks at 150 km: dropping that altitude would leave it unanswered
+    ([{"path": "analysis.coverage_alt_km", "value": [40.0]}], "analysis.questions.3.alt_km"),
+    ([{"path": "analysis.questions", "value": []}], "analysis.questions"),
     ([], "changes"),
 ])
 def test_refused_changes_name_the_field_and_leave_the_layout(session, changes, field):
@@ -152,6 +155,11 @@ def test_saved_layout_reproduces_the_app_numbers_through_thaadsim_run(tmp_path):
         assert d["detected"] == x["detected"]
         assert (d["first_detection_s"] is None and x["first_detection_s"] is None) or \
             math.isclose(d["first_detection_s"], x["first_detection_s"], abs_tol=0.05)
+    # each question's live answer is the line the run's report prints under the same question
+    # (footprint: on request in the app, null in the live answers)
+    qa = run["question_answers"]
+    assert [q["view"] for q in qa] == ["detections", "engagement_windows", "raid", "coverage", "footprint"]
+    assert app["question_answers"] == [q["answer"] for q in qa[:4]] + [None]
     # the footprint on request is the run's [[analysis.defended_area]] for the same layout
     (fp,) = footprint["footprints"]
     (run_fp,) = run["defended_footprints"]
@@ -209,3 +217,24 @@ def test_a_threat_beyond_reach_is_refused_and_undone(session):
     assert a["status"] == "error" and a["undone"] and f"threats.{n}" in a["error"] and "scud-b" in a["error"]
     assert len(session.data["threats"]) == n
     assert session.compute()["status"] == "ready"
+
+
+def test_strategic_question_answers_as_thaadsim_run_does():
+    """The strategic question of examples/strategic.toml: the app computes the table on request for
+    the current layout; its answer is the line ``thaadsim run``'s pipeline prints under the question."""
+    from thaadsim.analysis.pipeline import run_plan
+    from thaadsim.io.scenario_outputs import load_run_scenario
+
+    path = str(resources.files("thaadsim") / "data" / "examples" / "strategic.toml")
+    s = AppSession(path)
+    s.start_flight(wait=True)
+    views = [q["view"] for q in s.layout()["questions"]]
+    assert views == ["detections", "engagement_windows", "strategic"] and s.layout()["strategic"]
+    app = s.strategic()
+    assert app["revision"] == s.revision
+    run = run_plan(load_run_scenario(path).to_plan())
+    (under,) = [q["answer"] for q in run.question_answers() if q["view"] == "strategic"]
+    assert app["answer"] == under
+    assert app["fractions"]["pairs"] == run.strategic["fractions"]["pairs"]
+    with pytest.raises(ThaadsimError, match="strategic"):
+        AppSession(SEONGJU).strategic()      # no [analysis.strategic]: one error, nothing computed

@@ -9,6 +9,13 @@ What a user does, checked against what must follow:
 * moving THAAD and its radar by clicking the map changes the engagement table and P(no leaker);
 * turning the radar face to 20 deg moves the drawn coverage (plotly's own ``gd.data``): its
   centroid's bearing from the site, by pyproj's Geod, follows the face;
+* choosing each of the scenario's questions switches the page to the view it names: the raid
+  question shows the raid and its P(no leaker) (the Wilson interval under it recomputed here from
+  the closed form), the coverage question draws only the coverage at its altitude, whose area in the
+  answer is the polygon's geodesic area by pyproj, the footprint question computes the footprint;
+* dragging THAAD's ring on the map (real mouse events on plotly's draggable shape) moves THAAD and
+  its radar to where the mouse let go (pixels converted by plotly's own axes) and changes the answers;
+* a drag the server refuses leaves one line in the page and the ring back at the site in force;
 * "Save as scenario" writes a file that ``thaadsim run`` (its own process) turns into exactly the
   P(no leaker), expected leakers and engagement windows the page shows.
 """
@@ -84,6 +91,14 @@ def _coverage_centroids(page):
     return out
 
 
+def _wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval (Wilson 1927, J. Am. Stat. Assoc. 22:209), closed form."""
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def test_app_in_headless_chromium(app_url, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -93,8 +108,14 @@ def test_app_in_headless_chromium(app_url, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1300, "height": 950})
 
+            refuse_next_change = []
+
             def route(r):
-                if r.request.url.startswith((app_url, "data:", "blob:", "about:")):
+                if refuse_next_change and r.request.url.endswith("/api/change"):
+                    refuse_next_change.clear()    # as the server refuses a bad change: status 400, one line
+                    r.fulfill(status=400, content_type="application/json",
+                              body=json.dumps({"error": "batteries.0.lat_deg: refused by the test"}))
+                elif r.request.url.startswith((app_url, "data:", "blob:", "about:")):
                     r.continue_()
                 else:
                     external.append(r.request.url)
@@ -147,6 +168,69 @@ def test_app_in_headless_chromium(app_url, tmp_path):
                 az_after = geod.inv(lon, lat, after.x, after.y)[0]
                 assert abs((az_before - 325 + 180) % 360 - 180) < 2 and abs((az_after - 20 + 180) % 360 - 180) < 2
             assert len(cov_before) == len(cov_turned) == 2
+
+            # the scenario's questions: each switches the page to the view it names, with its answer
+            questions = page.evaluate("() => window.thaadsimApp.layout.questions")
+            assert [q["view"] for q in questions] == ["detections", "engagement_windows", "raid", "coverage", "footprint"]
+            visible = lambda: {v: page.is_visible(f"#view-{v}") for v in
+                               ("raid", "engagement_windows", "detections", "answers", "strategic")}
+            page.select_option("#question", "2")
+            assert page.url.endswith("#q3")            # the address names the open question
+            assert visible() == {"raid": True, "engagement_windows": False, "detections": False, "answers": False,
+                                 "strategic": False}
+            raid = page.evaluate("() => window.thaadsimApp.answers.raid")
+            text = page.inner_text("#question-answer")
+            assert f"P(no leaker) = {raid['p_no_leaker']:.3f}" in text
+            lo, hi = _wilson(round(raid["p_no_leaker"] * raid["runs"]), raid["runs"])
+            assert f"95 % interval {lo:.3f}–{hi:.3f}" in text
+
+            page.select_option("#question", "1")
+            assert visible()["engagement_windows"] and not visible()["raid"]
+            assert "Battery THAAD Seongju can engage" in page.inner_text("#question-answer")
+
+            page.select_option("#question", "3")       # coverage at 150 km only
+            drawn = page.evaluate("() => document.getElementById('map').data.filter(t => t.meta === 'coverage')"
+                                  ".map(t => [t.name, t.x, t.y])")
+            assert [name for name, _, _ in drawn] == ["coverage TPY-2 Seongju at 150 km"]
+            pts = [(a, b) for a, b in zip(drawn[0][1], drawn[0][2]) if a is not None]
+            area_km2 = abs(geod.polygon_area_perimeter([a for a, _ in pts], [b for _, b in pts])[0]) / 1e6
+            shown_km2 = float(page.inner_text("#question-answer").split(" covers ")[1].split(" km²")[0].replace(",", ""))
+            assert math.isclose(shown_km2, area_km2, rel_tol=0.005), (shown_km2, area_km2)
+
+            page.select_option("#question", "4")       # the footprint: computed on request, then drawn
+            page.wait_for_function("() => document.getElementById('question-answer').textContent.includes('km² defended')",
+                                   timeout=60000)
+            assert page.evaluate("() => document.getElementById('map').data.some(t => t.meta === 'footprint')")
+            page.select_option("#question", "-1")
+            assert all(v for k, v in visible().items() if k != "strategic")
+
+            # drag THAAD's ring (its radar stands on the same site and moves with it) to 35.8 N, 128.4 E
+            p_before, eng_before = page.inner_text("#p-no-leaker"), page.inner_text("#engagements")
+            (x0, y0), (x1, y1) = [page.evaluate("""([lat, lon]) => { const gd = document.getElementById('map');
+                const fl = gd._fullLayout, box = gd.getBoundingClientRect();
+                return [box.left + fl.xaxis._offset + fl.xaxis.l2p(lon), box.top + fl.yaxis._offset + fl.yaxis.l2p(lat)]; }""",
+                                                  pt) for pt in ([lat, lon], [35.8, 128.4])]
+            page.mouse.move(x0, y0)
+            page.mouse.down()
+            page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=4)
+            page.mouse.move(x1, y1, steps=4)
+            page.mouse.up()
+            v = _wait_new_answers(page, v)
+            lat, lon = float(page.input_value("#battery-0-lat")), float(page.input_value("#battery-0-lon"))
+            assert abs(lat - 35.8) < 0.05 and abs(lon - 128.4) < 0.05, (lat, lon)
+            assert (float(page.input_value("#radar-0-lat")), float(page.input_value("#radar-0-lon"))) == (lat, lon)
+            assert page.inner_text("#p-no-leaker") != p_before or page.inner_text("#engagements") != eng_before
+
+            # a refused drag: one line in the page, and THAAD's ring goes back to the site in force
+            refuse_next_change.append(True)
+            page.mouse.move(x1, y1)
+            page.mouse.down()
+            page.mouse.move(x0, y0, steps=6)
+            page.mouse.up()
+            page.wait_for_function("() => document.getElementById('error').textContent.includes('refused by the test')")
+            ring = page.evaluate("() => document.getElementById('map').layout.shapes.find(s => s.name === 'battery:0')")
+            assert (ring["yanchor"], ring["xanchor"]) == (lat, lon)
+            assert (float(page.input_value("#battery-0-lat")), float(page.input_value("#battery-0-lon"))) == (lat, lon)
 
             # a bad number is one line in the page, and the answers stay
             page.fill("#battery-0-pk", "1.5")

@@ -84,6 +84,8 @@ class ReportContent:
     title: str
     description: str = ""
     questions: list[str] = field(default_factory=list)   # what the scenario asks, shown above the answers
+    #: parallel to questions: the linked view's answer line under each (None: a plain question)
+    question_answers: list[str | None] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     tracks: list[Track] = field(default_factory=list)

@@ -75,6 +75,9 @@ class Plan:
     trials: int = 0                                       # raid Monte Carlo trials (0 = skip)
     seed: int = 0
     questions: list[str] = field(default_factory=list)    # free-text questions echoed in the report
+    # parallel to questions: (view, alt_km) of the answer view each is linked to, or None
+    # (thaadsim.io.scenario_outputs.Question; answered by ScenarioResult.question_answers)
+    question_views: list = field(default_factory=list)
     footprints: list[FootprintRequest] = field(default_factory=list)
     strategic: dict | None = None                         # strategic_table keyword arguments (None: skip)
     scenario_path: str = ""

@@ -185,6 +185,13 @@ class ScenarioResult:
 
         plan = self.plan
         A: list[str] = []
+        # each answer line also filed under the answer view it belongs to, so that a question linked
+        # to a view (Question.view) prints it under the question (question_answers)
+        self._view_answers: dict[str, list[str]] = {}
+
+        def say(view: str, line: str) -> None:
+            A.append(line)
+            self._view_answers.setdefault(view, []).append(line)
         F: list = []
         n = len(plan.threats)
         th = self.threats
@@ -222,7 +229,7 @@ class ScenarioResult:
                     s += f". {len(missed)} not detected"
                 if missed:
                     s += self._why_unseen(rid, [i for i, ok in enumerate(g["detected"]) if not ok])
-                A.append(s + ".")
+                say("detections", s + ".")
                 F.append(Figure(f"threats detected by {rid}", k, f"of {len(g)}", "radar equation + line of sight + scan box"))
                 if k:
                     F.append(Figure(f"{rid}: earliest detection after launch", float(g["first_detection_s"].min()), "s", ""))
@@ -240,7 +247,7 @@ class ScenarioResult:
                      f"until {_span(seen['last_detection_s'].min(), seen['last_detection_s'].max())} s after launch")
                 if np.any(later > 0):
                     s += f": up to {float(np.max(later)):.0f} s after it loses the missile itself"
-                A.append(s + ".")
+                say("detections", s + ".")
         eng = self.engagements
         if eng is not None and len(eng):
             for bid, g in eng.groupby("battery_id", sort=False):
@@ -258,16 +265,16 @@ class ScenarioResult:
                     s += ". Not engageable: " + "; ".join(uniq[:3])
                     if len(uniq) > 3:   # say so: a silent cut read as "only these three"
                         s += f"; and {len(uniq) - 3} more (see the engagement windows table)"
-                A.append(s + ".")
+                say("engagement_windows", s + ".")
                 F.append(Figure(f"threats engageable by {bid}", k, f"of {len(g)}", "kinematic reach + fire-control timeline"))
         first = self._first_opportunity()
         if first:
-            A.append(first)
+            say("engagement_windows", first)
         if self.raid_summary is not None:
             r = self.raid_summary
             ci = r.get("p_no_leaker_ci95")
             pm = _pm(r, "expected_leakers", "{:.2f}")
-            A.append(f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}"
+            say("raid", f"Raid Monte Carlo ({r['runs']:,} runs, seed {r['seed']}): P(no leaker) = {r['p_no_leaker']:.3f}"
                      + (f" (95 % interval {ci[0]:.3f}–{ci[1]:.3f})" if ci else "") +
                      f", expected leakers {r['expected_leakers']:.2f}{pm} of {r['threats']}, interceptors expended "
                      f"{r['interceptors_expended_mean']:.1f}{_pm(r, 'interceptors_expended_mean', '{:.1f}')} on "
@@ -286,7 +293,7 @@ class ScenarioResult:
         for fp in self.footprints:
             req, r = fp["request"], fp["result"]
             parts = [f"{bid} {v['area_km2']:,.0f} km²" + _edge_caveat(r, v) for bid, v in r["per_battery"].items()]
-            A.append(f"Defended footprint against a {req.label()} ({_grid_phrase(req, r)}): " + "; ".join(parts) +
+            say("footprint", f"Defended footprint against a {req.label()} ({_grid_phrase(req, r)}): " + "; ".join(parts) +
                      f"; all batteries together {r['any']['area_km2']:,.0f} km²" + _edge_caveat(r, r["any"]) + ".")
             for bid, v in r["per_battery"].items():
                 F.append(Figure(f"{bid}: defended footprint vs {req.label()}", v["area_km2"], "km²",
@@ -294,7 +301,7 @@ class ScenarioResult:
         if self.strategic is not None:
             s = self.strategic["fractions"]
             n, nf = s["pairs"], s["pairs_flown"]
-            A.append(f"Strategic table, every launch area x target ({n} pairs, {nf} within a catalog missile's "
+            say("strategic", f"Strategic table, every launch area x target ({n} pairs, {nf} within a catalog missile's "
                      f"reach, min-energy on the rotating Earth): THAAD at the site can engage "
                      f"{s['engageable']:.0%} of them; its TPY-2 tracks {s['tracked_tm']:.0%} in terminal mode and "
                      f"{s['tracked_fbm']:.0%} in forward-based mode; a GBI battery in Alaska has a launch window "
@@ -312,6 +319,39 @@ class ScenarioResult:
             F.append(Figure(f"{c['radar_id']} coverage at {c['alt_km']:g} km altitude", area, "km²",
                             f"detection range {c['range_km']:.0f} km for RCS {c['rcs_m2']:g} m²"))
         return A, F
+
+    def view_answer(self, view: str, alt_km: float | None = None) -> str:
+        """The answer of one answer view in words: the key-answer lines filed under ``view``
+        (``raid``, ``engagement_windows``, ``detections``, ``footprint``, ``strategic``), or for
+        ``coverage`` each radar face's covered ground area at ``alt_km`` (every altitude if None):
+        the geodesic area of the coverage polygon on WGS84 (pyproj ``Geod``) and the detection range."""
+        if view == "coverage":
+            cov = [c for c in self.coverage if alt_km is None or abs(c["alt_km"] - alt_km) < 1e-9]
+            parts = [f"{c['radar_id']} covers {_area_km2(c['polygon']):,.0f} km² for targets at {c['alt_km']:g} km "
+                     f"altitude (detection range {c['range_km']:,.0f} km for RCS {c['rcs_m2']:g} m²)" for c in cov]
+            if parts:
+                return "Coverage: " + "; ".join(parts) + "."
+        else:
+            lines = getattr(self, "_view_answers", {}).get(view)
+            if lines:
+                return " ".join(lines)
+        stage = {"detections": "radar detections", "coverage": "radar coverage",
+                 "engagement_windows": "engagement windows", "raid": "raid Monte Carlo"}.get(view, view)
+        why = [m for m in self.missing if m.startswith((stage, "flight engine", "no threats"))]
+        return "Not computed in this run" + (f" ({why[0]})." if why else ".")
+
+    def question_answers(self) -> list[dict]:
+        """Each question of the scenario with the answer under it: ``{"question", "view", "alt_km",
+        "answer"}``; ``answer`` is the linked view's answer (:meth:`view_answer`), None for a plain
+        question (no link: the key answers answer it)."""
+        plan = self.plan
+        links = list(plan.question_views) + [None] * (len(plan.questions) - len(plan.question_views))
+        out = []
+        for q, link in zip(plan.questions, links):
+            view, alt_km = link if link else (None, None)
+            out.append({"question": q, "view": view, "alt_km": alt_km,
+                        "answer": self.view_answer(view, alt_km) if view else None})
+        return out
 
     def _first_opportunity(self) -> str:
         """With several batteries: which one has the earliest intercept opportunity against each
@@ -579,6 +619,7 @@ class ScenarioResult:
             "scenario": {"name": plan.name, "title": plan.title, "path": plan.scenario_path,
                          "sha256": plan.scenario_sha256, "seed": plan.seed, "trials": plan.trials},
             "questions": list(plan.questions),
+            "question_answers": self.question_answers(),
             "answers": self.answers,
             "figures": [{"label": f.label, "value": f.value, "unit": f.unit, "note": f.note} for f in self.figures],
             "threats": recs(self.threats),
@@ -759,6 +800,7 @@ class ScenarioResult:
         notes = self.report_notes()
         return ReportContent(
             title=plan.title or plan.name, description=plan.description, questions=list(plan.questions),
+            question_answers=[qa["answer"] for qa in self.question_answers()],
             answers=self.answers, figures=self.figures, tracks=tracks, sites=sites,
             areas=areas, profiles=profiles, timeline=timeline, tables=tables, images=images,
             missing=self.missing,

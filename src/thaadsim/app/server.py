@@ -18,6 +18,8 @@ Routes (JSON unless stated; every error is ``{"error": "<one line>"}`` with stat
 * ``POST /api/save`` ``{"name": "my_layout"}`` -> ``{"path", "toml"}``;
 * ``POST /api/footprint`` starts the defended footprints of the current layout; ``GET
   /api/footprint`` their state and polygons (with the layout ``revision`` they are of);
+* ``POST /api/strategic`` starts the strategic table of the current layout (``[analysis.strategic]``);
+  ``GET /api/strategic`` its state, answer line and fractions (with the layout ``revision``);
 * ``POST /api/report`` starts the full report; ``GET /api/report`` its state and link;
   ``GET /reports/<n>/report.html`` the written report.
 """
@@ -77,6 +79,7 @@ def create_app(session: AppSession, save_dir, report_dir):
     compute_lock = threading.Lock()           # one recomputation at a time: 2 cores, and ordered answers
     reports = {"state": "idle", "url": None, "error": None}
     footprints = {"state": "idle", "result": None, "error": None}
+    strategic = {"state": "idle", "result": None, "error": None}
     report_numbers = itertools.count(1)
 
     def ok(obj) -> Response:
@@ -189,6 +192,25 @@ def create_app(session: AppSession, save_dir, report_dir):
     async def footprint_state(_request):
         return ok(footprints)
 
+    def run_strategic() -> None:
+        try:
+            strategic.update(state="done", result=session.strategic(), error=None)
+        except ThaadsimError as exc:
+            strategic.update(state="error", error=str(exc))
+        except Exception as exc:   # noqa: BLE001 - shown in the page as one line, traced on the console
+            traceback.print_exc()
+            strategic.update(state="error", error=f"internal error ({type(exc).__name__}: {exc})")
+
+    async def strategic_start(_request):
+        if strategic["state"] == "running":
+            raise ThaadsimError("strategic", "the strategic table is already being computed", "wait for it to finish")
+        strategic.update(state="running", result=None, error=None)
+        threading.Thread(target=run_strategic, daemon=True, name="thaadsim-app-strategic").start()
+        return ok(strategic)
+
+    async def strategic_state(_request):
+        return ok(strategic)
+
     report_dir.mkdir(parents=True, exist_ok=True)
     routes = [
         Route("/", guarded(index)),
@@ -205,6 +227,8 @@ def create_app(session: AppSession, save_dir, report_dir):
         Route("/api/report", guarded(report_state), methods=["GET"]),
         Route("/api/footprint", guarded(footprint_start), methods=["POST"]),
         Route("/api/footprint", guarded(footprint_state), methods=["GET"]),
+        Route("/api/strategic", guarded(strategic_start), methods=["POST"]),
+        Route("/api/strategic", guarded(strategic_state), methods=["GET"]),
         Mount("/reports", StaticFiles(directory=str(report_dir)), name="reports"),
     ]
     return Starlette(routes=routes)

@@ -315,6 +315,10 @@ class AppSession:
         t0 = time.perf_counter()
         result = run_plan(self.live_plan(batch))
         answers = self.answers(result)
+        # each question's live answer (footprint and strategic views: on request, see footprint()
+        # and strategic(); the live plan computes neither)
+        answers["question_answers"] = [qa["answer"] if qa["view"] not in ("footprint", "strategic") else None
+                                       for qa in result.question_answers()]
         self.last_compute_s = time.perf_counter() - t0
         self.last_result = result
         answers["compute_s"] = round(self.last_compute_s, 3)
@@ -376,7 +380,11 @@ class AppSession:
                  "pk": b.pk, "radar": b.radar, "layer": b.layer} for b in scn.batteries]
         return {
             "name": scn.scenario.name, "title": scn.analysis.title or scn.scenario.name, "origin": self.origin,
-            "questions": list(scn.analysis.questions), "radars": radars, "batteries": bats,
+            # each question with the answer view it is linked to (None: a plain question); the page's
+            # question selector switches to that view
+            "questions": [{"text": q.text, "view": q.view, "alt_km": q.alt_km} for q in scn.analysis.questions],
+            "strategic": scn.analysis.strategic is not None,
+            "radars": radars, "batteries": bats,
             "assets": [{"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg} for a in scn.assets],
             "launch_areas": [{"name": a.name, "lat_deg": a.lat_deg, "lon_deg": a.lon_deg} for a in scn.launch_areas],
             "threats": [dict(t) for t in d.get("threats", [])],
@@ -422,6 +430,30 @@ class AppSession:
                         "per_battery_km2": {b: _num(v["area_km2"], 0) for b, v in fp["per_battery"].items()},
                         "cell_km": _num(fp.get("cell_km"), 1), "aimpoints": int(fp["reachable_nodes"])})
         return {"revision": revision, "footprints": out}
+
+    def strategic(self) -> dict:
+        """The strategic table of the current layout (``[analysis.strategic]``), on request: every
+        launch area x target flown min-energy (:func:`thaadsim.analysis.strategic.strategic_table`,
+        as ``thaadsim run`` computes it). Returns its answer line and fractions, with the layout
+        ``revision`` they are of."""
+        from thaadsim.analysis.pipeline import run_plan
+
+        with self._lock:
+            scn, revision = self.scenario, self.revision
+        if scn.analysis.strategic is None:
+            raise ThaadsimError("strategic", "the scenario has no [analysis.strategic] section",
+                                "add one to the file (see examples/strategic.toml)")
+        key = self.start_flight(scn, wait=True)
+        with self._lock:
+            batch = self._flights.get(key)
+        plan = scn.to_plan()
+        plan = dataclasses.replace(plan, footprints=[], trials=0,
+                                   **({"flyer": (lambda: batch)} if batch is not None else {}))
+        result = run_plan(plan)
+        if result.strategic is None:
+            raise ThaadsimError("strategic", result.view_answer("strategic"), "see the console for details")
+        fr = {k: (_num(v, 4) if isinstance(v, float) else v) for k, v in result.strategic["fractions"].items()}
+        return {"revision": revision, "answer": result.view_answer("strategic"), "fractions": fr}
 
     # ---- outputs --------------------------------------------------------------------------------
     def toml_text(self) -> str:

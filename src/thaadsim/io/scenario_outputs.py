@@ -8,7 +8,11 @@ Monte Carlo). A full run also asks for some analysis outputs::
     coverage_alt_km = [50.0, 150.0]    # draw each radar face's ground footprint for targets at these altitudes
     coverage_rcs_m2 = 0.05             # RCS for those footprints (default: the sensors layer's RV value)
     raid = true                        # run the raid Monte Carlo ([montecarlo].runs) when batteries exist
-    questions = ["Does the TPY-2 see ...?"]   # echoed in the report next to the answers
+    questions = ["Does the TPY-2 see ...?"]   # echoed in the report next to the answers, or linked
+    # to the answer view each is about (the report prints that view's answer under the question;
+    # the app's question selector switches to it): raid, engagement_windows, detections,
+    # coverage (alt_km: one of coverage_alt_km), footprint, strategic
+    # questions = [{text = "What is P(no leaker)?", view = "raid"}, "a plain question"]
 
     [analysis.strategic]               # optional: the strategic table (`thaadsim strategic`) for this layout
     site = "THAAD Seongju"             # a [[batteries]] id: the THAAD battery and TPY-2 (default: the first)
@@ -43,7 +47,7 @@ import functools
 import hashlib
 from pathlib import Path
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -89,6 +93,31 @@ class DefendedAreaRequest(_Model):
         return self
 
 
+#: the answer views a question may name: the app shows each as one panel, the report prints its
+#: answer line under the question (:meth:`thaadsim.analysis.result.ScenarioResult.question_answers`)
+AnswerView = Literal["raid", "engagement_windows", "detections", "coverage", "footprint", "strategic"]
+ANSWER_VIEWS = get_args(AnswerView)
+
+
+class Question(_Model):
+    """One ``questions`` entry linked to the answer view it is about.
+
+    ``{text = "...", view = "coverage", alt_km = 150.0}``: ``view`` is one of :data:`ANSWER_VIEWS`;
+    ``alt_km`` (coverage only) picks one of ``coverage_alt_km`` (default: every altitude). A plain
+    string is a question with no link (``view = None``).
+    """
+
+    text: str = Field(min_length=1, max_length=1000)
+    view: AnswerView | None = None
+    alt_km: float | None = Field(None, ge=0, le=3000)
+
+    @model_validator(mode="after")
+    def _alt_only_for_coverage(self):
+        if self.alt_km is not None and self.view != "coverage":
+            raise ValueError(f"alt_km is for view = \"coverage\" only (this question's view is {self.view!r})")
+        return self
+
+
 class StrategicRequest(_Model):
     """``[analysis.strategic]``: every launch area x target, flown min-energy, against the site's defence."""
 
@@ -110,10 +139,17 @@ class AnalysisSection(_Model):
     coverage_alt_km: list[float] = Field(default_factory=lambda: [100.0])
     coverage_rcs_m2: float | None = Field(None, gt=0, le=1e4)
     raid: bool = True
-    questions: list[str] = Field(default_factory=list, max_length=100)   # echoed in the report
+    # echoed in the report; each a plain string or a Question linked to an answer view
+    questions: list[Question] = Field(default_factory=list, max_length=100)
     # <= 8 footprint requests: each may fly up to 40,000 aimpoints (max_nodes)
     defended_area: list[DefendedAreaRequest] = Field(default_factory=list, max_length=8)
     strategic: StrategicRequest | None = None
+
+    @field_validator("questions", mode="before")
+    @classmethod
+    def _plain_questions(cls, v):
+        # a plain string stays valid: a question with no link to a view
+        return [{"text": q} if isinstance(q, str) else q for q in v] if isinstance(v, list) else v
 
     @field_validator("coverage_alt_km")
     @classmethod
@@ -155,6 +191,32 @@ class RunScenario(Scenario):
             raise _RefError("threats", "no [[threats]] entries: there is nothing to fly",
                             "add at least one [[threats]] entry (missile, launch_area or launch_lat_deg/"
                             "launch_lon_deg, aimpoint or aim_lat_deg/aim_lon_deg); see examples/seongju.toml")
+        return self
+
+    @model_validator(mode="after")
+    def _questions_answerable(self):
+        # a question linked to a view the run does not compute would print "not computed" under it
+        # in every report: refused here, naming what the file must ask for
+        a = self.analysis
+        needs = {"raid": (a.raid and bool(self.batteries), "[[batteries]] and analysis.raid = true"),
+                 "engagement_windows": (bool(self.batteries), "a [[batteries]] entry"),
+                 "detections": (bool(self.radars), "a [[radars]] entry"),
+                 "coverage": (bool(self.radars), "a [[radars]] entry"),
+                 "footprint": (bool(a.defended_area), "an [[analysis.defended_area]] request"),
+                 "strategic": (a.strategic is not None, "an [analysis.strategic] section")}
+        for i, q in enumerate(a.questions):
+            if q.view is None:
+                continue
+            ok, what = needs[q.view]
+            if not ok:
+                raise _RefError(f"analysis.questions.{i}.view", f"view {q.view!r} needs {what} in the file",
+                                f"add {what}, or link the question to another view "
+                                f"({', '.join(ANSWER_VIEWS)}) or give it as a plain string")
+            if q.alt_km is not None and not any(abs(q.alt_km - h) < 1e-9 for h in a.coverage_alt_km):
+                raise _RefError(f"analysis.questions.{i}.alt_km",
+                                f"{q.alt_km:g} km is not one of coverage_alt_km "
+                                f"({', '.join(f'{h:g}' for h in a.coverage_alt_km)} km)",
+                                "add it to analysis.coverage_alt_km, or omit alt_km (every altitude)")
         return self
 
     def to_plan(self):
@@ -213,7 +275,8 @@ class RunScenario(Scenario):
             coverage_alt_km=tuple(self.analysis.coverage_alt_km), coverage_rcs_m2=self.analysis.coverage_rcs_m2,
             sample_dt_s=self.flight.sample_dt_s,
             trials=mc.runs if (self.analysis.raid and batteries) else 0,
-            seed=mc.seed if mc.seed is not None else self.scenario.seed, questions=list(self.analysis.questions),
+            seed=mc.seed if mc.seed is not None else self.scenario.seed, questions=[q.text for q in self.analysis.questions],
+            question_views=[(q.view, q.alt_km) if q.view else None for q in self.analysis.questions],
             scenario_path=self._source_path, scenario_text=text,
             scenario_sha256=self._source_sha256,
             doctrine=doctrine, chunk_runs=raid_chunk_runs(mc.chunk_runs, len(threats), self.batteries),

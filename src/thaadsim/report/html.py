@@ -404,6 +404,7 @@ h1{font-size:1.55em;margin:0.2em 0 0.1em} h2{font-size:1.2em;margin-top:1.6em;bo
 .meta{color:#57606a;font-size:0.85em}
 .answers{background:#fff;border-left:4px solid #1f77b4;padding:8px 16px;margin:14px 0}
 .answers li{margin:5px 0}
+.questions .qa{color:#333;border-left:3px solid #1f77b4;padding:2px 8px;margin:3px 0 6px}
 .missing{background:#fff4e5;border-left:4px solid #e08a00;padding:8px 16px;margin:14px 0}
 table{border-collapse:collapse;font-size:0.86em;background:#fff}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right} th{background:#f0f3f6}
@@ -564,8 +565,11 @@ def build_html(c: ReportContent) -> str:
     if c.description:
         parts.append(f"<p>{esc(c.description)}</p>")
     if c.questions:
-        parts.append("<h2>Questions this scenario asks</h2><ul>" +
-                     "".join(f"<li>{esc(q)}</li>" for q in c.questions) + "</ul>")
+        # each question with, under it, the answer of the view it is linked to (Question.view)
+        linked = list(c.question_answers) + [None] * (len(c.questions) - len(c.question_answers))
+        parts.append("<h2>Questions this scenario asks</h2><ul class='questions'>" +
+                     "".join(f"<li>{esc(q)}" + (f"<div class='qa'>{esc(a)}</div>" if a else "") + "</li>"
+                             for q, a in zip(c.questions, linked)) + "</ul>")
     if c.answers:
         parts.append("<h2>Key answers</h2><div class='answers'><ul>" +
                      "".join(f"<li>{esc(a)}</li>" for a in c.answers) + "</ul></div>")

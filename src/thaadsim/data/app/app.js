@@ -2,7 +2,8 @@
 // plotly.js that the installed plotly package ships. No network beyond this server.
 'use strict';
 
-const S = {layout: null, answers: null, outline: null, version: 0, busy: 0};
+// question: the index of the scenario question the page is switched to (-1: every answer)
+const S = {layout: null, answers: null, outline: null, version: 0, busy: 0, question: -1, strategic: null, drawings: 0};
 window.thaadsimApp = S;            // read by the browser test and handy in the console
 
 const $ = (id) => document.getElementById(id);
@@ -47,6 +48,7 @@ async function change(changes) {
     showError(e.message);
     setStatus('unchanged');
     renderControls();        // back to the values in force
+    if (S.answers) drawMap(); // a dragged ring goes back to its site
   } finally { S.busy--; }
 }
 
@@ -74,8 +76,9 @@ function handleAnswers(a) {
     return;
   }
   S.answers = a;
-  S.version++;
   renderAnswers();
+  applyView();
+  S.version++;
   setStatus(`updated: recomputed in ${a.compute_s} s`);
 }
 
@@ -99,7 +102,10 @@ function options(values, selected, labels) {
 function renderControls() {
   const L = S.layout;
   $('title').textContent = L.title;
-  $('questions').innerHTML = L.questions.map((q) => `<li>${esc(q)}</li>`).join('') || '<li>(the scenario asks none)</li>';
+  if (S.question >= L.questions.length) S.question = -1;
+  $('question').innerHTML = `<option value="-1">every answer${L.questions.length ? '' : ' (the scenario asks no question)'}</option>` +
+    L.questions.map((q, i) => `<option value="${i}"${i === S.question ? ' selected' : ''}>${i + 1}. ${esc(q.text)}` +
+      `${q.view ? ` [${esc(VIEW_NAMES[q.view])}${q.alt_km !== null ? ` at ${q.alt_km} km` : ''}]` : ''}</option>`).join('');
   const targets = [...L.batteries.map((b, i) => [`battery:${i}`, `battery ${b.id}`]), ...L.radars.map((r, i) => [`radar:${i}`, `radar ${r.id}`])];
   const keep = $('move-target').value;
   $('move-target').innerHTML = options(targets.map((t) => t[0]), keep || targets[0]?.[0], targets.map((t) => t[1]));
@@ -133,6 +139,45 @@ function renderControls() {
   $('new-aim').innerHTML = options(L.assets.map((a) => a.name), $('new-aim').value);
   $('new-shape').innerHTML = options(L.choices.shape, $('new-shape').value || 'min-energy');
 }
+
+// ---- the scenario's questions: each may name the answer view it is about -------------------
+const VIEW_NAMES = {raid: 'raid', engagement_windows: 'engagement windows', detections: 'detections',
+  coverage: 'coverage', footprint: 'defended footprint', strategic: 'strategic table'};
+
+function currentQuestion() { return S.question >= 0 ? S.layout.questions[S.question] : null; }
+
+// Show the selected question's view (every view for "every answer" or a plain question) and its
+// live answer under the question; the footprint and the strategic table are started on request.
+function applyView() {
+  const q = currentQuestion();
+  const view = q ? q.view : null;
+  for (const el of document.querySelectorAll('#results .view')) {
+    el.hidden = el.dataset.view === 'strategic' ? view !== 'strategic' : (view !== null && el.dataset.view !== view);
+  }
+  const box = $('question-answer');
+  box.dataset.view = view || '';
+  if (!q) { box.textContent = ''; return; }
+  if (!view) { box.textContent = 'A plain question (linked to no view): every answer is shown.'; return; }
+  if (!S.answers) { box.textContent = 'waiting for the answers ...'; return; }
+  if (view === 'footprint') {
+    if (S.footprint && S.footprint.revision === S.answers.revision) box.textContent = footprintText(S.footprint);
+    else { box.textContent = 'flying the aimpoint grid for the defended footprint ...'; startFootprint(); }
+  } else if (view === 'strategic') {
+    if (S.strategic && S.strategic.revision === S.answers.revision) box.textContent = S.strategic.answer;
+    else { box.textContent = 'computing the strategic table (every launch area x target) ...'; startStrategic(); }
+  } else {
+    box.textContent = (S.answers.question_answers || [])[S.question] || 'not computed for this layout';
+  }
+}
+
+$('question').addEventListener('change', (ev) => {
+  S.question = Number(ev.target.value);
+  // the address says which question is open (#q2): a link or a reload opens the same view
+  history.replaceState(null, '', S.question >= 0 ? `#q${S.question + 1}` : location.pathname);
+  applyView();
+  if (S.answers) drawMap();      // coverage at the question's altitude only
+});
+S.selectQuestion = (i) => { $('question').value = String(i); $('question').dispatchEvent(new Event('change')); };
 
 function onFieldChange(ev) {
   const el = ev.target;
@@ -231,22 +276,48 @@ $('report').addEventListener('click', async () => {
   } catch (e) { showError(e.message); }
 });
 
-$('footprint').addEventListener('click', async () => {
+function footprintText(result) {
+  return result.footprints.map((f) => `${f.label}: ${Number(f.area_km2).toLocaleString('en')} km² defended` +
+    ` (${f.aimpoints} aimpoints, cells ${f.cell_km} km${f.touches_edge ? '; reaches the grid edge: larger in fact' : ''})`).join('; ');
+}
+
+// A background job on the server (footprint, strategic table): start it unless it runs, poll it,
+// then hand its result over; errors are one line at the top of the page.
+async function backgroundJob(url, stateEl, runningText, done) {
+  if (S.jobs?.[url]) return;
+  S.jobs = {...S.jobs, [url]: true};
   try {
-    await api('POST', '/api/footprint');
-    $('footprint-state').textContent = 'flying the aimpoint grid ...';
+    await api('POST', url);
+    if (stateEl) stateEl.textContent = runningText;
     const check = async () => {
-      const r = await api('GET', '/api/footprint');
-      if (r.state === 'running') { setTimeout(check, 1000); return; }
-      if (r.state === 'error') { showError(r.error); $('footprint-state').textContent = ''; return; }
-      S.footprint = r.result;
-      $('footprint-state').textContent = r.result.footprints.map((f) => `${f.label}: ${Number(f.area_km2).toLocaleString('en')} km² defended` +
-        ` (${f.aimpoints} aimpoints, cells ${f.cell_km} km${f.touches_edge ? '; reaches the grid edge: larger in fact' : ''})`).join('; ');
-      if (S.answers) drawMap();
+      try {
+        const r = await api('GET', url);
+        if (r.state === 'running') { setTimeout(check, 1000); return; }
+        S.jobs[url] = false;
+        if (r.state === 'error') { showError(r.error); if (stateEl) stateEl.textContent = ''; return; }
+        done(r.result);
+      } catch (e) { S.jobs[url] = false; showError(e.message); }
     };
     setTimeout(check, 1000);
-  } catch (e) { showError(e.message); }
-});
+  } catch (e) { S.jobs[url] = false; showError(e.message); }
+}
+
+function startFootprint() {
+  backgroundJob('/api/footprint', $('footprint-state'), 'flying the aimpoint grid ...', (result) => {
+    S.footprint = result;
+    $('footprint-state').textContent = footprintText(result);
+    if (S.answers) { drawMap(); applyView(); }
+  });
+}
+$('footprint').addEventListener('click', startFootprint);
+
+function startStrategic() {
+  backgroundJob('/api/strategic', $('strategic-answer'), 'computing every launch area x target ...', (result) => {
+    S.strategic = result;
+    $('strategic-answer').textContent = result.answer;
+    applyView();
+  });
+}
 
 // ---- answers -------------------------------------------------------------------------------------
 function renderAnswers() {
@@ -287,7 +358,9 @@ const COV_COLORS = ['rgba(0,110,220,0.16)', 'rgba(0,160,120,0.16)', 'rgba(160,80
 function drawMap() {
   const L = S.layout, a = S.answers;
   const traces = outlineTraces();
-  a.coverage.forEach((c, k) => traces.push({type: 'scatter', mode: 'lines', fill: 'toself', x: c.lon, y: c.lat,
+  const q = currentQuestion();
+  const altOnly = q && q.view === 'coverage' && q.alt_km !== null ? q.alt_km : null;
+  a.coverage.filter((c) => altOnly === null || Math.abs(c.alt_km - altOnly) < 1e-9).forEach((c, k) => traces.push({type: 'scatter', mode: 'lines', fill: 'toself', x: c.lon, y: c.lat,
     name: `coverage ${c.radar_id} at ${c.alt_km} km`, meta: 'coverage', fillcolor: COV_COLORS[k % COV_COLORS.length],
     line: {color: COV_COLORS[k % COV_COLORS.length].replace('0.16', '0.7'), width: 1}, hoverinfo: 'name'}));
   // the footprint is of the layout it was computed for: drawn only while that layout stands
@@ -330,8 +403,43 @@ function drawMap() {
     yaxis: {title: {text: 'latitude °N', font: {size: 10}}, range: [Math.min(...lats) - 1.5, Math.max(...lats) + 1.5], zeroline: false, gridcolor: '#eee',
       scaleanchor: 'x', scaleratio: 1 / Math.cos(lat0 * Math.PI / 180)},
     plot_bgcolor: '#fbfcfe',
+    shapes: siteShapes(L),
+    // uirevision keeps the user's zoom and pan; a new editrevision per drawing drops any edit of a
+    // ring (a resize, or a drag the server refused), so each ring stands at its site in force
+    editrevision: ++S.drawings,
   };
-  Plotly.react('map', traces, layout, {scrollZoom: true, displaylogo: false, responsive: true});
+  // edits.shapePosition: the site rings can be dragged (nothing else is a shape on this map)
+  Plotly.react('map', traces, layout, {scrollZoom: true, displaylogo: false, responsive: true,
+    edits: {shapePosition: true}});
+  const gd = $('map');
+  if (!gd._thaadsimDrag) { gd.on('plotly_relayout', onShapeDragged); gd._thaadsimDrag = true; }
+}
+
+// ---- drag to move: each battery and radar is a ring (a plotly shape of fixed pixel size anchored
+// at the site), draggable on the map; a drag ends in the same change request as Place + click.
+// Radars are drawn first with the larger ring, so a battery on its radar's site is on top: its
+// centre moves the battery (and that radar with it), the radar's outer ring the radar alone.
+function ring(lat, lon, px, color, name) {
+  return {type: 'circle', xref: 'x', yref: 'y', xsizemode: 'pixel', ysizemode: 'pixel', xanchor: lon, yanchor: lat,
+    x0: -px, x1: px, y0: -px, y1: px, name, line: {color, width: 2}, fillcolor: color.replace('1)', '0.12)'), layer: 'above'};
+}
+function siteShapes(L) {
+  return [...L.radars.map((r, i) => ring(r.lat_deg, r.lon_deg, 15, 'rgba(0,102,204,1)', `radar:${i}`)),
+          ...L.batteries.map((b, i) => ring(b.lat_deg, b.lon_deg, 8, 'rgba(26,127,55,1)', `battery:${i}`))];
+}
+
+function onShapeDragged(ev) {
+  const keys = Object.keys(ev);
+  const moved = keys.map((k) => k.match(/^shapes\[(\d+)\]\.(xanchor|yanchor)$/)).filter((m) => m);
+  if (!moved.length) {
+    // a ring's edge dragged resizes it (plotly's shape editing): the site did not move, redraw it
+    if (keys.some((k) => k.startsWith('shapes[')) && S.answers) drawMap();
+    return;
+  }
+  const k = Number(moved[0][1]);
+  const shape = $('map').layout.shapes[k];
+  const lon = Number(ev[`shapes[${k}].xanchor`] ?? shape.xanchor), lat = Number(ev[`shapes[${k}].yanchor`] ?? shape.yanchor);
+  moveSite(shape.name, Math.round(lat * 100) / 100, Math.round(lon * 100) / 100);
 }
 
 // ---- start ---------------------------------------------------------------------------------------
@@ -339,6 +447,8 @@ function drawMap() {
   try {
     S.layout = await api('GET', '/api/layout');
     S.outline = await (await fetch('/map.geojson')).json();
+    const m = location.hash.match(/^#q(\d+)$/);
+    if (m && Number(m[1]) >= 1 && Number(m[1]) <= S.layout.questions.length) S.question = Number(m[1]) - 1;
     renderControls();
     await poll();
   } catch (e) { showError(e.message); }
