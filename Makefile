@@ -41,6 +41,10 @@ bench: $(KERNELS)
 	$(PY) benchmarks/bench_raid_layers.py --threats 20 --runs 10000
 	$(PY) benchmarks/bench_raid_memory.py
 	$(PY) benchmarks/bench_report_scale.py --threats 10000 --runs 20 --baseline-threats 500
+	$(PY) benchmarks/bench_app_update.py --changes 20 --baseline 2 --browser 10
+	$(PY) benchmarks/bench_infer.py
+	$(PY) benchmarks/bench_spent_stages.py --quick
+	$(PY) benchmarks/bench_report_load.py --reps 5
 
 # The documentation site, offline, into site/ (a warning is an error), with the validation table of this run.
 # tests/test_docs_build_strict.py runs the same strict build inside `make test`.
