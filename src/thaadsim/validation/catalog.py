@@ -135,22 +135,14 @@ def fresh_shape_tables():
     exactly the drift a calibration check looks for. The tables built here stay in memory afterwards:
     they are today's.
     """
-    import os
     import tempfile
 
     from thaadsim.flight import targeting
+    from thaadsim.validation import disk_cache_dir
 
-    old = os.environ.get("THAADSIM_CACHE_DIR")
-    with tempfile.TemporaryDirectory(prefix="thaadsim-calibrations-") as tmp:
-        os.environ["THAADSIM_CACHE_DIR"] = tmp
+    with tempfile.TemporaryDirectory(prefix="thaadsim-calibrations-") as tmp, disk_cache_dir(tmp):
         targeting._shape_table_cached.cache_clear()
-        try:
-            yield
-        finally:
-            if old is None:
-                os.environ.pop("THAADSIM_CACHE_DIR", None)
-            else:
-                os.environ["THAADSIM_CACHE_DIR"] = old
+        yield
 
 
 @functools.lru_cache(maxsize=1)
