@@ -11,6 +11,10 @@ Authorities:
 * the catalog Hwasong-15 (``fly_targeted`` min-energy): the headline of issue 10 -- the 2017
   Hwasong-15 test and the catalog missile must agree that Washington is in reach.
 * the CLI as a user drives it: mistakes are one line on stderr and exit status 2, before any flight.
+
+The comparisons with targeting, pyproj and the catalog are the checks in
+:mod:`thaadsim.validation.lofted_tests` (the rows ``thaadsim validate`` prints, same tolerances); the CLI
+tests stay here.
 """
 
 import json
@@ -18,22 +22,10 @@ import os
 import subprocess
 import sys
 
-import numpy as np
 import pytest
-from pyproj import Geod
 
-from thaadsim.analysis import inference as I
-from thaadsim.analysis.lofted import burnout_state_from_lofted_test, reach_toward_target
-from thaadsim.flight import fly_kinematic, fly_targeted
-from thaadsim.flight.engine import FlightOptions, fly_powered
-from thaadsim.flight.targeting import max_range_km
-
-HS15 = (4475.0, 950.0, 53.0 * 60.0)        # 28 Nov 2017 [ref:defence-industries-hwasong15-2017]
-PYONGYANG = (39.0, 125.7)
-WASHINGTON = (38.9, -77.0)
-LOS_ANGELES = (34.05, -118.25)
-ANCHORAGE = (61.2, -149.9)
-GEOD = Geod(ellps="WGS84")
+from _validation import assert_rows_pass, params
+from thaadsim.validation import lofted_tests as vl
 
 
 @pytest.fixture(autouse=True)
@@ -42,68 +34,31 @@ def _no_disk_cache(monkeypatch):
     monkeypatch.setenv("THAADSIM_CACHE_DIR", "off")
 
 
-@pytest.fixture(scope="module")
-def hs15_fit():
-    return I.fit_lofted_test(*HS15, I.assumption_variants()[:1])
+@pytest.mark.parametrize("check", params(vl.infer_fitted_rocket_flown_lofted_by_targeting))
+def test_targeting_flies_the_fitted_rocket_lofted_in_the_observed_time(check):
+    assert_rows_pass(check)
 
 
-def test_targeting_flies_the_fitted_rocket_lofted_in_the_observed_time(hs15_fit, monkeypatch):
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", "off")
-    lon, lat, _ = GEOD.fwd(PYONGYANG[1], PYONGYANG[0], I.DEFAULT_TEST_AZIMUTH_DEG, HS15[1] * 1e3)
-    b = fly_targeted(hs15_fit.missiles[0], *PYONGYANG, lat, lon, shape="lofted", apogee_km=HS15[0],
-                     sample_dt_s=None)
-    assert b.miss_km[0] < 1.0
-    assert b.apogee_km[0] == pytest.approx(HS15[0], rel=0.01)
-    assert b.flight_time_s[0] == pytest.approx(HS15[2], rel=0.01)
+@pytest.mark.parametrize("check", params(vl.infer_met_range_against_the_shape_table_maximum))
+def test_met_range_matches_the_shape_table_maximum_on_a_non_rotating_earth(check):
+    assert_rows_pass(check)
 
 
-def test_met_range_matches_the_shape_table_maximum_on_a_non_rotating_earth(hs15_fit, monkeypatch):
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", "off")
-    m = hs15_fit.missiles[0]
-    ours = float(I.met_range_km([m])[0])
-    theirs = max_range_km(m, FlightOptions(rotation=False))
-    assert ours == pytest.approx(theirs, rel=0.01)
+@pytest.mark.parametrize("check", params(vl.infer_reach_along_the_target_line))
+def test_reach_along_the_target_line_lands_on_the_target_bearing(check):
+    assert_rows_pass(check)
 
 
-def test_reach_along_the_target_line_lands_on_the_target_bearing():
-    # the 4 Jul 2017 Hwasong-14 test [ref:vice-hwasong14-2017] toward Anchorage: a reach of ~7,600 km,
-    # far from the antipode (where every line meets and a bearing means nothing)
-    m = I.fit_lofted_test(2802.0, 933.0, 38.0 * 60.0, I.assumption_variants()[:1]).missiles[0]
-    reach, dist, az_launch, az_target = I.reach_along_target_line([m], PYONGYANG, ANCHORAGE)
-    kick = I._best_kick_reach([m], PYONGYANG, az_launch, rotation=True)[1]
-    b = fly_powered([m], [0], *PYONGYANG, az_launch, kick, sample_dt_s=None)
-    fwd, _, d = GEOD.inv(PYONGYANG[1], PYONGYANG[0], b.impact_lon_deg[0], b.impact_lat_deg[0])
-    fwd_target, _, d_target = GEOD.inv(PYONGYANG[1], PYONGYANG[0], ANCHORAGE[1], ANCHORAGE[0])
-    assert (fwd - fwd_target + 180.0) % 360.0 - 180.0 == pytest.approx(0.0, abs=0.1)
-    assert d / 1e3 == pytest.approx(reach[0], abs=5.0)
-    assert dist == pytest.approx(d_target / 1e3, abs=0.01)
-    # the Earth turns under the flight: the geodesic azimuth would miss the line by degrees
-    assert abs((az_launch[0] - az_target + 180.0) % 360.0 - 180.0) > 2.0
+@pytest.mark.parametrize("check", params(vl.loft_reach_along_the_real_target_line))
+def test_loft_reach_is_measured_along_the_real_target_line(check):
+    """Issue 10 Why 1: about +565 km along the real line toward Los Angeles (not +731 km)."""
+    assert_rows_pass(check)
 
 
-def test_loft_reach_is_measured_along_the_real_target_line():
-    """Issue 10 Why 1: the closed-form burnout speed toward Los Angeles; the engine's maximum-range impact
-    at the corrected azimuth lies on the target's bearing (pyproj), at the reported reach."""
-    v = float(burnout_state_from_lofted_test(HS15[0], HS15[1], 300.0).burnout_speed_kms)
-    t = reach_toward_target(v, 300.0, *PYONGYANG, *LOS_ANGELES)
-    angles = np.arange(5.0, 45.0, 0.25)
-    flown = fly_kinematic(np.full(angles.size, v), angles, float(t.launch_azimuth_deg), *PYONGYANG, 300.0,
-                          sample_dt_s=None)
-    i = int(np.nanargmax(flown.range_km))
-    fwd, _, d = GEOD.inv(PYONGYANG[1], PYONGYANG[0], flown.impact_lon_deg[i], flown.impact_lat_deg[i])
-    assert (fwd - float(t.azimuth_deg) + 180.0) % 360.0 - 180.0 == pytest.approx(0.0, abs=0.1)
-    assert d / 1e3 == pytest.approx(float(t.reach_km), abs=5.0)
-    # the outside check quoted in issue 10: about +565 km along the real line (not +731 km)
-    assert float(t.margin_km) == pytest.approx(565.0, abs=25.0)
-
-
-def test_hwasong15_test_and_catalog_missile_agree_washington_is_in_reach(monkeypatch):
+@pytest.mark.parametrize("check", params(vl.infer_and_catalog_agree_washington_is_in_reach))
+def test_hwasong15_test_and_catalog_missile_agree_washington_is_in_reach(check):
     """Issue 10 Why 2: the inference and `thaadsim fly --missile hwasong-15` must not contradict."""
-    monkeypatch.setenv("THAADSIM_CACHE_DIR", "off")
-    inf = I.infer_lofted_test(*HS15, launch=PYONGYANG, target=WASHINGTON)
-    assert inf.target["reaches"] and inf.target["margin_km"] > 0
-    b = fly_targeted("hwasong-15", *PYONGYANG, *WASHINGTON, sample_dt_s=None)
-    assert b.miss_km[0] < 1.0
+    assert_rows_pass(check)
 
 
 def _cli(*args):

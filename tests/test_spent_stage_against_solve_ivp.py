@@ -11,6 +11,9 @@ Authorities
   ~340 s. With the spent stage as a second object the threat's track now runs to about 340 s.
 * The estimate's arithmetic: the numbers in spent_stages.toml follow from the formulas its header
   and thaadsim.flight.spent_stage state, applied to the inputs each entry records.
+
+The DOP853 comparison is :func:`thaadsim.validation.rotation.spent_stage_coast_against_dop853` (the rows
+``thaadsim validate`` prints: impact within 0.01 s and 5 m); the radar, scenario and data-file tests stay here.
 """
 
 import json
@@ -18,69 +21,19 @@ import math
 import tomllib
 from importlib import resources
 
-import numpy as np
 import pytest
-from pyproj import Transformer
-from scipy.integrate import solve_ivp
 
-from thaadsim.earth.atmosphere import density_kgm3
-from thaadsim.earth.constants import earth_model
+from _validation import assert_rows_pass, params
 from thaadsim.flight import fly_targeted
 from thaadsim.flight.spent_stage import fly_spent_stages, spent_stage_for
+from thaadsim.validation import rotation as vrot
 
 JILIN, SEATTLE, SEONGJU = (43.9, 125.3), (47.61, -122.33), "36.0,128.2,680"
 
 
-def _coast_reference(t0, y0, beta, model, t_max=4000.0):
-    """Impact time (s) and ECEF impact point (m) of a drag coast from ECI state y0 at t0 (solve_ivp)."""
-    mu, j2, a_e, om = model.mu_m3s2, model.j2, model.a_m, model.omega_rads
-    tr = Transformer.from_pipeline(f"+proj=pipeline +step +inv +proj=cart +a={model.a_m!r} +rf={1.0 / model.f!r}")
-    wvec = np.array([0.0, 0.0, om])
-
-    def to_ecef(t, r):
-        c, s = math.cos(om * t), math.sin(om * t)
-        return np.array([c * r[0] + s * r[1], -s * r[0] + c * r[1], r[2]])
-
-    def height(t, r):
-        x = to_ecef(t, r)
-        return tr.transform(x[0], x[1], x[2])[2]
-
-    def rhs(t, y):
-        r, v = y[:3], y[3:]
-        rn = np.linalg.norm(r)
-        zr2 = (r[2] / rn) ** 2
-        k = 1.5 * j2 * (a_e / rn) ** 2
-        g = -mu / rn ** 3 * r * np.array([1 + k * (1 - 5 * zr2), 1 + k * (1 - 5 * zr2), 1 + k * (3 - 5 * zr2)])
-        w = v - np.cross(wvec, r)
-        rho = float(density_kgm3(height(t, r)))
-        return np.concatenate([v, g - 0.5 * rho * np.linalg.norm(w) / beta * w])
-
-    def impact(t, y):
-        return height(t, y[:3])
-
-    impact.terminal, impact.direction = True, -1
-    sol = solve_ivp(rhs, (t0, t_max), y0, method="DOP853", rtol=1e-10, atol=1e-6, events=impact)
-    t_imp = float(sol.t_events[0][0])
-    return t_imp, to_ecef(t_imp, sol.y_events[0][0][:3])
-
-
-@pytest.mark.parametrize("missile,launch,target", [("df-41", JILIN, SEATTLE),
-                                                    ("nodong", (39.0, 125.7), (35.9, 128.3))])
-def test_stage_trajectory_matches_an_independent_dop853_coast(missile, launch, target):
-    batch = fly_targeted(missile, *launch, *target)
-    stages, rows = fly_spent_stages(batch)
-    assert list(rows) == [0]
-    beta = spent_stage_for(missile).beta_kgm2
-    t_b = float(batch.burnout_s[0])
-    k = int(np.nanargmin(np.abs(batch.t_s[0] - t_b)))
-    y0 = np.concatenate([batch.r_eci_m[0, k], batch.v_eci_ms[0, k]])
-    t_ref, x_ref = _coast_reference(t_b, y0, beta, earth_model("wgs84"))
-    ours = stages.r_ecef_m[0, int(stages.n_samples[0]) - 1]
-    assert stages.burnout_s[0] == pytest.approx(t_b)          # separates at the final burnout
-    assert abs(stages.impact_s[0] - t_ref) < 0.01              # seconds (agreement found: below 1 ms)
-    assert np.linalg.norm(ours - x_ref) < 5.0                  # metres after 1,000s of km (found: < 0.5 m)
-    # the light stage is slowed by the air far more than the dense RV: it lands later and short
-    assert stages.impact_s[0] > batch.impact_s[0] and stages.range_km[0] < batch.range_km[0]
+@pytest.mark.parametrize("check", params(vrot.spent_stage_coast_against_dop853))
+def test_stage_trajectory_matches_an_independent_dop853_coast(check):
+    assert_rows_pass(check)
 
 
 def test_stage_with_the_rvs_beta_flies_the_rvs_path():

@@ -26,8 +26,10 @@ expected to fail for a documented reason (listed, not counted as a failure).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
+import os
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
@@ -239,4 +241,22 @@ def run_checks(selected: Iterable[Check], on_row: Callable[[Row], None] | None =
     return rows
 
 
-__all__ = ["FAMILIES", "Row", "Check", "check", "checks", "checks_for", "run_checks"]
+@contextlib.contextmanager
+def disk_cache_dir(value: str):
+    """Run with ``THAADSIM_CACHE_DIR`` set to ``value`` ("off": no disk cache), restored afterwards.
+
+    A check that builds tables of rockets only it flies (fitted lofted-test rockets) should not leave
+    them in the user's cache; a check of calibrations must not read tables an earlier engine cached.
+    """
+    old = os.environ.get("THAADSIM_CACHE_DIR")
+    os.environ["THAADSIM_CACHE_DIR"] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("THAADSIM_CACHE_DIR", None)
+        else:
+            os.environ["THAADSIM_CACHE_DIR"] = old
+
+
+__all__ = ["FAMILIES", "Row", "Check", "check", "checks", "checks_for", "run_checks", "disk_cache_dir"]
