@@ -21,7 +21,7 @@ whatever the run count. This benchmark shows it:
    runs at the same peak.
 3. **inventory.** 84,000 interceptor rounds (four batteries of (64 launchers + 100 reload loads)
    x 128), 6 threats, 2,000 runs: peak traced memory with the chunk size ``to_plan`` chooses
-   (``raid_chunk_runs``, a 128 MB budget) against the plain alternative, the fixed 2,000 runs a
+   (``raid_chunk_runs``, a 1 GiB budget) against the plain alternative, the fixed 2,000 runs a
    chunk it replaced. Both give the same results (checked).
 
 Figures depend on the machine; they were taken on a shared, busy 2-core machine.

@@ -185,12 +185,16 @@ def test_wording_radar_directory_unknown_id_and_bom(tmp_path, capsys):
     assert a[0] == b[0] == 0 and json.loads(a[1]) == json.loads(b[1]), b[2]
 
 
-def test_raid_chunk_memory_bounded_whatever_the_inventory(tmp_path):
+def test_raid_chunk_memory_bounded_whatever_the_inventory(tmp_path, monkeypatch):
     """100,000 rounds (the file's maximum) at the default 2,000 runs a chunk drew 1.6 GB of
-    uniforms per chunk; to_plan lowers the chunk so it stays within RAID_CHUNK_BYTES (here 432 MB
-    unchunked against a 128 MB budget)."""
+    uniforms per chunk; to_plan lowers the chunk so it stays within RAID_CHUNK_BYTES (the budget is
+    set to 128 MB here so the test stays small: 432 MB unchunked against it)."""
     from thaadsim.analysis.pipeline import run_raid_only
-    from thaadsim.io.scenario_outputs import RAID_CHUNK_BYTES, load_run_scenario
+    from thaadsim.io import scenario_outputs
+    from thaadsim.io.scenario_outputs import load_run_scenario
+
+    RAID_CHUNK_BYTES = 128 * 2 ** 20
+    monkeypatch.setattr(scenario_outputs, "RAID_CHUNK_BYTES", RAID_CHUNK_BYTES)
 
     # six batteries of (50 launchers + 100 reload loads) x 100 rounds: 90,000 rounds
     battery = TINY[TINY.index("[[batteries]]"):TINY.index("[[assets]]")].replace(
