@@ -47,12 +47,15 @@ the range is global (returned as ``inf``).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from thaadsim.earth.constants import SPHERE
 from thaadsim.errors import ThaadsimError
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
 
 R_KM = SPHERE.a_m / 1e3                 # 6371.0 km
 MU_KM3S2 = SPHERE.mu_m3s2 / 1e9         # 398600.4418 km^3/s^2
@@ -246,8 +249,9 @@ class RotatingReach(NamedTuple):
     impact_azimuth_deg: np.ndarray = None   # bearing of the impact seen from the burnout point
 
 
-def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, azimuth_deg,
-                              beta_kgm2=None, *, earth: str = "wgs84", rotation: bool = True,
+def min_energy_reach_rotating(burnout_speed_kms: ArrayLike, burnout_altitude_km: ArrayLike, lat_deg: ArrayLike,
+                              lon_deg: ArrayLike, azimuth_deg: ArrayLike, beta_kgm2: ArrayLike | None = None, *,
+                              earth: str = "wgs84", rotation: bool = True,
                               atmosphere: bool = True) -> RotatingReach:
     """Maximum range at a ground-relative burnout speed, flown by :func:`thaadsim.flight.fly_kinematic`.
 
@@ -259,6 +263,31 @@ def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, l
 
     With ``beta_kgm2=None`` the coast is drag-free even with the atmosphere on (as in
     ``fly_kinematic``); give a ballistic coefficient to include reentry drag.
+
+    Parameters
+    ----------
+    burnout_speed_kms : array_like
+        Burnout speed relative to the ground, km/s.
+    burnout_altitude_km : array_like
+        Burnout altitude, km.
+    lat_deg, lon_deg : array_like
+        Burnout point, deg.
+    azimuth_deg : array_like
+        Direction of flight, deg from north.
+    beta_kgm2 : array_like or None
+        Ballistic coefficient of the RV, kg/m²; ``None``: no drag.
+    earth : {"wgs84", "sphere"}
+        The Earth's figure.
+    rotation : bool
+        Rotating Earth.
+    atmosphere : bool
+        Drag through the 1976 standard atmosphere [ref:ussa-1976] (with ``beta_kgm2``).
+
+    Returns
+    -------
+    RotatingReach
+        The maximum range (km), the flight-path angle that gives it, the azimuth and the impact's
+        bearing, each of the broadcast shape.
     """
     from thaadsim.flight import fly_kinematic
 

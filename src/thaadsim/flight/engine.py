@@ -37,7 +37,7 @@ class FlightOptions:
     Parameters
     ----------
     earth : {"wgs84", "sphere"}
-        The Earth's figure: the WGS84 ellipsoid [ref:nima-wgs84-2000] or a sphere of the same volume.
+        The Earth's figure: the WGS84 ellipsoid [ref:nima-wgs84-2000] or a sphere of radius 6,371 km.
     rotation : bool
         Fly in the rotating Earth's frame (Coriolis and centrifugal terms, launch-site velocity
         ``omega x r``); ``False`` gives the non-rotating reference the published ranges use.
