@@ -12,9 +12,11 @@ Authorities checked against, each independent of the docstrings under test:
   (a ``::: module`` directive), so the docstrings are published, not only written.
 
 What is walked: every name in the ``__all__`` of ``thaadsim`` and of each of its subpackages (the layer
-interfaces), and every public function and class defined in the modules listed in ``MODULES`` (those
-with no ``__all__`` of their own). For a class: its summary, its public methods and the summaries of its
-public properties (inherited members are checked where they are defined).
+interfaces), and every public function and class defined in the modules listed in ``MODULES`` or rendered
+by a ``::: module`` directive on an API page (by their ``__all__`` where they have one). For a class: its
+summary, its public methods and the summaries of its public properties (inherited members are checked
+where they are defined). The modules in ``KNOWN_GAPS`` are left out of the walk, each for the reason
+given; a test fails as soon as one of them passes, so the list only shrinks.
 """
 
 from __future__ import annotations
@@ -46,6 +48,16 @@ MODULES = (
     "thaadsim.report.projection",
 )
 
+#: rendered modules not walked yet, with why: they were being changed on other branches the day the
+#: check was added, and docstring hunks in them would collide with those changes at merge time
+KNOWN_GAPS = {
+    "thaadsim.analysis.result": "ScenarioResult is being extended on the appq branch",
+    "thaadsim.io.scenario": "the scenario schema changed on main today (epoch, exports)",
+    "thaadsim.io.scenario_outputs": "changed on main and on the appq branch today",
+    "thaadsim.report.outputs": "write_outputs changed on main today (scenario.kmz)",
+    "thaadsim.sweep.core": "changed on main today; only its sweep() is rendered",
+}
+
 
 def _layer_exports() -> list[tuple[str, str]]:
     """(module, name) for every name in the ``__all__`` of thaadsim and its subpackages."""
@@ -69,11 +81,22 @@ def _module_publics(module: str) -> list[tuple[str, str]]:
     return [(module, n) for n in names]
 
 
-def _targets() -> list[tuple[str, object]]:
+def _api_directives() -> set[str]:
+    """Every module or package a ``::: name`` directive renders on the API reference pages."""
+    text = "\n".join(p.read_text("utf-8") for p in (ROOT / "docs" / "api").glob("*.md"))
+    return set(re.findall(r"^:::\s*([\w.]+)", text, re.M))
+
+
+def _walked_modules() -> list[str]:
+    return list(dict.fromkeys(list(MODULES) + sorted(m for m in _api_directives() if m not in KNOWN_GAPS)))
+
+
+def _targets(modules: list[str] | None = None, exports: bool = True) -> list[tuple[str, object]]:
     """(qualified name, function or class) for every callable public object, without repeats."""
     seen: set[int] = set()
     out = []
-    for module, name in _layer_exports() + [p for m in MODULES for p in _module_publics(m)]:
+    modules = _walked_modules() if modules is None else modules
+    for module, name in (_layer_exports() if exports else []) + [p for m in modules for p in _module_publics(m)]:
         obj = getattr(importlib.import_module(module), name)
         if not (inspect.isfunction(obj) or inspect.isclass(obj)) or id(obj) in seen:
             continue              # constants (FAMILIES, __version__) carry no signature to document
@@ -151,7 +174,8 @@ def test_the_walk_covers_the_flight_api_and_the_named_modules():
     walked = {q.rsplit(".", 1)[-1] for q, _ in TARGETS}
     for name in ("fly_targeted", "fly_powered", "fly_kinematic", "max_range_km", "max_range_on_azimuth_km",
                  "FlightOptions", "infer_lofted_test", "swerling_snr_db", "fly_spent_stages",
-                 "calibration_report", "AppSession", "Row", "choose_projection", "simulate_raid", "load_scenario"):
+                 "calibration_report", "AppSession", "Row", "choose_projection", "simulate_raid", "load_scenario",
+                 "geodesic_inverse", "density_kgm3", "require_range", "write_text", "strategic_table"):
         assert name in walked, f"{name} is not walked by the docstring check"
 
 
@@ -240,12 +264,13 @@ def test_checker_flags_missing_hints():
     assert problems == ["f: parameters without a type hint: ['x']", "f: no return type hint"]
 
 
+@pytest.mark.parametrize("module", sorted(KNOWN_GAPS))
+def test_known_gap_is_still_a_gap(module):
+    problems = [p for q, obj in _targets([module], exports=False) for p in object_problems(q, obj)]
+    assert problems, f"{module} now passes the check: remove it from KNOWN_GAPS so it stays checked"
+
+
 # ---- published: every walked module is on an API reference page -----------------------------------------
-
-def _api_directives() -> set[str]:
-    text = "\n".join(p.read_text("utf-8") for p in (ROOT / "docs" / "api").glob("*.md"))
-    return set(re.findall(r"^:::\s*([\w.]+)", text, re.M))
-
 
 @pytest.mark.parametrize("module", MODULES)
 def test_named_module_is_rendered_in_the_api_reference(module):
