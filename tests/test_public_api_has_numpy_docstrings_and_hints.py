@@ -7,7 +7,9 @@ Authorities checked against, each independent of the docstrings under test:
   and method has a one-line summary, and every parameter of its signature (``inspect.signature``) is
   described in its ``Parameters`` section (``*args`` / ``**kwargs`` included; ``self`` / ``cls`` not);
 * PEP 484 / PEP 3107 annotations as ``inspect.signature`` reports them: every parameter and every return
-  value (``__init__`` aside) is annotated;
+  value (``__init__`` aside) is annotated; and ``typing.get_type_hints`` resolves every annotation to a real
+  object, with the module's globals and the names it imports under ``if TYPE_CHECKING:`` (a misspelt or
+  unimported name fails);
 * the API reference pages ``docs/api/*.md``: every module the checks walk is rendered on one of them
   (a ``::: module`` directive), so the docstrings are published, not only written.
 
@@ -21,10 +23,13 @@ given; a test fails as soon as one of them passes, so the list only shrinks.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
 import re
+import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -169,6 +174,46 @@ def test_public_object_has_numpy_docstring_and_hints(qualname, obj):
     assert not problems, "\n".join(problems)
 
 
+def _type_checking_names(module) -> dict:
+    """The names a module imports under ``if TYPE_CHECKING:`` (annotation-only imports), imported now."""
+    names: dict = {}
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            exec(compile(ast.Module(body=node.body, type_ignores=[]), module.__name__, "exec"), names)
+    return names
+
+
+def _functions_of(qualname: str, obj) -> list[tuple[str, object]]:
+    if inspect.isfunction(obj):
+        return [(qualname, obj)]
+    out = []
+    for name, member in vars(obj).items():
+        func = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
+        func = func.fget if isinstance(func, property) else func
+        if (not name.startswith("_") or name == "__init__") and inspect.isfunction(func):
+            out.append((f"{qualname}.{name}", func))
+    return out
+
+
+def unresolved_hints(qualname: str, obj) -> list[str]:
+    """Annotations of ``obj`` (and of a class's public methods) that ``typing.get_type_hints`` cannot resolve."""
+    problems = []
+    for name, func in _functions_of(qualname, obj):
+        module = sys.modules[func.__module__]
+        namespace = {**vars(module), **_type_checking_names(module)}
+        try:
+            typing.get_type_hints(func, globalns=namespace, localns=dict(vars(obj)) if inspect.isclass(obj) else None)
+        except Exception as exc:      # NameError, TypeError, SyntaxError: the hint names nothing real
+            problems.append(f"{name}: annotation does not resolve ({type(exc).__name__}: {exc})")
+    return problems
+
+
+@pytest.mark.parametrize("qualname, obj", TARGETS, ids=[q for q, _ in TARGETS])
+def test_public_type_hints_resolve(qualname, obj):
+    problems = unresolved_hints(qualname, obj)
+    assert not problems, "\n".join(problems)
+
+
 def test_the_walk_covers_the_flight_api_and_the_named_modules():
     walked = {q.rsplit(".", 1)[-1] for q, _ in TARGETS}
     for name in ("fly_targeted", "fly_powered", "fly_kinematic", "max_range_km", "max_range_on_azimuth_km",
@@ -247,6 +292,23 @@ def test_checker_flags_missing_docstring_hints_and_parameters():
     problems = object_problems("S", _Shape)
     assert any(re.match(r"S\.area: no summary", p) for p in problems)
     assert any(p.startswith("S.side: property without") for p in problems)
+
+
+def _misspelt_hint(x: "ArrayLikee") -> object:  # noqa: F821 - the misspelling is the point
+    """Identity.
+
+    Parameters
+    ----------
+    x : array_like
+        Anything.
+    """
+    return x
+
+
+def test_checker_flags_hints_that_do_not_resolve():
+    problems = unresolved_hints("m", _misspelt_hint)
+    assert len(problems) == 1 and "ArrayLikee" in problems[0]
+    assert unresolved_hints("c", _complete) == []
 
 
 def test_checker_flags_missing_hints():
