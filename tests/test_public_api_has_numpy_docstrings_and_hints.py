@@ -10,6 +10,8 @@ Authorities checked against, each independent of the docstrings under test:
   value (``__init__`` aside) is annotated; and ``typing.get_type_hints`` resolves every annotation to a real
   object, with the module's globals and the names it imports under ``if TYPE_CHECKING:`` (a misspelt or
   unimported name fails);
+* Python's ``doctest``: every ``Examples`` section of a walked module runs and prints what it shows
+  (examples that need minutes of flight are marked ``# doctest: +SKIP``);
 * the API reference pages ``docs/api/*.md``: every module the checks walk is rendered on one of them
   (a ``::: module`` directive), so the docstrings are published, not only written.
 
@@ -24,6 +26,7 @@ given; a test fails as soon as one of them passes, so the list only shrinks.
 from __future__ import annotations
 
 import ast
+import doctest
 import importlib
 import inspect
 import pkgutil
@@ -323,6 +326,17 @@ def test_checker_flags_missing_hints():
         return x
     problems = function_problems("f", f)
     assert problems == ["f: parameters without a type hint: ['x']", "f: no return type hint"]
+
+
+@pytest.mark.parametrize("module", _walked_modules())
+def test_docstring_examples_run(module):
+    mod = importlib.import_module(module)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for test in doctest.DocTestFinder(exclude_empty=True).find(mod, module):
+        runner.run(test, out=lambda text: None)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} doctest examples of {module} failed " \
+                               f"(python -m doctest -v on the module shows which)"
 
 
 @pytest.mark.parametrize("module", sorted(KNOWN_GAPS))
