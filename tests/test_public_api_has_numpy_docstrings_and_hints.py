@@ -62,7 +62,6 @@ KNOWN_GAPS = {
     "thaadsim.io.scenario": "the scenario schema changed on main today (epoch, exports)",
     "thaadsim.io.scenario_outputs": "changed on main and on the appq branch today",
     "thaadsim.report.outputs": "write_outputs changed on main today (scenario.kmz)",
-    "thaadsim.sweep.core": "changed on main today; only its sweep() is rendered",
 }
 
 
@@ -78,9 +77,14 @@ def _layer_exports() -> list[tuple[str, str]]:
 
 
 def _module_publics(module: str) -> list[tuple[str, str]]:
-    """(module, name) for the public functions and classes a module defines (not those it imports)."""
+    """(module, name) for the public functions and classes a module defines (not those it imports).
+
+    A module rendered on an API page with a ``members: [...]`` list (and not in ``MODULES``) gives only
+    those members: what the page shows.
+    """
     mod = importlib.import_module(module)
-    names = getattr(mod, "__all__", None)
+    rendered = _api_directives().get(module)
+    names = rendered if (rendered is not None and module not in MODULES) else getattr(mod, "__all__", None)
     if names is None:
         names = [n for n, obj in vars(mod).items()
                  if not n.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
@@ -88,10 +92,19 @@ def _module_publics(module: str) -> list[tuple[str, str]]:
     return [(module, n) for n in names]
 
 
-def _api_directives() -> set[str]:
-    """Every module or package a ``::: name`` directive renders on the API reference pages."""
-    text = "\n".join(p.read_text("utf-8") for p in (ROOT / "docs" / "api").glob("*.md"))
-    return set(re.findall(r"^:::\s*([\w.]+)", text, re.M))
+DIRECTIVE = re.compile(r"^:::\s*([\w.]+)[ \t]*\n((?:[ \t]+\S.*\n?)*)", re.M)
+MEMBERS = re.compile(r"^\s*members:\s*\[([^\]]*)\]", re.M)
+
+
+def _api_directives() -> dict[str, list[str] | None]:
+    """Module -> the members its ``::: module`` directive renders on the API pages (None: all of them)."""
+    text = "\n".join(p.read_text("utf-8") for p in sorted((ROOT / "docs" / "api").glob("*.md")))
+    out: dict[str, list[str] | None] = {}
+    for name, options in DIRECTIVE.findall(text):
+        members = MEMBERS.search(options)
+        listed = None if members is None else [m.strip() for m in members.group(1).split(",") if m.strip()]
+        out[name] = None if (listed is None or out.get(name, []) is None) else out.get(name, []) + listed
+    return out
 
 
 def _walked_modules() -> list[str]:
