@@ -621,10 +621,6 @@ def ascent_figures(missiles: Sequence[Missile], kick_deg: ArrayLike, launch: tup
     """Peak dynamic pressure (kPa) and burnout speed (km/s), angle (deg) and altitude (km) of each
     missile's full-burn ascent at ``kick_deg``: how hard the range-maximising ascent is.
 
-    q = rho(h) v^2 / 2 with the Earth-relative speed and the USSA-76 density
-    (:func:`thaadsim.earth.atmosphere.density_kgm3`), from 0.5 s samples of the boost only (the
-    flight is stopped a second after burnout).
-
     Parameters
     ----------
     missiles : sequence of Missile
@@ -641,7 +637,13 @@ def ascent_figures(missiles: Sequence[Missile], kick_deg: ArrayLike, launch: tup
     Returns
     -------
     max_q_kpa, burnout_speed_kms, burnout_angle_deg, burnout_altitude_km : numpy.ndarray
-        Peak dynamic pressure q = ρ v² / 2 (density of [ref:ussa-1976]), kPa, and the burnout state.
+        Peak dynamic pressure, kPa, and the burnout state.
+
+    Notes
+    -----
+    q = rho(h) v^2 / 2 with the Earth-relative speed and the USSA-76 density
+    (:func:`thaadsim.earth.atmosphere.density_kgm3`), from 0.5 s samples of the boost only (the
+    flight is stopped a second after burnout).
     """
     from thaadsim.earth.atmosphere import density_kgm3
     from thaadsim.flight.engine import FlightOptions, fly_powered
