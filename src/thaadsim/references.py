@@ -99,7 +99,7 @@ def cited_keys(text: str) -> list[str]:
     Returns
     -------
     list of str
-        The keys (``[ref:A, B]`` gives two; the placeholder ``KEY`` is skipped).
+        The keys (``[ref:KEY1, KEY2]`` cites two; the placeholders ``KEY``, ``KEY1`` ... are skipped).
     """
     keys: list[str] = []
     for group in CITATION.findall(text):
