@@ -194,7 +194,8 @@ def enu_basis(lat_deg: ArrayLike, lon_deg: ArrayLike) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (..., 3, 3)
-        e = (-sin λ, cos λ, 0), n = (-sin φ cos λ, -sin φ sin λ, cos φ), u = (cos φ cos λ, cos φ sin λ, sin φ).
+        e = (-sin λ, cos λ, 0), n = (-sin φ cos λ, -sin φ sin λ, cos φ),
+        u = (cos φ cos λ, cos φ sin λ, sin φ).
     """
     lat = np.radians(np.asarray(lat_deg, float))
     lon = np.radians(np.asarray(lon_deg, float))
