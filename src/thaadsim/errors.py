@@ -52,7 +52,24 @@ class ThaadsimError(ValueError):
 
 
 def require_finite(field: str, value: Any) -> float:
-    """Return ``value`` as a float, or raise a ThaadsimError if it is not a finite number."""
+    """Return ``value`` as a float, or raise a ThaadsimError if it is not a finite number.
+
+    Parameters
+    ----------
+    field : str
+        The field the error names (e.g. ``"radars.0.lat_deg"``).
+    value : Any
+        What the user gave.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ThaadsimError
+        For a value that is not a number, or is NaN or infinite.
+    """
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -64,7 +81,34 @@ def require_finite(field: str, value: Any) -> float:
 
 def require_range(field: str, value: Any, lo: float | None = None, hi: float | None = None,
                   unit: str = "") -> float:
-    """A finite float within [lo, hi], else a ThaadsimError naming the valid interval."""
+    """A finite float within [lo, hi], else a ThaadsimError naming the valid interval.
+
+    Parameters
+    ----------
+    field : str
+        The field the error names.
+    value : Any
+        What the user gave.
+    lo, hi : float or None
+        Inclusive bounds; ``None`` leaves that side open.
+    unit : str
+        Appended to numbers in the message (e.g. ``" km"``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ThaadsimError
+        For a value that is not finite or lies outside [lo, hi].
+
+    Examples
+    --------
+    >>> from thaadsim.errors import require_range
+    >>> require_range("pk", "0.9", 0.0, 1.0)
+    0.9
+    """
     x = require_finite(field, value)
     if (lo is not None and x < lo) or (hi is not None and x > hi):
         lo_s = "-inf" if lo is None else f"{lo:g}"
@@ -74,7 +118,26 @@ def require_range(field: str, value: Any, lo: float | None = None, hi: float | N
 
 
 def require_positive(field: str, value: Any, unit: str = "") -> float:
-    """A finite float > 0, else a ThaadsimError naming ``field``."""
+    """A finite float > 0, else a ThaadsimError naming ``field``.
+
+    Parameters
+    ----------
+    field : str
+        The field the error names.
+    value : Any
+        What the user gave.
+    unit : str
+        Appended to the number in the message.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ThaadsimError
+        For a value that is not finite or not positive.
+    """
     x = require_finite(field, value)
     if x <= 0:
         raise ThaadsimError(field, f"{x:g}{unit} must be positive", "give a value > 0")

@@ -22,9 +22,12 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from thaadsim.errors import ThaadsimError
+
+if TYPE_CHECKING:   # annotations only
+    from typing import Any, Callable
 
 MAX_WORKERS = 256
 
@@ -32,7 +35,23 @@ MAX_WORKERS = 256
 class SerialExecutor(cf.Executor):
     """Runs each submitted call at once in this process (the executor for one worker)."""
 
-    def submit(self, fn, /, *args, **kwargs):
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        """Call ``fn(*args, **kwargs)`` now; return a finished future holding its result or exception.
+
+        Parameters
+        ----------
+        fn : callable
+            The function to call.
+        *args : Any
+            Its positional arguments.
+        **kwargs : Any
+            Its keyword arguments.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            Already done.
+        """
         fut: cf.Future = cf.Future()
         try:
             fut.set_result(fn(*args, **kwargs))
@@ -62,8 +81,24 @@ def _limit_threads(n_threads: int) -> None:
         pass
 
 
-def check_workers(workers) -> int | None:
-    """``None`` (all cores) or a whole number in [1, MAX_WORKERS]; anything else is a user error."""
+def check_workers(workers: int | None) -> int | None:
+    """``None`` (all cores) or a whole number in [1, MAX_WORKERS]; anything else is a user error.
+
+    Parameters
+    ----------
+    workers : int or None
+        Local worker processes asked for.
+
+    Returns
+    -------
+    int or None
+        ``workers`` unchanged.
+
+    Raises
+    ------
+    ThaadsimError
+        For a bool, a non-integer, or a number outside [1, MAX_WORKERS].
+    """
     if workers is None:
         return None
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:

@@ -21,8 +21,12 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from thaadsim.errors import ThaadsimError
+
+if TYPE_CHECKING:   # annotations only
+    from collections.abc import Iterable
 
 #: ``[ref:KEY]`` or ``[ref:KEY1, KEY2]``; group 1 is the comma-separated key list (the pattern is split in two
 #: so that this source line is not itself read as a citation by tests/test_references_resolve.py)
@@ -55,6 +59,7 @@ class Reference:
         return ", ".join(p for p in parts if p) + (f". {self.url}" if self.url else ".")
 
     def as_dict(self) -> dict:
+        """The entry's non-empty fields, as in ``references.toml`` (what ``--json`` outputs print)."""
         return {f: getattr(self, f) for f in FIELDS + OPTIONAL_FIELDS if getattr(self, f) != ""}
 
 
@@ -84,7 +89,18 @@ def bibliography() -> dict[str, Reference]:
 
 
 def cited_keys(text: str) -> list[str]:
-    """The keys cited in ``text`` by ``[ref:KEY]``, in order of first appearance, without repeats."""
+    """The keys cited in ``text`` by ``[ref:KEY]``, in order of first appearance, without repeats.
+
+    Parameters
+    ----------
+    text : str
+        Any text: a catalog ``source`` string, a docstring, a page.
+
+    Returns
+    -------
+    list of str
+        The keys (``[ref:KEY1, KEY2]`` cites two; the placeholders ``KEY``, ``KEY1`` ... are skipped).
+    """
     keys: list[str] = []
     for group in CITATION.findall(text):
         for key in (k.strip() for k in group.split(",")):
@@ -95,8 +111,18 @@ def cited_keys(text: str) -> list[str]:
     return keys
 
 
-def strings_in(obj) -> list[str]:
-    """Every string inside a nested structure of dicts and lists (a parsed TOML file, a catalog entry)."""
+def strings_in(obj: Any) -> list[str]:
+    """Every string inside a nested structure of dicts and lists (a parsed TOML file, a catalog entry).
+
+    Parameters
+    ----------
+    obj : Any
+        A string, or dicts, lists and tuples nesting them (other values are skipped).
+
+    Returns
+    -------
+    list of str
+    """
     if isinstance(obj, str):
         return [obj]
     if isinstance(obj, dict):
@@ -106,8 +132,23 @@ def strings_in(obj) -> list[str]:
     return []
 
 
-def resolve(keys) -> list[Reference]:
-    """The entries for ``keys``; an unknown key is a :class:`ThaadsimError` naming it."""
+def resolve(keys: Iterable[str]) -> list[Reference]:
+    """The entries for ``keys``; an unknown key is a :class:`ThaadsimError` naming it.
+
+    Parameters
+    ----------
+    keys : iterable of str
+        Bibliography keys.
+
+    Returns
+    -------
+    list of Reference
+
+    Raises
+    ------
+    ThaadsimError
+        For a key that ``data/references.toml`` does not hold.
+    """
     bib = bibliography()
     unknown = [k for k in keys if k not in bib]
     if unknown:
@@ -116,16 +157,41 @@ def resolve(keys) -> list[Reference]:
     return [bib[k] for k in keys]
 
 
-def references_for(obj) -> list[Reference]:
-    """The entries cited anywhere inside ``obj`` (a string or a nested dict/list), in order of citation."""
+def references_for(obj: Any) -> list[Reference]:
+    """The entries cited anywhere inside ``obj`` (a string or a nested dict/list), in order of citation.
+
+    Parameters
+    ----------
+    obj : Any
+        A string or a nested structure of dicts and lists.
+
+    Returns
+    -------
+    list of Reference
+
+    Raises
+    ------
+    ThaadsimError
+        For a citation of an unknown key.
+    """
     keys: list[str] = []
     for s in strings_in(obj):
         keys += [k for k in cited_keys(s) if k not in keys]
     return resolve(keys)
 
 
-def render_text(refs) -> str:
-    """Plain-text rendering for the terminal: one block per entry."""
+def render_text(refs: Iterable[Reference]) -> str:
+    """Plain-text rendering for the terminal: one block per entry.
+
+    Parameters
+    ----------
+    refs : iterable of Reference
+        The entries, in the order to print them.
+
+    Returns
+    -------
+    str
+    """
     blocks = []
     for r in refs:
         lines = [f"[{r.key}] {r.citation()}", f"    supports: {r.supports}", f"    reliability: {r.reliability}"]
@@ -135,8 +201,18 @@ def render_text(refs) -> str:
     return "\n".join(blocks)
 
 
-def render_markdown(refs=None) -> str:
-    """The whole bibliography (or ``refs``) as Markdown; ``docs/references.md`` is this output."""
+def render_markdown(refs: Iterable[Reference] | None = None) -> str:
+    """The whole bibliography (or ``refs``) as Markdown; ``docs/references.md`` is this output.
+
+    Parameters
+    ----------
+    refs : iterable of Reference or None
+        The entries; ``None``: the whole bibliography. Sorted by key.
+
+    Returns
+    -------
+    str
+    """
     refs = list(bibliography().values()) if refs is None else list(refs)
     out = ["# References", "",
            "thaadsim's bibliography, generated from `src/thaadsim/data/references.toml` by",

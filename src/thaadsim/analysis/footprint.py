@@ -23,11 +23,35 @@ not connected to its edge, is not looked for.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:   # annotations only
+    from collections.abc import Sequence
 
-def grid_aimpoints(center_lat_deg: float, center_lon_deg: float, half_width_km: float, n: int):
-    """(x_km, y_km, lat_deg, lon_deg) arrays of an n x n grid centred on a point (row-major)."""
+    from thaadsim.defense.battery import Battery
+    from thaadsim.flight.vehicle import Missile
+
+
+def grid_aimpoints(center_lat_deg: float, center_lon_deg: float, half_width_km: float,
+                   n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x_km, y_km, lat_deg, lon_deg) arrays of an n x n grid centred on a point (row-major).
+
+    Parameters
+    ----------
+    center_lat_deg, center_lon_deg : float
+        The grid's centre, deg.
+    half_width_km : float
+        Half the side of the square grid, km.
+    n : int
+        Nodes per side.
+
+    Returns
+    -------
+    x_km, y_km, lat_deg, lon_deg : numpy.ndarray, shape (n * n,)
+        Local east/north offsets and the points they fall on.
+    """
     x = np.linspace(-half_width_km, half_width_km, n)
     X, Y = np.meshgrid(x, x)
     la, lo = _place(center_lat_deg, center_lon_deg, X.ravel(), Y.ravel())
@@ -92,7 +116,8 @@ def _cells_polygon(xs, ys, mask, cell_km, center_lat_deg, center_lon_deg):
     return out if out.is_valid else out.buffer(0)
 
 
-def defended_footprints(missile, launch_lat_deg: float, launch_lon_deg: float, batteries, radars: dict, *,
+def defended_footprints(missile: str | Missile, launch_lat_deg: float, launch_lon_deg: float,
+                        batteries: Sequence[Battery], radars: dict, *,
                         center_lat_deg: float, center_lon_deg: float, half_width_km: float = 300.0,
                         n: int = 11, shape: str = "min-energy", apogee_km: float | None = None,
                         sample_dt_s: float = 2.0, max_nodes: int | None = None) -> dict:
@@ -100,6 +125,22 @@ def defended_footprints(missile, launch_lat_deg: float, launch_lon_deg: float, b
 
     Parameters
     ----------
+    missile : str or Missile
+        The threat: a catalog id or a missile.
+    launch_lat_deg, launch_lon_deg : float
+        Its launch point, deg.
+    batteries : sequence of Battery
+        The defence.
+    radars : dict
+        Radar id -> placed radar, for the batteries' tracking.
+    center_lat_deg, center_lon_deg : float
+        Centre of the aimpoint grid, deg.
+    shape : {"min-energy", "lofted", "depressed"}
+        Trajectory shape of every aimed threat.
+    apogee_km : float or None
+        Apogee for lofted or depressed shots, km.
+    sample_dt_s : float
+        Trajectory sampling, s.
     half_width_km, n
         The initial grid: n x n aimpoints spanning +-half_width_km around the centre; its cell size
         ``2 half_width_km / (n - 1)`` is kept while the grid grows.

@@ -55,10 +55,18 @@ Assumptions (stated, not fitted)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from thaadsim.errors import ThaadsimError
+
+if TYPE_CHECKING:   # annotations only: the flight layer loads when a rocket is first flown
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
+
+    from thaadsim.flight.vehicle import Missile
 
 G0 = 9.80665
 ASSUMPTIONS_TEXT = ("staged liquid rocket, constant thrust per stage; Isp 285 s (first stage) / 305 s (upper), "
@@ -77,7 +85,29 @@ MIN_LIFTOFF_TW = 1.3                 # a liquid missile below this barely clears
 
 @dataclass(frozen=True)
 class RocketAssumptions:
-    """The stated, unfitted shape of the rocket (see the module docstring for the sources)."""
+    """The stated, unfitted shape of the rocket (see the module docstring for the sources).
+
+    Parameters
+    ----------
+    stages : int
+        1 or 2 liquid stages.
+    payload_kg : float
+        The warhead the range estimate carries, kg.
+    test_payload_kg : float or None
+        What the test carried, kg; ``None``: the same as ``payload_kg``.
+    isp_s : tuple of float
+        Ascent-averaged specific impulse of each stage, s [ref:sutton-biblarz-2017].
+    propellant_fraction : tuple of float
+        Propellant mass over loaded mass of each stage.
+    upper_mass_ratio : float
+        Upper stage's loaded mass over the first stage's.
+    upper_burn_ratio : float
+        Upper stage's burn time over the first stage's.
+    flight_time_offset_s : float
+        Shift of the observed flight time, s (the spread between trackers).
+    label : str
+        What this variant changes, for tables.
+    """
 
     stages: int = 2
     payload_kg: float = 1000.0            # what the range estimate carries (the warhead)
@@ -91,12 +121,27 @@ class RocketAssumptions:
 
     @property
     def test_mass_kg(self) -> float:
+        """The payload flown in the test, kg (``test_payload_kg``, else ``payload_kg``)."""
         return self.payload_kg if self.test_payload_kg is None else self.test_payload_kg
 
-    def isps(self):
+    def isps(self) -> tuple[float, ...]:
+        """The specific impulse of each of the ``stages`` stages, s.
+
+        Returns
+        -------
+        tuple of float
+            ``isp_s`` cut to the number of stages.
+        """
         return self.isp_s[: self.stages]
 
-    def fractions(self):
+    def fractions(self) -> tuple[float, ...]:
+        """The propellant mass fraction of each of the ``stages`` stages.
+
+        Returns
+        -------
+        tuple of float
+            ``propellant_fraction`` cut to the number of stages.
+        """
         return self.propellant_fraction[: self.stages]
 
 
@@ -110,6 +155,26 @@ def assumption_variants(stages: int = 2, payload_kg: float = 1000.0,
     upper stage's share of the mass (0.18 / 0.35), and the observed flight time ±1 min (DPRK, Japanese
     and US timings of one test differ by 1-2 min, e.g. 53 vs 54 min for the Hwasong-15
     [ref:defence-industries-hwasong15-2017]; the fitted burn time follows the time one for one).
+
+    Parameters
+    ----------
+    stages : int
+        1 or 2 liquid stages (two: around the catalog's Hwasong-15 stages; one: its Hwasong-12).
+    payload_kg : float
+        The warhead the range is quoted for, kg.
+    payload_band_kg : tuple of float or None
+        (low, high) test payloads, kg; ``None``: half and one and a half times ``payload_kg``.
+
+    Returns
+    -------
+    list of RocketAssumptions
+        The nominal assumptions first, then one variant per bound (9 for one stage, 11 for two).
+
+    Examples
+    --------
+    >>> from thaadsim.analysis.inference import assumption_variants
+    >>> [a.label for a in assumption_variants(stages=1)][:3]
+    ['nominal', 'test payload 500 kg', 'test payload 1,500 kg']
     """
     # two stages: around the catalog's Hwasong-15 stages; one: the catalog's Hwasong-12 (0.919)
     f, df = (0.88, 0.03) if stages == 2 else (0.92, 0.02)
@@ -136,8 +201,29 @@ def _stack(a: RocketAssumptions, m1_kg: np.ndarray):
     return np.asarray(m1_kg, float)[:, None] * ratios[None, :]
 
 
-def ideal_delta_v_ms(a: RocketAssumptions, m1_kg) -> np.ndarray:
-    """Tsiolkovsky delta-v of the stack, m/s: sum over stages of g0 Isp ln(m_ignition / m_burnout)."""
+def ideal_delta_v_ms(a: RocketAssumptions, m1_kg: ArrayLike) -> np.ndarray:
+    """Tsiolkovsky delta-v of the stack, m/s: sum over stages of g0 Isp ln(m_ignition / m_burnout).
+
+    Parameters
+    ----------
+    a : RocketAssumptions
+        The rocket's shape (stages, Isp, propellant fractions, mass ratio, test payload).
+    m1_kg : array_like
+        First-stage loaded masses, kg; scalar or (N,).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        Ideal (no gravity or drag loss) velocity change, m/s.
+
+    Notes
+    -----
+    The rocket equation, stage by stage [ref:sutton-biblarz-2017]:
+
+        Δv = Σ_s g0 Isp_s ln(m_ignition,s / (m_ignition,s - f_s m_s))
+
+    with g0 = 9.80665 m/s², m_s the loaded mass of stage s and f_s its propellant fraction.
+    """
     loaded = _stack(a, np.atleast_1d(m1_kg))
     above = loaded.sum(1) + a.test_mass_kg
     dv = np.zeros(loaded.shape[0])
@@ -147,9 +233,30 @@ def ideal_delta_v_ms(a: RocketAssumptions, m1_kg) -> np.ndarray:
     return dv
 
 
-def build_missile(a: RocketAssumptions, m1_kg: float, t1_s: float, name: str = "fitted", payload_kg=None):
+def build_missile(a: RocketAssumptions, m1_kg: float, t1_s: float, name: str = "fitted",
+                  payload_kg: float | None = None) -> Missile:
     """The :class:`~thaadsim.flight.vehicle.Missile` of assumptions ``a``, first-stage mass and burn time,
-    carrying ``payload_kg`` (default: the test payload)."""
+    carrying ``payload_kg`` (default: the test payload).
+
+    Parameters
+    ----------
+    a : RocketAssumptions
+        Stages, Isp, propellant fractions and the upper stage's mass and burn-time ratios.
+    m1_kg : float
+        First-stage loaded mass, kg.
+    t1_s : float
+        First-stage burn time, s (the upper stage burns ``upper_burn_ratio`` times as long).
+    name : str
+        The missile's id.
+    payload_kg : float or None
+        The reentry vehicle's mass, kg; ``None``: the test payload of ``a``.
+
+    Returns
+    -------
+    Missile
+        Constant-thrust stages of 2.0 m diameter (1.65 m for one stage), an RV of ballistic
+        coefficient 10,000 kg/m², and a 5 s vertical rise with a 10 s kick.
+    """
     from thaadsim.flight.vehicle import Missile, PitchProgram, ReentryVehicle, Stage
 
     loaded = _stack(a, [m1_kg])[0]
@@ -205,13 +312,39 @@ class Fit:
     missiles: list = field(default_factory=list)
 
 
-def check_observation(apogee_km, range_km, flight_time_s):
+def check_observation(apogee_km: float, range_km: float, flight_time_s: float) -> tuple[float, float]:
     """Bounds of one lofted test, checked before any flight; ThaadsimError names the input and the fix.
 
     A ballistic flight that climbs to ``apogee_km`` takes at least the drag-free coast of the
     ellipse through that apogee and range (Kepler's equation, :func:`thaadsim.analysis.lofted.coast_time_s`,
     burnout at the surface), and a rocket needs at least ~1 min to get there: a shorter observed
     time cannot be a ballistic flight; one more than ~10 min of boost longer is not a liquid missile.
+
+    Parameters
+    ----------
+    apogee_km : float
+        Observed apogee, km, in [50, 10,000].
+    range_km : float
+        Observed ground range, km, in [50, 5,000].
+    flight_time_s : float
+        Observed total flight time (boost included), s, in [60, 18,000].
+
+    Returns
+    -------
+    coast_s, boost_s : float
+        The drag-free coast time through that apogee and range, s, and what is left of the flight
+        time for the boost, s.
+
+    Raises
+    ------
+    ThaadsimError
+        For a NaN or out-of-bounds observation, or a flight time that leaves less than 1 min or more
+        than 15 min of boost.
+
+    Notes
+    -----
+    The coast time is Kepler's time of flight on the ellipse, t = sqrt(a³/μ) (E - e sin E) between the
+    eccentric anomalies of burnout and impact [ref:bate-mueller-white-1971].
     """
     from thaadsim.analysis.lofted import coast_time_s
 
@@ -351,8 +484,9 @@ def _newton(variants, x, obs, launch, azimuth_deg, free, iterations):
     return x, res, done
 
 
-def fit_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, variants=None, *,
-                    launch=DEFAULT_LAUNCH, azimuth_deg: float = DEFAULT_TEST_AZIMUTH_DEG,
+def fit_lofted_test(apogee_km: float, range_km: float, flight_time_s: float,
+                    variants: Sequence[RocketAssumptions] | None = None, *,
+                    launch: tuple[float, float] = DEFAULT_LAUNCH, azimuth_deg: float = DEFAULT_TEST_AZIMUTH_DEG,
                     max_iterations: int = 60) -> Fit:
     """Fit each assumption variant's rocket to a test's apogee (km), ground range (km) and flight time (s).
 
@@ -360,6 +494,38 @@ def fit_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, var
     time/T - 1); the Jacobian by forward differences (steps 0.01, 0.01, 0.05 deg). Each iteration
     flies 4 trajectories per variant in one engine call. Steps are limited (0.25 in the logs, 4 deg
     in kick) and the burn kept below the lift-off thrust/weight of ``MIN_LIFTOFF_TW``.
+
+    Parameters
+    ----------
+    apogee_km : float
+        Observed apogee, km.
+    range_km : float
+        Observed ground range, km.
+    flight_time_s : float
+        Observed total flight time, boost included, s.
+    variants : sequence of RocketAssumptions or None
+        The assumption variants to fit; ``None``: :func:`assumption_variants` ``()``.
+    launch : tuple of float
+        (lat, lon) of the test's launch point, deg.
+    azimuth_deg : float
+        Direction the test was flown, deg from north.
+    max_iterations : int
+        Cap on the Newton iterations of the final three-unknown fit.
+
+    Returns
+    -------
+    Fit
+        One fitted rocket per variant, with what it flies and whether its fit converged.
+
+    Raises
+    ------
+    ThaadsimError
+        For observations out of bounds or inconsistent with a ballistic flight
+        (:func:`check_observation`).
+
+    Notes
+    -----
+    Each Newton step solves J Δx = -r for the 3x3 forward-difference Jacobian J = ∂r/∂x.
     """
     variants = variants or assumption_variants()
     coast, _ = check_observation(apogee_km, range_km, flight_time_s)
@@ -423,20 +589,58 @@ def _best_kick_reach(missiles, launch, azimuth_deg, rotation):
     return rng, fine[rows, j] + shift * step, iaz[rows, j]
 
 
-def met_range_km(missiles, launch=DEFAULT_LAUNCH, azimuth_deg: float = 90.0):
+def met_range_km(missiles: Sequence[Missile], launch: tuple[float, float] = DEFAULT_LAUNCH,
+                 azimuth_deg: float = 90.0) -> np.ndarray:
     """Minimum-energy (maximum) range of each missile at full burn on a NON-rotating WGS84 Earth, km.
 
     The convention of the published estimates; ``FlightOptions(rotation=False)`` keeps J2, the
     atmosphere and drag. Flown east from ``launch`` (the direction matters only through J2 and the
     ellipsoid, a few km).
+
+    Parameters
+    ----------
+    missiles : sequence of Missile
+        The missiles, all flown in one engine call per scan.
+    launch : tuple of float
+        (lat, lon) of the launch point, deg.
+    azimuth_deg : float
+        Launch azimuth, deg from north.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        Each missile's maximum range, km: a coarse and a fine scan of the kick angle, then a parabola
+        through the best three (range is flat at its maximum, so the parabola's error is far below a km).
     """
     return _best_kick_reach(missiles, launch, azimuth_deg, rotation=False)[0]
 
 
-def ascent_figures(missiles, kick_deg, launch=DEFAULT_LAUNCH, azimuth_deg: float = 90.0, rotation=False):
+def ascent_figures(missiles: Sequence[Missile], kick_deg: ArrayLike, launch: tuple[float, float] = DEFAULT_LAUNCH,
+                   azimuth_deg: float = 90.0,
+                   rotation: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Peak dynamic pressure (kPa) and burnout speed (km/s), angle (deg) and altitude (km) of each
     missile's full-burn ascent at ``kick_deg``: how hard the range-maximising ascent is.
 
+    Parameters
+    ----------
+    missiles : sequence of Missile
+        The missiles, one row each.
+    kick_deg : array_like
+        Kick angle of each, deg.
+    launch : tuple of float
+        (lat, lon) of the launch point, deg.
+    azimuth_deg : float
+        Launch azimuth, deg from north.
+    rotation : bool
+        Fly on the rotating Earth.
+
+    Returns
+    -------
+    max_q_kpa, burnout_speed_kms, burnout_angle_deg, burnout_altitude_km : numpy.ndarray
+        Peak dynamic pressure, kPa, and the burnout state.
+
+    Notes
+    -----
     q = rho(h) v^2 / 2 with the Earth-relative speed and the USSA-76 density
     (:func:`thaadsim.earth.atmosphere.density_kgm3`), from 0.5 s samples of the boost only (the
     flight is stopped a second after burnout).
@@ -454,13 +658,36 @@ def ascent_figures(missiles, kick_deg, launch=DEFAULT_LAUNCH, azimuth_deg: float
     return np.max(q, 1) / 1e3, b.burnout_speed_kms, b.burnout_angle_deg, b.burnout_altitude_km
 
 
-def reach_along_target_line(missiles, launch, target, iterations: int = 4):
+def reach_along_target_line(missiles: Sequence[Missile], launch: tuple[float, float], target: tuple[float, float],
+                            iterations: int = 4) -> tuple[np.ndarray, float, np.ndarray, float]:
     """Reach of each missile (km) along the real line to ``target`` on the ROTATING Earth, and the distance.
 
     The launch azimuth starts at the geodesic azimuth to the target and is corrected by the bearing
     error of the range-maximising flight's impact (seen from the launch point) until the impact lies
     on the target's bearing; the reach is that impact's distance. Returns (reach_km, distance_km,
     launch_azimuth_deg, target_azimuth_deg); reach is ``inf`` where the flight goes into orbit.
+
+    Parameters
+    ----------
+    missiles : sequence of Missile
+        The missiles, one row each.
+    launch : tuple of float
+        (lat, lon) of the launch point, deg.
+    target : tuple of float
+        (lat, lon) of the target, deg.
+    iterations : int
+        Azimuth corrections (each clipped to 15 deg).
+
+    Returns
+    -------
+    reach_km : numpy.ndarray
+        Each missile's reach along the target's bearing, km (``inf`` into orbit).
+    distance_km : float
+        Geodesic distance from launch to target, km [ref:karney-2013].
+    launch_azimuth_deg : numpy.ndarray
+        The corrected launch azimuth of each missile, deg.
+    target_azimuth_deg : float
+        The geodesic azimuth from launch to target, deg.
     """
     from thaadsim.earth.geodesy import geodesic_inverse
 
@@ -541,25 +768,51 @@ class Inference:
 
 
 def infer_lofted_test(apogee_km: float, range_km: float, flight_time_s: float, *, stages: int = 2,
-                      payload_kg: float = 1000.0, launch=None, target=None,
-                      test_launch=DEFAULT_LAUNCH) -> Inference:
+                      payload_kg: float = 1000.0, launch: tuple[float, float] | None = None,
+                      target: tuple[float, float] | None = None,
+                      test_launch: tuple[float, float] = DEFAULT_LAUNCH) -> Inference:
     """What one lofted test implies: fit the rocket, then its non-rotating minimum-energy range and band.
 
     Parameters
     ----------
-    apogee_km, range_km, flight_time_s : the observed test (total flight time, boost included).
-    stages : 1 or 2 liquid stages.
-    payload_kg : the warhead the range is quoted for, assumed also flown in the test; the band refits
+    apogee_km, range_km, flight_time_s : float
+        The observed test: apogee (km), ground range (km) and total flight time, boost included (s).
+    stages : int
+        1 or 2 liquid stages.
+    payload_kg : float
+        The warhead the range is quoted for, kg, assumed also flown in the test; the band refits
         with a test payload of half and one and a half times it.
-    launch, target : (lat, lon) in degrees: also fly the fitted missile along the real line to the
-        target on the rotating Earth (``reaches``, ``margin_km``). Both or neither.
-    test_launch : where the test flew from (default the Pyongyang area), flown toward the sea.
+    launch, target : tuple of float or None
+        (lat, lon) in degrees: also fly the fitted missile along the real line to the target on the
+        rotating Earth (``reaches``, ``margin_km``). Both or neither.
+    test_launch : tuple of float
+        Where the test flew from (default the Pyongyang area), flown toward the sea.
+
+    Returns
+    -------
+    Inference
+        The minimum-energy range of the nominal fit (``met_range_km``), its band over the assumption
+        variants, the drag-free closed-form lower bound, the range-maximising ascent and, with a
+        target, the reach and margin along the real line; ``.to_dict()`` is JSON-ready.
 
     Raises
     ------
     ThaadsimError
         Out-of-range or inconsistent observations (checked before any flight), or a test the rocket
         class cannot fly with these assumptions (the fit does not converge).
+
+    Notes
+    -----
+    The published analyses this follows model the boost the same way
+    [ref:ucs-hwasong14-2017, ucs-hwasong15-2017]; the drag-free ellipse through the apogee and range
+    (:mod:`thaadsim.analysis.lofted`) is the lower bound reported alongside.
+
+    Examples
+    --------
+    >>> from thaadsim.analysis.inference import infer_lofted_test
+    >>> inf = infer_lofted_test(4475.0, 950.0, 53.0 * 60.0)          # doctest: +SKIP
+    >>> inf.met_range_km_low <= inf.met_range_km <= inf.met_range_km_high   # doctest: +SKIP
+    True
     """
     from thaadsim.analysis.lofted import burnout_state_from_lofted_test, min_energy_range_km
 

@@ -47,12 +47,15 @@ the range is global (returned as ``inf``).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from thaadsim.earth.constants import SPHERE
 from thaadsim.errors import ThaadsimError
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
 
 R_KM = SPHERE.a_m / 1e3                 # 6371.0 km
 MU_KM3S2 = SPHERE.mu_m3s2 / 1e9         # 398600.4418 km^3/s^2
@@ -129,8 +132,8 @@ def _coast_time_s(e, a, half):
     return 2.0 * (np.pi - mean_anom) * np.sqrt(a ** 3 / MU_KM3S2)
 
 
-def burnout_state_from_lofted_test(apogee_km, range_km, burnout_altitude_km=300.0, boost_downrange_km=0.0
-                                   ) -> LoftedBurnout:
+def burnout_state_from_lofted_test(apogee_km: ArrayLike, range_km: ArrayLike, burnout_altitude_km: ArrayLike = 300.0,
+                                   boost_downrange_km: ArrayLike = 0.0) -> LoftedBurnout:
     """Burnout speed and flight-path angle of the drag-free ellipse that fits a test's apogee and range.
 
     Parameters
@@ -180,13 +183,33 @@ def burnout_state_from_lofted_test(apogee_km, range_km, burnout_altitude_km=300.
                          reentry, e, a)
 
 
-def coast_time_s(apogee_km, range_km, burnout_altitude_km=300.0, boost_downrange_km=0.0):
+def coast_time_s(apogee_km: ArrayLike, range_km: ArrayLike, burnout_altitude_km: ArrayLike = 300.0,
+                 boost_downrange_km: ArrayLike = 0.0) -> float | np.ndarray:
     """Coast time of the fitted ellipse, from burnout to the re-crossing of the burnout altitude, s.
 
     Kepler's equation (BMW §4.2): with theta_bo = pi - Psi/2 the true anomaly at burnout,
     tan(E/2) = sqrt((1 - e)/(1 + e)) tan(theta/2), M = E - e sin E, and by symmetry about apogee
     t = 2 (pi - M_bo) sqrt(a^3 / mu). The observed total flight time minus this is the boost time
     plus the short fall below ``burnout_altitude_km``.
+
+    Parameters
+    ----------
+    apogee_km, range_km : array_like
+        Observed apogee and ground range, km.
+    burnout_altitude_km : array_like
+        Altitude at burnout, km.
+    boost_downrange_km : array_like
+        Ground distance flown during the boost, km (subtracted from the range).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Coast time, s [ref:bate-mueller-white-1971]; a scalar for scalar inputs.
+
+    Raises
+    ------
+    ThaadsimError
+        As :func:`burnout_state_from_lofted_test`.
     """
     return burnout_state_from_lofted_test(apogee_km, range_km, burnout_altitude_km, boost_downrange_km).coast_time_s
 
@@ -211,13 +234,16 @@ def _min_energy(burnout_speed_kms, burnout_altitude_km, impact_altitude_km):
     return rng, gamma
 
 
-def min_energy_range_km(burnout_speed_kms, burnout_altitude_km=0.0, impact_altitude_km=0.0):
+def min_energy_range_km(burnout_speed_kms: ArrayLike, burnout_altitude_km: ArrayLike = 0.0,
+                        impact_altitude_km: ArrayLike = 0.0) -> np.ndarray:
     """Keplerian maximum range at a burnout speed, km (non-rotating sphere, no drag).
 
     Parameters
     ----------
     burnout_speed_kms : array_like
+        Burnout speed, km/s (inertial = ground-relative on the non-rotating sphere).
     burnout_altitude_km : array_like, default 0
+        Burnout altitude, km.
     impact_altitude_km : array_like, default 0
         Where the range ends. 0 is the ground; equal to ``burnout_altitude_km`` gives the symmetric
         textbook arc, sin(Psi/2) = nu / (2 - nu), nu = v^2 r / mu [ref:wheelon-1959, bate-mueller-white-1971].
@@ -232,8 +258,25 @@ def min_energy_range_km(burnout_speed_kms, burnout_altitude_km=0.0, impact_altit
     return _min_energy(burnout_speed_kms, burnout_altitude_km, impact_altitude_km)[0]
 
 
-def min_energy_angle_deg(burnout_speed_kms, burnout_altitude_km=0.0, impact_altitude_km=0.0):
-    """Flight-path angle of the maximum-range ellipse, deg: gamma = 45 deg + phi_c / 2 (module docstring)."""
+def min_energy_angle_deg(burnout_speed_kms: ArrayLike, burnout_altitude_km: ArrayLike = 0.0,
+                         impact_altitude_km: ArrayLike = 0.0) -> np.ndarray:
+    """Flight-path angle of the maximum-range ellipse, deg: gamma = 45 deg + phi_c / 2 (module docstring).
+
+    Parameters
+    ----------
+    burnout_speed_kms : array_like
+        Burnout speed, km/s.
+    burnout_altitude_km : array_like
+        Burnout altitude, km.
+    impact_altitude_km : array_like
+        Altitude where the range ends, km.
+
+    Returns
+    -------
+    numpy.ndarray
+        The optimum flight-path angle above the local horizontal, deg; for equal burnout and impact
+        radii cos 2γ = ν / (2 - ν), ν = v² r / μ [ref:wheelon-1959, bate-mueller-white-1971].
+    """
     return _min_energy(burnout_speed_kms, burnout_altitude_km, impact_altitude_km)[1]
 
 
@@ -246,8 +289,9 @@ class RotatingReach(NamedTuple):
     impact_azimuth_deg: np.ndarray = None   # bearing of the impact seen from the burnout point
 
 
-def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, azimuth_deg,
-                              beta_kgm2=None, *, earth: str = "wgs84", rotation: bool = True,
+def min_energy_reach_rotating(burnout_speed_kms: ArrayLike, burnout_altitude_km: ArrayLike, lat_deg: ArrayLike,
+                              lon_deg: ArrayLike, azimuth_deg: ArrayLike, beta_kgm2: ArrayLike | None = None, *,
+                              earth: str = "wgs84", rotation: bool = True,
                               atmosphere: bool = True) -> RotatingReach:
     """Maximum range at a ground-relative burnout speed, flown by :func:`thaadsim.flight.fly_kinematic`.
 
@@ -259,6 +303,31 @@ def min_energy_reach_rotating(burnout_speed_kms, burnout_altitude_km, lat_deg, l
 
     With ``beta_kgm2=None`` the coast is drag-free even with the atmosphere on (as in
     ``fly_kinematic``); give a ballistic coefficient to include reentry drag.
+
+    Parameters
+    ----------
+    burnout_speed_kms : array_like
+        Burnout speed relative to the ground, km/s.
+    burnout_altitude_km : array_like
+        Burnout altitude, km.
+    lat_deg, lon_deg : array_like
+        Burnout point, deg.
+    azimuth_deg : array_like
+        Direction of flight, deg from north.
+    beta_kgm2 : array_like or None
+        Ballistic coefficient of the RV, kg/m²; ``None``: no drag.
+    earth : {"wgs84", "sphere"}
+        The Earth's figure.
+    rotation : bool
+        Rotating Earth.
+    atmosphere : bool
+        Drag through the 1976 standard atmosphere [ref:ussa-1976] (with ``beta_kgm2``).
+
+    Returns
+    -------
+    RotatingReach
+        The maximum range (km), the flight-path angle that gives it, the azimuth and the impact's
+        bearing, each of the broadcast shape.
     """
     from thaadsim.flight import fly_kinematic
 
@@ -316,8 +385,9 @@ class TargetReach(NamedTuple):
     launch_azimuth_deg: np.ndarray = None   # the burnout azimuth that puts the impact on the target's bearing
 
 
-def reach_toward_target(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg, target_lat_deg,
-                        target_lon_deg, beta_kgm2=None, iterations: int = 4) -> TargetReach:
+def reach_toward_target(burnout_speed_kms: ArrayLike, burnout_altitude_km: ArrayLike, lat_deg: ArrayLike,
+                        lon_deg: ArrayLike, target_lat_deg: ArrayLike, target_lon_deg: ArrayLike,
+                        beta_kgm2: ArrayLike | None = None, iterations: int = 4) -> TargetReach:
     """Whether a burnout speed reaches a target along the REAL target line (min-energy, rotating WGS84, J2).
 
     On the rotating Earth a flight launched on the geodesic azimuth to the target does not stay on
@@ -327,6 +397,27 @@ def reach_toward_target(burnout_speed_kms, burnout_altitude_km, lat_deg, lon_deg
     point): az <- az + (target bearing - impact bearing), ``iterations`` times (the error shrinks
     tenfold per step); the reach is that impact's distance (WGS84 geodesic, GeographicLib through
     pyproj). ``azimuth_deg`` in the result is the target's bearing; the margin is reach - distance.
+
+    Parameters
+    ----------
+    burnout_speed_kms : array_like
+        Burnout speed relative to the ground, km/s.
+    burnout_altitude_km : array_like
+        Burnout altitude, km.
+    lat_deg, lon_deg : array_like
+        Burnout point, deg.
+    target_lat_deg, target_lon_deg : array_like
+        Target, deg.
+    beta_kgm2 : array_like or None
+        Ballistic coefficient, kg/m²; ``None``: no drag.
+    iterations : int
+        Azimuth corrections.
+
+    Returns
+    -------
+    TargetReach
+        Distance (km) and bearing of the target, reach along that bearing, margin, whether it
+        reaches, and the corrected launch azimuth [ref:karney-2013].
     """
     from thaadsim.earth.geodesy import geodesic_inverse
 

@@ -23,9 +23,18 @@ is the JSON-ready dict written to ``summary.json``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:   # annotations only: matplotlib and xarray load when first used
+    from collections.abc import Sequence
+
+    import matplotlib.figure
+    import xarray
+
+    from thaadsim.analysis.objects import Area, ReportContent, Site, Track
 
 
 _TERMINAL = ("killed_before_impact", "leak_impact", "impact")
@@ -79,6 +88,7 @@ class ScenarioResult:
 
     # ------------------------------------------------------------------ tables
     def finalize(self) -> "ScenarioResult":
+        """Fill the derived tables (threats, detections, engagements, raid) from the run; returns ``self``."""
         from thaadsim.analysis.detections import detections_table
         from thaadsim.analysis.pipeline import threats_frame
 
@@ -405,7 +415,19 @@ class ScenarioResult:
                 f"for a {rv:g} m² RV)")
 
     def why_not(self, threat_id: str, battery_id: str) -> str:
-        """A short reason why a battery cannot engage a threat (envelope, reach, detection)."""
+        """A short reason why a battery cannot engage a threat (envelope, reach, detection).
+
+        Parameters
+        ----------
+        threat_id : str
+            The threat's id in the plan.
+        battery_id : str
+            The battery's id.
+
+        Returns
+        -------
+        str
+        """
         plan = self.plan
         try:
             i = [t.id for t in plan.threats].index(threat_id)
@@ -478,7 +500,7 @@ class ScenarioResult:
             self.__dict__["_timeline_rows"] = drawn[sub]
         return self.__dict__["_drawn"]
 
-    def map_objects(self):
+    def map_objects(self) -> tuple[list[Track], list[Site], list[Area]]:
         """(tracks, sites, areas) as the report's map and map.png draw them: for a large raid, the
         drawn sample of threats with thinned tracks (:mod:`thaadsim.analysis.scale`)."""
         from thaadsim.analysis.scale import REPORT_POINTS_PER_TRACK
@@ -487,13 +509,27 @@ class ScenarioResult:
             return self.export_objects()
         return self.export_objects(rows=self.drawn_threats(), points_per_track=REPORT_POINTS_PER_TRACK)
 
-    def export_objects(self, rows=None, points_per_track=None):
+    def export_objects(self, rows: Sequence[int] | None = None,
+                       points_per_track: int | None = None) -> tuple[list[Track], list[Site], list[Area]]:
         """(tracks, sites, areas) for the maps and the GeoJSON/KML/CZML exports.
 
         ``rows``: only these threats' tracks and intercept points (default all). ``points_per_track``:
         thin each track to about that many samples; default: all samples, or for a large raid
         :data:`~thaadsim.analysis.scale.EXPORT_POINTS_PER_TRACK`, so exports grow with the number of
         threats, not threats x samples.
+
+        Parameters
+        ----------
+        rows : sequence of int or None
+            Threat rows to include; ``None``: all.
+        points_per_track : int or None
+            Samples per track after thinning; ``None``: as above.
+
+        Returns
+        -------
+        tracks, sites, areas : list
+            :class:`~thaadsim.analysis.objects.Track`, :class:`~thaadsim.analysis.objects.Site` and
+            :class:`~thaadsim.analysis.objects.Area` objects.
         """
         from thaadsim.analysis import scale
         from thaadsim.analysis.tracks import batch_tracks
@@ -558,7 +594,7 @@ class ScenarioResult:
                               properties={"max_range_km": r_km}))
         return tracks, sites, areas
 
-    def intercept_sites(self):
+    def intercept_sites(self) -> list[Site]:
         """Intercept points: from the logged Monte Carlo run if any, else the earliest feasible ones."""
         from thaadsim.analysis.objects import Site
 
@@ -735,7 +771,7 @@ class ScenarioResult:
                          "they do not cover errors in the assumed Pk, fire-control delays or geometry.")
         return notes
 
-    def report_content(self):
+    def report_content(self) -> ReportContent:
         """A :class:`thaadsim.report.html.ReportContent` for the HTML report."""
         import thaadsim
         from thaadsim.analysis.tracks import profiles_frame
@@ -816,8 +852,18 @@ class ScenarioResult:
             st["png"] = strategic_png(st["table"], st["site"])
         return st["png"]
 
-    def plot(self, figsize=(13, 5.5)):
-        """Map and altitude profiles side by side (matplotlib); returns the Figure."""
+    def plot(self, figsize: tuple[float, float] = (13, 5.5)) -> matplotlib.figure.Figure:
+        """Map and altitude profiles side by side (matplotlib); returns the Figure.
+
+        Parameters
+        ----------
+        figsize : tuple of float
+            Figure size, inches.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         import matplotlib.pyplot as plt
 
         from thaadsim.report.map_png import draw_map
@@ -839,7 +885,7 @@ class ScenarioResult:
                 ax2.legend(fontsize=7)
         return fig
 
-    def to_xarray(self):
+    def to_xarray(self) -> xarray.Dataset:
         """The run as an :class:`xarray.Dataset` on ``threat``, ``sample``, ``radar`` and ``battery``.
 
         Threat figures (range, apogee, flight time, P(kill) ...) on ``threat``; every trajectory sample

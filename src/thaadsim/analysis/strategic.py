@@ -74,11 +74,22 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from thaadsim.errors import ThaadsimError, require_range
+
+if TYPE_CHECKING:   # annotations only
+    import os
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
+
+    from thaadsim.defense.battery import Battery
+    from thaadsim.flight.trajectory import TrajectoryBatch
+    from thaadsim.sensors.signatures import Signature
 
 #: THAAD's TPY-2 in terminal mode faces north-west toward the DPRK unless told otherwise (assumption,
 #: as in examples/seongju.toml: Pyongyang bears ~322 deg from Seongju)
@@ -119,10 +130,26 @@ class Place:
 
 # --- inputs -----------------------------------------------------------------------------------
 
-def read_places_csv(path, what: str = "places") -> list[Place]:
+def read_places_csv(path: str | os.PathLike[str], what: str = "places") -> list[Place]:
     """Read ``name,lat_deg,lon_deg[,country][,missile]`` (header required, UTF-8, any column order).
 
     Every mistake is a :class:`ThaadsimError` naming the file, its line and the field.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+    what : str
+        What the places are (``"launch areas"``, ``"targets"``), for messages.
+
+    Returns
+    -------
+    list of Place
+
+    Raises
+    ------
+    ThaadsimError
+        For an unreadable file, a missing column, a number out of range, or no rows.
     """
     p = Path(path)
     if not p.is_file():
@@ -229,12 +256,31 @@ def _reach_km(missile_id: str) -> float:
     return max_range_km(load_missile(missile_id))
 
 
-def candidate_missiles(place: Place, distance_km: float, reach=None) -> list[str]:
+def candidate_missiles(place: Place, distance_km: float,
+                       reach: Sequence[tuple[str, str, str, float]] | None = None) -> list[str]:
     """Catalog ids that may fly ``distance_km`` from ``place``, in the order they are tried.
 
     See the module notes: the place's own ``missile``; else the ICBMs of its ``country`` (every
     catalog missile when no country is given) whose min-energy range is at least ``REACH_MARGIN``
     times the distance, shortest-ranged first.
+
+    Parameters
+    ----------
+    place : Place
+        The launch area.
+    distance_km : float
+        Geodesic distance to the target, km.
+    reach : sequence of tuple or None
+        ``(id, country, class, min-energy range km)`` rows, shortest range first; ``None``: the catalog's.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    ThaadsimError
+        For a country with no catalog ICBM.
     """
     if place.missile:
         return [place.missile]
@@ -258,7 +304,9 @@ def _nvec(lat_deg, lon_deg):
     return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
 
 
-def closest_approach_below_ceiling(batch, site_lat_deg, site_lon_deg, ceiling_m, min_phase: int = 0):
+def closest_approach_below_ceiling(batch: TrajectoryBatch, site_lat_deg: float, site_lon_deg: float,
+                                   ceiling_m: ArrayLike, min_phase: int = 0
+                                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Nearest approach of each trajectory's sub-point to a site while at or below ``ceiling_m``.
 
     Between samples i and i+1 the sub-point moves along the great circle of the two samples'
@@ -275,6 +323,22 @@ def closest_approach_below_ceiling(batch, site_lat_deg, site_lon_deg, ceiling_m,
 
     Returns (distance_km, alt_km, phase index, t_s), each (N,); NaN (phase -1) where no part of
     the flight (of those phases) is at or below the ceiling.
+
+    Parameters
+    ----------
+    batch : TrajectoryBatch
+        The flown trajectories.
+    site_lat_deg, site_lon_deg : float
+        The site, deg.
+    ceiling_m : array_like
+        Altitude ceiling, m (scalar or per row).
+    min_phase : int
+        Lowest flight phase counted (0 boost, 1 midcourse, 2 reentry).
+
+    Returns
+    -------
+    distance_km, alt_km, phase, t_s : numpy.ndarray
+        As above; distances are WGS84 geodesics [ref:karney-2013].
     """
     from thaadsim.earth.geodesy import geodesic_inverse
 
@@ -328,12 +392,26 @@ def closest_approach_below_ceiling(batch, site_lat_deg, site_lon_deg, ceiling_m,
 
 # --- the assessment of one chunk (module level: the spawn executor pickles it) ------------------
 
-def gbi_window_s(batch, battery, detect_s) -> np.ndarray:
+def gbi_window_s(batch: TrajectoryBatch, battery: Battery, detect_s: ArrayLike) -> np.ndarray:
     """(N,) seconds between the earliest launch the detection allows and the latest feasible launch.
 
     ``max(0, max over feasible samples of (t - tau) - (detect_s + detect-to-launch delays))``; 0 when
     the threat is never detected or never inside the interceptor's reach in time. ``battery`` has no
     radar of its own (it fires on ``detect_s``), so no track-at-intercept condition applies.
+
+    Parameters
+    ----------
+    batch : TrajectoryBatch
+        The N threats.
+    battery : Battery
+        The GBI battery.
+    detect_s : array_like, shape (N,)
+        First detection time of each threat, s since its launch (NaN: never).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        The window, s.
     """
     from thaadsim.defense.engagement import engagement_windows
 
@@ -346,12 +424,33 @@ def gbi_window_s(batch, battery, detect_s) -> np.ndarray:
     return np.where(np.isfinite(w) & (w > 0), w, 0.0)
 
 
-def assess_batch(batch, site, *, face_az_deg=None, gbi_site=GBI_SITE, ew_site=EW_SITE,
-                 cue_latency_s: float = 0.0, signatures=None) -> pd.DataFrame:
+def assess_batch(batch: TrajectoryBatch, site: tuple[float, float, float], *,
+                 face_az_deg: float | None = None, gbi_site: tuple[float, float, float] = GBI_SITE,
+                 ew_site: tuple[float, float, float] = EW_SITE, cue_latency_s: float = 0.0,
+                 signatures: Sequence[Signature] | None = None) -> pd.DataFrame:
     """Every column of the strategic table that depends on the flown trajectories (one row each).
 
     ``signatures``: one :class:`~thaadsim.sensors.signatures.Signature` per row (default: each
     row's catalog missile's).
+
+    Parameters
+    ----------
+    batch : TrajectoryBatch
+        The flown launch-area x target pairs.
+    site : tuple of float
+        (lat_deg, lon_deg, height_m) of the THAAD battery and its TPY-2.
+    face_az_deg : float or None
+        Both TPY-2 modes' face azimuth; ``None``: as :func:`strategic_table`.
+    gbi_site, ew_site : tuple of float
+        (lat, lon, height_m) of the GBI battery and of its early-warning radar.
+    cue_latency_s : float
+        Delay from the forward-based TPY-2's detection to the GBI fire control, s.
+    signatures : sequence of Signature or None
+        Radar signature per row.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     from thaadsim.analysis.detections import rcs_array
     from thaadsim.defense.battery import Battery
@@ -488,9 +587,10 @@ def _target_once(cands, lat0, lon0, lat1, lon1):
 
 # --- the table ----------------------------------------------------------------------------------
 
-def strategic_table(site=SEONGJU, launch_areas=(), targets=(), *, missile: str | None = None,
-                    face_az_deg: float | None = None, sample_dt_s: float = 5.0, gbi_site=GBI_SITE,
-                    ew_site=EW_SITE, cue_latency_s: float = 0.0, workers: int | None = 1,
+def strategic_table(site: Sequence[float] = SEONGJU, launch_areas: Any = (), targets: Any = (), *,
+                    missile: str | None = None, face_az_deg: float | None = None, sample_dt_s: float = 5.0,
+                    gbi_site: Sequence[float] = GBI_SITE, ew_site: Sequence[float] = EW_SITE,
+                    cue_latency_s: float = 0.0, workers: int | None = 1,
                     scheduler: str | None = None, chunk_pairs: int = CHUNK_PAIRS) -> pd.DataFrame:
     """One row per launch-area x target pair (launch-area major), the columns of :data:`COLUMNS`.
 
@@ -610,6 +710,15 @@ def strategic_fractions(table: pd.DataFrame) -> dict:
     ``engageable`` (THAAD at the site), ``tracked_tm`` / ``tracked_fbm`` (track time > 0),
     ``cue_gains_gbi_window`` (the FBM cue lengthens the GBI window), ``gbi_window_without_cue`` /
     ``gbi_window_with_cue`` (a window > 0 at all), and the mean window gain in seconds.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A :func:`strategic_table` result.
+
+    Returns
+    -------
+    dict
     """
     flown = table[table["missile"] != ""]
     n = len(flown)

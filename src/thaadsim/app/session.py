@@ -28,10 +28,19 @@ import threading
 import time
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from thaadsim.errors import ThaadsimError
+
+if TYPE_CHECKING:   # annotations only: the scenario model and the pipeline load on first use
+    from os import PathLike
+
+    from thaadsim.analysis.plan import Plan
+    from thaadsim.analysis.result import ScenarioResult
+    from thaadsim.flight.trajectory import TrajectoryBatch
+    from thaadsim.io.scenario_outputs import RunScenario
 
 #: Monte Carlo runs of the live raid: the Wilson half-width of a probability near 0.5 is then
 #: about 0.022, and the raid of the Seongju example takes ~40 ms
@@ -91,12 +100,36 @@ def _check_value(path: str, value):
                         "give a number or one of the listed choices")
 
 
-def apply_changes(data: dict, changes) -> dict:
+def apply_changes(data: dict, changes: list[dict[str, Any]]) -> dict:
     """A deep copy of the scenario mapping ``data`` with ``changes`` applied.
 
     ``changes`` is a list of ``{"path": "batteries.0.lat_deg", "value": 36.1}``; a value of
     ``None`` removes the key (e.g. a radar's ``face_az_deg``: toward the threats). Validation of the
     values is the schema's (:func:`validated`), not this function's.
+
+    Parameters
+    ----------
+    data : dict
+        The scenario's TOML mapping (left unchanged).
+    changes : list of dict
+        1 to 64 ``{"path", "value"}`` changes; paths name only the fields in ``EDITABLE``.
+
+    Returns
+    -------
+    dict
+        The changed copy.
+
+    Raises
+    ------
+    ThaadsimError
+        For a malformed change list, a path outside ``EDITABLE``, an entry index that does not exist,
+        or a value TOML cannot hold (NaN, infinity, a nested table).
+
+    Examples
+    --------
+    >>> from thaadsim.app.session import apply_changes
+    >>> apply_changes({"batteries": [{"pk": 0.8}]}, [{"path": "batteries.0.pk", "value": 0.9}])
+    {'batteries': [{'pk': 0.9}]}
     """
     if not isinstance(changes, list) or not changes or len(changes) > 64:
         raise ThaadsimError("changes", "must be a list of 1 to 64 {path, value} changes", "change one field at a time")
@@ -124,8 +157,28 @@ def apply_changes(data: dict, changes) -> dict:
     return out
 
 
-def validated(data: dict, origin: str, source_path: str = ""):
-    """The :class:`~thaadsim.io.scenario_outputs.RunScenario` of ``data`` (ThaadsimError if invalid)."""
+def validated(data: dict, origin: str, source_path: str = "") -> RunScenario:
+    """The :class:`~thaadsim.io.scenario_outputs.RunScenario` of ``data`` (ThaadsimError if invalid).
+
+    Parameters
+    ----------
+    data : dict
+        A scenario's TOML mapping.
+    origin : str
+        The name errors cite (the file's name).
+    source_path : str
+        The original file, so relative CSV paths resolve beside it.
+
+    Returns
+    -------
+    RunScenario
+        The validated scenario, as ``thaadsim run`` would load it.
+
+    Raises
+    ------
+    ThaadsimError
+        For any field the schema refuses, naming its path.
+    """
     from thaadsim.io.scenario import scenario_from_dict
     from thaadsim.io.scenario_outputs import RunScenario
 
@@ -134,8 +187,20 @@ def validated(data: dict, origin: str, source_path: str = ""):
     return scn
 
 
-def flight_key(scn) -> tuple:
-    """Everything that decides the flown trajectories: rows in order, and the ``[flight]`` section."""
+def flight_key(scn: RunScenario) -> tuple:
+    """Everything that decides the flown trajectories: rows in order, and the ``[flight]`` section.
+
+    Parameters
+    ----------
+    scn : RunScenario
+        A validated scenario.
+
+    Returns
+    -------
+    tuple
+        One ``(missile, launch lat, lon, aim lat, lon, shape, apogee_km)`` per expanded threat, then
+        ``(sample_dt_s, rotation, atmosphere, earth)``: equal keys mean equal flights.
+    """
     rows = scn.expand_threats()
     keys = tuple((r["missile"], r["launch_lat_deg"], r["launch_lon_deg"], r["aim_lat_deg"], r["aim_lon_deg"],
                   r["shape"], r["apogee_km"]) for r in rows)
@@ -178,9 +243,27 @@ class AppSession:
         The scenario TOML file (``thaadsim run``'s format, e.g. ``examples/seongju.toml``).
     live_runs : int
         Monte Carlo runs of the live raid (at most the file's runs), 100 to 100,000.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unreadable or invalid scenario file, or ``live_runs`` out of bounds.
+
+    Notes
+    -----
+    The live raid's probabilities carry their Wilson score interval [ref:agresti-coull-1998]; at
+    2,000 runs its half-width near p = 0.5 is about 1.96 sqrt(p (1 - p) / n) = 0.022.
+
+    Examples
+    --------
+    >>> from thaadsim.app import AppSession
+    >>> s = AppSession("examples/seongju.toml")                           # doctest: +SKIP
+    >>> s.change([{"path": "batteries.0.lat_deg", "value": 36.1}])        # doctest: +SKIP
+    >>> s.compute()["status"]                                             # doctest: +SKIP
+    'ready'
     """
 
-    def __init__(self, path, live_runs: int = LIVE_RUNS):
+    def __init__(self, path: str | PathLike[str], live_runs: int = LIVE_RUNS) -> None:
         from thaadsim.io.scenario_outputs import load_run_scenario
 
         if isinstance(live_runs, bool) or not isinstance(live_runs, int) or not 100 <= live_runs <= 100_000:
@@ -222,9 +305,22 @@ class AppSession:
                 self._flights.pop(next(iter(self._flights)))
             self._flying.pop(key, None)
 
-    def start_flight(self, scn=None, wait: bool = False) -> tuple:
+    def start_flight(self, scn: RunScenario | None = None, wait: bool = False) -> tuple:
         """Fly the threats of ``scn`` (default: the current layout) in a background thread unless
-        they are flown or flying; ``wait=True`` blocks until they are. Returns the flight key."""
+        they are flown or flying; ``wait=True`` blocks until they are. Returns the flight key.
+
+        Parameters
+        ----------
+        scn : RunScenario or None
+            The scenario whose threats to fly; ``None``: the current layout.
+        wait : bool
+            Block until the flights are done.
+
+        Returns
+        -------
+        tuple
+            The :func:`flight_key` of ``scn``.
+        """
         scn = scn or self.scenario
         key = flight_key(scn)
         with self._lock:
@@ -243,9 +339,20 @@ class AppSession:
             return flight_key(self.scenario) in self._flying
 
     # ---- changes --------------------------------------------------------------------------------
-    def change(self, changes) -> None:
+    def change(self, changes: list[dict[str, Any]]) -> None:
         """Apply ``changes`` (see :func:`apply_changes`) if the result is a valid scenario; start the
-        flights it needs. A ThaadsimError leaves the layout unchanged."""
+        flights it needs. A ThaadsimError leaves the layout unchanged.
+
+        Parameters
+        ----------
+        changes : list of dict
+            ``[{"path": "batteries.0.lat_deg", "value": 36.1}, ...]``.
+
+        Raises
+        ------
+        ThaadsimError
+            For a change :func:`apply_changes` or the scenario schema refuses.
+        """
         data = apply_changes(self.data, changes)
         self._adopt(data)
 
@@ -261,7 +368,18 @@ class AppSession:
         self.start_flight(scn)
 
     def add_threat(self, threat: dict) -> None:
-        """Append a ``[[threats]]`` entry (missile, launch_area, aimpoint, shape, apogee_km, ...)."""
+        """Append a ``[[threats]]`` entry (missile, launch_area, aimpoint, shape, apogee_km, ...).
+
+        Parameters
+        ----------
+        threat : dict
+            The entry's fields, among ``EDITABLE["threats"]``; ``None`` values are left out.
+
+        Raises
+        ------
+        ThaadsimError
+            For a field the app may not set, a value TOML cannot hold, or an invalid scenario.
+        """
         if not isinstance(threat, dict):
             raise ThaadsimError("threat", "is not a table of threat fields", "give missile, launch_area, aimpoint")
         for k, v in threat.items():
@@ -273,8 +391,19 @@ class AppSession:
         data.setdefault("threats", []).append({k: v for k, v in threat.items() if v is not None})
         self._adopt(data)
 
-    def remove_threat(self, index) -> None:
-        """Remove ``[[threats]]`` entry ``index`` (the scenario keeps at least one)."""
+    def remove_threat(self, index: int) -> None:
+        """Remove ``[[threats]]`` entry ``index`` (the scenario keeps at least one).
+
+        Parameters
+        ----------
+        index : int
+            Position of the entry in the file's ``[[threats]]`` list.
+
+        Raises
+        ------
+        ThaadsimError
+            For an index that does not exist, or the removal of the last threat.
+        """
         n = len(self.data.get("threats", []))
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < n:
             raise ThaadsimError("threat", f"there is no threat entry {index!r}", f"valid: 0 to {n - 1}")
@@ -283,9 +412,20 @@ class AppSession:
         self._adopt(data)
 
     # ---- answers --------------------------------------------------------------------------------
-    def live_plan(self, batch):
+    def live_plan(self, batch: TrajectoryBatch) -> Plan:
         """The run's plan for the current layout, without footprints and the strategic table (on
-        request only), with ``batch`` as the flights and at most :attr:`live_runs` raid runs."""
+        request only), with ``batch`` as the flights and at most :attr:`live_runs` raid runs.
+
+        Parameters
+        ----------
+        batch : TrajectoryBatch
+            The already-flown threats of the current layout.
+
+        Returns
+        -------
+        Plan
+            What :func:`thaadsim.analysis.pipeline.run_plan` runs.
+        """
         plan = self.scenario.to_plan()
         return dataclasses.replace(plan, flyer=lambda: batch, footprints=[], strategic=None,
                                    trials=min(plan.trials, self.live_runs))
@@ -326,8 +466,20 @@ class AppSession:
         return answers
 
     @staticmethod
-    def answers(result) -> dict:
-        """The JSON the page draws from a :class:`~thaadsim.analysis.result.ScenarioResult`."""
+    def answers(result: ScenarioResult) -> dict:
+        """The JSON the page draws from a :class:`~thaadsim.analysis.result.ScenarioResult`.
+
+        Parameters
+        ----------
+        result : ScenarioResult
+            A run of the current layout.
+
+        Returns
+        -------
+        dict
+            ``{"status": "ready", "tracks", "coverage", "detections", "engagements", "raid", "answers",
+            "missing"}``, JSON-ready (NaN as ``None``).
+        """
         batch, plan = result.batch, result.plan
         tracks = []
         for i, th in enumerate(plan.threats):
@@ -481,8 +633,26 @@ class AppSession:
                     strat[k] = str((self.path.parent / strat[k]).resolve())
         return data
 
-    def save(self, directory, name: str) -> Path:
-        """Write the current layout to ``directory/name.toml`` atomically; returns the path."""
+    def save(self, directory: str | PathLike[str], name: str) -> Path:
+        """Write the current layout to ``directory/name.toml`` atomically; returns the path.
+
+        Parameters
+        ----------
+        directory : str or path-like
+            The save directory.
+        name : str
+            The file's name without ``.toml``: 1 to 64 letters, digits, '-' or '_'.
+
+        Returns
+        -------
+        Path
+            The written file, which ``thaadsim run`` reads.
+
+        Raises
+        ------
+        ThaadsimError
+            For a name that is not a plain file name, or a directory that cannot be written.
+        """
         from thaadsim.io.atomic import write_text
 
         if not isinstance(name, str) or not SAVE_NAME.match(name):
@@ -497,9 +667,25 @@ class AppSession:
             raise ThaadsimError("save directory", f"cannot write {target} ({exc.strerror or exc})",
                                 "start the app with --save-dir pointing at a directory you can write to") from None
 
-    def report(self, out_dir) -> dict:
+    def report(self, out_dir: str | PathLike[str]) -> dict:
         """Run the full scenario (every analysis it asks for, the file's own Monte Carlo runs) for the
-        current layout, through ``thaadsim run``'s pipeline and writer; returns the written paths."""
+        current layout, through ``thaadsim run``'s pipeline and writer; returns the written paths.
+
+        Parameters
+        ----------
+        out_dir : str or path-like
+            The output directory (claimed as ``thaadsim run`` claims it: one writer at a time).
+
+        Returns
+        -------
+        dict
+            The written outputs, as :func:`thaadsim.report.outputs.write_outputs` returns them.
+
+        Raises
+        ------
+        ThaadsimError
+            For threats that cannot be flown or an output directory in use or not writable.
+        """
         from thaadsim.analysis.pipeline import run_plan
         from thaadsim.io.outdir import claim_out_dir
         from thaadsim.report.outputs import write_outputs

@@ -155,6 +155,7 @@ class Battery:
 
     @property
     def single_shot_pk(self) -> float:
+        """Kill probability of one shot: the battery's ``pk``, else its interceptor's."""
         return self.interceptor.pk if self.pk is None else float(self.pk)
 
     @property

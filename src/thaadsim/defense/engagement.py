@@ -128,7 +128,19 @@ class EngagementWindows:
                             "earliest_intercept_alt_km", "fly_out_time_s", "shots_possible"])
 
     def pair(self, i: int = 0, j: int = 0) -> dict:
-        """The results for one (threat i, battery j) pair as a plain JSON-ready dict."""
+        """The results for one (threat i, battery j) pair as a plain JSON-ready dict.
+
+        Parameters
+        ----------
+        i : int
+            Threat row.
+        j : int
+            Battery column.
+
+        Returns
+        -------
+        dict
+        """
         out = {"battery": self.battery_ids[j]}
         for f in fields(self):
             if f.name in ("battery_ids", "geometry"):

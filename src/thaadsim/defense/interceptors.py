@@ -35,6 +35,8 @@ from thaadsim.earth.constants import G0_MS2
 from thaadsim.errors import ThaadsimError, require_positive, require_range
 
 if TYPE_CHECKING:   # annotations only: the flight layer loads when an interceptor is first flown
+    from typing import Any
+
     from thaadsim.flight.vehicle import Missile
 
 _NUMERIC = ("burnout_speed_kms", "burn_time_s", "min_intercept_alt_km", "max_intercept_alt_km",
@@ -136,10 +138,12 @@ class Interceptor:
     # SI views used by the kernels
     @property
     def burnout_speed_ms(self) -> float:
+        """Burnout speed, m/s."""
         return self.burnout_speed_kms * 1e3
 
     @property
     def propellant_mass_kg(self) -> float:
+        """Propellant mass, kg: ``propellant_fraction`` x ``launch_mass_kg``."""
         return self.propellant_fraction * self.launch_mass_kg
 
     def missile(self, propellant_fraction: float | None = None) -> Missile:
@@ -149,6 +153,15 @@ class Interceptor:
         whatever the launch mass leaves after propellant and kill vehicle; the kill vehicle is the
         ``rv`` that flies on after burnout with ``kv_beta_kgm2``. ``propellant_fraction`` overrides the
         catalog value (what the calibration varies).
+
+        Parameters
+        ----------
+        propellant_fraction : float or None
+            Propellant over launch mass; ``None``: the catalog's.
+
+        Returns
+        -------
+        Missile
         """
         from thaadsim.flight.vehicle import Missile, PitchProgram, ReentryVehicle, Stage
 
@@ -166,18 +179,37 @@ class Interceptor:
 
     @property
     def min_alt_m(self) -> float:
+        """Lowest intercept altitude, m."""
         return self.min_intercept_alt_km * 1e3
 
     @property
     def max_alt_m(self) -> float:
+        """Highest intercept altitude, m."""
         return self.max_intercept_alt_km * 1e3
 
     @property
     def max_range_m(self) -> float:
+        """Greatest intercept ground range, m."""
         return self.max_range_km * 1e3
 
-    def with_overrides(self, **kw) -> "Interceptor":
-        """A copy with some numbers replaced (e.g. ``pk=0.9``), validated again."""
+    def with_overrides(self, **kw: Any) -> "Interceptor":
+        """A copy with some numbers replaced (e.g. ``pk=0.9``), validated again.
+
+        Parameters
+        ----------
+        **kw : Any
+            Field name -> new value.
+
+        Returns
+        -------
+        Interceptor
+
+        Raises
+        ------
+        ThaadsimError
+            For an unknown field, a number out of bounds, or ``burnout_speed_kms`` (the engine flies
+            the rocket: change its propellant fraction instead).
+        """
         if "burnout_speed_kms" in kw:
             # the engine flies the rocket: a new speed alone would change nothing but the label
             raise ThaadsimError(f"interceptor {self.id}.burnout_speed_kms",

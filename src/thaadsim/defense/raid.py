@@ -140,6 +140,7 @@ class Doctrine:
 
     @property
     def shots_per_engagement(self) -> int:
+        """Interceptors fired per engagement: 1 for shoot-look-shoot, 2 for shoot-shoot-look, else the salvo size."""
         return {"shoot-look-shoot": 1, "shoot-shoot-look": 2}.get(self.mode, int(self.salvo_size))
 
 
@@ -480,6 +481,8 @@ def simulate_raid(batch: TrajectoryBatch, batteries: Sequence[Battery], *, launc
         Which defended asset each threat is aimed at (index into ``asset_names``).
     asset_names, asset_values : sequences or None
         Defended assets (value 1 each if absent).
+    threat_labels : sequence of str or None
+        A name per threat for tables and the event log.
     doctrine : Doctrine
     runs, seed, chunk_runs : Monte Carlo size, seed, runs simulated per chunk (the answer does not
         depend on it).

@@ -104,6 +104,18 @@ class ReachTable:
 
         A point is reachable only if all four surrounding cells are (conservative: no
         extrapolation into the NaN region). Points outside the grid are NaN.
+
+        Parameters
+        ----------
+        range_m : array_like
+            Ground range from the battery, m.
+        alt_m : array_like
+            Altitude, m.
+
+        Returns
+        -------
+        time_s, speed_ms, gamma_rad : numpy.ndarray
+            Shortest fly-out time, the interceptor's speed and flight-path angle there.
         """
         r = np.asarray(range_m, float)
         h = np.asarray(alt_m, float)
@@ -128,7 +140,20 @@ class ReachTable:
         return tuple(out)
 
     def flyout_time_s(self, range_m: ArrayLike, alt_m: ArrayLike) -> np.ndarray:
-        """Shortest fly-out time to the points (NaN where unreachable)."""
+        """Shortest fly-out time to the points (NaN where unreachable).
+
+        Parameters
+        ----------
+        range_m : array_like
+            Ground range from the battery, m.
+        alt_m : array_like
+            Altitude, m.
+
+        Returns
+        -------
+        numpy.ndarray
+            Fly-out time, s.
+        """
         return self.lookup(range_m, alt_m)[0]
 
     def arrays(self) -> dict:
@@ -137,11 +162,28 @@ class ReachTable:
                     time_s=self.time_s, speed_ms=self.speed_ms, gamma_rad=self.gamma_rad)
 
     @classmethod
-    def from_arrays(cls, z) -> "ReachTable":
+    def from_arrays(cls, z: Any) -> "ReachTable":
+        """A table from a mapping of arrays (an opened ``.npz``, as :meth:`to_npz` writes it).
+
+        Parameters
+        ----------
+        z : mapping of str to numpy.ndarray
+            ``interceptor_id``, ``range_m``, ``alt_m``, ``time_s``, ``speed_ms``, ``gamma_rad``.
+
+        Returns
+        -------
+        ReachTable
+        """
         return cls(str(z["interceptor_id"]), z["range_m"], z["alt_m"], z["time_s"], z["speed_ms"], z["gamma_rad"])
 
     def to_npz(self, path: str | os.PathLike[str]) -> None:
-        """Write the table to ``path`` atomically (temporary file in the same folder, then rename)."""
+        """Write the table to ``path`` atomically (temporary file in the same folder, then rename).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
@@ -151,7 +193,18 @@ class ReachTable:
         os.replace(tmp, path)
 
     @classmethod
-    def from_npz(cls, path) -> "ReachTable":
+    def from_npz(cls, path: str | os.PathLike[str]) -> "ReachTable":
+        """Read a table written by :meth:`to_npz`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file.
+
+        Returns
+        -------
+        ReachTable
+        """
         with np.load(path) as z:
             return cls.from_arrays(z)
 
@@ -272,6 +325,22 @@ def compute_reach_table(itc: Interceptor, *, n_range: int | None = None, n_alt: 
     The grid spans ground range 0..max_range_km and altitude 0..max_intercept_alt_km. The fan
     has ``n_angles`` (default :func:`_default_angles`) kick angles evenly spaced over
     :data:`KICK_RANGE_DEG`. ``atmosphere=False`` flies it in vacuum (a reference, not the model).
+
+    Parameters
+    ----------
+    itc : Interceptor
+        The interceptor.
+    n_range, n_alt : int or None
+        Grid points in ground range and altitude; ``None``: the defaults.
+    n_angles : int or None
+        Kick angles in the fan; ``None``: :func:`_default_angles`.
+    atmosphere : bool
+        Fly through the 1976 standard atmosphere [ref:ussa-1976] (``False``: vacuum).
+
+    Returns
+    -------
+    ReachTable
+        Shortest fly-out time, speed and flight-path angle on the (range, altitude) grid.
     """
     dn_r, dn_a = _default_resolution(itc)
     n_range = n_range or dn_r

@@ -66,9 +66,13 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "density_kgm3", "temperature_k", "pressure_pa", "speed_of_sound_ms",
@@ -191,37 +195,100 @@ def _state(z: np.ndarray, *, want: str) -> np.ndarray:
     return np.where(low, lower, upper)
 
 
-def density_kgm3(alt_m):
+def density_kgm3(alt_m: ArrayLike) -> float | np.ndarray:
     """Mass density rho (kg/m³) at geometric altitude ``alt_m`` (m), scalar or array.
 
     rho = p M0 / (R* T_M) below 86 km (eq. 42); log-linear in the shipped table above; 0 above
     1000 km. Below -5 km the value at -5 km. NaN in, NaN out.
+
+    Parameters
+    ----------
+    alt_m : array_like
+        Geometric altitude above sea level, m.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, else an array of the input's shape.
+
+    Notes
+    -----
+    Equation numbers are those of the US Standard Atmosphere 1976 [ref:ussa-1976].
+
+    Examples
+    --------
+    >>> from thaadsim.earth.atmosphere import density_kgm3
+    >>> round(density_kgm3(0.0), 4)          # sea level, USSA-76 Table I: 1.2250 kg/m³
+    1.225
     """
     z, scalar = _prepare(alt_m)
     return _out(_state(z, want="rho"), scalar)
 
 
-def pressure_pa(alt_m):
-    """Pressure p (Pa) at geometric altitude ``alt_m`` (m); eqs. 33a/33b below 86 km, table above, 0 above 1000 km."""
+def pressure_pa(alt_m: ArrayLike) -> float | np.ndarray:
+    """Pressure p (Pa) at geometric altitude ``alt_m`` (m); eqs. 33a/33b below 86 km, table above, 0 above 1000 km.
+
+    Parameters
+    ----------
+    alt_m : array_like
+        Geometric altitude above sea level, m.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, else an array of the input's shape.
+
+    Notes
+    -----
+    Equation numbers are those of the US Standard Atmosphere 1976 [ref:ussa-1976].
+    """
     z, scalar = _prepare(alt_m)
     return _out(_state(z, want="p"), scalar)
 
 
-def temperature_k(alt_m):
+def temperature_k(alt_m: ArrayLike) -> float | np.ndarray:
     """Kinetic temperature T (K) at geometric altitude ``alt_m`` (m).
 
     T = T_M M/M0 (eq. 22): equal to the molecular-scale temperature below 80 km, slightly lower
     from 80 to 86 km (Table 8), the table's kinetic temperature above; held at its 1000 km value
     above 1000 km.
+
+    Parameters
+    ----------
+    alt_m : array_like
+        Geometric altitude above sea level, m.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, else an array of the input's shape.
+
+    Notes
+    -----
+    Equation and table numbers are those of the US Standard Atmosphere 1976 [ref:ussa-1976].
     """
     z, scalar = _prepare(alt_m)
     return _out(_state(z, want="t"), scalar)
 
 
-def speed_of_sound_ms(alt_m):
+def speed_of_sound_ms(alt_m: ArrayLike) -> float | np.ndarray:
     """Speed of sound a (m/s) = sqrt(1.4 R* T_M / M0) (eq. 50) at geometric altitude ``alt_m`` (m).
 
     Above 86 km: sqrt(1.4 R* T / M0) with the kinetic T, a convention (see the module docstring).
+
+    Parameters
+    ----------
+    alt_m : array_like
+        Geometric altitude above sea level, m.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for a scalar input, else an array of the input's shape.
+
+    Notes
+    -----
+    Equation numbers are those of the US Standard Atmosphere 1976 [ref:ussa-1976].
     """
     z, scalar = _prepare(alt_m)
     return _out(_state(z, want="a"), scalar)

@@ -31,10 +31,12 @@ class EarthModel:
 
     @property
     def b_m(self) -> float:
+        """Semi-minor axis b = a (1 - f), m."""
         return self.a_m * (1.0 - self.f)
 
     @property
     def e2(self) -> float:
+        """First eccentricity squared e² = f (2 - f)."""
         return self.f * (2.0 - self.f)
 
     @property
@@ -43,6 +45,19 @@ class EarthModel:
         return (2.0 * self.a_m + self.b_m) / 3.0
 
     def with_options(self, *, rotation: bool = True, j2: bool = True) -> "EarthModel":
+        """The same figure with rotation and J2 switched on or off.
+
+        Parameters
+        ----------
+        rotation : bool
+            Keep the rotation rate (``False``: zero).
+        j2 : bool
+            Keep J2 (``False``: zero).
+
+        Returns
+        -------
+        EarthModel
+        """
         return EarthModel(self.name, self.a_m, self.f, self.mu_m3s2,
                           self.j2 if j2 else 0.0, self.omega_rads if rotation else 0.0)
 
@@ -54,7 +69,26 @@ EARTHS = {"wgs84": WGS84, "sphere": SPHERE}
 
 
 def earth_model(name: str = "wgs84", *, rotation: bool = True, j2: bool | None = None) -> EarthModel:
-    """Look up an Earth model by name; the sphere never has J2, WGS84 has it unless ``j2=False``."""
+    """Look up an Earth model by name; the sphere never has J2, WGS84 has it unless ``j2=False``.
+
+    Parameters
+    ----------
+    name : {"wgs84", "sphere"}
+        The figure: the WGS84 ellipsoid [ref:nima-wgs84-2000] or a sphere of radius 6,371 km.
+    rotation : bool
+        Rotating Earth (``False``: rotation rate zero).
+    j2 : bool or None
+        J2 gravity; ``None``: as the figure has it.
+
+    Returns
+    -------
+    EarthModel
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown name.
+    """
     key = str(name).lower()
     if key not in EARTHS:
         raise ThaadsimError("earth", f"unknown Earth model {name!r}", f"use one of {sorted(EARTHS)}")

@@ -15,11 +15,15 @@ latitude; accurate to well under a millimetre from the ground to geostationary h
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
 from thaadsim.earth.constants import WGS84, EarthModel
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
 
 
 @njit(cache=True, inline="always")
@@ -122,8 +126,30 @@ def _ecef_to_geodetic_array(xyz, a, e2, out):
         out[i, 0], out[i, 1], out[i, 2] = ecef_to_geodetic_scalar(xyz[i, 0], xyz[i, 1], xyz[i, 2], a, e2)
 
 
-def geodetic_to_ecef(lat_deg, lon_deg, alt_m=0.0, earth: EarthModel = WGS84) -> np.ndarray:
-    """Geodetic (deg, deg, m) to ECEF metres; broadcasts, returns shape ``(..., 3)``."""
+def geodetic_to_ecef(lat_deg: ArrayLike, lon_deg: ArrayLike, alt_m: ArrayLike = 0.0,
+                     earth: EarthModel = WGS84) -> np.ndarray:
+    """Geodetic (deg, deg, m) to ECEF metres; broadcasts, returns shape ``(..., 3)``.
+
+    Parameters
+    ----------
+    lat_deg, lon_deg : array_like
+        Geodetic latitude and longitude, deg.
+    alt_m : array_like
+        Height above the ellipsoid, m.
+    earth : EarthModel
+        The ellipsoid.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3)
+        Earth-centred, Earth-fixed x, y, z, m.
+
+    Notes
+    -----
+    With the prime-vertical radius N = a / sqrt(1 - e² sin²φ) [ref:nima-wgs84-2000]:
+
+        x = (N + h) cos φ cos λ,   y = (N + h) cos φ sin λ,   z = (N (1 - e²) + h) sin φ
+    """
     lat, lon, h = np.broadcast_arrays(np.asarray(lat_deg, float), np.asarray(lon_deg, float),
                                       np.asarray(alt_m, float))
     shape = lat.shape
@@ -133,8 +159,21 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_m=0.0, earth: EarthModel = WGS84) -> 
     return out.reshape(shape + (3,))
 
 
-def ecef_to_geodetic(xyz_m, earth: EarthModel = WGS84):
-    """ECEF metres ``(..., 3)`` to ``(lat_deg, lon_deg, alt_m)`` arrays of shape ``(...)``."""
+def ecef_to_geodetic(xyz_m: ArrayLike, earth: EarthModel = WGS84) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ECEF metres ``(..., 3)`` to ``(lat_deg, lon_deg, alt_m)`` arrays of shape ``(...)``.
+
+    Parameters
+    ----------
+    xyz_m : array_like, shape (..., 3)
+        Earth-fixed positions, m.
+    earth : EarthModel
+        The ellipsoid.
+
+    Returns
+    -------
+    lat_deg, lon_deg, alt_m : numpy.ndarray
+        Geodetic latitude, longitude and height above the ellipsoid.
+    """
     xyz = np.asarray(xyz_m, float)
     shape = xyz.shape[:-1]
     flat = np.ascontiguousarray(xyz.reshape(-1, 3))
@@ -144,8 +183,20 @@ def ecef_to_geodetic(xyz_m, earth: EarthModel = WGS84):
     return np.degrees(out[..., 0]), np.degrees(out[..., 1]), out[..., 2]
 
 
-def enu_basis(lat_deg, lon_deg) -> np.ndarray:
-    """Rows east, north, up (unit ECEF vectors) at geodetic (lat, lon); shape ``(..., 3, 3)``."""
+def enu_basis(lat_deg: ArrayLike, lon_deg: ArrayLike) -> np.ndarray:
+    """Rows east, north, up (unit ECEF vectors) at geodetic (lat, lon); shape ``(..., 3, 3)``.
+
+    Parameters
+    ----------
+    lat_deg, lon_deg : array_like
+        Geodetic latitude and longitude, deg.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3, 3)
+        e = (-sin λ, cos λ, 0), n = (-sin φ cos λ, -sin φ sin λ, cos φ),
+        u = (cos φ cos λ, cos φ sin λ, sin φ).
+    """
     lat = np.radians(np.asarray(lat_deg, float))
     lon = np.radians(np.asarray(lon_deg, float))
     sl, cl, so, co = np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon)
@@ -155,16 +206,45 @@ def enu_basis(lat_deg, lon_deg) -> np.ndarray:
     return np.stack([east, north, up], -2)
 
 
-def ecef_to_enu(xyz_m, lat0_deg, lon0_deg, alt0_m=0.0, earth: EarthModel = WGS84) -> np.ndarray:
-    """ECEF points ``(..., 3)`` to local east/north/up metres about an origin."""
+def ecef_to_enu(xyz_m: ArrayLike, lat0_deg: ArrayLike, lon0_deg: ArrayLike, alt0_m: ArrayLike = 0.0,
+                earth: EarthModel = WGS84) -> np.ndarray:
+    """ECEF points ``(..., 3)`` to local east/north/up metres about an origin.
+
+    Parameters
+    ----------
+    xyz_m : array_like, shape (..., 3)
+        Earth-fixed positions, m.
+    lat0_deg, lon0_deg : array_like
+        Geodetic latitude and longitude of the origin, deg.
+    alt0_m : array_like
+        Height of the origin above the ellipsoid, m.
+    earth : EarthModel
+        The ellipsoid.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3)
+        East, north, up, m: :func:`enu_basis` applied to ``xyz_m`` minus the origin.
+    """
     origin = geodetic_to_ecef(lat0_deg, lon0_deg, alt0_m, earth)
     basis = enu_basis(lat0_deg, lon0_deg)
     d = np.asarray(xyz_m, float) - origin
     return np.einsum("...ij,...j->...i", basis, d)
 
 
-def enu_to_aer(enu_m):
-    """ENU ``(..., 3)`` to azimuth (deg, clockwise from north), elevation (deg), slant range (m)."""
+def enu_to_aer(enu_m: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ENU ``(..., 3)`` to azimuth (deg, clockwise from north), elevation (deg), slant range (m).
+
+    Parameters
+    ----------
+    enu_m : array_like, shape (..., 3)
+        East, north, up components, m.
+
+    Returns
+    -------
+    azimuth_deg, elevation_deg, range_m : numpy.ndarray
+        az = atan2(e, n) in [0, 360), el = atan2(u, sqrt(e² + n²)), R = |enu|.
+    """
     e, n, u = np.moveaxis(np.asarray(enu_m, float), -1, 0)
     horiz = np.hypot(e, n)
     az = np.degrees(np.arctan2(e, n)) % 360.0
@@ -172,8 +252,23 @@ def enu_to_aer(enu_m):
     return az, el, np.sqrt(horiz * horiz + u * u)
 
 
-def eci_to_ecef(r_eci, t_s, omega_rads: float = WGS84.omega_rads) -> np.ndarray:
-    """Rotate inertial positions ``(..., 3)`` at times ``t_s`` (s since the epoch) into ECEF."""
+def eci_to_ecef(r_eci: ArrayLike, t_s: ArrayLike, omega_rads: float = WGS84.omega_rads) -> np.ndarray:
+    """Rotate inertial positions ``(..., 3)`` at times ``t_s`` (s since the epoch) into ECEF.
+
+    Parameters
+    ----------
+    r_eci : array_like, shape (..., 3)
+        Inertial positions, m (axes aligned with ECEF at t = 0).
+    t_s : array_like
+        Times since the epoch, s; broadcast against ``r_eci[..., 0]``.
+    omega_rads : float
+        Earth's rotation rate, rad/s (WGS84: 7.292115e-5 [ref:nima-wgs84-2000]).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3)
+        Earth-fixed positions, m: a rotation by θ = ω t about the z axis.
+    """
     r = np.asarray(r_eci, float)
     th = omega_rads * np.asarray(t_s, float)
     c, s = np.cos(th), np.sin(th)

@@ -23,8 +23,12 @@ batch of ~3,400 summary flights), the lofted tests fly as one targeted call.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:   # annotations only
+    from collections.abc import Iterable
 
 #: the largest drift (fraction) a calibrated figure may show before it counts as stale
 DRIFT_LIMIT = 0.005
@@ -42,12 +46,29 @@ def _row(kind, item, quantity, target_key, target, recomputed, unit, band=(None,
             "band_low": band[0], "band_high": band[1], "conditions": conditions}
 
 
-def missile_calibrations(ids=None, lofted: bool = True) -> list[dict]:
+def missile_calibrations(ids: Iterable[str] | None = None, lofted: bool = True) -> list[dict]:
     """One row per calibrated missile figure: target, today's recomputed value, drift and the band.
 
     Returns dicts with ``kind`` ("missile"), ``id``, ``quantity``, ``target_key``, ``target``,
     ``recomputed``, ``unit``, ``drift`` (fraction), ``ok`` (``|drift| <= DRIFT_LIMIT``), the published
     band ``band_low``/``band_high`` (km) and the ``conditions`` the figure is defined under.
+
+    Parameters
+    ----------
+    ids : iterable of str or None
+        Catalog missile ids; ``None``: every missile in the catalog.
+    lofted : bool
+        Also fly the recorded lofted tests (one targeted call for all of them).
+
+    Returns
+    -------
+    list of dict
+        One row per calibrated figure, as above; missiles without a ``[calibration]`` give none.
+
+    Notes
+    -----
+    The drift is ``recomputed / target - 1``; the range figures are :func:`thaadsim.flight.max_range_km`
+    (non-rotating minimum-energy range, the catalog's convention).
     """
     from thaadsim.flight.catalog import load_missile, missile_ids, with_payload
     from thaadsim.flight.targeting import max_range_km
@@ -99,8 +120,22 @@ def _lofted_rows(cases) -> list[dict]:
 _NOTE_TARGET = re.compile(r"to match ([a-z_]+) = ([0-9.eE+-]+)")
 
 
-def interceptor_calibrations(ids=None) -> list[dict]:
-    """One row per interceptor: its calibrated propellant fraction's target figure and today's value."""
+def interceptor_calibrations(ids: Iterable[str] | None = None) -> list[dict]:
+    """One row per interceptor: its calibrated propellant fraction's target figure and today's value.
+
+    Parameters
+    ----------
+    ids : iterable of str or None
+        Catalog interceptor ids; ``None``: every interceptor in the catalog.
+
+    Returns
+    -------
+    list of dict
+        Rows in the layout of :func:`missile_calibrations` (``kind`` "interceptor"); the recomputed
+        figure is the burnout speed (km/s) of
+        :func:`thaadsim.defense.reach.reference_burnout`. An interceptor whose ``calibrated`` note names
+        no target gives no row.
+    """
     from thaadsim.defense.interceptors import interceptor_ids, load_interceptor
     from thaadsim.defense.reach import reference_burnout
 
@@ -135,5 +170,16 @@ def _interceptor_note(iid: str) -> str:
 
 
 def calibration_report(lofted: bool = True) -> list[dict]:
-    """Every calibrated catalog figure (missiles, then interceptors) with its target, today's value and drift."""
+    """Every calibrated catalog figure (missiles, then interceptors) with its target, today's value and drift.
+
+    Parameters
+    ----------
+    lofted : bool
+        Include the missiles' lofted-test rows (the slowest part: one targeted call).
+
+    Returns
+    -------
+    list of dict
+        :func:`missile_calibrations` rows, then :func:`interceptor_calibrations` rows.
+    """
     return missile_calibrations(lofted=lofted) + interceptor_calibrations()

@@ -13,7 +13,7 @@ Both return a :class:`~thaadsim.flight.trajectory.TrajectoryBatch`. ``targeting.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -26,10 +26,49 @@ from thaadsim.flight import kernel as K
 from thaadsim.flight.trajectory import (PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY, TrajectoryBatch)
 from thaadsim.flight.vehicle import Missile
 
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
+
 
 @dataclass(frozen=True)
 class FlightOptions:
-    """Physics switches and numerical settings shared by every trajectory of a call."""
+    """Physics switches and numerical settings shared by every trajectory of a call.
+
+    Parameters
+    ----------
+    earth : {"wgs84", "sphere"}
+        The Earth's figure: the WGS84 ellipsoid [ref:nima-wgs84-2000] or a sphere of radius 6,371 km.
+    rotation : bool
+        Fly in the rotating Earth's frame (Coriolis and centrifugal terms, launch-site velocity
+        ``omega x r``); ``False`` gives the non-rotating reference the published ranges use.
+    j2 : bool or None
+        Include the J2 (oblateness) term of gravity; ``None`` means yes for WGS84 and no for the sphere.
+    atmosphere : bool
+        Drag through the US Standard Atmosphere 1976 [ref:ussa-1976]; ``False`` flies in vacuum.
+    rtol : float
+        Relative error per step of the Dormand-Prince 5(4) integrator [ref:dormand-prince-1980];
+        1e-9 keeps impacts within about 20 m of a 1e-12 reference.
+    max_step_s : float
+        Step cap while thrusting and in sampled flights, s.
+    coast_max_step_s : float
+        Step cap after burnout in summary-only flights, s.
+    kernel_flags : int
+        Bit flags of the kernel's optimisations (benchmarks switch them off one by one).
+    max_time_s : float
+        Flight-time limit, s; a flight still airborne then ends with status "time limit".
+
+    Notes
+    -----
+    Gravity with the J2 term (Vallado 2013 [ref:vallado-2013]), in Earth-centred axes with z north:
+
+        g = -(μ/r³) r - (3 μ J2 a² / 2 r⁵) [x (1 - 5 z²/r²), y (1 - 5 z²/r²), z (3 - 5 z²/r²)]
+
+    Examples
+    --------
+    >>> from thaadsim.flight import FlightOptions
+    >>> FlightOptions(rotation=False, atmosphere=False).model().omega_rads
+    0.0
+    """
 
     earth: str = "wgs84"          # "wgs84" or "sphere"
     rotation: bool = True
@@ -42,9 +81,24 @@ class FlightOptions:
     max_time_s: float = 3.0 * 3600.0
 
     def model(self) -> EarthModel:
+        """The :class:`~thaadsim.earth.constants.EarthModel` these options describe.
+
+        Returns
+        -------
+        EarthModel
+            Gravitational parameter, J2 (zero when off), semi-major axis, eccentricity squared and
+            rotation rate (zero when ``rotation`` is off).
+        """
         return earth_model(self.earth, rotation=self.rotation, j2=self.j2)
 
     def earth_vector(self) -> np.ndarray:
+        """The Earth model packed as the kernel takes it.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[mu_m3s2, j2, a_m, e2, omega_rads]``, shape (5,).
+        """
         m = self.model()
         return np.array([m.mu_m3s2, m.j2, m.a_m, m.e2, m.omega_rads])
 
@@ -64,11 +118,21 @@ def _broadcast(n: int, name: str, value) -> np.ndarray:
 SAMPLE_DT_RANGE_S = (0.01, 600.0)
 
 
-def check_sample_dt(sample_dt_s) -> None:
+def check_sample_dt(sample_dt_s: float | None) -> None:
     """Refuse a sampling interval that is not a finite number of seconds in ``SAMPLE_DT_RANGE_S``.
 
     Too small a step would allocate (flight time / dt) samples per trajectory and exhaust memory
     before flying anything; zero, negative or NaN would loop or index nonsense.
+
+    Parameters
+    ----------
+    sample_dt_s : float or None
+        Seconds between output samples; ``None`` (summary-only flight) is always accepted.
+
+    Raises
+    ------
+    ThaadsimError
+        When ``sample_dt_s`` is not a number or lies outside ``SAMPLE_DT_RANGE_S`` (0.01 to 600 s).
     """
     if sample_dt_s is None:
         return
@@ -138,21 +202,71 @@ def _pack_missiles(missiles: Sequence[Missile], index: np.ndarray):
     return stage_pack, cd_pack
 
 
-def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, launch_lon_deg, azimuth_deg,
-                kick_deg, cutoff_s=None, *, launch_alt_m=0.0, options: FlightOptions = FlightOptions(),
-                sample_dt_s: float | None = 2.0, raw: bool = False, impact_time_hint_s=None):
+def fly_powered(missiles: Sequence[Missile], missile_index: ArrayLike, launch_lat_deg: ArrayLike,
+                launch_lon_deg: ArrayLike, azimuth_deg: ArrayLike, kick_deg: ArrayLike,
+                cutoff_s: ArrayLike | None = None, *, launch_alt_m: ArrayLike = 0.0,
+                options: FlightOptions = FlightOptions(), sample_dt_s: float | None = 2.0, raw: bool = False,
+                impact_time_hint_s: ArrayLike | None = None
+                ) -> TrajectoryBatch | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fly N powered missiles from their launch points.
 
     Parameters
     ----------
-    missiles : the distinct missiles; ``missile_index`` (N,) says which one each row flies.
-    azimuth_deg : launch azimuth in the Earth-fixed frame (deg from north).
-    kick_deg : tilt of the thrust at the end of the kick (the shape parameter).
-    cutoff_s : thrust termination time since launch (default: burn every stage to depletion).
-    sample_dt_s : output sampling; ``None`` flies summary-only (what targeting iterations use).
-    raw : return the kernel's (samples, events, summary) arrays instead of a TrajectoryBatch.
-    impact_time_hint_s : (N,) flight times already known (e.g. from targeting's last flights); a
-        sampled call then sizes its sample array from them instead of flying a summary pass first.
+    missiles : sequence of Missile
+        The distinct missiles; ``missile_index`` says which one each row flies.
+    missile_index : array_like of int, shape (N,)
+        Index into ``missiles`` for each trajectory; its length sets N.
+    launch_lat_deg, launch_lon_deg : array_like
+        Geodetic launch latitude and longitude, deg; scalars or (N,).
+    azimuth_deg : array_like
+        Launch azimuth in the Earth-fixed frame, deg from north; scalar or (N,).
+    kick_deg : array_like
+        Tilt of the thrust from the vertical at the end of the kick (the trajectory's shape
+        parameter), deg; scalar or (N,).
+    cutoff_s : array_like or None
+        Thrust termination time since launch, s (clipped to the missile's burn time); ``None`` burns
+        every stage to depletion.
+    launch_alt_m : array_like
+        Launch altitude above the ellipsoid, m.
+    options : FlightOptions
+        Earth model, rotation, J2, atmosphere and integrator settings.
+    sample_dt_s : float or None
+        Output sampling, s; ``None`` flies summary-only (what targeting iterations use).
+    raw : bool
+        Return the kernel's ``(samples, events, summary)`` arrays instead of a TrajectoryBatch.
+    impact_time_hint_s : array_like or None
+        (N,) flight times already known (e.g. from targeting's last flights); a sampled call then sizes
+        its sample array from them instead of flying a summary pass first.
+
+    Returns
+    -------
+    TrajectoryBatch or tuple of numpy.ndarray
+        The N trajectories (samples, phases, burnout, apogee, impact and range), or with ``raw`` the
+        kernel's ``(samples, events, summary)`` arrays.
+
+    Raises
+    ------
+    ThaadsimError
+        For an input that does not broadcast to N values, a NaN or infinite value, or a sampling
+        interval outside ``SAMPLE_DT_RANGE_S``.
+
+    Notes
+    -----
+    Each stage burns in turn with thrust ``F = ṁ Isp g0`` and mass ``m(t) = m0 - ṁ t``
+    [ref:sutton-biblarz-2017]; the thrust rises vertically, tilts by
+    ``kick_deg`` during the kick, then follows the velocity (gravity turn) [ref:wheelon-1959]. The
+    equations of motion
+
+        r̈ = (F/m) u_T + g(r) - (ρ |v_rel| / 2β) v_rel,    β = m / (C_D A)
+
+    are integrated in an inertial frame by Dormand-Prince 5(4) [ref:dormand-prince-1980], with the
+    atmosphere of [ref:ussa-1976] carried along by the rotating Earth.
+
+    Examples
+    --------
+    >>> from thaadsim.flight import fly_powered, load_missile
+    >>> batch = fly_powered([load_missile("hwasong-12")], [0, 0], 39.0, 125.7, 90.0, [30.0, 40.0])  # doctest: +SKIP
+    >>> batch.range_km                                                                               # doctest: +SKIP
     """
     idx = np.atleast_1d(np.asarray(missile_index, np.int64))
     n = idx.size
@@ -182,11 +296,30 @@ def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, laun
     return powered_batch(missiles, idx, lat, lon, cut, out, model)
 
 
-def powered_batch(missiles: Sequence[Missile], missile_index, launch_lat_deg, launch_lon_deg, cutoff_s,
-                  raw, model: EarthModel) -> TrajectoryBatch:
+def powered_batch(missiles: Sequence[Missile], missile_index: ArrayLike, launch_lat_deg: ArrayLike,
+                  launch_lon_deg: ArrayLike, cutoff_s: ArrayLike,
+                  raw: tuple[np.ndarray, np.ndarray, np.ndarray], model: EarthModel) -> TrajectoryBatch:
     """The :class:`TrajectoryBatch` of powered flights from the kernel's ``raw`` (samples, events, summary).
 
-    ``cutoff_s`` is each row's thrust termination (already clipped to the missile's burn time).
+    Parameters
+    ----------
+    missiles : sequence of Missile
+        The distinct missiles flown.
+    missile_index : array_like of int, shape (N,)
+        Which missile each row flew.
+    launch_lat_deg, launch_lon_deg : array_like, shape (N,)
+        Launch points, deg.
+    cutoff_s : array_like, shape (N,)
+        Each row's thrust termination, s (already clipped to the missile's burn time).
+    raw : tuple of numpy.ndarray
+        The kernel's ``(samples, events, summary)`` arrays, as ``fly_powered(..., raw=True)`` returns.
+    model : EarthModel
+        The Earth model the flights used.
+
+    Returns
+    -------
+    TrajectoryBatch
+        The flights, with each stage's burnout time (NaN for stages that never fired).
     """
     idx = np.asarray(missile_index, np.int64)
     lat = np.asarray(launch_lat_deg, float)
@@ -207,8 +340,9 @@ def powered_batch(missiles: Sequence[Missile], missile_index, launch_lat_deg, la
     return batch
 
 
-def fly_kinematic(burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lon_deg,
-                  burnout_altitude_km=0.0, beta_kgm2=None, *, earth: str = "wgs84", rotation: bool = True,
+def fly_kinematic(burnout_speed_kms: ArrayLike, burnout_angle_deg: ArrayLike, azimuth_deg: ArrayLike,
+                  lat_deg: ArrayLike, lon_deg: ArrayLike, burnout_altitude_km: ArrayLike = 0.0,
+                  beta_kgm2: ArrayLike | None = None, *, earth: str = "wgs84", rotation: bool = True,
                   atmosphere: bool = True, j2: bool | None = None, sample_dt_s: float | None = 2.0,
                   options: FlightOptions | None = None) -> TrajectoryBatch:
     """Fly N kinematic missiles from their burnout states to impact.
@@ -217,6 +351,63 @@ def fly_kinematic(burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lo
     flight-path angle is above the local horizontal, and the azimuth is from north. Time zero is
     burnout, so ``flight_time_s`` is the coast time. ``beta_kgm2`` (ballistic coefficient m/(C_D A)) sets
     reentry drag; ``None`` means a drag-free coast even with the atmosphere on.
+
+    Parameters
+    ----------
+    burnout_speed_kms : array_like
+        Speed at burnout relative to the ground, km/s (> 0); scalar or (N,). The longest input sets N.
+    burnout_angle_deg : array_like
+        Flight-path angle above the local horizontal, deg, in (-90, 90).
+    azimuth_deg : array_like
+        Heading, deg from north.
+    lat_deg, lon_deg : array_like
+        Geodetic latitude and longitude of the burnout point, deg.
+    burnout_altitude_km : array_like
+        Burnout altitude above the ellipsoid, km (>= 0).
+    beta_kgm2 : array_like or None
+        Ballistic coefficient ``β = m / (C_D A)``, kg/m^2 (> 0); ``None`` coasts without drag.
+    earth : {"wgs84", "sphere"}
+        The Earth's figure (ignored when ``options`` is given).
+    rotation : bool
+        Rotating Earth (ignored when ``options`` is given).
+    atmosphere : bool
+        Drag through the 1976 standard atmosphere (ignored when ``options`` is given).
+    j2 : bool or None
+        J2 gravity; ``None``: with WGS84 only (ignored when ``options`` is given).
+    sample_dt_s : float or None
+        Output sampling, s; ``None`` flies summary-only.
+    options : FlightOptions or None
+        All physics switches at once; overrides ``earth``, ``rotation``, ``atmosphere`` and ``j2``.
+
+    Returns
+    -------
+    TrajectoryBatch
+        N coasts from burnout to impact; ``missile_id`` is ``"kinematic"``.
+
+    Raises
+    ------
+    ThaadsimError
+        For a non-positive speed or ``beta_kgm2``, a flight-path angle outside (-90, 90) deg, a latitude
+        outside [-90, 90], a negative altitude, a launch into the ground, NaN, or inputs that do not
+        broadcast.
+
+    Notes
+    -----
+    Without drag on a non-rotating sphere the coast is a Kepler ellipse, and the free-flight range angle
+    Ψ between burnout and a return to the same radius follows the classic range equation
+    [ref:wheelon-1959, bate-mueller-white-1971]:
+
+        cos(Ψ/2) = (1 - Q cos²γ) / sqrt(1 + Q (Q - 2) cos²γ),    Q = v² r / μ
+
+    which the test suite uses as the reference for this function.
+
+    Examples
+    --------
+    >>> from thaadsim.flight import fly_kinematic
+    >>> b = fly_kinematic(7.0, 25.0, 90.0, 39.0, 125.7, earth="sphere", rotation=False,
+    ...                   atmosphere=False, sample_dt_s=None)          # doctest: +SKIP
+    >>> round(float(b.range_km[0]), -2)       # km over a vacuum, non-rotating sphere  # doctest: +SKIP
+    8900.0
     """
     arrays = [np.atleast_1d(np.asarray(x, float)) for x in
               (burnout_speed_kms, burnout_angle_deg, azimuth_deg, lat_deg, lon_deg, burnout_altitude_km)]
@@ -271,8 +462,25 @@ def _eci_to_ecef_state(t, r, v, omega):
     return rot(r), rot(v - np.cross(w, r))
 
 
-def burnout_figures(t, r, v, model: EarthModel):
-    """Speed (km/s, ground-relative), flight-path angle (deg) and altitude (km) of ECI states."""
+def burnout_figures(t: np.ndarray, r: np.ndarray, v: np.ndarray,
+                    model: EarthModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Speed (km/s, ground-relative), flight-path angle (deg) and altitude (km) of ECI states.
+
+    Parameters
+    ----------
+    t : numpy.ndarray
+        Times of the states since launch, s (the Earth's rotation angle is ``omega t``).
+    r, v : numpy.ndarray, shape (..., 3)
+        Inertial position (m) and velocity (m/s).
+    model : EarthModel
+        The Earth model (rotation rate and ellipsoid).
+
+    Returns
+    -------
+    speed_kms, angle_deg, altitude_km : numpy.ndarray
+        Speed relative to the rotating Earth, flight-path angle above the local horizontal
+        (``γ = arcsin(up · v / |v|)``) and geodetic altitude.
+    """
     r_f, v_f = _eci_to_ecef_state(t, r, v, model.omega_rads)
     lat, lon, alt = ecef_to_geodetic(r_f, model)
     up = enu_basis(lat, lon)[..., 2, :]
@@ -282,9 +490,31 @@ def burnout_figures(t, r, v, model: EarthModel):
     return speed / 1e3, gamma, alt / 1e3
 
 
-def build_batch(samples, events, summary, *, launch_lat_deg, launch_lon_deg, missile_id,
-                model: EarthModel) -> TrajectoryBatch:
-    """Merge regular samples with event rows, convert frames, and compute the summary figures."""
+def build_batch(samples: np.ndarray, events: np.ndarray, summary: np.ndarray, *, launch_lat_deg: ArrayLike,
+                launch_lon_deg: ArrayLike, missile_id: ArrayLike, model: EarthModel) -> TrajectoryBatch:
+    """Merge regular samples with event rows, convert frames, and compute the summary figures.
+
+    Parameters
+    ----------
+    samples : numpy.ndarray, shape (N, T, 7)
+        The kernel's regular samples ``[t, x, y, z, vx, vy, vz]`` (inertial, NaN-padded).
+    events : numpy.ndarray, shape (N, E, 7)
+        The kernel's event rows (burnout, apogee, 100 km reentry, impact ...), same layout.
+    summary : numpy.ndarray, shape (N, S)
+        The kernel's per-flight summary (status, impact state, apogee, maximum speed and q).
+    launch_lat_deg, launch_lon_deg : array_like, shape (N,)
+        Launch points, deg (the range is the geodesic from them to impact [ref:karney-2013]).
+    missile_id : array_like of str, shape (N,)
+        Catalog id of each row.
+    model : EarthModel
+        The Earth model the flights used.
+
+    Returns
+    -------
+    TrajectoryBatch
+        Time-sorted samples in inertial and Earth-fixed frames with geodetic coordinates and phases,
+        and the summary figures (range, apogee, flight time, impact point, burnout state, maximum q).
+    """
     n = summary.shape[0]
     om = model.omega_rads
     n_reg = summary[:, K.S_N_SAMPLES].astype(np.int64)
@@ -356,8 +586,25 @@ def build_batch(samples, events, summary, *, launch_lat_deg, launch_lon_deg, mis
     )
 
 
-def summary_figures(summary, launch_lat_deg, launch_lon_deg, model: EarthModel):
-    """Impact point and range (km) from a summary-only kernel run (what targeting iterates on)."""
+def summary_figures(summary: np.ndarray, launch_lat_deg: ArrayLike, launch_lon_deg: ArrayLike,
+                    model: EarthModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Impact point and range (km) from a summary-only kernel run (what targeting iterates on).
+
+    Parameters
+    ----------
+    summary : numpy.ndarray, shape (N, S)
+        The kernel's per-flight summary.
+    launch_lat_deg, launch_lon_deg : array_like, shape (N,)
+        Launch points, deg.
+    model : EarthModel
+        The Earth model the flights used.
+
+    Returns
+    -------
+    impact_lat_deg, impact_lon_deg, range_km, azimuth_deg : numpy.ndarray
+        Impact point, geodesic range from launch [ref:karney-2013] and the launch-to-impact azimuth;
+        NaN for flights that did not impact.
+    """
     t_imp = summary[:, K.S_T_IMPACT]
     r_imp = summary[:, K.S_R_IMPACT:K.S_R_IMPACT + 3]
     rf, _ = _eci_to_ecef_state(np.nan_to_num(t_imp), r_imp, np.zeros_like(r_imp), model.omega_rads)

@@ -47,10 +47,17 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from thaadsim.errors import ThaadsimError
+
+if TYPE_CHECKING:   # annotations only: the engine loads when a stage is first flown
+    from numpy.typing import ArrayLike
+
+    from thaadsim.flight.engine import FlightOptions
+    from thaadsim.flight.trajectory import TrajectoryBatch
 
 #: bulk propellant densities used for the stage length (kg/m³), estimates: HTPB/AP composite solids
 #: 1,750-1,800; NTO/UDMH or IRFNA/kerosene at their mixture ratios about 1,150-1,250
@@ -66,7 +73,23 @@ _KEYS = {"separates", "beta_kgm2", "rcs_m2", "estimate", "propellant", "length_m
 
 @dataclass(frozen=True)
 class SpentStage:
-    """The spent final stage of one missile: ballistic coefficient, RCS, and how they were estimated."""
+    """The spent final stage of one missile: ballistic coefficient, RCS, and how they were estimated.
+
+    Parameters
+    ----------
+    missile_id : str
+        The catalog missile the stage belongs to.
+    separates : bool
+        Whether the RV leaves the stage; ``False`` (Scud-B/C, Iskander-M): no second object.
+    beta_kgm2 : float
+        Ballistic coefficient of the tumbling stage, kg/m² (NaN when it does not separate).
+    rcs_m2 : float
+        Aspect-averaged radar cross section, m² (NaN when it does not separate).
+    estimate : str
+        How the figures were estimated, in words.
+    inputs : dict
+        The catalog figures the estimate started from (propellant kind, length, diameter, masses).
+    """
 
     missile_id: str
     separates: bool
@@ -82,6 +105,41 @@ def estimate_spent_stage(diameter_m: float, dry_mass_kg: float, propellant_mass_
 
     L = 1.4·m_prop/(ρ·π a²); S/4 = (π a² + π a L)/2; β = m_dry/(C_D·S/4), C_D = 1; σ = S/4
     (module notes give the reasoning and sources).
+
+    Parameters
+    ----------
+    diameter_m : float
+        Stage diameter, m (a = diameter / 2).
+    dry_mass_kg : float
+        Empty stage mass, kg.
+    propellant_mass_kg : float
+        Propellant the stage burnt, kg (sets the length).
+    propellant : {"solid", "liquid"}
+        Propellant kind, for the bulk density ``PROPELLANT_DENSITY_KGM3``.
+
+    Returns
+    -------
+    dict
+        ``{"length_m", "beta_kgm2", "rcs_m2"}``.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown propellant kind.
+
+    Notes
+    -----
+    Cauchy's theorem gives a convex body's mean projected area over all orientations as a quarter of
+    its surface, S/4; drag coefficient C_D = 1 for a tumbling bluff body [ref:regan-1984]; the
+    optical-region aspect average of the RCS is taken as the same quarter-area [ref:knott-2004,
+    mahafza-2000].
+
+    Examples
+    --------
+    >>> from thaadsim.flight.spent_stage import estimate_spent_stage
+    >>> e = estimate_spent_stage(2.0, 1000.0, 0.0, "liquid")      # an empty 2 m disc: S/4 = π a²/2
+    >>> round(e["rcs_m2"], 4), round(e["beta_kgm2"], 1)
+    (1.5708, 636.6)
     """
     if propellant not in PROPELLANT_DENSITY_KGM3:
         raise ThaadsimError("propellant", f"{propellant!r} is not a propellant kind",
@@ -104,7 +162,23 @@ def _table() -> dict:
 
 def spent_stage_for(missile_id: str) -> SpentStage | None:
     """The :class:`SpentStage` of a catalog missile; None for a missile the file does not list
-    (a user's own missile file), which then flies without a second object."""
+    (a user's own missile file), which then flies without a second object.
+
+    Parameters
+    ----------
+    missile_id : str
+        A catalog id, e.g. ``"hwasong-15"`` (case and surrounding blanks ignored).
+
+    Returns
+    -------
+    SpentStage or None
+        The entry of ``data/catalog/spent_stages.toml``, or ``None`` when it has none.
+
+    Raises
+    ------
+    ThaadsimError
+        For an entry with an unknown key or a ``beta_kgm2`` / ``rcs_m2`` out of bounds.
+    """
     entry = _table().get(str(missile_id).strip().lower())
     if entry is None:
         return None
@@ -124,7 +198,9 @@ def spent_stage_for(missile_id: str) -> SpentStage | None:
     return SpentStage(str(missile_id), True, float(beta), float(rcs), str(entry.get("estimate", "")), inputs)
 
 
-def fly_spent_stages(batch, *, beta_kgm2=None, options=None, sample_dt_s: float | None = 2.0):
+def fly_spent_stages(batch: TrajectoryBatch, *, beta_kgm2: ArrayLike | None = None,
+                     options: FlightOptions | None = None,
+                     sample_dt_s: float | None = 2.0) -> tuple[TrajectoryBatch | None, np.ndarray]:
     """Fly the spent final stage of every row of ``batch`` whose missile separates its RV.
 
     Parameters
@@ -145,6 +221,16 @@ def fly_spent_stages(batch, *, beta_kgm2=None, options=None, sample_dt_s: float 
         The stage trajectories (times since the missile's launch, so they line up with the RV's)
         and, for each, the row of ``batch`` it belongs to. Rows without a separating stage, or
         that never burnt out, are left out; an empty selection gives ``(None, empty array)``.
+
+    Raises
+    ------
+    ThaadsimError
+        For a ``beta_kgm2`` that is not positive and finite.
+
+    Notes
+    -----
+    The stage coasts under J2 gravity with drag a = -(ρ |v_rel| / 2β) v_rel through the co-rotating
+    1976 standard atmosphere [ref:ussa-1976], from the RV's burnout state.
     """
     from thaadsim.flight import engine as E
 

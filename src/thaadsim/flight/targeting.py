@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -44,6 +44,11 @@ from thaadsim.flight import kernel as K
 from thaadsim.flight.engine import FlightOptions, check_sample_dt, fly_powered, powered_batch, summary_figures
 from thaadsim.flight.vehicle import Missile
 
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
+
+    from thaadsim.flight.trajectory import TrajectoryBatch
+
 SHAPES = ("min-energy", "lofted", "depressed")
 KICK_GRID_DEG = np.linspace(0.5, 85.0, 70)
 CUT_GRID_FRAC = np.linspace(0.06, 1.0, 48)
@@ -52,7 +57,26 @@ DEFAULT_DEPRESSED_APOGEE_FRACTION = 0.5
 
 @dataclass(frozen=True)
 class ShapeTable:
-    """Range and apogee (km) on a (cut-off, kick) grid, and each energy's range-maximising kick."""
+    """Range and apogee (km) on a (cut-off, kick) grid, and each energy's range-maximising kick.
+
+    Flown once per missile and physics options on a non-rotating Earth (same gravity, atmosphere and
+    drag); targeting takes its first guesses from it.
+
+    Parameters
+    ----------
+    cut_s : numpy.ndarray, shape (C,)
+        Thrust cut-off times since launch, s.
+    kick_deg : numpy.ndarray, shape (K,)
+        Kick angles, deg.
+    range_km : numpy.ndarray, shape (C, K)
+        Ground range of each (cut-off, kick), km; NaN where the missile fails (crashes during boost).
+    apogee_km : numpy.ndarray, shape (C, K)
+        Apogee altitude of each (cut-off, kick), km.
+    best_kick_deg : numpy.ndarray, shape (C,)
+        The range-maximising kick at each cut-off, deg.
+    max_range_km : numpy.ndarray, shape (C,)
+        The maximum range at each cut-off, km.
+    """
 
     cut_s: np.ndarray          # (C,)
     kick_deg: np.ndarray       # (K,)
@@ -61,11 +85,35 @@ class ShapeTable:
     best_kick_deg: np.ndarray  # (C,)
     max_range_km: np.ndarray   # (C,)
 
-    def kick_opt(self, cut_s):
+    def kick_opt(self, cut_s: ArrayLike) -> np.ndarray:
+        """The range-maximising kick angle (deg) at cut-off ``cut_s``, interpolated in the table.
+
+        Parameters
+        ----------
+        cut_s : array_like
+            Thrust cut-off times since launch, s.
+
+        Returns
+        -------
+        numpy.ndarray
+            Kick angle, deg, linearly interpolated in ``best_kick_deg``.
+        """
         return np.interp(cut_s, self.cut_s, self.best_kick_deg)
 
-    def cut_for_range(self, range_km):
-        """Smallest cut-off whose maximum range reaches ``range_km`` (on the table's Earth)."""
+    def cut_for_range(self, range_km: ArrayLike) -> np.ndarray:
+        """Smallest cut-off whose maximum range reaches ``range_km`` (on the table's Earth).
+
+        Parameters
+        ----------
+        range_km : array_like
+            Ground ranges, km.
+
+        Returns
+        -------
+        numpy.ndarray
+            Cut-off times, s, interpolated in the running maximum of ``max_range_km``; the full burn
+            for ranges beyond the missile's reach.
+        """
         mr = np.maximum.accumulate(np.nan_to_num(self.max_range_km, nan=0.0))
         return np.interp(range_km, mr, self.cut_s)
 
@@ -137,17 +185,60 @@ def _shape_table_cached(missile: Missile, key) -> ShapeTable:
 
 
 def shape_table(missile: Missile, options: FlightOptions = FlightOptions()) -> ShapeTable:
-    """The (cached) shape table of a missile for these physics options."""
+    """The (cached) shape table of a missile for these physics options.
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile to tabulate.
+    options : FlightOptions
+        Earth model, atmosphere and integrator settings (the table itself is flown without rotation).
+
+    Returns
+    -------
+    ShapeTable
+        Range and apogee on the (cut-off, kick) grid ``CUT_GRID_FRAC`` x ``KICK_GRID_DEG``, cached in
+        memory and on disk per missile and options.
+    """
     return _shape_table_cached(missile, _opts_key(options))
 
 
 def max_range_km(missile: Missile, options: FlightOptions = FlightOptions()) -> float:
-    """Minimum-energy (maximum) range at full burn on a non-rotating Earth, km."""
+    """Minimum-energy (maximum) range at full burn on a non-rotating Earth, km.
+
+    The catalog's published range bands use the same convention (non-rotating maximum), so this
+    is the figure to compare with them.
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile, e.g. ``load_missile("hwasong-12")``.
+    options : FlightOptions
+        Earth figure, J2, atmosphere and integrator settings; rotation is ignored (the shape table is
+        flown on a non-rotating Earth).
+
+    Returns
+    -------
+    float
+        The largest range in the missile's shape table, km.
+
+    Notes
+    -----
+    For a burnout speed v at radius r with Q = v² r / μ, the range angle is greatest at the
+    flight-path angle γ* with cos 2γ* = Q / (2 - Q) [ref:wheelon-1959, bate-mueller-white-1971]; a
+    powered missile's optimum also depends on gravity and drag losses in the boost, so it is found by
+    flying the grid of kick angles rather than from this formula.
+
+    Examples
+    --------
+    >>> from thaadsim.flight import load_missile, max_range_km
+    >>> max_range_km(load_missile("scud-b"))   # doctest: +SKIP
+    """
     return float(np.nanmax(shape_table(missile, options).max_range_km))
 
 
-def max_range_on_azimuth_km(missile: Missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
-                            options: FlightOptions = FlightOptions()) -> np.ndarray:
+def max_range_on_azimuth_km(missile: Missile, launch_lat_deg: ArrayLike, launch_lon_deg: ArrayLike,
+                            azimuth_deg: ArrayLike, options: FlightOptions = FlightOptions()) -> np.ndarray:
     """Maximum ground range (km) toward targets on each azimuth, on the Earth model of ``options``.
 
     "Toward azimuth A" means along the geodesic that leaves the launch point on A: on a rotating
@@ -158,6 +249,35 @@ def max_range_on_azimuth_km(missile: Missile, launch_lat_deg, launch_lon_deg, az
     lands on it to a few km). Eastward shots gain the ground's eastward speed (0.46 km/s at the
     equator), westward ones lose it. ``launch_*`` and ``azimuth_deg`` broadcast; every refinement
     flies all N rows as one batch.
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile flown.
+    launch_lat_deg, launch_lon_deg : array_like
+        Geodetic launch point, deg; scalars or (N,).
+    azimuth_deg : array_like
+        Azimuth of the geodesic toward the targets, deg from north; its length sets N.
+    options : FlightOptions
+        Earth model, rotation, J2 and atmosphere.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        The greatest ground range reached along each azimuth, km.
+
+    Notes
+    -----
+    The refinement fits a parabola through the ranges R(k - h), R(k), R(k + h) at kicks k - h, k, k + h
+    and moves to its vertex, k + h (R(k-h) - R(k+h)) / (2 (R(k-h) - 2 R(k) + R(k+h))), with h shrinking
+    from 3 to 0.1 deg. The ground's eastward speed is ω R cos(latitude) (WGS84 ω and a
+    [ref:nima-wgs84-2000]).
+
+    Examples
+    --------
+    >>> from thaadsim.flight import load_missile
+    >>> from thaadsim.flight.targeting import max_range_on_azimuth_km
+    >>> max_range_on_azimuth_km(load_missile("hwasong-15"), 39.0, 125.7, [90.0, 270.0])   # doctest: +SKIP
     """
     az = np.atleast_1d(np.asarray(azimuth_deg, float))
     n = az.size
@@ -217,11 +337,12 @@ def _wrap180(x):
     return (np.asarray(x) + 180.0) % 360.0 - 180.0
 
 
-def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target_lon_deg, *,
-                 shape: str | Sequence[str] = "min-energy", apogee_km=None, earth: str = "wgs84",
-                 rotation: bool = True, atmosphere: bool = True, j2: bool | None = None,
+def fly_targeted(missile: str | Missile | Sequence[str | Missile], launch_lat_deg: ArrayLike,
+                 launch_lon_deg: ArrayLike, target_lat_deg: ArrayLike, target_lon_deg: ArrayLike, *,
+                 shape: str | Sequence[str] = "min-energy", apogee_km: ArrayLike | None = None,
+                 earth: str = "wgs84", rotation: bool = True, atmosphere: bool = True, j2: bool | None = None,
                  sample_dt_s: float | None = 2.0, tolerance_km: float = 0.05, max_iterations: int = 25,
-                 options: FlightOptions | None = None, errors: str = "raise"):
+                 options: FlightOptions | None = None, errors: str = "raise") -> TrajectoryBatch:
     """Fly N missiles from launch points to aimpoints; every position argument broadcasts.
 
     ``missile`` is a catalog id, a :class:`Missile`, or a sequence of either (one per row).
@@ -236,6 +357,69 @@ def fly_targeted(missile, launch_lat_deg, launch_lon_deg, target_lat_deg, target
     missile, shape and apogee) are solved from interpolated neighbours, about 2 flights each; a
     row's solution then depends on its group at the level of the targeting tolerance (50 m), so
     callers that need answers independent of how rows are batched target them once, in one call.
+
+    Parameters
+    ----------
+    missile : str, Missile, or sequence of them
+        A catalog id (``"hwasong-15"``), a :class:`Missile`, or one per row.
+    launch_lat_deg, launch_lon_deg : array_like
+        Geodetic launch points, deg; scalars or (N,).
+    target_lat_deg, target_lon_deg : array_like
+        Geodetic aimpoints, deg; scalars or (N,).
+    shape : {"min-energy", "lofted", "depressed"} or sequence of them
+        The trajectory shape, one for all rows or one per row (see the module's *Shapes*).
+    apogee_km : array_like or None
+        Apogee to fly (lofted or depressed rows), km; ``None`` lets the shape choose it.
+    earth : {"wgs84", "sphere"}
+        The Earth's figure (ignored when ``options`` is given).
+    rotation : bool
+        Rotating Earth (ignored when ``options`` is given).
+    atmosphere : bool
+        Drag through the 1976 standard atmosphere [ref:ussa-1976] (ignored when ``options`` is given).
+    j2 : bool or None
+        J2 gravity; ``None``: with WGS84 only (ignored when ``options`` is given).
+    sample_dt_s : float or None
+        Output sampling of the final flights, s; ``None`` keeps only the summary figures.
+    tolerance_km : float
+        Largest acceptable miss distance, km (default 50 m).
+    max_iterations : int
+        Cap on the batch correction iterations.
+    options : FlightOptions or None
+        All physics switches at once; overrides ``earth``, ``rotation``, ``atmosphere`` and ``j2``.
+    errors : {"raise", "mark"}
+        ``"raise"`` stops at the first unreachable or unsolvable row; ``"mark"`` flags it ``False`` in
+        ``batch.targeting_ok`` and solves the others.
+
+    Returns
+    -------
+    TrajectoryBatch
+        The N trajectories, with ``target_lat_deg``, ``target_lon_deg``, ``miss_km``,
+        ``launch_azimuth_deg``, ``kick_deg``, ``cutoff_s``, ``targeting_ok`` and ``targeting_flights``.
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown missile id or shape, a latitude outside [-90, 90], NaN, inputs that do not
+        broadcast, a bad sampling interval, or (with ``errors="raise"``) a target beyond reach or an
+        apogee the missile cannot fly; the message names the reach on that azimuth.
+
+    Notes
+    -----
+    Each batch iteration corrects the launch azimuth by the azimuth error of the impact seen from the
+    launch point (geodesics after Karney 2013 [ref:karney-2013]) and the range parameter by the
+    secant method on the range error,
+
+        x_{k+1} = x_k - e_k (x_k - x_{k-1}) / (e_k - e_{k-1}),
+
+    safeguarded by the Illinois variant of regula falsi where a bracket is known. The minimum-energy
+    trajectory of a kinematic missile is the textbook one [ref:wheelon-1959, bate-mueller-white-1971].
+
+    Examples
+    --------
+    >>> from thaadsim.flight import fly_targeted
+    >>> b = fly_targeted("hwasong-12", 40.0, 127.0, 13.4, 144.8, sample_dt_s=None)   # doctest: +SKIP
+    >>> float(b.miss_km[0]) < 0.05                                                    # doctest: +SKIP
+    True
     """
     from thaadsim.flight.catalog import load_missile
 

@@ -113,6 +113,7 @@ class TrajectoryBatch:
 
     @property
     def valid(self) -> np.ndarray:
+        """(N, T) bool: True for the samples each trajectory really has (False for the padding)."""
         return np.arange(self.t_s.shape[1])[None, :] < self.n_samples[:, None]
 
     def __getitem__(self, idx) -> "TrajectoryBatch":
@@ -140,7 +141,18 @@ class TrajectoryBatch:
         return pd.DataFrame(data)
 
     def to_dataframe(self, i: int = 0) -> pd.DataFrame:
-        """The samples of trajectory ``i``: time, position, altitude, speed, phase."""
+        """The samples of trajectory ``i``: time, position, altitude, speed, phase.
+
+        Parameters
+        ----------
+        i : int
+            Row of the batch.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One line per real sample (padding dropped).
+        """
         n = int(self.n_samples[i])
         return pd.DataFrame({
             "t_s": self.t_s[i, :n],
@@ -223,7 +235,19 @@ class TrajectoryBatch:
 
     def ground_range_km(self, rows: ArrayLike | None = None) -> np.ndarray:
         """(N, T) geodesic distance of each sample's sub-point from the launch point (WGS84);
-        only ``rows`` (an index array) if given, shape (len(rows), T)."""
+        only ``rows`` (an index array) if given, shape (len(rows), T).
+
+        Parameters
+        ----------
+        rows : array_like of int or None
+            Rows to compute; ``None``: all.
+
+        Returns
+        -------
+        numpy.ndarray
+            Ground range, km, on the WGS84 ellipsoid (Karney's geodesics [ref:karney-2013]); NaN for
+            padding.
+        """
         from thaadsim.earth.geodesy import geodesic_inverse
 
         sel = slice(None) if rows is None else np.atleast_1d(rows)
@@ -243,6 +267,16 @@ class TrajectoryBatch:
         interpolation is good to metres-to-tens-of-metres; use the sample arrays for more.
         All rows at once: each row's times are shifted by a per-row offset so that one sorted
         search serves the whole batch.
+
+        Parameters
+        ----------
+        times_s : array_like
+            (N, K) times per row, or (K,) shared by all rows, s since launch.
+
+        Returns
+        -------
+        numpy.ndarray
+            (N, K, 3) Earth-fixed positions, m.
         """
         times = np.asarray(times_s, float)
         n, t_len = self.t_s.shape

@@ -31,7 +31,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:   # annotations only
+    from collections.abc import Iterable
 
 __all__ = ["write_bytes", "write_text", "write_json", "write_jsonl", "write_many", "json_text",
            "jsonl_text", "unwritable_reason", "is_temp_name", "JOURNAL_NAME", "InterruptedAfterCommit",
@@ -45,7 +48,17 @@ _TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 def is_temp_name(name: str) -> bool:
     """True for a name this module stages under (``.<target>.<8 random chars>.tmp``): the only
-    files :func:`thaadsim.io.outdir.remove_stale_temp_files` may delete."""
+    files :func:`thaadsim.io.outdir.remove_stale_temp_files` may delete.
+
+    Parameters
+    ----------
+    name : str
+        A file name (no directory).
+
+    Returns
+    -------
+    bool
+    """
     return bool(_TEMP_RE.match(name))
 
 
@@ -105,12 +118,38 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; create parent directories. Returns the Path."""
+    """Write ``data`` to ``path`` atomically; create parent directories. Returns the Path.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The target file.
+    data : bytes
+        Its new content.
+
+    Returns
+    -------
+    Path
+    """
     return write_many({path: data})[path]
 
 
 def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
-    """Write a string atomically (UTF-8 by default)."""
+    """Write a string atomically (UTF-8 by default).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The target file.
+    text : str
+        Its new content.
+    encoding : str
+        The text encoding.
+
+    Returns
+    -------
+    Path
+    """
     return write_bytes(path, text.encode(encoding))
 
 
@@ -155,25 +194,79 @@ def clean_nans(obj: Any):
 
 
 def json_text(obj: Any, indent: int | None = 2) -> str:
-    """``obj`` as strict JSON text (NaN -> null), newline-terminated."""
+    """``obj`` as strict JSON text (NaN -> null), newline-terminated.
+
+    Parameters
+    ----------
+    obj : Any
+        JSON-able data (numpy scalars and arrays included).
+    indent : int or None
+        Indentation; ``None`` for one line.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from thaadsim.io.atomic import json_text
+    >>> print(json_text({"p": float("nan")}, indent=None), end="")
+    {"p": null}
+    """
     return json.dumps(clean_nans(obj), indent=indent, default=_default, allow_nan=False,
                       ensure_ascii=False) + "\n"
 
 
-def jsonl_text(records) -> str:
-    """An iterable of dicts as JSON Lines text (one strict JSON object per line)."""
+def jsonl_text(records: Iterable[dict]) -> str:
+    """An iterable of dicts as JSON Lines text (one strict JSON object per line).
+
+    Parameters
+    ----------
+    records : iterable of dict
+        The objects, one per line.
+
+    Returns
+    -------
+    str
+    """
     lines = [json.dumps(clean_nans(r), default=_default, allow_nan=False, ensure_ascii=False)
              for r in records]
     return "".join(line + "\n" for line in lines)
 
 
 def write_json(path: str | os.PathLike, obj: Any, indent: int | None = 2) -> Path:
-    """Write ``obj`` as strict JSON (NaN -> null) atomically."""
+    """Write ``obj`` as strict JSON (NaN -> null) atomically.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The target file.
+    obj : Any
+        JSON-able data.
+    indent : int or None
+        Indentation; ``None`` for one line.
+
+    Returns
+    -------
+    Path
+    """
     return write_text(path, json_text(obj, indent))
 
 
-def write_jsonl(path: str | os.PathLike, records) -> Path:
-    """Write an iterable of dicts as JSON Lines (one object per line) atomically."""
+def write_jsonl(path: str | os.PathLike, records: Iterable[dict]) -> Path:
+    """Write an iterable of dicts as JSON Lines (one object per line) atomically.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The target file.
+    records : iterable of dict
+        The objects, one per line.
+
+    Returns
+    -------
+    Path
+    """
     return write_text(path, jsonl_text(records))
 
 
@@ -270,6 +363,15 @@ def roll_forward(directory: str | os.PathLike) -> list[Path]:
     renamed onto its target, then the journal is removed. Call it only while no other writer uses
     the directory (:func:`thaadsim.io.outdir.claim_out_dir` holds the lock). Returns the targets
     renamed now.
+
+    Parameters
+    ----------
+    directory : str or path-like
+        The output directory.
+
+    Returns
+    -------
+    list of Path
     """
     d = Path(directory)
     journal = d / JOURNAL_NAME
@@ -299,6 +401,16 @@ def unwritable_reason(directory: str | os.PathLike) -> str | None:
     Checked before a long run, so a bad ``--out`` fails in a second, not after the simulation.
     Walks up to the nearest existing ancestor: it must be a directory we may write into
     (``access(2)`` also reports a read-only file system).
+
+    Parameters
+    ----------
+    directory : str or path-like
+        The output directory.
+
+    Returns
+    -------
+    str or None
+        The reason in words, or ``None`` when files can be written there.
     """
     p = Path(directory).absolute()
     while not p.exists():

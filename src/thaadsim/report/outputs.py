@@ -18,13 +18,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 OUTPUT_FILES = ("summary.json", "report.html", "map.png", "events.jsonl", "scenario.geojson", "scenario.kml",
                 "scenario.kmz", "scenario.czml")
 
+if TYPE_CHECKING:   # annotations only
+    import os
 
-def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None = None,
+    from thaadsim.analysis.result import ScenarioResult
+
+
+def write_outputs(result: ScenarioResult, out_dir: str | os.PathLike[str],
+                  progress: Callable[[str, float], None] | None = None,
                   figure_formats: Sequence[str] = ("png",)) -> dict[str, Path]:
     """Write all outputs of ``result`` (a ScenarioResult) into ``out_dir``; returns name -> path.
 
@@ -34,6 +40,22 @@ def write_outputs(result, out_dir, progress: Callable[[str, float], None] | None
     Every file is rendered in memory first and then written as one set
     (:func:`thaadsim.io.atomic.write_many`): if rendering or writing fails, the directory keeps
     the previous run's files, all of them, and no new one.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        A finished run (``thaadsim.load_scenario(path).run()``).
+    out_dir : str or path-like
+        The output directory (created if needed).
+    progress : callable or None
+        Called as ``progress(step_name, fraction_done)`` while rendering.
+    figure_formats : sequence of str
+        ``"png"`` and any of ``"svg"``, ``"pdf"``.
+
+    Returns
+    -------
+    dict of str to Path
+        Output name -> the written file.
     """
     from thaadsim.io import atomic
     from thaadsim.io.exports import DEFAULT_EPOCH, to_czml, to_geojson, to_kml, to_kmz

@@ -21,8 +21,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:   # annotations only
+    from collections.abc import Iterable, Sequence
+
+    from numpy.typing import ArrayLike
 
 #: Beyond this distance (km) from the centre the map uses the azimuthal equidistant projection.
 #: 2,500 km keeps the stereographic's scale error under 4 % (sec²(c/2) at c = 2,500 km) and puts
@@ -43,6 +49,21 @@ class MapProjection:
 
     ``kind`` is ``"theatre"`` (oblique stereographic) or ``"long-range"`` (azimuthal
     equidistant). :meth:`forward` and :meth:`inverse` take and give arrays.
+
+    Parameters
+    ----------
+    kind : {"theatre", "long-range"}
+        Oblique stereographic (conformal) or azimuthal equidistant [ref:snyder-1987].
+    center_lat_deg, center_lon_deg : float
+        The projection's centre, deg.
+
+    Examples
+    --------
+    >>> from thaadsim.report.projection import MapProjection
+    >>> p = MapProjection("long-range", 90.0, 0.0)
+    >>> x, y = p.forward(0.0, 0.0)          # the equator, 90 deg from the pole: a quarter meridian away
+    >>> round(float(abs(y)))
+    10002
     """
 
     kind: str
@@ -51,6 +72,7 @@ class MapProjection:
 
     @property
     def proj4(self) -> str:
+        """The PROJ string of the projection (WGS84 datum, km units)."""
         name = "stere" if self.kind == "theatre" else "aeqd"
         extra = " +k_0=1" if name == "stere" else ""
         return (f"+proj={name} +lat_0={self.center_lat_deg:.4f} +lon_0={self.center_lon_deg:.4f}{extra} "
@@ -58,6 +80,7 @@ class MapProjection:
 
     @property
     def description(self) -> str:
+        """The projection in words, for map captions."""
         where = f"centred on {self.center_lat_deg:.1f}°, {self.center_lon_deg:.1f}°"
         if self.kind == "theatre":
             return f"stereographic projection {where} (conformal)"
@@ -82,26 +105,76 @@ class MapProjection:
 
         return Transformer.from_crs(self.proj4, "EPSG:4326", always_xy=True)
 
-    def forward(self, lon_deg, lat_deg):
-        """(x_km, y_km) of the points; NaN beyond :attr:`max_angle_deg` from the centre."""
+    def forward(self, lon_deg: ArrayLike, lat_deg: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(x_km, y_km) of the points; NaN beyond :attr:`max_angle_deg` from the centre.
+
+        Parameters
+        ----------
+        lon_deg, lat_deg : array_like
+            Geodetic longitude and latitude, deg.
+
+        Returns
+        -------
+        x_km, y_km : numpy.ndarray
+            Projected coordinates, km (east and north of the centre).
+
+        Notes
+        -----
+        Stereographic: ρ = 2 R k0 tan(c/2) at angular distance c (Snyder eq. 21-1 on the sphere);
+        azimuthal equidistant: ρ = R c (Snyder eq. 25-1) [ref:snyder-1987]; pyproj evaluates the
+        ellipsoidal forms.
+        """
         lon, lat = np.asarray(lon_deg, float), np.asarray(lat_deg, float)
         x, y = self._to_xy.transform(lon, lat)
         far = self.angle_deg(lon, lat) > self.max_angle_deg
         x, y = np.where(far, np.nan, x), np.where(far, np.nan, y)
         return x, y
 
-    def inverse(self, x_km, y_km):
-        """(lon_deg, lat_deg) of projected points."""
+    def inverse(self, x_km: ArrayLike, y_km: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(lon_deg, lat_deg) of projected points.
+
+        Parameters
+        ----------
+        x_km, y_km : array_like
+            Projected coordinates, km.
+
+        Returns
+        -------
+        lon_deg, lat_deg : numpy.ndarray
+            Geodetic longitude and latitude, deg.
+        """
         return self._to_lonlat.transform(np.asarray(x_km, float), np.asarray(y_km, float))
 
-    def angle_deg(self, lon_deg, lat_deg):
-        """Great-circle angle (deg) of each point from the centre (spherical, for clipping only)."""
+    def angle_deg(self, lon_deg: ArrayLike, lat_deg: ArrayLike) -> np.ndarray:
+        """Great-circle angle (deg) of each point from the centre (spherical, for clipping only).
+
+        Parameters
+        ----------
+        lon_deg, lat_deg : array_like
+            Longitude and latitude, deg.
+
+        Returns
+        -------
+        numpy.ndarray
+            c = arccos(u_centre · u_point), deg.
+        """
         c = _unit_vectors(self.center_lon_deg, self.center_lat_deg)
         v = _unit_vectors(lon_deg, lat_deg)
         return np.degrees(np.arccos(np.clip(v @ c, -1.0, 1.0)))
 
-    def lines(self, lines_lonlat):
-        """Project (n, 2) [lon, lat] lines; each is cut where it runs beyond :attr:`max_angle_deg`."""
+    def lines(self, lines_lonlat: Iterable[np.ndarray]) -> list[np.ndarray]:
+        """Project (n, 2) [lon, lat] lines; each is cut where it runs beyond :attr:`max_angle_deg`.
+
+        Parameters
+        ----------
+        lines_lonlat : iterable of numpy.ndarray
+            Lines as (n, 2) arrays of [lon_deg, lat_deg].
+
+        Returns
+        -------
+        list of numpy.ndarray
+            The visible pieces as (m, 2) arrays of [x_km, y_km], each at least 2 points long.
+        """
         out = []
         for ln in lines_lonlat:
             x, y = self.forward(ln[:, 0], ln[:, 1])
@@ -111,12 +184,36 @@ class MapProjection:
         return out
 
 
-def choose_projection(lon_deg, lat_deg, long_range_km: float = LONG_RANGE_KM) -> MapProjection:
+def choose_projection(lon_deg: ArrayLike, lat_deg: ArrayLike, long_range_km: float = LONG_RANGE_KM) -> MapProjection:
     """The projection for a map of these points (every track point, site and area corner).
 
     Centre: the normalised mean of the points' unit vectors (the middle of the region on the
     sphere, right across the antimeridian and near the pole). Kind: ``"long-range"`` if any point
     is farther than ``long_range_km`` from that centre, else ``"theatre"``.
+
+    Parameters
+    ----------
+    lon_deg, lat_deg : array_like
+        The points the map must show, deg (NaN ignored).
+    long_range_km : float
+        Distance from the centre beyond which the map is long-range, km.
+
+    Returns
+    -------
+    MapProjection
+
+    Raises
+    ------
+    ThaadsimError
+        When no point is finite.
+
+    Examples
+    --------
+    >>> from thaadsim.report.projection import choose_projection
+    >>> choose_projection([126.0, 129.0], [35.0, 37.0]).kind        # the Korean peninsula
+    'theatre'
+    >>> choose_projection([127.0, -77.0], [37.0, 38.9]).kind        # Korea to Washington
+    'long-range'
     """
     lon, lat = np.ravel(np.asarray(lon_deg, float)), np.ravel(np.asarray(lat_deg, float))
     ok = np.isfinite(lon) & np.isfinite(lat)
@@ -137,11 +234,33 @@ def choose_projection(lon_deg, lat_deg, long_range_km: float = LONG_RANGE_KM) ->
     return MapProjection(kind, round(clat, 4), round(clon, 4))
 
 
-def view_extent(proj: MapProjection, lon_deg, lat_deg, *, margin_frac: float = 0.08, margin_km: float = 30.0,
-                min_half_km: float = 100.0, aspect: float = 0.75):
+def view_extent(proj: MapProjection, lon_deg: ArrayLike, lat_deg: ArrayLike, *, margin_frac: float = 0.08,
+                margin_km: float = 30.0, min_half_km: float = 100.0,
+                aspect: float = 0.75) -> tuple[float, float, float, float]:
     """The map's view (x0, x1, y0, y1) in km on ``proj``'s plane: the points' bounding box grown by
     ``margin_frac`` of its size plus ``margin_km``, at least ``min_half_km`` either side, and at
-    least ``aspect`` x its height wide (a tall region still leaves room for labels)."""
+    least ``aspect`` x its height wide (a tall region still leaves room for labels).
+
+    Parameters
+    ----------
+    proj : MapProjection
+        The map's projection.
+    lon_deg, lat_deg : array_like
+        The points the view must hold, deg.
+    margin_frac : float
+        Margin as a fraction of the box's half-size.
+    margin_km : float
+        Margin added on every side, km.
+    min_half_km : float
+        Smallest half-width and half-height, km.
+    aspect : float
+        Smallest width as a multiple of the height.
+
+    Returns
+    -------
+    x0, x1, y0, y1 : float
+        The view, km on the projection's plane.
+    """
     x, y = proj.forward(lon_deg, lat_deg)
     ok = np.isfinite(x) & np.isfinite(y)
     x, y = np.asarray(x)[ok], np.asarray(y)[ok]
@@ -151,12 +270,27 @@ def view_extent(proj: MapProjection, lon_deg, lat_deg, *, margin_frac: float = 0
     return float(cx - half_w), float(cx + half_w), float(cy - half_h), float(cy + half_h)
 
 
-def fit_projection(lon_deg, lat_deg, long_range_km: float = LONG_RANGE_KM):
+def fit_projection(lon_deg: ArrayLike, lat_deg: ArrayLike, long_range_km: float = LONG_RANGE_KM
+                   ) -> tuple[MapProjection, tuple[float, float, float, float]]:
     """The projection and view for a map of these points: ``(MapProjection, extent_km)``.
 
     :func:`choose_projection`, then re-centred on the middle of the resulting view (the points'
     projected bounding box), so the view is symmetric about the projection's centre: a plotly
     geo view, which is centred on its rotation, then frames the same region as map.png.
+
+    Parameters
+    ----------
+    lon_deg, lat_deg : array_like
+        The points the map must show, deg.
+    long_range_km : float
+        As :func:`choose_projection`.
+
+    Returns
+    -------
+    proj : MapProjection
+        The re-centred projection.
+    extent_km : tuple of float
+        Its view ``(x0, x1, y0, y1)``, km (:func:`view_extent`).
     """
     first = choose_projection(lon_deg, lat_deg, long_range_km)
     x0, x1, y0, y1 = view_extent(first, lon_deg, lat_deg)
@@ -165,26 +299,54 @@ def fit_projection(lon_deg, lat_deg, long_range_km: float = LONG_RANGE_KM):
     return proj, view_extent(proj, lon_deg, lat_deg)
 
 
-def nice_step(span: float, target_lines: int = 6, steps=(0.5, 1, 2, 5, 10, 15, 30, 45)) -> float:
-    """The graticule step (deg): the smallest of ``steps`` giving at most ``target_lines`` lines."""
+def nice_step(span: float, target_lines: int = 6,
+              steps: Sequence[float] = (0.5, 1, 2, 5, 10, 15, 30, 45)) -> float:
+    """The graticule step (deg): the smallest of ``steps`` giving at most ``target_lines`` lines.
+
+    Parameters
+    ----------
+    span : float
+        The view's extent in longitude or latitude, deg.
+    target_lines : int
+        Most lines wanted across the span.
+    steps : sequence of float
+        Candidate steps, deg, smallest first.
+
+    Returns
+    -------
+    float
+        The step, deg (the largest candidate when none is coarse enough).
+
+    Examples
+    --------
+    >>> from thaadsim.report.projection import nice_step
+    >>> nice_step(8.0), nice_step(100.0)
+    (2.0, 30.0)
+    """
     for s in steps:
         if span / s <= target_lines:
             return float(s)
     return float(steps[-1])
 
 
-def graticule(proj: MapProjection, extent_km, n: int = 181):
+def graticule(proj: MapProjection, extent_km: Sequence[float],
+              n: int = 181) -> list[tuple[str, float, np.ndarray]]:
     """Meridians and parallels that cross the view, projected.
 
     Parameters
     ----------
     proj : MapProjection
-    extent_km : (x0, x1, y0, y1) of the view, km
+        The map's projection.
+    extent_km : sequence of float
+        ``(x0, x1, y0, y1)`` of the view, km.
+    n : int
+        Points per meridian (parallels get 4 n).
 
     Returns
     -------
-    list of (kind, value_deg, (m, 2) array of x_km, y_km) with kind ``"meridian"`` or
-    ``"parallel"``; the step is :func:`nice_step` of the view's span in degrees.
+    list of tuple
+        ``(kind, value_deg, xy)`` with kind ``"meridian"`` or ``"parallel"`` and ``xy`` an (m, 2)
+        array of x_km, y_km; the step is :func:`nice_step` of the view's span in degrees.
     """
     x0, x1, y0, y1 = extent_km
     gx, gy = np.meshgrid(np.linspace(x0, x1, 25), np.linspace(y0, y1, 25))
@@ -217,11 +379,28 @@ def graticule(proj: MapProjection, extent_km, n: int = 181):
     return out
 
 
-def edge_crossings(lines, edge_value: float, axis: int, lo: float, hi: float):
+def edge_crossings(lines: Iterable[tuple[str, float, np.ndarray]], edge_value: float, axis: int, lo: float,
+                   hi: float) -> list[tuple[float, str, float]]:
     """Where each graticule line crosses a map edge: ``[(position, kind, value_deg)]``.
 
     ``axis`` 1 means a horizontal edge ``y = edge_value`` (positions are x), 0 a vertical edge
     ``x = edge_value`` (positions are y); only crossings within [lo, hi] count.
+
+    Parameters
+    ----------
+    lines : iterable of tuple
+        :func:`graticule`'s ``(kind, value_deg, xy)`` lines.
+    edge_value : float
+        The edge's coordinate, km.
+    axis : int
+        1 for a horizontal edge, 0 for a vertical one.
+    lo, hi : float
+        The edge's extent along it, km.
+
+    Returns
+    -------
+    list of tuple
+        ``(position_km, kind, value_deg)`` per crossing, linearly interpolated between line points.
     """
     out = []
     for kind, value, xy in lines:
@@ -236,7 +415,25 @@ def edge_crossings(lines, edge_value: float, axis: int, lo: float, hi: float):
 
 
 def degree_label(kind: str, value: float) -> str:
-    """"128°E", "35°N", "0°", "180°"."""
+    """"128°E", "35°N", "0°", "180°".
+
+    Parameters
+    ----------
+    kind : {"meridian", "parallel"}
+        A line of longitude or of latitude.
+    value : float
+        Its longitude or latitude, deg (longitudes are wrapped to [-180, 180)).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from thaadsim.report.projection import degree_label
+    >>> degree_label("meridian", 232.0), degree_label("parallel", -35.0)
+    ('128°W', '35°S')
+    """
     v = float(value)
     if kind == "meridian":
         v = (v + 180.0) % 360.0 - 180.0
@@ -245,13 +442,29 @@ def degree_label(kind: str, value: float) -> str:
 
 
 def round_length_km(target_km: float) -> float:
-    """A round length (1, 2 or 5 x 10^k km) no longer than ``target_km``."""
+    """A round length (1, 2 or 5 x 10^k km) no longer than ``target_km``.
+
+    Parameters
+    ----------
+    target_km : float
+        The longest acceptable length, km (at least 1 m is assumed).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from thaadsim.report.projection import round_length_km
+    >>> round_length_km(370.0), round_length_km(1999.0)
+    (200.0, 1000.0)
+    """
     target_km = max(float(target_km), 1e-3)
     p = 10 ** math.floor(math.log10(target_km))
     return float(max(s * p for s in (1, 2, 5) if s * p <= target_km * (1 + 1e-12)))
 
 
-def scale_bar(proj: MapProjection, view_width_km: float, fraction: float = 0.2):
+def scale_bar(proj: MapProjection, view_width_km: float, fraction: float = 0.2) -> tuple[float, float]:
     """A scale bar true at the map's centre: ``(length_km, projected_length_km)``.
 
     ``length_km`` is a round ground distance near ``fraction`` of the view's width; the
@@ -259,6 +472,20 @@ def scale_bar(proj: MapProjection, view_width_km: float, fraction: float = 0.2):
     WGS84 geodesic east from the centre (pyproj ``Geod``) and projected (1 for both projections
     here). Away from the centre the stereographic's scale grows (sec²(c/2)), so the bar is
     labelled as true at the centre.
+
+    Parameters
+    ----------
+    proj : MapProjection
+        The map's projection.
+    view_width_km : float
+        Width of the view on the projection's plane, km.
+    fraction : float
+        The bar's target length as a fraction of the view's width.
+
+    Returns
+    -------
+    length_km, projected_length_km : float
+        The ground distance the bar stands for and its length on the plane, km.
     """
     from pyproj import Geod
 

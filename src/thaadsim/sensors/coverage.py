@@ -165,7 +165,29 @@ def range_table(radar: PlacedRadar, rcs_m2: ArrayLike = (0.001, 0.01, 0.1, 1.0, 
 
 def coverage_polygon(radar: PlacedRadar, rcs_m2: float, altitude_km: float, *, search: bool = False,
                      refraction: bool | float = True, n_az: int = 121) -> shapely.Polygon:
-    """The region (shapely Polygon in lon/lat degrees) where the target is detectable; empty if none."""
+    """The region (shapely Polygon in lon/lat degrees) where the target is detectable; empty if none.
+
+    Parameters
+    ----------
+    radar : PlacedRadar
+        The radar on its site.
+    rcs_m2 : float
+        Target radar cross section, m².
+    altitude_km : float
+        Target altitude, km.
+    search : bool
+        Search mode instead of track mode.
+    refraction : bool or float
+        Radio horizon with the 4/3-Earth refraction model (``True``), none (``False``), or an
+        effective Earth-radius factor [ref:schelleng-1933].
+    n_az : int
+        Azimuths sampled over the radar's scan sector.
+
+    Returns
+    -------
+    shapely.Polygon
+        In lon/lat degrees; empty where the target is never detectable.
+    """
     from pyproj import Geod
     from shapely.geometry import Polygon
 
@@ -196,7 +218,29 @@ def coverage_polygon(radar: PlacedRadar, rcs_m2: float, altitude_km: float, *, s
 
 def coverage_geojson(radar: PlacedRadar, rcs_m2: float, altitude_km: float, *, search: bool = False,
                      refraction: bool | float = True, n_az: int = 121) -> dict:
-    """The coverage region as a GeoJSON Feature, with the range limits in its properties."""
+    """The coverage region as a GeoJSON Feature, with the range limits in its properties.
+
+    Parameters
+    ----------
+    radar : PlacedRadar
+        The radar on its site.
+    rcs_m2 : float
+        Target radar cross section, m².
+    altitude_km : float
+        Target altitude, km.
+    search : bool
+        Search mode instead of track mode.
+    refraction : bool or float
+        Radio horizon with the 4/3-Earth refraction model (``True``), none (``False``), or an
+        effective Earth-radius factor [ref:schelleng-1933].
+    n_az : int
+        Azimuths sampled over the radar's scan sector.
+
+    Returns
+    -------
+    dict
+        A GeoJSON Feature: the polygon in lon/lat degrees, the range limits in ``properties``.
+    """
     from shapely.geometry import mapping
 
     poly = coverage_polygon(radar, rcs_m2, altitude_km, search=search, refraction=refraction, n_az=n_az)

@@ -75,6 +75,7 @@ class DetectionResult:
 
     @property
     def any_detected(self) -> np.ndarray:
+        """(N,) bool: whether each trajectory is detected at any sample."""
         return self.detected.any(axis=1)
 
     def tracked_phases(self) -> list[str]:

@@ -126,27 +126,47 @@ class Radar:
     # --- SI views -----------------------------------------------------------------------------
     @property
     def wavelength_m(self) -> float:
+        """Wavelength λ = c / f, m."""
         return float(req.wavelength_m(self.frequency_ghz * 1e9))
 
     @property
     def power_w(self) -> float:
+        """Average transmitted power, W."""
         return self.average_power_kw * 1e3
 
     @property
     def max_range_m(self) -> float:
+        """Instrumented range limit, m."""
         return self.max_range_km * 1e3
 
     @property
     def gain_db(self) -> float:
+        """Antenna gain G = 4π ρ A / λ², dB [ref:skolnik-2001]."""
         return float(req.linear_to_db(req.antenna_gain(self.aperture_m2, self.aperture_efficiency,
                                                        self.wavelength_m)))
 
     @property
     def has_search(self) -> bool:
+        """Whether the file gives a search budget (solid angle and frame time)."""
         return self.search_solid_angle_sr is not None and self.search_frame_s is not None
 
     def equation_kwargs(self, search: bool = False) -> dict:
-        """Keyword arguments for :func:`radar_equation.track_snr` (or ``search_snr``) minus rcs/range."""
+        """Keyword arguments for :func:`radar_equation.track_snr` (or ``search_snr``) minus rcs/range.
+
+        Parameters
+        ----------
+        search : bool
+            Search mode (solid angle and frame time) instead of track mode (dwell and wavelength).
+
+        Returns
+        -------
+        dict
+
+        Raises
+        ------
+        ThaadsimError
+            For ``search`` with a radar that has no search budget.
+        """
         common = dict(power_w=self.power_w, aperture_m2=self.aperture_m2, efficiency=self.aperture_efficiency,
                       noise_temp_k=self.noise_temperature_k, loss_db=self.losses_db)
         if search:
@@ -157,14 +177,47 @@ class Radar:
         return dict(common, dwell_s=self.dwell_s, wavelength=self.wavelength_m)
 
     def snr(self, range_m: ArrayLike, rcs_m2: ArrayLike, search: bool = False) -> np.ndarray:
-        """Linear SNR at slant range ``range_m`` for RCS ``rcs_m2`` (broadcast arrays)."""
+        """Linear SNR at slant range ``range_m`` for RCS ``rcs_m2`` (broadcast arrays).
+
+        Parameters
+        ----------
+        range_m : array_like
+            Slant range, m.
+        rcs_m2 : array_like
+            Radar cross section, m².
+        search : bool
+            Search mode instead of track mode.
+
+        Returns
+        -------
+        numpy.ndarray
+            Linear SNR.
+
+        Notes
+        -----
+        Track mode: SNR = P_av t_dwell G A_e σ / ((4π)² k T_s L R⁴), A_e = ρ A, G = 4π A_e / λ²;
+        search mode: SNR = P_av A_e σ t_frame / (4π Ω k T_s L R⁴) [ref:skolnik-2001].
+        """
         kw = self.equation_kwargs(search)
         if search:
             return req.search_snr(range_m, rcs_m2=rcs_m2, **kw)
         return req.track_snr(range_m, rcs_m2=rcs_m2, **kw)
 
     def detection_range_m(self, rcs_m2: ArrayLike, search: bool = False) -> np.ndarray:
-        """Radar-equation slant range at which the SNR reaches the threshold (no horizon, no limits)."""
+        """Radar-equation slant range at which the SNR reaches the threshold (no horizon, no limits).
+
+        Parameters
+        ----------
+        rcs_m2 : array_like
+            Radar cross section, m².
+        search : bool
+            Search mode instead of track mode.
+
+        Returns
+        -------
+        numpy.ndarray
+            R = (C / SNR_threshold)^(1/4), m, with C the radar equation's constant.
+        """
         kw = self.equation_kwargs(search)
         if search:
             return req.search_range_m(self.snr_threshold_db, rcs_m2=rcs_m2, **kw)
@@ -177,11 +230,31 @@ class Radar:
 
         return describe(self.swerling, self.pd, self.pfa, self.snr_threshold_db)
 
-    def with_detection(self, swerling=None, pd=None, pfa=None) -> "Radar":
+    def with_detection(self, swerling: int | None = None, pd: float | None = None,
+                       pfa: float | None = None) -> "Radar":
         """A copy whose threshold is set again from a (Swerling case, Pd, Pfa) design point.
 
         Each argument left ``None`` keeps the radar's own value (Swerling 0 and no Pd/Pfa for a radar
         whose file gave ``snr_threshold_db`` directly: then ``pd`` and ``pfa`` are required).
+
+        Parameters
+        ----------
+        swerling : int or None
+            Swerling case 0..4 (:mod:`thaadsim.sensors.swerling`).
+        pd : float or None
+            Detection probability, [0.1, 1).
+        pfa : float or None
+            False-alarm probability, (0, 0.1).
+
+        Returns
+        -------
+        Radar
+            With ``snr_threshold_db`` from :func:`thaadsim.sensors.swerling.swerling_snr_db`.
+
+        Raises
+        ------
+        ThaadsimError
+            For a design point out of bounds, or a missing Pd/Pfa.
         """
         from thaadsim.sensors.swerling import check_detection_design, swerling_snr_db
 
@@ -199,7 +272,22 @@ class Radar:
         return replace(self.with_changes(snr_threshold_db=thr, swerling=case, pd=pd, pfa=pfa), provenance=prov)
 
     def with_changes(self, **changes: Any) -> "Radar":
-        """A copy with some fields changed, validated again."""
+        """A copy with some fields changed, validated again.
+
+        Parameters
+        ----------
+        **changes : Any
+            Field name -> new value.
+
+        Returns
+        -------
+        Radar
+
+        Raises
+        ------
+        ThaadsimError
+            For an unknown field or a value out of bounds.
+        """
         return _validated(replace(self, **changes))
 
     def place(self, lat_deg: float, lon_deg: float, site_height_m: float = 0.0, face_az_deg: float = 0.0,
@@ -243,7 +331,34 @@ class PlacedRadar:
     tilt_deg: float = 20.0
 
     @classmethod
-    def create(cls, radar: Radar, lat_deg, lon_deg, site_height_m=0.0, face_az_deg=0.0, tilt_deg=None):
+    def create(cls, radar: Radar, lat_deg: float, lon_deg: float, site_height_m: float = 0.0,
+               face_az_deg: float = 0.0, tilt_deg: float | None = None) -> PlacedRadar:
+        """A radar placed on a site, every number bounds-checked.
+
+        Parameters
+        ----------
+        radar : Radar
+            The radar.
+        lat_deg : float
+            Site latitude, deg, in [-90, 90].
+        lon_deg : float
+            Site longitude, deg, in [-180, 360] (wrapped to [-180, 180)).
+        site_height_m : float
+            Antenna height above the ellipsoid, m, in [-500, 9000].
+        face_az_deg : float
+            Boresight azimuth, deg from north (wrapped to [0, 360)).
+        tilt_deg : float or None
+            Face tilt above the horizon, deg, in [-10, 90]; ``None``: the radar's own.
+
+        Returns
+        -------
+        PlacedRadar
+
+        Raises
+        ------
+        ThaadsimError
+            For a number out of bounds or not finite.
+        """
         lat = require_range("lat_deg", lat_deg, -90.0, 90.0, "°")
         lon = require_range("lon_deg", lon_deg, -180.0, 360.0, "°")
         h = require_range("site_height_m", site_height_m, -500.0, 9000.0, " m")
@@ -298,7 +413,24 @@ def _flatten(raw: dict, origin: str) -> tuple[dict, dict]:
 
 
 def radar_from_mapping(raw: dict, origin: str = "radar") -> Radar:
-    """Build and validate a :class:`Radar` from a parsed TOML mapping."""
+    """Build and validate a :class:`Radar` from a parsed TOML mapping.
+
+    Parameters
+    ----------
+    raw : dict
+        The parsed radar file (sections flattened; each number with its provenance).
+    origin : str
+        The file's name, cited in errors (also the default id).
+
+    Returns
+    -------
+    Radar
+
+    Raises
+    ------
+    ThaadsimError
+        For an unknown key, a missing field or a number out of bounds.
+    """
     values, prov = _flatten(raw, origin)
     rid = str(values.get("id", Path(origin).stem))
     known = set(_FIELDS) | set(_OPTIONAL) | {"id", "name", "description"}

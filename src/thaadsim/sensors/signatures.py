@@ -58,7 +58,18 @@ class Signature:
     rv_source: str = _ASSUMPTION_RV
 
     def rcs_by_phase(self, phase: ArrayLike) -> np.ndarray:
-        """RCS (m²) for an array of phase codes (0 boost, 1 midcourse, 2 reentry; NaN for padding)."""
+        """RCS (m²) for an array of phase codes (0 boost, 1 midcourse, 2 reentry; NaN for padding).
+
+        Parameters
+        ----------
+        phase : array_like of int
+            Phase codes, as ``TrajectoryBatch.phase``.
+
+        Returns
+        -------
+        numpy.ndarray
+            RCS of each sample, m².
+        """
         p = np.asarray(phase)
         out = np.full(p.shape, np.nan)
         out[p == 0] = self.booster_rcs_m2

@@ -51,12 +51,16 @@ target needs 8.0 dB more, and since R ∝ SNR^(-1/4) the detection range shrinks
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import optimize, stats
 
 from thaadsim.errors import ThaadsimError
 from thaadsim.sensors.radar_equation import albersheim_snr_db
+
+if TYPE_CHECKING:   # annotations only
+    from numpy.typing import ArrayLike
 
 #: the Swerling cases accepted (0 = non-fluctuating)
 SWERLING_CASES = (0, 1, 2, 3, 4)
@@ -74,11 +78,40 @@ SWERLING_NAMES = {
 }
 
 
-def check_detection_design(swerling, pd, pfa, field_prefix: str = "") -> tuple[int, float, float]:
+def check_detection_design(swerling: int | float, pd: float, pfa: float,
+                           field_prefix: str = "") -> tuple[int, float, float]:
     """Bounds-check a (Swerling case, Pd, Pfa) design point; return it as (int, float, float).
 
     Raises :class:`ThaadsimError` naming the field: swerling in 0..4 (a whole number), 0.1 <= pd < 1,
     0 < pfa < 0.1.
+
+    Parameters
+    ----------
+    swerling : int or float
+        The Swerling case, a whole number in 0..4 (``SWERLING_CASES``).
+    pd : float
+        Detection probability, in [0.1, 1).
+    pfa : float
+        False-alarm probability, in (0, 0.1).
+    field_prefix : str
+        Prepended to the field named in an error (e.g. ``"radars.0."``).
+
+    Returns
+    -------
+    swerling, pd, pfa : tuple of (int, float, float)
+        The design point, converted.
+
+    Raises
+    ------
+    ThaadsimError
+        For a case outside 0..4 (or not whole, or a bool), or a probability that is not a number or
+        is out of its range.
+
+    Examples
+    --------
+    >>> from thaadsim.sensors.swerling import check_detection_design
+    >>> check_detection_design(1.0, "0.9", 1e-6)
+    (1, 0.9, 1e-06)
     """
     p = field_prefix
     if isinstance(swerling, bool) or not isinstance(swerling, (int, np.integer, float)) \
@@ -99,11 +132,44 @@ def check_detection_design(swerling, pd, pfa, field_prefix: str = "") -> tuple[i
     return int(float(swerling)), pd_f, pfa_f
 
 
-def swerling_pd(snr, pfa, swerling: int):
+def swerling_pd(snr: ArrayLike, pfa: ArrayLike, swerling: int) -> np.ndarray:
     """Single-look detection probability of a Swerling ``swerling`` target at linear mean SNR ``snr``.
 
     Exact forms (see module notes): Marcum's Q for 0, Pfa^(1/(1+S)) for 1/2,
     exp(-2T/(2+S))·(1 + 2TS/(2+S)²) for 3/4, T = -ln Pfa. Broadcasts over ``snr`` and ``pfa``.
+
+    Parameters
+    ----------
+    snr : array_like
+        Mean signal-to-noise ratio of the look, linear (not dB).
+    pfa : array_like
+        False-alarm probability.
+    swerling : int
+        The Swerling case, 0..4.
+
+    Returns
+    -------
+    numpy.ndarray
+        Detection probability, broadcast over ``snr`` and ``pfa``.
+
+    Raises
+    ------
+    ThaadsimError
+        For a case outside 0..4.
+
+    Notes
+    -----
+    With T = -ln Pfa [ref:swerling-1960, richards-2005, skolnik-2001, mahafza-2000]:
+
+        Swerling 0:    Pd = Q1(sqrt(2S), sqrt(2T))   (non-central chi-square, 2 dof, survival at 2T)
+        Swerling 1/2:  Pd = Pfa^(1/(1+S))
+        Swerling 3/4:  Pd = exp(-2T/(2+S)) (1 + 2TS/(2+S)²)
+
+    Examples
+    --------
+    >>> from thaadsim.sensors.swerling import swerling_pd
+    >>> round(float(swerling_pd(10 ** 2.11, 1e-6, 1)), 2)     # 21.1 dB: the Swerling 1 design point
+    0.9
     """
     s = np.asarray(snr, float)
     pfa = np.asarray(pfa, float)
@@ -117,7 +183,7 @@ def swerling_pd(snr, pfa, swerling: int):
     raise ThaadsimError("swerling", f"{swerling!r} is not a Swerling case", "give 0, 1, 2, 3 or 4")
 
 
-def swerling_snr_db(pd, pfa, swerling: int = 0, *, exact: bool = False) -> float:
+def swerling_snr_db(pd: float, pfa: float, swerling: int = 0, *, exact: bool = False) -> float:
     """Mean single-look SNR (dB) a Swerling ``swerling`` target needs for ``pd`` at ``pfa``.
 
     Parameters
@@ -134,6 +200,23 @@ def swerling_snr_db(pd, pfa, swerling: int = 0, *, exact: bool = False) -> float
     -------
     float
         Threshold SNR in dB, e.g. 13.1 (0), 21.1 (1, 2), 17.2 (3, 4) at pd 0.9, pfa 1e-6.
+
+    Raises
+    ------
+    ThaadsimError
+        For a design point outside the bounds of :func:`check_detection_design`.
+
+    Notes
+    -----
+    Swerling 1/2 inverts in closed form, S = ln Pfa / ln Pd - 1 [ref:swerling-1960, richards-2005];
+    Swerling 0 uses Albersheim's approximation [ref:albersheim-1981] unless ``exact``; Swerling 0
+    (exact) and 3/4 are solved for S by Brent's method on :func:`swerling_pd`.
+
+    Examples
+    --------
+    >>> from thaadsim.sensors.swerling import swerling_snr_db
+    >>> round(swerling_snr_db(0.9, 1e-6, 1), 1)
+    21.1
     """
     case, pd, pfa = check_detection_design(swerling, pd, pfa)
     if case == 0 and not exact:
@@ -146,7 +229,23 @@ def swerling_snr_db(pd, pfa, swerling: int = 0, *, exact: bool = False) -> float
 
 
 def describe(swerling: int, pd: float | None, pfa: float | None, snr_threshold_db: float) -> str:
-    """One line saying which detection model sets a radar's threshold, for CLI output and reports."""
+    """One line saying which detection model sets a radar's threshold, for CLI output and reports.
+
+    Parameters
+    ----------
+    swerling : int
+        The Swerling case, 0..4.
+    pd, pfa : float or None
+        The design point; ``None`` when the threshold was given directly.
+    snr_threshold_db : float
+        The resulting single-look SNR threshold, dB.
+
+    Returns
+    -------
+    str
+        E.g. ``"Swerling 1 (exponential RCS, dwell-to-dwell), Pd 0.9, Pfa 1e-06: SNR threshold 21.1 dB
+        (exact, one coherent look per dwell)"``.
+    """
     if pd is None or pfa is None:
         return f"SNR threshold {snr_threshold_db:.1f} dB (given directly)"
     how = "Albersheim" if swerling == 0 else "exact"

@@ -60,12 +60,21 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from thaadsim.errors import ThaadsimError
 from thaadsim.sweep.spec import (FLIGHT_SECTIONS, SweepSpec, apply_overrides, changes_flights, check_seed,
                                  parse_vary, validate)
+
+if TYPE_CHECKING:   # annotations only: xarray and the scenario model load when a sweep first runs
+    import os
+    from collections.abc import Mapping, Sequence
+
+    import xarray
+
+    from thaadsim.io.scenario_outputs import RunScenario
 
 STREAMS = ("common", "independent")
 DEFAULT_CHUNK_SIZE = 64
@@ -633,9 +642,11 @@ def _load_chunk(out: Path, number: int) -> dict | None:
 
 
 # ---- the sweep ----------------------------------------------------------------------------------
-def sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-          progress=None, runs: int | None = None, seed: int | None = None, streams: str = "common",
-          force: bool = False, plot: bool = True):
+def sweep(scenario: str | os.PathLike[str] | RunScenario, vary: Sequence[str] | Mapping[Any, Sequence[Any]], *,
+          workers: int | None = None, scheduler: str | None = None, out: str | os.PathLike[str] | None = None,
+          chunk_size: int = DEFAULT_CHUNK_SIZE, progress: Callable[[int, int], Any] | None = None,
+          runs: int | None = None, seed: int | None = None, streams: str = "common",
+          force: bool = False, plot: bool = True) -> xarray.Dataset:
     """Run ``scenario`` for every combination of the ``vary`` values; an :class:`xarray.Dataset`.
 
     Parameters
@@ -659,6 +670,8 @@ def sweep(scenario, vary, *, workers=None, scheduler=None, out=None, chunk_size:
         Monte Carlo streams of the cases (see the module notes).
     force : bool
         Discard the chunks of a different sweep found in ``out``.
+    plot : bool
+        Also write ``sweep.png`` into ``out``.
 
     Returns
     -------

@@ -47,6 +47,36 @@ class Row:
     symmetric bounds, ``|value - reference| <= max(abs, rel * |reference|)`` (``pytest.approx``'s
     rule); :meth:`between` an explicit band. ``tolerance`` is the largest deviation from the
     reference the bounds allow, in ``unit``; ``tolerance_text`` says it as the test says it.
+
+    Parameters
+    ----------
+    name : str
+        What is compared, e.g. ``"Hwasong-15 2017 range"``.
+    family : str
+        One of :data:`FAMILIES`.
+    source : str
+        The independent reference, with its ``[ref:KEY]`` citation.
+    value : float
+        thaadsim's figure, in ``unit``.
+    reference : float
+        The reference's figure, in ``unit``.
+    lower, upper : float
+        The passing band for ``value``.
+    tolerance : float
+        The largest deviation from ``reference`` the band allows.
+    tolerance_text : str
+        The tolerance in words.
+    unit : str
+        Unit of ``value``, ``reference`` and the bounds.
+    known_limit : str
+        Why a documented limitation is expected to fail this row (then it does not count).
+
+    Examples
+    --------
+    >>> from thaadsim.validation import Row
+    >>> r = Row.within("1 + 1", "kepler", "arithmetic", value=2.001, reference=2.0, rel=0.01)
+    >>> r.passed, r.tolerance_text
+    (True, '±1 %')
     """
 
     name: str
@@ -65,7 +95,34 @@ class Row:
     def within(cls, name: str, family: str, source: str, *, value: float, reference: float,
                abs: float = 0.0, rel: float = 0.0, unit: str = "", text: str | None = None) -> "Row":
         """A row passing when ``|value - reference| <= max(abs, rel * |reference|)``; ``text`` says the
-        tolerance in words when its origin matters (e.g. "4 binomial standard errors")."""
+        tolerance in words when its origin matters (e.g. "4 binomial standard errors").
+
+        Parameters
+        ----------
+        name : str
+            What is compared.
+        family : str
+            One of :data:`FAMILIES`.
+        source : str
+            The independent reference, with its ``[ref:KEY]`` citation.
+        value : float
+            thaadsim's figure.
+        reference : float
+            The reference's figure.
+        abs : float
+            Absolute tolerance, in ``unit``.
+        rel : float
+            Relative tolerance (fraction of ``|reference|``).
+        unit : str
+            Unit of the figures.
+        text : str or None
+            The tolerance in words; ``None``: from ``abs`` and ``rel``.
+
+        Returns
+        -------
+        Row
+            With ``lower, upper = reference -/+ max(abs, rel |reference|)``.
+        """
         reference, value = float(reference), float(value)
         tol = max(float(abs), float(rel) * math.fabs(reference))
         parts = ([f"±{abs:.3g} {unit}".rstrip()] if abs else []) + ([f"±{rel * 100:.3g} %"] if rel else [])
@@ -75,7 +132,32 @@ class Row:
     @classmethod
     def between(cls, name: str, family: str, source: str, *, value: float, reference: float,
                 lower: float, upper: float, unit: str = "", text: str | None = None) -> "Row":
-        """A row passing when ``lower <= value <= upper`` (a band that need not be centred on the reference)."""
+        """A row passing when ``lower <= value <= upper`` (a band that need not be centred on the reference).
+
+        Parameters
+        ----------
+        name : str
+            What is compared.
+        family : str
+            One of :data:`FAMILIES`.
+        source : str
+            The independent reference, with its ``[ref:KEY]`` citation.
+        value : float
+            thaadsim's figure.
+        reference : float
+            The reference's central figure.
+        lower, upper : float
+            The passing band.
+        unit : str
+            Unit of the figures.
+        text : str or None
+            The band in words; ``None``: ``"[lower, upper] unit"``.
+
+        Returns
+        -------
+        Row
+            With ``tolerance = max(reference - lower, upper - reference)``.
+        """
         reference, value, lower, upper = float(reference), float(value), float(lower), float(upper)
         tol = max(reference - lower, upper - reference)
         return cls(name, family, source, value, reference, lower, upper, tol,
@@ -88,6 +170,7 @@ class Row:
 
     @property
     def passed(self) -> bool:
+        """Whether ``lower <= value <= upper`` (False for a NaN value)."""
         return bool(self.lower <= self.value <= self.upper)   # False for NaN
 
     @property
@@ -113,7 +196,23 @@ class Row:
 
 @dataclass(frozen=True)
 class Check:
-    """A registered check: ``func(**kwargs)`` returns a Row or a list of Rows."""
+    """A registered check: ``func(**kwargs)`` returns a Row or a list of Rows.
+
+    Parameters
+    ----------
+    family : str
+        One of :data:`FAMILIES`.
+    name : str
+        The function's name, with ``[label]`` for one case of several.
+    func : callable
+        The module-level check function.
+    kwargs : dict
+        Keyword arguments of this case.
+    quick : bool
+        Whether ``thaadsim validate --quick`` runs it.
+    known_limit : str
+        Why this case is expected to fail (a documented limitation), or empty.
+    """
 
     family: str
     name: str
@@ -124,9 +223,21 @@ class Check:
 
     @property
     def id(self) -> str:
+        """``family:name``, unique across the registry."""
         return f"{self.family}:{self.name}"
 
     def run(self) -> list[Row]:
+        """Call the check and return its rows, marked with ``known_limit`` if it has one.
+
+        Returns
+        -------
+        list of Row
+
+        Raises
+        ------
+        TypeError
+            When the check returns something other than a Row or a non-empty list of Rows.
+        """
         out = self.func(**self.kwargs)
         rows = [out] if isinstance(out, Row) else list(out)
         if not rows or not all(isinstance(r, Row) for r in rows):
@@ -143,7 +254,7 @@ _REGISTRY: dict[str, list[Check]] = {f: [] for f in FAMILIES}
 
 
 def check(family: str, *, quick: bool = True, cases: dict[str, dict] | None = None,
-          known_limits: dict[str, str] | None = None):
+          known_limits: dict[str, str] | None = None) -> Callable[[Callable], Callable]:
     """Register the decorated function as a check of ``family``.
 
     Parameters
@@ -205,6 +316,20 @@ def checks_for(*funcs: Callable) -> list[Check]:
     """The registered checks made from these functions (every case of each), in registration order.
 
     The test files parametrise over these, so a test and ``thaadsim validate`` run the same code.
+
+    Parameters
+    ----------
+    *funcs : callable
+        Check functions decorated with :func:`check` (their modules imported).
+
+    Returns
+    -------
+    list of Check
+
+    Raises
+    ------
+    ValueError
+        For a function that is not a registered check.
     """
     for f in funcs:
         if not any(c.func is f for fam in FAMILIES for c in _REGISTRY[fam]):
@@ -218,6 +343,7 @@ def run_checks(selected: Iterable[Check], on_row: Callable[[Row], None] | None =
     Parameters
     ----------
     selected : iterable of Check
+        The checks to run, e.g. :func:`checks` ``(quick=True)``.
     on_row : callable, optional
         Called with each row as it is made (a progress display).
 
