@@ -334,7 +334,20 @@ class ScenarioResult:
         """The answer of one answer view in words: the key-answer lines filed under ``view``
         (``raid``, ``engagement_windows``, ``detections``, ``footprint``, ``strategic``), or for
         ``coverage`` each radar face's covered ground area at ``alt_km`` (every altitude if None):
-        the geodesic area of the coverage polygon on WGS84 (pyproj ``Geod``) and the detection range."""
+        the geodesic area of the coverage polygon on WGS84 (pyproj ``Geod``) and the detection range.
+
+        Parameters
+        ----------
+        view : str
+            The answer view: ``raid``, ``engagement_windows``, ``detections``, ``footprint``,
+            ``strategic`` or ``coverage``.
+        alt_km : float or None
+            For ``coverage``: the target altitude, km; ``None``: every altitude of the run.
+
+        Returns
+        -------
+        str
+        """
         if view == "coverage":
             cov = [c for c in self.coverage if alt_km is None or abs(c["alt_km"] - alt_km) < 1e-9]
             parts = [f"{c['radar_id']} covers {_area_km2(c['polygon']):,.0f} km² for targets at {c['alt_km']:g} km "

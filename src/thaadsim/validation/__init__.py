@@ -31,7 +31,7 @@ import importlib
 import math
 import os
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 FAMILIES = ("kepler", "rotation", "atmosphere", "radar", "targeting", "interceptor", "montecarlo",
             "lofted-tests", "catalog")
@@ -368,11 +368,20 @@ def run_checks(selected: Iterable[Check], on_row: Callable[[Row], None] | None =
 
 
 @contextlib.contextmanager
-def disk_cache_dir(value: str):
+def disk_cache_dir(value: str) -> Iterator[None]:
     """Run with ``THAADSIM_CACHE_DIR`` set to ``value`` ("off": no disk cache), restored afterwards.
 
     A check that builds tables of rockets only it flies (fitted lofted-test rockets) should not leave
     them in the user's cache; a check of calibrations must not read tables an earlier engine cached.
+
+    Parameters
+    ----------
+    value : str
+        The cache directory for the duration of the ``with`` block, or ``"off"``.
+
+    Yields
+    ------
+    None
     """
     old = os.environ.get("THAADSIM_CACHE_DIR")
     os.environ["THAADSIM_CACHE_DIR"] = value
