@@ -101,3 +101,12 @@ def test_polygon_edge_agrees_with_per_sample_detection(radar_id, rcs, alt_km):
     lon_f, lat_f, _ = GEOD.fwd(LON, LAT, 315.0, 1.05 * s_out)
     assert poly.contains(Point(lon_m, lat_m))
     assert not poly.contains(Point(lon_b, lat_b)) and not poly.contains(Point(lon_f, lat_f))
+    # RFC 7946's right-hand rule by the shoelace formula: exterior rings counter-clockwise (positive
+    # signed area in lon/lat), holes clockwise
+    polys = feat["geometry"]["coordinates"] if feat["geometry"]["type"] == "MultiPolygon" \
+        else [feat["geometry"]["coordinates"]]
+    for rings in polys:
+        for i, ring in enumerate(rings):
+            x, y = np.asarray(ring).T
+            signed = 0.5 * np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])
+            assert (signed > 0) if i == 0 else (signed < 0), (i, signed)

@@ -239,11 +239,20 @@ def coverage_geojson(radar: PlacedRadar, rcs_m2: float, altitude_km: float, *, s
     Returns
     -------
     dict
-        A GeoJSON Feature: the polygon in lon/lat degrees, the range limits in ``properties``.
+        A GeoJSON Feature: the polygon in lon/lat degrees (exterior counter-clockwise, as RFC 7946
+        asks), the range limits in ``properties``.
     """
     from shapely.geometry import mapping
+    from shapely.geometry.polygon import orient
 
     poly = coverage_polygon(radar, rcs_m2, altitude_km, search=search, refraction=refraction, n_az=n_az)
+    # RFC 7946 section 3.1.6: exteriors counter-clockwise, holes clockwise
+    if poly.geom_type == "Polygon" and not poly.is_empty:
+        poly = orient(poly, sign=1.0)
+    elif poly.geom_type == "MultiPolygon":
+        from shapely.geometry import MultiPolygon
+
+        poly = MultiPolygon([orient(g, sign=1.0) for g in poly.geoms])
     lim = range_limits(radar, rcs_m2, altitude_km, search=search, refraction=refraction)
     props = {k: (v.item() if hasattr(v, "item") else v) for k, v in lim.items()}
     props.update(radar_id=radar.radar.id, mode="search" if search else "track", site_lat_deg=radar.lat_deg,
