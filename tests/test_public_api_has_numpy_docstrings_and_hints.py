@@ -59,10 +59,7 @@ MODULES = (
 #: rendered modules not walked yet, with why: main changed them while this check was written (so
 #: docstring hunks there would have collided at merge time), and their pydantic section classes need
 #: docstrings written with the schema's owner (a model's docstring becomes its JSON-schema description)
-KNOWN_GAPS = {
-    "thaadsim.io.scenario": "changed on main the day the check came (epoch, raid limits); section classes",
-    "thaadsim.io.scenario_outputs": "changed on main the day the check came (questions naming answer views)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _layer_exports() -> list[tuple[str, str]]:
@@ -167,7 +164,7 @@ def object_problems(qualname: str, obj) -> list[str]:
     if not (obj.__doc__ or "").strip():
         problems.append(f"{qualname}: class without a docstring")
     for name, member in vars(obj).items():
-        if name.startswith("_"):
+        if name.startswith("_") or _pydantic_machinery(obj, name):
             continue
         where = f"{qualname}.{name}"
         if isinstance(member, staticmethod):
@@ -199,11 +196,19 @@ def _type_checking_names(module) -> dict:
     return names
 
 
+def _pydantic_machinery(cls, name: str) -> bool:
+    """pydantic installs ``model_*`` members (``model_post_init`` where a model has private
+    attributes) on the schema classes: its API, documented by pydantic, not ours."""
+    return name.startswith("model_") and any(c.__module__.startswith("pydantic") for c in cls.__mro__)
+
+
 def _functions_of(qualname: str, obj) -> list[tuple[str, object]]:
     if inspect.isfunction(obj):
         return [(qualname, obj)]
     out = []
     for name, member in vars(obj).items():
+        if _pydantic_machinery(obj, name):
+            continue
         func = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
         func = func.fget if isinstance(func, property) else func
         if (not name.startswith("_") or name == "__init__") and inspect.isfunction(func):

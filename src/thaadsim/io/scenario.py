@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError,
@@ -55,9 +55,33 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 from thaadsim.errors import ThaadsimError
 
+if TYPE_CHECKING:                 # annotations only: the io layer builds these lazily
+    import datetime
+
+    from thaadsim.defense.battery import Battery
+    from thaadsim.defense.raid import Doctrine
+    from thaadsim.flight.trajectory import TrajectoryBatch
+    from thaadsim.sensors.radar import Radar
+
 
 def known_missile_id(v: str) -> str:
-    """A catalog missile id, normalised (stripped, lower case); ValueError listing the valid ones."""
+    """A catalog missile id, normalised (stripped, lower case).
+
+    Parameters
+    ----------
+    v : str
+        The id as the file writes it (case and surrounding spaces do not matter).
+
+    Returns
+    -------
+    str
+        The catalog id.
+
+    Raises
+    ------
+    ValueError
+        For an unknown id, listing the valid ones (the schema turns it into a one-line error).
+    """
     from thaadsim.flight import missile_ids
 
     ids = missile_ids()
@@ -128,6 +152,8 @@ DEFAULT_EPOCH_ISO = "2026-01-01T00:00:00Z"
 
 
 class ScenarioInfo(_Model):
+    """``[scenario]``: the scenario's name, seed, description and epoch (the UTC instant of t = 0)."""
+
     name: str = "scenario"
     seed: Count = Field(1, ge=0, le=MAX_SEED)
     description: str = ""
@@ -151,6 +177,8 @@ class ScenarioInfo(_Model):
 
 
 class FlightSection(_Model):
+    """``[flight]``: how the threats are flown (sample spacing, Earth model, rotation, atmosphere)."""
+
     # >= 0.1 s: resolves intercept windows far below the 3 s salvo interval; 0.01 s multiplied every
     # trajectory's memory by 100 for nothing. <= 30 s: coarser misses short windows entirely
     sample_dt_s: float = Field(1.0, ge=0.1, le=30)
@@ -160,6 +188,9 @@ class FlightSection(_Model):
 
 
 class RadarSite(_Model):
+    """``[[radars]]``: a catalog radar (or radar file) on a site, its face, and optional overrides of
+    its power and detection design (Swerling case, Pd, Pfa)."""
+
     id: Name
     radar: str = Field("tpy2-tm", description="radar catalog id, or a path to a radar TOML file")
     lat_deg: float = Field(ge=-90, le=90)
@@ -176,9 +207,15 @@ class RadarSite(_Model):
     pd: float | None = Field(None, ge=0.1, lt=1)
     pfa: float | None = Field(None, gt=0, lt=0.1)
 
-    def build(self):
+    def build(self) -> "Radar":
         """The catalog (or file) radar with this site's power and detection design overrides applied,
-        not yet placed."""
+        not yet placed.
+
+        Returns
+        -------
+        Radar
+            The radar model (:class:`thaadsim.sensors.radar.Radar`).
+        """
         from thaadsim.sensors.radar import load_radar
 
         radar = load_radar(self.radar)
@@ -188,6 +225,9 @@ class RadarSite(_Model):
 
 
 class FireControlSection(_Model):
+    """A battery's ``fire_control`` delays, s: firm track, launch decision and preparation, kill
+    assessment, salvo interval and the delay of an external cue."""
+
     firm_track_s: float = Field(20.0, ge=0, le=3600)
     launch_decision_s: float = Field(10.0, ge=0, le=3600)
     launch_prep_s: float = Field(5.0, ge=0, le=3600)
@@ -197,6 +237,9 @@ class FireControlSection(_Model):
 
 
 class BatterySection(_Model):
+    """``[[batteries]]``: an interceptor battery on a site (launchers, rounds, reloads, Pk, layer)
+    and the radar that guides it."""
+
     id: Name
     interceptor: str
     lat_deg: float = Field(ge=-90, le=90)
@@ -229,6 +272,8 @@ class BatterySection(_Model):
 
 
 class AssetSection(_Model):
+    """``[[assets]]``: a defended point (a city-level place) and its relative value."""
+
     name: Name
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
@@ -236,12 +281,17 @@ class AssetSection(_Model):
 
 
 class LaunchArea(_Model):
+    """``[[launch_areas]]``: a named, regional launch point that threats may refer to."""
+
     name: Name
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=360)
 
 
 class ThreatSection(_Model):
+    """``[[threats]]``: one missile type (or ``count`` of them) from a launch point to an aimpoint,
+    with its trajectory shape, launch time and optional payload."""
+
     missile: str
     launch_area: str | None = None
     launch_lat_deg: float | None = Field(None, ge=-90, le=90)
@@ -297,6 +347,9 @@ class ThreatSection(_Model):
 
 
 class DoctrineSection(_Model):
+    """``[doctrine]``: how batteries fire (shoot-look-shoot, shoot-shoot-look, salvo), how threats are
+    prioritised, the cap on shots per threat and the spacing of decision slots."""
+
     mode: Literal["shoot-look-shoot", "shoot-shoot-look", "salvo"] = "shoot-look-shoot"
     salvo_size: Count = Field(2, ge=1, le=16)
     priority: Literal["time-to-impact", "asset-value"] = "time-to-impact"
@@ -306,8 +359,14 @@ class DoctrineSection(_Model):
     decision_step_s: float = Field(5.0, ge=0.5, le=600)
     hold_for_priority: bool = True
 
-    def build(self):
-        """The defense layer's :class:`~thaadsim.defense.raid.Doctrine` for this section."""
+    def build(self) -> "Doctrine":
+        """The defense layer's :class:`~thaadsim.defense.raid.Doctrine` for this section.
+
+        Returns
+        -------
+        Doctrine
+            The doctrine the raid simulation takes.
+        """
         from thaadsim.defense.raid import Doctrine
 
         return Doctrine(mode=self.mode, salvo_size=self.salvo_size, priority=self.priority,
@@ -316,6 +375,8 @@ class DoctrineSection(_Model):
 
 
 class MonteCarloSection(_Model):
+    """``[montecarlo]``: the number of runs, their seed and how many are simulated together."""
+
     # <= 1e7 runs: the standard error of a probability is then below 0.0002; more only costs time
     # (the raid keeps 16 bytes a run of per-run totals: 160 MB at 1e7)
     runs: Count = Field(1000, ge=1, le=10_000_000)
@@ -342,7 +403,20 @@ class Scenario(_Model):
 
     def user_error(self, path: str, exc: ThaadsimError) -> ThaadsimError:
         """``exc`` (raised by a lower layer while building from this file) re-labelled with the file
-        and the field path, so the one-line message says where in the scenario to look."""
+        and the field path, so the one-line message says where in the scenario to look.
+
+        Parameters
+        ----------
+        path : str
+            The field path in the file, e.g. ``"batteries.0.interceptor"``.
+        exc : ThaadsimError
+            The error the lower layer raised.
+
+        Returns
+        -------
+        ThaadsimError
+            The same problem and fix, with ``<file>: <path>`` in front of its field.
+        """
         return ThaadsimError(f"{self._origin}: {path}", f"{exc.field}: {exc.problem}", exc.fix)
 
     @model_validator(mode="after")
@@ -393,8 +467,21 @@ class Scenario(_Model):
                 raise _RefError(f"radars.{i}.radar", *problem)
         return v
 
-    def set_runs(self, runs, option: str = "--runs") -> None:
-        """Replace ``[montecarlo].runs`` (a CLI override), with the file's bounds; errors name ``option``."""
+    def set_runs(self, runs: int, option: str = "--runs") -> None:
+        """Replace ``[montecarlo].runs`` (a CLI override), with the file's bounds.
+
+        Parameters
+        ----------
+        runs : int
+            Monte Carlo runs, 1 to 10,000,000 (and runs x threats within the file's limit).
+        option : str
+            The command-line option the number came from; errors name it.
+
+        Raises
+        ------
+        ThaadsimError
+            When ``runs`` is not a whole number in range.
+        """
         if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
             raise ThaadsimError(option, f"{runs!r} is outside [1, 10,000,000]",
                                 "e.g. 10000 (the standard error of a probability is then below 0.005)")
@@ -405,8 +492,14 @@ class Scenario(_Model):
         self.montecarlo.runs = runs
 
     # ---- turning the file into simulation objects --------------------------------------------
-    def build_batteries(self):
-        """The :class:`~thaadsim.defense.battery.Battery` objects (radars placed and attached)."""
+    def build_batteries(self) -> "list[Battery]":
+        """The :class:`~thaadsim.defense.battery.Battery` objects (radars placed and attached).
+
+        Returns
+        -------
+        list of Battery
+            One per ``[[batteries]]`` entry, in file order.
+        """
         from thaadsim.defense.battery import Battery, FireControl
         from thaadsim.defense.interceptors import load_interceptor
         placed = {}
@@ -435,7 +528,18 @@ class Scenario(_Model):
         """Face azimuth of radar ``i``: its ``face_az_deg``, else toward the threats — the circular
         mean of the geodesic azimuths from the radar to every threat's launch point (0, north, when
         the file has no threats). The raid's defense layer instead turns a battery radar without a
-        face toward each threat in turn; this single face is what the map and the run's detections use."""
+        face toward each threat in turn; this single face is what the map and the run's detections use.
+
+        Parameters
+        ----------
+        i : int
+            Index of the radar in ``[[radars]]``.
+
+        Returns
+        -------
+        float
+            Face azimuth, degrees clockwise from north, in [0, 360).
+        """
         r = self.radars[i]
         if r.face_az_deg is not None:
             return float(r.face_az_deg)
@@ -473,9 +577,20 @@ class Scenario(_Model):
                                  rv_rcs_m2=t.rv_rcs_m2, booster_rcs_m2=t.booster_rcs_m2, payload_kg=t.payload_kg))
         return rows
 
-    def fly_threats(self, rows=None):
+    def fly_threats(self, rows: "list[dict] | None" = None) -> "TrajectoryBatch":
         """Fly every expanded threat with the flight engine: one ``fly_targeted`` call for all the
-        distinct flights (a ``count`` of 10 flies once), then rows are repeated as needed."""
+        distinct flights (a ``count`` of 10 flies once), then rows are repeated as needed.
+
+        Parameters
+        ----------
+        rows : list of dict or None
+            The expanded threat rows (:meth:`expand_threats`); None expands the file's threats.
+
+        Returns
+        -------
+        TrajectoryBatch
+            One sampled trajectory per expanded threat, in order.
+        """
         from thaadsim.flight import fly_targeted
 
         rows = rows if rows is not None else self.expand_threats()
@@ -514,12 +629,27 @@ def _threats_matching(rows, exc: ThaadsimError, index) -> str:
     return ", ".join(f"threats.{i}" for i in hits) if hits else "threats"
 
 
-def parse_epoch(text: str):
-    """``[scenario].epoch`` as an aware UTC :class:`datetime.datetime`; ValueError saying what is wrong.
+def parse_epoch(text: str) -> "datetime.datetime":
+    """``[scenario].epoch`` as an aware UTC :class:`datetime.datetime`.
 
     ISO 8601 with a UTC designator (``Z`` or ``+00:00``): a time without one is ambiguous, and a
     local offset is refused rather than converted, so the file says the instant the exports show.
     Years 1950-2100: every export viewer's clock covers them (and a raid lasts at most a day).
+
+    Parameters
+    ----------
+    text : str
+        The epoch as written, e.g. ``"2017-03-06T07:36:00Z"``.
+
+    Returns
+    -------
+    datetime.datetime
+        The instant, timezone-aware, in UTC.
+
+    Raises
+    ------
+    ValueError
+        Saying what is wrong (not ISO 8601, not UTC, out of range) and how to write it.
     """
     import datetime as dt
 
@@ -536,7 +666,22 @@ def parse_epoch(text: str):
 
 
 def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
-    """_RefError when runs x threats exceeds :data:`MAX_RUN_THREAT_CELLS` (the raid's time)."""
+    """Refuse a raid whose runs x threats exceeds :data:`MAX_RUN_THREAT_CELLS` (a limit on time).
+
+    Parameters
+    ----------
+    where : str
+        The field or option the run count came from (named in the error).
+    runs : int
+        Monte Carlo runs.
+    n_threats : int
+        Threats in the raid (``count`` included).
+
+    Raises
+    ------
+    ValueError
+        A schema error naming ``where``, the product, the limit and the most runs allowed.
+    """
     if runs * n_threats > MAX_RUN_THREAT_CELLS:
         most = max(1, MAX_RUN_THREAT_CELLS // max(n_threats, 1))
         raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} threat-runs, above "
@@ -545,8 +690,18 @@ def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
 
 
 def radar_ref_problem(ref: str) -> tuple[str, str] | None:
-    """Why a ``[[radars]].radar`` value is neither a catalog radar id nor a readable radar file
-    (``(problem, fix)``), or None when it is one of them."""
+    """Why a ``[[radars]].radar`` value is neither a catalog radar id nor a readable radar file.
+
+    Parameters
+    ----------
+    ref : str
+        A catalog radar id or the path of a radar TOML file.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(problem, fix)`` for the one-line error, or None when ``ref`` names a radar.
+    """
     from thaadsim.sensors.radar import radar_ids
 
     if ref in radar_ids():   # load_radar looks ids up as written
@@ -612,7 +767,27 @@ def _model_at(model_cls, loc):
 
 
 def scenario_from_dict(data: dict, origin: str = "<scenario>", model: type[Scenario] = Scenario) -> Scenario:
-    """Validate a parsed TOML mapping; errors name ``origin`` and the field path."""
+    """Validate a parsed TOML mapping as a scenario.
+
+    Parameters
+    ----------
+    data : dict
+        The mapping ``tomllib`` read (or one built in code).
+    origin : str
+        What to call it in error messages (the file name).
+    model : type
+        The schema: :class:`Scenario`, or a subclass with more sections.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ThaadsimError
+        For the first problem, naming ``origin``, the field path and the allowed values.
+    """
     try:
         scn = model.model_validate(data)
         scn._origin = origin
@@ -701,8 +876,27 @@ def _field_info_at(model_cls, loc):
     return parent.model_fields.get(names[-1]) if parent is not None else None
 
 
-def load_scenario(path, model: type[Scenario] = Scenario) -> Scenario:
-    """Read and validate a scenario TOML file (see the module docstring for the layout)."""
+def load_scenario(path: str | Path, model: type[Scenario] = Scenario) -> Scenario:
+    """Read and validate a scenario TOML file (see the module docstring for the layout).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario file.
+    model : type
+        The schema: :class:`Scenario`, or a subclass with more sections.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ThaadsimError
+        A missing or unreadable file, invalid TOML, or the first schema problem, in one line that
+        names the file and the field.
+    """
     p = Path(path)
     if p.is_dir():
         raise ThaadsimError(str(path), "is a directory, not a scenario file",

@@ -47,11 +47,18 @@ import functools
 import hashlib
 from pathlib import Path
 
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from thaadsim.io.scenario import Scenario, _Model, _RefError, known_missile_id, load_scenario, parse_epoch
+
+if TYPE_CHECKING:                 # annotations only
+    from collections.abc import Callable, Sequence
+
+    from thaadsim.analysis.plan import Plan
+    from thaadsim.analysis.result import ScenarioResult
+    from thaadsim.defense.battery import Battery
 
 
 class DefendedAreaRequest(_Model):
@@ -135,6 +142,9 @@ class StrategicRequest(_Model):
 
 
 class AnalysisSection(_Model):
+    """``[analysis]``: what ``thaadsim run`` reports beyond the raid: the title, the questions, the
+    coverage altitudes and RCS, defended-area footprints and the strategic table."""
+
     title: str = ""
     coverage_alt_km: list[float] = Field(default_factory=lambda: [100.0])
     coverage_rcs_m2: float | None = Field(None, gt=0, le=1e4)
@@ -219,8 +229,14 @@ class RunScenario(Scenario):
                                 "add it to analysis.coverage_alt_km, or omit alt_km (every altitude)")
         return self
 
-    def to_plan(self):
-        """The pipeline's :class:`~thaadsim.analysis.plan.Plan` for this scenario."""
+    def to_plan(self) -> "Plan":
+        """The pipeline's :class:`~thaadsim.analysis.plan.Plan` for this scenario.
+
+        Returns
+        -------
+        Plan
+            Plain objects (threats, radars, batteries, assets, requests) the analysis layer runs.
+        """
         from thaadsim.analysis.plan import FootprintRequest, PlacePoint, Plan, ThreatPlan
         rows = self.expand_threats()
         assets = {a.name: a for a in self.assets}
@@ -318,8 +334,19 @@ class RunScenario(Scenario):
         return {"site": (site.lat_deg, site.lon_deg, site.alt_m), "launch_areas": areas, "targets": targets,
                 "missile": q.missile, "face_az_deg": q.face_az_deg, "sample_dt_s": q.sample_dt_s}
 
-    def run(self, progress=None):
-        """Run everything the scenario asks; returns a :class:`~thaadsim.analysis.result.ScenarioResult`."""
+    def run(self, progress: "Callable[[str, float], object] | None" = None) -> "ScenarioResult":
+        """Run everything the scenario asks.
+
+        Parameters
+        ----------
+        progress : callable or None
+            Called as ``progress(stage, fraction)`` while it works (a progress bar).
+
+        Returns
+        -------
+        ScenarioResult
+            Flights, detections, engagement windows, the raid and the requested analyses.
+        """
         from thaadsim.analysis.pipeline import run_plan
 
         return run_plan(self.to_plan(), progress=progress)
@@ -332,7 +359,7 @@ class RunScenario(Scenario):
 RAID_CHUNK_BYTES = 2 ** 30
 
 
-def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries) -> int:
+def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries: "Sequence[Battery]") -> int:
     """``chunk_runs`` lowered so one chunk of the raid's working arrays fits :data:`RAID_CHUNK_BYTES`.
 
     Per run, :func:`thaadsim.defense.raid.simulate_raid` holds one uniform per interceptor round
@@ -342,6 +369,20 @@ def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries) -> int:
     chunks count. With the default 2,000 runs a chunk, 100,000 rounds took 1.6 GB per chunk; the
     chunk size does not change the answer (runs are drawn in run order), so it is lowered here.
     Scenarios of ordinary size (a few hundred rounds) keep their chunk_runs.
+
+    Parameters
+    ----------
+    chunk_runs : int
+        The runs a chunk the file asks for (``[montecarlo].chunk_runs``).
+    n_threats : int
+        Threats in the raid.
+    batteries : sequence of Battery
+        The raid's batteries (their rounds and reload loads).
+
+    Returns
+    -------
+    int
+        The runs a chunk to simulate, at least 1.
     """
     m = max(1, len(batteries))
     rounds = sum((b.launchers + b.reload_loads) * b.interceptors_per_launcher for b in batteries)
@@ -350,8 +391,19 @@ def raid_chunk_runs(chunk_runs: int, n_threats: int, batteries) -> int:
     return int(max(1, min(chunk_runs, RAID_CHUNK_BYTES // (2 * per_run))))
 
 
-def load_run_scenario(path) -> RunScenario:
-    """Load a scenario file with the ``[analysis]`` section allowed; remembers its path and text."""
+def load_run_scenario(path: "str | Path") -> RunScenario:
+    """Load a scenario file with the ``[analysis]`` section allowed; remembers its path and text.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario file.
+
+    Returns
+    -------
+    RunScenario
+        The validated scenario, with its source text and SHA-256 for ``summary.json``.
+    """
     scn = load_scenario(path, model=RunScenario)
     p = Path(path)
     scn._source_path = str(p)
@@ -361,6 +413,17 @@ def load_run_scenario(path) -> RunScenario:
     return scn
 
 
-def file_sha256(path) -> str:
-    """sha256 of a file's bytes (hex)."""
+def file_sha256(path: "str | Path") -> str:
+    """SHA-256 of a file's bytes.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        The digest in hexadecimal.
+    """
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
