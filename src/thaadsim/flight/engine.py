@@ -40,6 +40,10 @@ class FlightOptions:
     coast_max_step_s: float = 60.0  # step cap after burnout in summary-only flights (sampled: max_step_s)
     kernel_flags: int = K.FLAGS_ALL   # benchmarks switch kernel improvements off one by one
     max_time_s: float = 3.0 * 3600.0
+    # the dynamic-pressure ceiling of each missile's class (thaadsim.flight.vehicle.CLASS_MAX_Q_KPA):
+    # thrust and mass flow are throttled near it (a thrust bucket, kernel._deriv), stretching the burn.
+    # Off by default; the one place the default is switched
+    max_q_ceiling: bool = False
 
     def model(self) -> EarthModel:
         return earth_model(self.earth, rotation=self.rotation, j2=self.j2)
@@ -171,7 +175,8 @@ def fly_powered(missiles: Sequence[Missile], missile_index, launch_lat_deg, laun
     pitch_v = np.array([m.pitch.vertical_rise_s for m in missiles])[idx]
     pitch_k = np.array([m.pitch.kick_duration_s for m in missiles])[idx] + pitch_v
     inv_beta = np.array([1.0 / m.rv.beta_kgm2 for m in missiles])[idx]
-    params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta], 1)
+    q_ceiling = np.array([m.max_q_kpa * 1e3 if options.max_q_ceiling else 0.0 for m in missiles])[idx]
+    params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta, q_ceiling], 1)
     stage_pack, cd_pack = _pack_missiles(missiles, idx)
     hint = None if impact_time_hint_s is None else _broadcast(n, "impact_time_hint_s",
                                                               np.nan_to_num(impact_time_hint_s, nan=options.max_time_s))
@@ -202,6 +207,11 @@ def powered_batch(missiles: Sequence[Missile], missile_index, launch_lat_deg, la
     ends = np.where(np.arange(ends.shape[1])[None, :] < nst[:, None], ends, np.nan)
     fired = starts < cut[:, None] - 1e-9
     ends = np.where(fired, np.minimum(ends, cut[:, None]), np.nan)
+    # a q ceiling throttles the thrust and stretches the burn: the kernel's burnout comes later than the
+    # schedule by the throttled time. The throttling happens near peak q, low in the first stage, so every
+    # stage end moves by that same delay (exact when all throttling ends before the first staging)
+    delay = np.nan_to_num(raw[2][:, K.S_T_BURNOUT] - cut, nan=0.0)
+    ends = ends + np.where(delay > 1e-6, delay, 0.0)[:, None]
     crashed = np.isfinite(batch.impact_s) & (batch.impact_s < cut)
     batch.stage_burnout_s = np.where(crashed[:, None] & (ends > batch.impact_s[:, None]), np.nan, ends)
     return batch

@@ -28,6 +28,20 @@ from thaadsim.errors import ThaadsimError, require_positive
 GENERIC_CD_MACH = np.array([0.0, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0])
 GENERIC_CD = np.array([0.20, 0.20, 0.25, 0.45, 0.50, 0.44, 0.37, 0.29, 0.23, 0.20, 0.20])
 
+# Ascent dynamic-pressure ceilings per class, kPa: the peak q = rho |v_rel|^2 / 2 a pitch programme may
+# reach when FlightOptions(max_q_ceiling=True) (the kernel throttles thrust and mass flow near it).
+# LABELLED ESTIMATES, not published figures for these missiles (no public ascent max-q figure was found
+# for any of them). The sourced analogue: the Saturn V reached max q at ~13.4 km and ~Mach 1.7
+# [ref:memim-max-q, ref:fossilhunters-saturnv-maxq], i.e. q ~ 31 kPa with USSA-76 at that height; the
+# Space Shuttle throttled its main engines to ~67 % through max q near 11 km to stay within its
+# structural limits [ref:nasa-sts107-max-q]. Missiles are denser, stiffer and slimmer than crewed launch
+# vehicles and fly lower-angle ascents, so the estimates sit above that analogue and rise as the class
+# shortens (shorter burns, lower burnout heights); see README "Limits".
+CLASS_MAX_Q_KPA = {"ICBM": 60.0, "IRBM": 70.0, "MRBM": 80.0, "SRBM": 100.0}
+CLASS_MAX_Q_SOURCE = ("labelled estimate from the Saturn V analogue (max q ~31 kPa at ~13.4 km, Mach 1.7 "
+                      "[ref:memim-max-q, ref:fossilhunters-saturnv-maxq]) and the Shuttle's throttle bucket "
+                      "[ref:nasa-sts107-max-q]; not a published figure for the missile")
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -180,6 +194,14 @@ class Missile:
     def launch_mass_kg(self) -> float:
         """Mass at lift-off: every stage's propellant and structure plus the reentry vehicle, kg."""
         return self.rv.mass_kg + sum(s.propellant_mass_kg + s.dry_mass_kg for s in self.stages)
+
+    @property
+    def max_q_kpa(self) -> float:
+        """Ascent dynamic-pressure ceiling, kPa: ``max_q_kpa`` of the catalog entry, else its class's
+        figure in :data:`CLASS_MAX_Q_KPA` (a labelled estimate); 0 (no ceiling) for a missile with neither."""
+        if "max_q_kpa" in self.meta:
+            return float(self.meta["max_q_kpa"])
+        return float(CLASS_MAX_Q_KPA.get(str(self.meta.get("class", "")).upper(), 0.0))
 
     @property
     def total_burn_time_s(self) -> float:
