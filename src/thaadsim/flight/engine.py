@@ -43,7 +43,7 @@ class FlightOptions:
     # the dynamic-pressure ceiling of each missile's class (thaadsim.flight.vehicle.CLASS_MAX_Q_KPA):
     # thrust and mass flow are throttled near it (a thrust bucket, kernel._deriv), stretching the burn.
     # Off by default; the one place the default is switched
-    max_q_ceiling: bool = False
+    max_q_ceiling: bool = True
 
     def model(self) -> EarthModel:
         return earth_model(self.earth, rotation=self.rotation, j2=self.j2)

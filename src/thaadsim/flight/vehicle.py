@@ -28,19 +28,23 @@ from thaadsim.errors import ThaadsimError, require_positive
 GENERIC_CD_MACH = np.array([0.0, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0])
 GENERIC_CD = np.array([0.20, 0.20, 0.25, 0.45, 0.50, 0.44, 0.37, 0.29, 0.23, 0.20, 0.20])
 
-# Ascent dynamic-pressure ceilings per class, kPa: the peak q = rho |v_rel|^2 / 2 a pitch programme may
-# reach when FlightOptions(max_q_ceiling=True) (the kernel throttles thrust and mass flow near it).
-# LABELLED ESTIMATES, not published figures for these missiles (no public ascent max-q figure was found
-# for any of them). The sourced analogue: the Saturn V reached max q at ~13.4 km and ~Mach 1.7
-# [ref:memim-max-q, ref:fossilhunters-saturnv-maxq], i.e. q ~ 31 kPa with USSA-76 at that height; the
-# Space Shuttle throttled its main engines to ~67 % through max q near 11 km to stay within its
-# structural limits [ref:nasa-sts107-max-q]. Missiles are denser, stiffer and slimmer than crewed launch
-# vehicles and fly lower-angle ascents, so the estimates sit above that analogue and rise as the class
-# shortens (shorter burns, lower burnout heights); see README "Limits".
+# Ascent dynamic-pressure ceilings per class, kPa: the peak q = rho |v_rel|^2 / 2 an ascent may reach with
+# FlightOptions(max_q_ceiling=True) (the kernel throttles thrust and mass flow near it: a thrust bucket).
+# LABELLED ESTIMATES: no public ascent max-q figure was found for any catalog missile or for an ICBM-derived
+# launcher. The sourced analogue is the crewed launchers' peak q, 28.7 kPa (Shuttle) to 33.8 kPa (Saturn V)
+# [ref:spacese-saturn-maxq]; the Saturn V's max q near 13.4-14 km at about Mach 1.7
+# [ref:memim-max-q, fossilhunters-saturnv-maxq] gives 29-31 kPa with USSA-76, the same figure. Those
+# vehicles limit q by thrust (the Shuttle throttled to ~67 % through max q [ref:nasa-sts107-maxq-2003]),
+# as the ceiling does. A missile is slimmer, denser and carries no crew or fairing, so the ICBM estimate is
+# about twice the analogue (60 kPa; the throttle starts to fall at 0.9 q_max = 54 kPa); shorter classes
+# burn out lower and faster, where q must peak higher for the range (the Scud-B's range-maximising ascent
+# peaks near 95 kPa in the model with no ceiling), so their estimates rise with it.
 CLASS_MAX_Q_KPA = {"ICBM": 60.0, "IRBM": 70.0, "MRBM": 80.0, "SRBM": 100.0}
-CLASS_MAX_Q_SOURCE = ("labelled estimate from the Saturn V analogue (max q ~31 kPa at ~13.4 km, Mach 1.7 "
-                      "[ref:memim-max-q, ref:fossilhunters-saturnv-maxq]) and the Shuttle's throttle bucket "
-                      "[ref:nasa-sts107-max-q]; not a published figure for the missile")
+CLASS_MAX_Q_SOURCE = (
+    "labelled estimate: about twice the crewed launchers' 29-34 kPa [ref:spacese-saturn-maxq] "
+    "[ref:memim-max-q, fossilhunters-saturnv-maxq] for an ICBM, higher for shorter classes; limited by "
+    "throttling as the Shuttle did [ref:nasa-sts107-maxq-2003]; not a published figure for the missile "
+    "(thaadsim.flight.vehicle.CLASS_MAX_Q_KPA)")
 
 
 @dataclass(frozen=True)
