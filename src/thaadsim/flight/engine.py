@@ -42,7 +42,8 @@ class FlightOptions:
     max_time_s: float = 3.0 * 3600.0
     # the dynamic-pressure ceiling of each missile's class (thaadsim.flight.vehicle.CLASS_MAX_Q_KPA):
     # thrust and mass flow are throttled near it (a thrust bucket, kernel._deriv), stretching the burn.
-    # Off by default; the one place the default is switched
+    # On by default (the catalog is calibrated with it; tools/calibrate_catalog.py): this line is the one
+    # place the default is switched. Missiles with no class (interceptors, user files without one) fly free
     max_q_ceiling: bool = True
 
     def model(self) -> EarthModel:
