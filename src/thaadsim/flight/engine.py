@@ -208,12 +208,20 @@ def powered_batch(missiles: Sequence[Missile], missile_index, launch_lat_deg, la
     ends = np.where(np.arange(ends.shape[1])[None, :] < nst[:, None], ends, np.nan)
     fired = starts < cut[:, None] - 1e-9
     ends = np.where(fired, np.minimum(ends, cut[:, None]), np.nan)
-    # a q ceiling throttles the thrust and stretches the burn: the kernel's burnout comes later than the
-    # schedule by the throttled time. The throttling happens near peak q, low in the first stage, so every
-    # stage end moves by that same delay (exact when all throttling ends before the first staging)
-    delay = np.nan_to_num(raw[2][:, K.S_T_BURNOUT] - cut, nan=0.0)
-    ends = ends + np.where(delay > 1e-6, delay, 0.0)[:, None]
-    crashed = np.isfinite(batch.impact_s) & (batch.impact_s < cut)
+    # a q ceiling throttles the thrust and stretches the burn, so the stages end later than scheduled: each
+    # staging when the kernel saw it, the last fired stage at the kernel's burnout
+    # (a flight that hit the ground while thrusting keeps the schedule, cut at the impact below)
+    summ = raw[2]
+    k = np.arange(ends.shape[1])[None, :]
+    n_fired = (fired & (k < nst[:, None])).sum(1)[:, None]
+    staged = np.full(ends.shape, np.nan)
+    m = min(ends.shape[1], K.MAX_STAGINGS)
+    staged[:, :m] = summ[:, K.S_T_STAGING:K.S_T_STAGING + m]
+    ends = np.where((k < n_fired - 1) & np.isfinite(staged), staged, ends)
+    t_bo = summ[:, K.S_T_BURNOUT][:, None]
+    flew = (summ[:, K.S_STATUS] != 2.0)[:, None]
+    ends = np.where((k == n_fired - 1) & np.isfinite(t_bo) & flew, t_bo, ends)
+    crashed = np.isfinite(batch.impact_s) & ((batch.impact_s < cut) | (summ[:, K.S_STATUS] == 2.0))
     batch.stage_burnout_s = np.where(crashed[:, None] & (ends > batch.impact_s[:, None]), np.nan, ends)
     return batch
 

@@ -56,7 +56,9 @@ S_N_SAMPLES = 19
 S_N_STEPS = 20        # accepted Runge-Kutta steps (diagnostics for benchmarks)
 S_N_REJECTED = 21     # rejected step attempts
 S_MAX_Q = 22          # peak dynamic pressure 0.5 rho |v_rel|^2 from launch to burnout (Pa); 0 for a coast
-N_SUMMARY = 23
+S_T_STAGING = 23      # MAX_STAGINGS columns: time each staging happened (stage k+2 ignites), NaN if it did not;
+MAX_STAGINGS = 3      # the schedule's time unless a q ceiling throttled (then later, by the time spent throttled)
+N_SUMMARY = 26
 
 # kernel switches (bits of ``flags``); all on by default, off only to measure what each one buys
 FLAG_FAST_GEODETIC = 1   # trigonometry-free geodetic conversion in the right-hand side
@@ -651,6 +653,8 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                 # clock when throttled): snap the clock onto it
                 y[6] = bounds_tau[ibu]
                 reached_tau = True
+                if bounds_tau[ibu] < t_cut and ibu < MAX_STAGINGS:
+                    summary[j, S_T_STAGING + ibu] = t
                 ibu += 1
             if clipped:
                 ib += 1
