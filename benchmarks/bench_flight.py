@@ -58,7 +58,9 @@ def kernel_steps(m, n, rng):
                               raw=True)
         return time.perf_counter() - t0, s
 
-    _, strict = run(FlightOptions(rtol=1e-12, kernel_flags=0, coast_max_step_s=20.0))
+    # the kernel's fixes on the unthrottled physics they were made for (and plain_solve_ivp flies); what the
+    # dynamic-pressure ceiling costs is benchmarks/bench_max_q_ceiling.py
+    _, strict = run(FlightOptions(rtol=1e-12, kernel_flags=0, coast_max_step_s=20.0, max_q_ceiling=False))
     ref = _impact_ecef(strict)
     f = 0
     rows = [("original kernel (PROJ-free Bowring with trig, far-side stages, I control, per-component norm, "
@@ -74,7 +76,7 @@ def kernel_steps(m, n, rng):
     print(f"1. kernel fixes one by one: {n:,} Hwasong-15 flights, summary only, boost to impact")
     prev = None
     for name, flags, cap in rows:
-        dt, s = run(FlightOptions(kernel_flags=flags, coast_max_step_s=cap))
+        dt, s = run(FlightOptions(kernel_flags=flags, coast_max_step_s=cap, max_q_ceiling=False))
         d = np.linalg.norm(_impact_ecef(s) - ref, axis=1)
         rate = n / dt
         ratio = "" if prev is None else f"x{rate / prev:5.2f}"
@@ -102,13 +104,14 @@ def engine_vs_solve_ivp(m, tb, n_sample, rng):
 
     n = len(tb)
     model = earth_model("wgs84")
+    free = FlightOptions(max_q_ceiling=False)      # the physics plain_solve_ivp writes (no thrust bucket)
     t0 = time.perf_counter()
     fb = fly_powered([m], np.zeros(n, int), 39.0, 125.7, tb.launch_azimuth_deg, tb.kick_deg, tb.cutoff_s,
-                     sample_dt_s=None)
+                     sample_dt_s=None, options=free)
     t_fly = time.perf_counter() - t0
     t0 = time.perf_counter()
     sb = fly_powered([m], np.zeros(n, int), 39.0, 125.7, tb.launch_azimuth_deg, tb.kick_deg, tb.cutoff_s,
-                     sample_dt_s=5.0)
+                     sample_dt_s=5.0, options=free)
     t_samp = time.perf_counter() - t0
     del sb
     idx = rng.choice(n, size=min(n_sample, n), replace=False)
@@ -119,7 +122,7 @@ def engine_vs_solve_ivp(m, tb, n_sample, rng):
     t_plain = time.perf_counter() - t0
 
     # solve_ivp on the kernel's own compiled right-hand side
-    opts = FlightOptions()
+    opts = free
     h0, dh, logrho, sound = kernel_table()
     earth = opts.earth_vector()
     stage_pack, cd_pack = _pack_missiles([m], np.zeros(1, int))
@@ -127,13 +130,15 @@ def engine_vs_solve_ivp(m, tb, n_sample, rng):
     cdp = (np.ascontiguousarray(cd_pack[0][0]), np.ascontiguousarray(cd_pack[1][0]), int(cd_pack[2][0]))
 
     @njit(cache=False)
-    def _rhs(t, y, p, s0, s1, s2, s3, s4, ns, cm, cv, ncd, earth, h0, dh, logrho, sound, flags):
-        out = np.empty(6)
-        K._deriv(t, y, out, p, s0, s1, s2, s3, s4, ns, cm, cv, ncd, earth, h0, dh, logrho, sound, True, flags)
+    def _rhs(t, y, p, s0, s1, s2, s3, s4, ns, cm, cv, ncd, earth, h0, dh, logrho, sound, flags, tau_lim):
+        out = np.empty(K.NY)
+        K._deriv(t, y, out, p, s0, s1, s2, s3, s4, ns, cm, cv, ncd, earth, h0, dh, logrho, sound, True, flags,
+                 tau_lim)
         return out
 
-    def rhs_compiled(t, y, p):
-        return _rhs(t, y, p, *st, *cdp, earth, h0, dh, logrho, sound, K.FLAGS_ALL)
+    def rhs_compiled(t, y, p, tau_lim=1e300):
+        # state (r, v, tau): the burn clock runs with t here (no ceiling)
+        return _rhs(t, y, p, *st, *cdp, earth, h0, dh, logrho, sound, K.FLAGS_ALL, tau_lim)
 
     def fly_compiled(i):
         burn = m.total_burn_time_s
@@ -143,11 +148,11 @@ def engine_vs_solve_ivp(m, tb, n_sample, rng):
         p = np.array([cut, t_v, t_k, np.radians(tb.kick_deg[i]), np.radians(tb.launch_azimuth_deg[i]),
                       1.0 / m.rv.beta_kgm2])
         r0 = geodetic_to_ecef(39.0, 125.7, 0.0, model)
-        y = np.array([*r0, -model.omega_rads * r0[1], model.omega_rads * r0[0], 0.0])
+        y = np.array([*r0, -model.omega_rads * r0[1], model.omega_rads * r0[0], 0.0, 0.0])
         t = 0.0
         for t_end in sorted({t_v, t_k, cut, *[s for s in m.stage_arrays()[0][1:] if s < cut]}):
             if t_end > t:
-                y = solve_ivp(lambda tt, yy: rhs_compiled(min(tt, t_end - 1e-9), yy, p), (t, t_end), y,
+                y = solve_ivp(lambda tt, yy: rhs_compiled(min(tt, t_end - 1e-9), yy, p, t_end - 1e-9), (t, t_end), y,
                               method="DOP853", rtol=1e-9, atol=1e-6).y[:, -1]
                 t = t_end
         p_coast = p.copy()

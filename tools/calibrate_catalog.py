@@ -17,7 +17,8 @@ never allowed below 4 % of a stage's loaded mass (propellant fraction <= 0.96): 
 range needs more, the tool stops and says so instead of writing an unphysical rocket.
 
 The figure matched is ``thaadsim.flight.max_range_km``: the range at full burn, range-maximising
-pitch, on a non-rotating WGS84 Earth with J2, the US Standard Atmosphere 1976 and drag — the
+pitch, on a non-rotating WGS84 Earth with J2, the US Standard Atmosphere 1976 and drag, the ascent
+held under the missile class's dynamic-pressure ceiling when ``FlightOptions().max_q_ceiling`` is on — the
 convention published ranges are quoted in (UCS, for one, quotes its lofted-test ranges 'not taking into account the Earth's rotation'
 [ref:ucs-hwasong14-2017]).
 
@@ -49,6 +50,7 @@ import thaadsim
 from thaadsim.earth.constants import G0_MS2
 from thaadsim.errors import ThaadsimError
 from thaadsim.flight.catalog import catalog_dir, missile_from_dict
+from thaadsim.flight.engine import FlightOptions
 from thaadsim.flight.targeting import max_range_km
 
 MAX_PROPELLANT_FRACTION = 0.96    # structure >= 4 % of each stage's loaded mass
@@ -202,10 +204,12 @@ def main(argv=None) -> int:
             continue
         fr = ", ".join(f"{s.propellant_mass_kg / (s.propellant_mass_kg + s.dry_mass_kg):.3f}" for s in m.stages)
         f_total = _previous_factor(d.get("calibrated", "")) * f
+        ceiling = (f", the ascent under the {m.meta.get('class', '?')} dynamic-pressure ceiling of {m.max_q_kpa:g} kPa "
+                   "(FlightOptions.max_q_ceiling)" if FlightOptions().max_q_ceiling and m.max_q_kpa > 0 else "")
         note = (f"{_NOTE_PREFIX}{f_total:.4f} relative to the estimates (each stage's loaded mass held "
                 f"fixed, so the launch mass is unchanged; resulting propellant fraction per stage: {fr}) to match published_range_km = {target:.0f}; "
                 f"model max range {r:.0f} km ({100 * (r / target - 1):+.2f} %), minimum-energy at full burn "
-                f"on a non-rotating WGS84 Earth with J2, USSA-76 atmosphere and drag; "
+                f"on a non-rotating WGS84 Earth with J2, USSA-76 atmosphere and drag{ceiling}; "
                 f"tools/calibrate_catalog.py, thaadsim {thaadsim.__version__}, {_dt.date.today().isoformat()}")
         d_new["_calibration"] = {"range_factor": round(f_total, 4), "range_model_km": round(r),
                                  "range_target_km": round(target)}

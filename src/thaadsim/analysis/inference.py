@@ -265,9 +265,11 @@ def build_missile(a: RocketAssumptions, m1_kg: float, t1_s: float, name: str = "
     stages = tuple(Stage(propellant_mass_kg=f * m, dry_mass_kg=(1 - f) * m, isp_s=isp, burn_time_s=t,
                          diameter_m=diameter)
                    for m, f, isp, t in zip(loaded, a.fractions(), a.isps(), burns))
+    # the class sets the ascent's dynamic-pressure ceiling when FlightOptions.max_q_ceiling is on (the default):
+    # a one-stage liquid fit is an IRBM-class rocket (Hwasong-12), a two-stage one an ICBM-class rocket
     return Missile(id=name, name=f"rocket fitted to a lofted test ({a.label})", stages=stages,
                    rv=ReentryVehicle(a.test_mass_kg if payload_kg is None else payload_kg, 10_000.0),
-                   pitch=PitchProgram(5.0, 10.0))
+                   pitch=PitchProgram(5.0, 10.0), meta={"class": "ICBM" if a.stages == 2 else "IRBM"})
 
 
 def _max_burn_s(a: RocketAssumptions, m1_kg):
@@ -643,18 +645,20 @@ def ascent_figures(missiles: Sequence[Missile], kick_deg: ArrayLike, launch: tup
     -----
     q = rho(h) v^2 / 2 with the Earth-relative speed and the USSA-76 density
     (:func:`thaadsim.earth.atmosphere.density_kgm3`), from 0.5 s samples of the boost only (the
-    flight is stopped a second after burnout).
+    flight is stopped well after burnout: a dynamic-pressure ceiling stretches the burn).
     """
     from thaadsim.earth.atmosphere import density_kgm3
     from thaadsim.flight.engine import FlightOptions, fly_powered
+    from thaadsim.flight.trajectory import PHASE_BOOST
 
     n = len(missiles)
     burn = max(m.total_burn_time_s for m in missiles)
-    opts = FlightOptions(rotation=rotation, max_time_s=burn + 1.0)
+    opts = FlightOptions(rotation=rotation, max_time_s=2.0 * burn + 60.0)
     b = fly_powered(missiles, np.arange(n), launch[0], launch[1], azimuth_deg, kick_deg, options=opts,
                     sample_dt_s=0.5)
     alt = np.where(np.isfinite(b.alt_m), b.alt_m, 1e6)
     q = 0.5 * density_kgm3(np.clip(alt, 0.0, 1e6)) * np.nan_to_num(b.speed_ms) ** 2
+    q = np.where(b.phase == PHASE_BOOST, q, 0.0)
     return np.max(q, 1) / 1e3, b.burnout_speed_kms, b.burnout_angle_deg, b.burnout_altitude_km
 
 

@@ -104,7 +104,8 @@ def ascent_max_q(m) -> dict:
     Both at full burn on a non-rotating Earth (the range convention's flight). The steepest ascent
     (a 0.5 deg kick: nearly vertical) is the floor any pitch programme can reach; above it only a
     lower thrust (longer burn or a throttle, as launch vehicles do [ref:nasa-sts107-maxq-2003])
-    lowers q. Crewed launch vehicles peak at 29-34 kPa [ref:spacese-saturn-maxq].
+    lowers q. Crewed launch vehicles peak at 29-34 kPa [ref:spacese-saturn-maxq]. With the class
+    ceiling on (``FlightOptions.max_q_ceiling``, the default) both ascents throttle to stay under it.
     """
     from thaadsim.flight import fly_powered
     from thaadsim.flight.engine import FlightOptions
@@ -116,7 +117,10 @@ def ascent_max_q(m) -> dict:
     return {"max_q_range_maximising_ascent_kpa": round(float(b.max_q_kpa[0]), 1),
             "max_q_steepest_ascent_kpa": round(float(b.max_q_kpa[1]), 1),
             "max_q_reference_launch_vehicles_kpa": f"{REFERENCE_MAX_Q_KPA[0]:g}-{REFERENCE_MAX_Q_KPA[1]:g} "
-                                                   "(Shuttle, Saturn V; thaadsim catalog refs spacese-saturn-maxq)"}
+                                                   "(Shuttle, Saturn V; thaadsim catalog refs spacese-saturn-maxq)",
+            "max_q_ceiling_kpa": (f"{m.max_q_kpa:g} ({'on' if opts.max_q_ceiling else 'off'}; class "
+                                  f"{m.meta.get('class', '?')}, a labelled estimate: thaadsim.flight.vehicle."
+                                  "CLASS_MAX_Q_KPA)")}
 
 
 def range_figures(m) -> dict:

@@ -91,7 +91,8 @@ _TOP_KEYS = {"id", "name", "country", "class", "published_range_km", "range_sour
 RANGE_CONVENTION = ("range = maximum ground range on a NON-rotating Earth (WGS84 ellipsoid with J2, US Standard "
                     "Atmosphere 1976, drag): full burn at the range-maximising pitch, the convention most published "
                     "figures use; flown on the rotating Earth the reach depends on direction (east farther, west "
-                    "shorter)")
+                    "shorter). The ascent keeps under its class's dynamic-pressure ceiling (a thrust bucket, "
+                    "FlightOptions.max_q_ceiling) when that is on, as it is by default")
 
 
 def _check_band(d: dict, origin: str) -> None:

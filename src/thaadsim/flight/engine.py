@@ -79,6 +79,11 @@ class FlightOptions:
     coast_max_step_s: float = 60.0  # step cap after burnout in summary-only flights (sampled: max_step_s)
     kernel_flags: int = K.FLAGS_ALL   # benchmarks switch kernel improvements off one by one
     max_time_s: float = 3.0 * 3600.0
+    # the dynamic-pressure ceiling of each missile's class (thaadsim.flight.vehicle.CLASS_MAX_Q_KPA):
+    # thrust and mass flow are throttled near it (a thrust bucket, kernel._deriv), stretching the burn.
+    # On by default (the catalog is calibrated with it; tools/calibrate_catalog.py): this line is the one
+    # place the default is switched. Missiles with no class (interceptors, user files without one) fly free
+    max_q_ceiling: bool = True
 
     def model(self) -> EarthModel:
         """The :class:`~thaadsim.earth.constants.EarthModel` these options describe.
@@ -285,7 +290,8 @@ def fly_powered(missiles: Sequence[Missile], missile_index: ArrayLike, launch_la
     pitch_v = np.array([m.pitch.vertical_rise_s for m in missiles])[idx]
     pitch_k = np.array([m.pitch.kick_duration_s for m in missiles])[idx] + pitch_v
     inv_beta = np.array([1.0 / m.rv.beta_kgm2 for m in missiles])[idx]
-    params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta], 1)
+    q_ceiling = np.array([m.max_q_kpa * 1e3 if options.max_q_ceiling else 0.0 for m in missiles])[idx]
+    params = np.stack([cut, pitch_v, pitch_k, np.radians(kick), np.radians(az), inv_beta, q_ceiling], 1)
     stage_pack, cd_pack = _pack_missiles(missiles, idx)
     hint = None if impact_time_hint_s is None else _broadcast(n, "impact_time_hint_s",
                                                               np.nan_to_num(impact_time_hint_s, nan=options.max_time_s))
@@ -335,7 +341,20 @@ def powered_batch(missiles: Sequence[Missile], missile_index: ArrayLike, launch_
     ends = np.where(np.arange(ends.shape[1])[None, :] < nst[:, None], ends, np.nan)
     fired = starts < cut[:, None] - 1e-9
     ends = np.where(fired, np.minimum(ends, cut[:, None]), np.nan)
-    crashed = np.isfinite(batch.impact_s) & (batch.impact_s < cut)
+    # a q ceiling throttles the thrust and stretches the burn, so the stages end later than scheduled: each
+    # staging when the kernel saw it, the last fired stage at the kernel's burnout
+    # (a flight that hit the ground while thrusting keeps the schedule, cut at the impact below)
+    summ = raw[2]
+    k = np.arange(ends.shape[1])[None, :]
+    n_fired = (fired & (k < nst[:, None])).sum(1)[:, None]
+    staged = np.full(ends.shape, np.nan)
+    m = min(ends.shape[1], K.MAX_STAGINGS)
+    staged[:, :m] = summ[:, K.S_T_STAGING:K.S_T_STAGING + m]
+    ends = np.where((k < n_fired - 1) & np.isfinite(staged), staged, ends)
+    t_bo = summ[:, K.S_T_BURNOUT][:, None]
+    flew = (summ[:, K.S_STATUS] != 2.0)[:, None]
+    ends = np.where((k == n_fired - 1) & np.isfinite(t_bo) & flew, t_bo, ends)
+    crashed = np.isfinite(batch.impact_s) & ((batch.impact_s < cut) | (summ[:, K.S_STATUS] == 2.0))
     batch.stage_burnout_s = np.where(crashed[:, None] & (ends > batch.impact_s[:, None]), np.nan, ends)
     return batch
 

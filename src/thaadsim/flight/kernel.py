@@ -15,8 +15,10 @@ gravity of e.g. Vallado, *Fundamentals of Astrodynamics and Applications*, 4th e
 
 The thrust direction u_T follows a three-part pitch programme in the Earth-fixed frame: vertical rise
 along the local geodetic up, a linear "kick" that tilts the thrust toward the launch azimuth, then a
-gravity turn (thrust along the Earth-relative velocity). Stage masses are analytic in time
-(constant mass flow), so the state is just (r, v).
+gravity turn (thrust along the Earth-relative velocity). The state is (r, v, tau), tau the burn
+clock (seconds of full-thrust burning): stage masses are analytic in tau (constant mass flow at full
+thrust), and tau runs with t (dtau/dt = 1) unless an optional dynamic-pressure ceiling throttles the
+thrust and the mass flow together (dtau/dt = throttle, see ``_deriv``), which stretches the burn.
 
 The integrator is the Dormand-Prince 5(4) embedded Runge-Kutta pair (Dormand & Prince, J. Comput.
 Appl. Math. 6, 1980) with standard step-size control; steps are clipped to land exactly on thrust
@@ -54,7 +56,9 @@ S_N_SAMPLES = 19
 S_N_STEPS = 20        # accepted Runge-Kutta steps (diagnostics for benchmarks)
 S_N_REJECTED = 21     # rejected step attempts
 S_MAX_Q = 22          # peak dynamic pressure 0.5 rho |v_rel|^2 from launch to burnout (Pa); 0 for a coast
-N_SUMMARY = 23
+S_T_STAGING = 23      # MAX_STAGINGS columns: time each staging happened (stage k+2 ignites), NaN if it did not;
+MAX_STAGINGS = 3      # the schedule's time unless a q ceiling throttled (then later, by the time spent throttled)
+N_SUMMARY = 26
 
 # kernel switches (bits of ``flags``); all on by default, off only to measure what each one buys
 FLAG_FAST_GEODETIC = 1   # trigonometry-free geodetic conversion in the right-hand side
@@ -72,6 +76,10 @@ E_IMPACT = 3
 N_EVENTS = 4
 
 REENTRY_ALT_M = 100_000.0
+# state length: position, velocity (ECI) and the burn clock tau (seconds of full-thrust burning)
+NY = 7
+# the q ceiling's throttle starts to fall at this fraction of q_max (see _deriv)
+Q_KNEE = 0.9
 # above this height the air is too thin for the ascent's dynamic pressure to matter (rho < 2e-4 kg/m^3:
 # q < 0.1 kPa at 1 km/s), so the peak-q tracking skips the extra interpolated points there
 MAX_Q_CEILING_M = 60_000.0
@@ -119,12 +127,28 @@ def _interp_table(x, xs, ys, n):
 
 @njit(cache=True)
 def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area, n_stages,
-           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags):
+           cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, tau_lim):
     """Right-hand side: ``out[:] = dy/dt``; returns the geodetic altitude (for events).
 
     ``p`` holds the scalar parameters of one trajectory:
-    [t_cut, t_vertical, t_kick_end, kick_rad, azimuth_rad, inv_beta]
+    [t_cut, t_vertical, t_kick_end, kick_rad, azimuth_rad, inv_beta(, q_max_pa)]
     ``earth`` = [mu, j2, a, e2, omega].
+
+    ``y`` is (r, v, tau): tau is the burn clock, the seconds of full-thrust burning done so far
+    (dtau/dt = throttle). Stage schedule, mass and cut-off ``t_cut`` are read on tau; the pitch
+    programme on t. ``tau_lim`` plays for tau the part ``t_lim`` plays for t in ``_rk_step``: a step
+    clipped to land on a staging or the cut-off sees the burning stage up to its end.
+
+    With ``q_max_pa > 0`` the thrust (and the mass flow with it, at constant Isp) is throttled as
+    the dynamic pressure q = rho |v_rel|^2 / 2 nears the ceiling (a "thrust bucket")::
+
+        throttle = 1                                          for q <= k q_max
+                 = (q_max - q) / ((1 - k) q_max)             for k q_max < q < q_max   (k = Q_KNEE)
+                 = 0                                          for q >= q_max
+
+    At q = q_max the thrust is zero, so the speed falls (drag and gravity) while the height rises
+    (the air thins): dq/dt = q (2 dw/dt / w - dh/dt / H) < 0 on an ascent, and q cannot cross
+    q_max. In practice the throttle settles between k q_max and q_max, where it balances.
     """
     mu = earth[0]
     j2 = earth[1]
@@ -180,14 +204,23 @@ def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, sta
     ay = gy
     az = gz
     t_cut = p[0]
-    if t < t_cut and n_stages > 0:
-        # which stage is burning
+    tau = min(y[6], tau_lim)
+    out[6] = 0.0
+    if tau < t_cut and n_stages > 0:
+        # which stage is burning (on the burn clock: throttling stretches the stages in time)
         st = 0
         for i in range(n_stages):
-            if t >= stage_start[i]:
+            if tau >= stage_start[i]:
                 st = i
-        m = stage_mass0[st] - stage_mdot[st] * (t - stage_start[st])
-        thrust_acc = stage_thrust[st] / m
+        m = stage_mass0[st] - stage_mdot[st] * (tau - stage_start[st])
+        throttle = 1.0
+        if p.shape[0] > 6 and p[6] > 0.0 and rho > 0.0:
+            q_max = p[6]
+            q = 0.5 * rho * w * w
+            if q > Q_KNEE * q_max:
+                throttle = max(0.0, (q_max - q) / ((1.0 - Q_KNEE) * q_max))
+        out[6] = throttle
+        thrust_acc = throttle * stage_thrust[st] / m
         # thrust direction in the Earth-fixed frame
         ux, uy, uz = clat * clon, clat * slon, slat          # up
         if t < p[1]:
@@ -244,7 +277,7 @@ def _deriv(t, y, out, p, stage_start, stage_thrust, stage_mdot, stage_mass0, sta
 @njit(cache=True)
 def _rk_step(t, y, f0, h, y_new, f_new, err_vec, ks, tmp, p, stage_start, stage_thrust, stage_mdot,
              stage_mass0, stage_area, n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh,
-             atmo_logrho, atmo_sound, use_atmo, flags, t_lim):
+             atmo_logrho, atmo_sound, use_atmo, flags, t_lim, tau_lim):
     """One Dormand-Prince step from (t, y) with derivative f0; fills y_new, f_new (FSAL) and err_vec.
 
     Stages are evaluated at ``min(t + c h, t_lim)``: a step clipped to end on a thrust discontinuity
@@ -256,32 +289,32 @@ def _rk_step(t, y, f0, h, y_new, f_new, err_vec, ks, tmp, p, stage_start, stage_
     k4 = ks[2]
     k5 = ks[3]
     k6 = ks[4]
-    for i in range(6):
+    for i in range(NY):
         tmp[i] = y[i] + h * A21 * f0[i]
     _deriv(min(t + C2 * h, t_lim), tmp, k2, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
-           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
-    for i in range(6):
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, tau_lim)
+    for i in range(NY):
         tmp[i] = y[i] + h * (A31 * f0[i] + A32 * k2[i])
     _deriv(min(t + C3 * h, t_lim), tmp, k3, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
-           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
-    for i in range(6):
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, tau_lim)
+    for i in range(NY):
         tmp[i] = y[i] + h * (A41 * f0[i] + A42 * k2[i] + A43 * k3[i])
     _deriv(min(t + C4 * h, t_lim), tmp, k4, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
-           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
-    for i in range(6):
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, tau_lim)
+    for i in range(NY):
         tmp[i] = y[i] + h * (A51 * f0[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i])
     _deriv(min(t + C5 * h, t_lim), tmp, k5, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
-           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
-    for i in range(6):
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, tau_lim)
+    for i in range(NY):
         tmp[i] = y[i] + h * (A61 * f0[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i])
     _deriv(min(t + h, t_lim), tmp, k6, p, stage_start, stage_thrust, stage_mdot, stage_mass0, stage_area,
-           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
-    for i in range(6):
+           n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, tau_lim)
+    for i in range(NY):
         y_new[i] = y[i] + h * (B1 * f0[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i])
     alt = _deriv(min(t + h, t_lim), y_new, f_new, p, stage_start, stage_thrust, stage_mdot, stage_mass0,
                  stage_area, n_stages, cd_mach, cd_val, n_cd, earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound,
-                 use_atmo, flags)
-    for i in range(6):
+                 use_atmo, flags, tau_lim)
+    for i in range(NY):
         err_vec[i] = h * (E1 * f0[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * f_new[i])
     return alt
 
@@ -295,7 +328,7 @@ def _hermite(y0, f0, y1, f1, h, s, out):
     h10 = s3 - 2 * s2 + s
     h01 = -2 * s3 + 3 * s2
     h11 = s3 - s2
-    for i in range(6):
+    for i in range(NY):
         out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
 
 
@@ -350,7 +383,8 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
     Parameters
     ----------
     y0 : (N, 6) initial ECI state at time t0 (N,).
-    params : (N, 6) per-trajectory scalars, see ``_deriv``.
+    params : (N, 6) or (N, 7) per-trajectory scalars, see ``_deriv`` (a 7th column q_max_pa > 0 turns
+        on the dynamic-pressure ceiling for that row).
     stage_* : (N, S) per-stage start time (s since launch), thrust (N), mass flow (kg/s),
         mass at stage ignition (kg), reference area (m^2); n_stages : (N,) int.
     cd_mach, cd_val : (N, K) drag coefficient tables; n_cd : (N,) int.
@@ -365,15 +399,15 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
     n = y0.shape[0]
     max_samples = samples.shape[1]
     for j in prange(n):
-        y = np.empty(6)
-        f = np.empty(6)
-        y_new = np.empty(6)
-        f_new = np.empty(6)
-        err = np.empty(6)
-        ks = np.empty((5, 6))
-        tmp = np.empty(6)
-        yi = np.empty(6)
-        fi = np.empty(6)
+        y = np.empty(NY)
+        f = np.empty(NY)
+        y_new = np.empty(NY)
+        f_new = np.empty(NY)
+        err = np.empty(NY)
+        ks = np.empty((5, NY))
+        tmp = np.empty(NY)
+        yi = np.empty(NY)
+        fi = np.empty(NY)
         p = params[j]
         ns = n_stages[j]
         for i in range(N_SUMMARY):
@@ -384,12 +418,17 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         for i in range(6):
             y[i] = y0[j, i]
         t = t0[j]
+        y[6] = t            # the burn clock starts with the flight
         alt = _deriv(t, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j], stage_area[j],
-                     ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags)
+                     ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo,
+                     flags, 1e300)
         t_cut = p[0]
-        # boundaries where the right-hand side is discontinuous: kick start/end, staging, cut-off
+        # boundaries where the right-hand side is discontinuous: kick start/end on the clock t,
+        # staging and cut-off on the burn clock tau (equal to t unless the q ceiling throttles)
         nb = 0
-        bounds = np.empty(ns + 3)
+        bounds = np.empty(2)
+        nbu = 0
+        bounds_tau = np.empty(ns + 1)
         if ns > 0:
             for b in (p[1], p[2]):
                 if b > t:
@@ -397,13 +436,15 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                     nb += 1
             for i in range(1, ns):
                 if stage_start[j, i] > t and stage_start[j, i] < t_cut:
-                    bounds[nb] = stage_start[j, i]
-                    nb += 1
+                    bounds_tau[nbu] = stage_start[j, i]
+                    nbu += 1
             if t_cut > t:
-                bounds[nb] = t_cut
-                nb += 1
+                bounds_tau[nbu] = t_cut
+                nbu += 1
         bounds[:nb] = np.sort(bounds[:nb])
+        bounds_tau[:nbu] = np.sort(bounds_tau[:nbu])
         ib = 0
+        ibu = 0
         powered = ns > 0 and t < t_cut
         if not powered:
             summary[j, S_T_BURNOUT] = t
@@ -444,17 +485,31 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
         while t < t_max:
             hb = h
             clipped = False
+            clipped_tau = False
             t_lim = 1e300
+            tau_lim = 1e300
             if ib < nb and t + hb >= bounds[ib] - 1e-9:
                 hb = bounds[ib] - t
                 clipped = True
                 if flags & FLAG_NEAR_SIDE:
                     t_lim = bounds[ib] - 1e-9
+            if ibu < nbu:
+                # tau runs at most as fast as t (throttle <= 1), so a step of the remaining tau never
+                # overshoots the boundary; under throttling it lands short and the next step closes in
+                gap = bounds_tau[ibu] - y[6]
+                if hb >= gap - 1e-9:
+                    if clipped and gap < hb - 1e-9:
+                        clipped = False          # the staging/cut-off comes first
+                        t_lim = 1e300
+                    hb = gap
+                    clipped_tau = True
+                    if flags & FLAG_NEAR_SIDE:
+                        tau_lim = bounds_tau[ibu] - 1e-9
             if t + hb > t_max:
                 hb = t_max - t
             alt_new = _rk_step(t, y, f, hb, y_new, f_new, err, ks, tmp, p, stage_start[j], stage_thrust[j],
                                stage_mdot[j], stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j],
-                               earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, t_lim)
+                               earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, t_lim, tau_lim)
             en = 0.0
             if flags & FLAG_VECTOR_NORM:
                 # error scaled by the size of the position and velocity vectors, not of each component:
@@ -492,7 +547,7 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                 next_sample += sample_dt
             # apogee: radial velocity changes sign (only after burnout)
             rdot_new = y_new[0] * y_new[3] + y_new[1] * y_new[4] + y_new[2] * y_new[5]
-            if rdot_prev > 0.0 and rdot_new <= 0.0 and not (ns > 0 and t_new <= t_cut):
+            if rdot_prev > 0.0 and rdot_new <= 0.0 and not powered:
                 lo = 0.0
                 hi = 1.0
                 for _ in range(50):
@@ -569,9 +624,9 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
                 hi_step = hi * hb
                 _rk_step(t, y, f, hi_step, yi, fi, err, ks, tmp, p, stage_start[j], stage_thrust[j],
                          stage_mdot[j], stage_mass0[j], stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j],
-                         earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, t_lim)
+                         earth, atmo_h0, atmo_dh, atmo_logrho, atmo_sound, use_atmo, flags, t_lim, tau_lim)
                 t_imp = t + hi_step
-                status = 2.0 if (ns > 0 and t_imp < t_cut) else 0.0
+                status = 2.0 if (powered and yi[6] < t_cut) else 0.0
                 summary[j, S_T_IMPACT] = t_imp
                 events[j, E_IMPACT, 0] = t_imp
                 for i in range(6):
@@ -589,27 +644,35 @@ def fly_kernel(y0, t0, params, stage_start, stage_thrust, stage_mdot, stage_mass
             # step bookkeeping
             t = t_new
             alt = alt_new
-            for i in range(6):
+            for i in range(NY):
                 y[i] = y_new[i]
                 f[i] = f_new[i]
+            reached_tau = False
+            if clipped_tau and bounds_tau[ibu] - y[6] <= 1e-7:
+                # landed on the staging or cut-off (exactly at full thrust; within 0.1 us of burn
+                # clock when throttled): snap the clock onto it
+                y[6] = bounds_tau[ibu]
+                reached_tau = True
+                if bounds_tau[ibu] < t_cut and ibu < MAX_STAGINGS:
+                    summary[j, S_T_STAGING + ibu] = t
+                ibu += 1
             if clipped:
-                if powered and abs(t - t_cut) < 1e-9:
+                ib += 1
+            if clipped or reached_tau:
+                if reached_tau and powered and y[6] >= t_cut:
                     powered = False
                     summary[j, S_T_BURNOUT] = t
                     events[j, E_BURNOUT, 0] = t
                     for i in range(6):
                         events[j, E_BURNOUT, 1 + i] = y[i]
-                    # re-evaluate the derivative on the unpowered side of the discontinuity
-                    _deriv(t + 1e-9, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j],
-                           stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh,
-                           atmo_logrho, atmo_sound, use_atmo, flags)
-                else:
-                    _deriv(t + 1e-9, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j],
-                           stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh,
-                           atmo_logrho, atmo_sound, use_atmo, flags)
-                ib += 1
+                # re-evaluate the derivative on the far side of the discontinuity
+                _deriv(t + 1e-9, y, f, p, stage_start[j], stage_thrust[j], stage_mdot[j], stage_mass0[j],
+                       stage_area[j], ns, cd_mach[j], cd_val[j], n_cd[j], earth, atmo_h0, atmo_dh,
+                       atmo_logrho, atmo_sound, use_atmo, flags, 1e300)
                 h = 0.5
             else:
+                # (a throttled step that landed short of a staging continues with the controller's step;
+                # the next step is clipped to the remaining burn-clock gap again)
                 if flags & FLAG_PI_CONTROL:
                     # Hairer, Norsett & Wanner, Solving ODEs I, sec. II.4 (PI control, beta = 0.04):
                     # smoother step sequences, fewer rejections where the error grows steadily (reentry)

@@ -26,14 +26,24 @@ def _transformer(model: EarthModel):
 
 def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s, model: EarthModel,
                       atmosphere: bool = True, rtol: float = 1e-10, atol: float = 1e-6, t_max: float = 10800.0,
-                      return_max_q: bool = False):
+                      return_max_q: bool = False, q_max_pa: float | None = None):
     """Fly one powered missile with solve_ivp(DOP853); return (impact time s, impact ECEF m (3,), apogee m).
 
     ``missile`` is a :class:`~thaadsim.flight.vehicle.Missile`; the other arguments are as in
     :func:`thaadsim.flight.engine.fly_powered`. With ``return_max_q`` a fourth value is the peak
     dynamic pressure of the powered ascent, q = rho |v_rel|^2 / 2 (Pa), taken from the solver's dense
     output every 0.02 s with the public USSA-76 density at PROJ's geodetic height.
+
+    ``q_max_pa`` > 0 flies the dynamic-pressure ceiling (default: the missile's class ceiling when
+    ``FlightOptions()`` has it on, as ``fly_powered`` does): thrust and mass flow scaled by
+    clip((q_max - q) / (0.1 q_max), 0, 1). Here the MASS is a state and each stage ends by a
+    propellant-exhausted event (the kernel carries a burn clock and clips its steps on it); the
+    cut-off is the mass a full-thrust burn to ``cutoff_s`` would leave.
     """
+    if q_max_pa is None:
+        from thaadsim.flight.engine import FlightOptions
+
+        q_max_pa = missile.max_q_kpa * 1e3 if FlightOptions().max_q_ceiling else 0.0
     tr = _transformer(model)
     mu, j2, a_e, om = model.mu_m3s2, model.j2, model.a_m, model.omega_rads
     starts, thrust, mdot, mass0, area = missile.stage_arrays()
@@ -68,8 +78,8 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
         lon, lat, h = tr.transform(x[0], x[1], x[2])
         return lat, lon, h
 
-    def rhs(t, y, powered):
-        r, v = y[:3], y[3:]
+    def rhs(t, y, powered, stage=None):
+        r, v = y[:3], y[3:6]
         rn = np.linalg.norm(r)
         zr2 = (r[2] / rn) ** 2
         k = 1.5 * j2 * (a_e / rn) ** 2
@@ -79,9 +89,17 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
         wn = np.linalg.norm(w)
         rho = float(density_kgm3(h)) if atmosphere else 0.0
         acc = g
+        dm = 0.0
         if powered:
-            st = int(np.searchsorted(starts, t, side="right") - 1)
-            m = mass0[st] - mdot[st] * (t - starts[st])
+            st = int(np.searchsorted(starts, t, side="right") - 1) if stage is None else stage
+            throttle = 1.0
+            if len(y) == 7:
+                m = y[6]
+                if q_max_pa > 0:
+                    throttle = min(1.0, max(0.0, (q_max_pa - 0.5 * rho * wn * wn) / (0.1 * q_max_pa)))
+                dm = -throttle * mdot[st]
+            else:
+                m = mass0[st] - mdot[st] * (t - starts[st])
             e, n, u = enu_basis(lat, lon)
             if t < t_v:
                 d = to_eci(t, u)
@@ -91,13 +109,15 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
                 d = to_eci(t, np.cos(ang) * u + np.sin(ang) * horiz)
             else:
                 d = w / wn
-            acc = acc + thrust[st] / m * d
+            acc = acc + throttle * thrust[st] / m * d
             if rho > 0:
                 mach = wn / float(speed_of_sound_ms(h))
                 cd = float(cd_curve(np.clip(mach, xm[0], xm[-1])))
                 acc = acc - 0.5 * rho * wn * cd * area[st] / m * w
         elif rho > 0:
             acc = acc - 0.5 * rho * wn * inv_beta * w
+        if len(y) == 7:
+            return np.concatenate([v, acc, [dm]])
         return np.concatenate([v, acc])
 
     from thaadsim.earth.frames import geodetic_to_ecef
@@ -108,26 +128,56 @@ def fly_one_reference(missile, lat_deg, lon_deg, azimuth_deg, kick_deg, cutoff_s
     # powered arcs between the discontinuities, then the coast
     marks = sorted({t_v, t_k, cut, *[s for s in starts[1:] if s < cut]})
     max_q = 0.0
+
+    def peak_q(sol, t0, t1, q):
+        for tt in np.arange(t0, t1, 0.02):
+            yy = sol.sol(tt)
+            h = geodetic(tt, yy[:3])[2]
+            w = yy[3:6] - np.cross(wvec, yy[:3])
+            q = max(q, 0.5 * float(density_kgm3(h)) * float(np.dot(w, w)))
+        return q
+
+    if q_max_pa > 0:
+        # throttled: mass as a state, each stage (or the cut-off) ended when its propellant is gone
+        ends = list(starts[1:]) + [missile.total_burn_time_s]
+        y = np.concatenate([y, [mass0[0]]])
+        for st in range(len(starts)):
+            if starts[st] >= cut:
+                break
+            y[6] = mass0[st]
+            m_end = mass0[st] - mdot[st] * (min(ends[st], cut) - starts[st])
+
+            def exhausted(tt, yy, powered, stage, _m_end=m_end):
+                return yy[6] - _m_end
+
+            exhausted.terminal = True
+            exhausted.direction = -1
+            for t_end in [x for x in (t_v, t_k) if x > t] + [t_max]:
+                sol = solve_ivp(rhs, (t, t_end), y, method="DOP853", rtol=rtol, atol=atol, args=(True, st),
+                                events=exhausted, dense_output=return_max_q)
+                if return_max_q:
+                    max_q = peak_q(sol, t, sol.t[-1], max_q)
+                t, y = sol.t[-1], sol.y[:, -1].copy()
+                if sol.status == 1:
+                    break
+        y = y[:6]
+        marks = []
     for t_end in marks:
         if t_end <= t:
             continue
         sol = solve_ivp(rhs, (t, t_end), y, method="DOP853", rtol=rtol, atol=atol, args=(True,),
                         dense_output=return_max_q)
         if return_max_q:
-            for tt in np.arange(t, t_end, 0.02):
-                yy = sol.sol(tt)
-                h = geodetic(tt, yy[:3])[2]
-                w = yy[3:] - np.cross(wvec, yy[:3])
-                max_q = max(max_q, 0.5 * float(density_kgm3(h)) * float(np.dot(w, w)))
+            max_q = peak_q(sol, t, t_end, max_q)
         t, y = t_end, sol.y[:, -1]
 
-    def impact(tt, yy, powered):
+    def impact(tt, yy, powered, stage=None):
         return geodetic(tt, yy[:3])[2]
 
     impact.terminal = True
     impact.direction = -1
 
-    def apogee(tt, yy, powered):
+    def apogee(tt, yy, powered, stage=None):
         return float(np.dot(yy[:3], yy[3:]))
 
     apogee.direction = -1

@@ -119,13 +119,13 @@ class ShapeTable:
 
 
 def _opts_key(o: FlightOptions):
-    return (o.earth, o.j2, o.atmosphere, o.rtol, o.max_step_s, o.max_time_s)
+    return (o.earth, o.j2, o.atmosphere, o.rtol, o.max_step_s, o.max_time_s, o.max_q_ceiling)
 
 
 def _compute_shape_table(missile: Missile, key) -> ShapeTable:
-    earth, j2, atmo, rtol, hmax, tmax = key
+    earth, j2, atmo, rtol, hmax, tmax, q_ceiling = key
     opts = FlightOptions(earth=earth, rotation=False, j2=j2, atmosphere=atmo, rtol=rtol * 100,
-                         max_step_s=hmax, max_time_s=tmax)
+                         max_step_s=hmax, max_time_s=tmax, max_q_ceiling=q_ceiling)
     burn = missile.total_burn_time_s
     cuts = CUT_GRID_FRAC * burn
     cc, kk = np.meshgrid(cuts, KICK_GRID_DEG, indexing="ij")
@@ -150,7 +150,7 @@ def _compute_shape_table(missile: Missile, key) -> ShapeTable:
     return ShapeTable(cuts, KICK_GRID_DEG.copy(), rng, apo, best, mr)
 
 
-SHAPE_TABLE_VERSION = "3"   # bump when the kernel's physics or the grids change
+SHAPE_TABLE_VERSION = "4"   # bump when the kernel's physics or the grids change
 
 
 def _table_digest(missile: Missile, key) -> str:
@@ -160,7 +160,7 @@ def _table_digest(missile: Missile, key) -> str:
     for arr in missile.stage_arrays():
         h.update(np.ascontiguousarray(arr, float).tobytes())
     h.update(np.array([missile.rv.mass_kg, missile.rv.beta_kgm2, missile.pitch.vertical_rise_s,
-                       missile.pitch.kick_duration_s]).tobytes())
+                       missile.pitch.kick_duration_s, missile.max_q_kpa]).tobytes())
     h.update(np.ascontiguousarray(missile.cd_mach, float).tobytes())
     h.update(np.ascontiguousarray(missile.cd, float).tobytes())
     h.update(repr(key).encode())

@@ -28,6 +28,24 @@ from thaadsim.errors import ThaadsimError, require_positive
 GENERIC_CD_MACH = np.array([0.0, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0])
 GENERIC_CD = np.array([0.20, 0.20, 0.25, 0.45, 0.50, 0.44, 0.37, 0.29, 0.23, 0.20, 0.20])
 
+# Ascent dynamic-pressure ceilings per class, kPa: the peak q = rho |v_rel|^2 / 2 an ascent may reach with
+# FlightOptions(max_q_ceiling=True) (the kernel throttles thrust and mass flow near it: a thrust bucket).
+# LABELLED ESTIMATES: no public ascent max-q figure was found for any catalog missile or for an ICBM-derived
+# launcher. The sourced analogue is the crewed launchers' peak q, 28.7 kPa (Shuttle) to 33.8 kPa (Saturn V)
+# [ref:spacese-saturn-maxq]; the Saturn V's max q near 13.4-14 km at about Mach 1.7
+# [ref:memim-max-q, fossilhunters-saturnv-maxq] gives 29-31 kPa with USSA-76, the same figure. Those
+# vehicles limit q by thrust (the Shuttle throttled to ~67 % through max q [ref:nasa-sts107-maxq-2003]),
+# as the ceiling does. A missile is slimmer, denser and carries no crew or fairing, so the ICBM estimate is
+# about twice the analogue (60 kPa; the throttle starts to fall at 0.9 q_max = 54 kPa); shorter classes
+# burn out lower and faster, where q must peak higher for the range (the Scud-B's range-maximising ascent
+# peaks near 95 kPa in the model with no ceiling), so their estimates rise with it.
+CLASS_MAX_Q_KPA = {"ICBM": 60.0, "IRBM": 70.0, "MRBM": 80.0, "SRBM": 100.0}
+CLASS_MAX_Q_SOURCE = (
+    "labelled estimate: about twice the crewed launchers' 29-34 kPa [ref:spacese-saturn-maxq] "
+    "[ref:memim-max-q, fossilhunters-saturnv-maxq] for an ICBM, higher for shorter classes; limited by "
+    "throttling as the Shuttle did [ref:nasa-sts107-maxq-2003]; not a published figure for the missile "
+    "(thaadsim.flight.vehicle.CLASS_MAX_Q_KPA)")
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -180,6 +198,14 @@ class Missile:
     def launch_mass_kg(self) -> float:
         """Mass at lift-off: every stage's propellant and structure plus the reentry vehicle, kg."""
         return self.rv.mass_kg + sum(s.propellant_mass_kg + s.dry_mass_kg for s in self.stages)
+
+    @property
+    def max_q_kpa(self) -> float:
+        """Ascent dynamic-pressure ceiling, kPa: ``max_q_kpa`` of the catalog entry, else its class's
+        figure in :data:`CLASS_MAX_Q_KPA` (a labelled estimate); 0 (no ceiling) for a missile with neither."""
+        if "max_q_kpa" in self.meta:
+            return float(self.meta["max_q_kpa"])
+        return float(CLASS_MAX_Q_KPA.get(str(self.meta.get("class", "")).upper(), 0.0))
 
     @property
     def total_burn_time_s(self) -> float:
