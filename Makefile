@@ -45,6 +45,7 @@ bench: $(KERNELS)
 	$(PY) benchmarks/bench_infer.py
 	$(PY) benchmarks/bench_spent_stages.py --quick
 	$(PY) benchmarks/bench_report_load.py --reps 5
+	NUMBA_NUM_THREADS=1 $(PY) benchmarks/bench_max_q_ceiling.py --n 2000 --repeats 3 --table
 
 # The documentation site, offline, into site/ (a warning is an error), with the validation table of this run.
 # tests/test_docs_build_strict.py runs the same strict build inside `make test`.
