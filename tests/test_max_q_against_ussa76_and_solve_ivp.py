@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from _validation import assert_rows_pass, params
-from thaadsim.flight import fly_kinematic, fly_powered, load_missile
 from thaadsim.earth.atmosphere import density_kgm3
 from thaadsim.earth.constants import earth_model
+from thaadsim.flight import fly_kinematic, fly_powered, load_missile
 from thaadsim.flight.engine import FlightOptions
 from thaadsim.flight.reference import fly_one_reference
 from thaadsim.flight.trajectory import PHASE_BOOST
