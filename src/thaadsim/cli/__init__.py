@@ -24,7 +24,7 @@ COMMANDS = {
     "engage": ("thaadsim.cli.engage", "engage", "Engagement window of one battery against one missile."),
     "raid": ("thaadsim.cli.raid", "raid", "Monte Carlo of a raid against batteries (TOML scenario)."),
     "run": ("thaadsim.cli.run", "run", "Run a scenario file and write report, maps, JSON and exports."),
-    "loft": ("thaadsim.cli.loft", "loft", "Infer burnout speed and range from a lofted test's apogee and range."),
+    "loft": ("thaadsim.cli.loft", "loft", "Closed-form lower bound on a lofted test's range (Keplerian inversion)."),
     "infer": ("thaadsim.cli.infer", "infer", "Fit a staged rocket to a lofted test (boost modelled): its range, band, reach."),
     "footprint": ("thaadsim.cli.footprint", "footprint", "Defended footprint: P(kill) per aimpoint on a grid, area, map."),
     "strategic": ("thaadsim.cli.strategic", "strategic", "Launch-area x target table: what THAAD in Korea sees and adds."),
