@@ -237,6 +237,52 @@ def lofted(out: Path) -> None:
     ax_r.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax_r.grid(axis="x", alpha=0.3)
     save_figure(fig, "loft_tests.png")
+    infer_figures()
+
+
+# the published, boost-modelled range estimates for the same tests (tests/test_infer_against_published_estimates.py):
+# CSIS ~4,500 [ref:csis-hwasong12-2017]; UCS ~6,700 [ref:taskandpurpose-hwasong14-2017], ~10,400
+# [ref:ucs-hwasong14-2017], >13,000 [ref:ucs-hwasong15-2017]
+PUBLISHED_KM = {"Hwasong-12, 14 May 2017": (4500.0, "about"), "Hwasong-14, 4 Jul 2017": (6700.0, "about"),
+                "Hwasong-14, 28 Jul 2017": (10400.0, "about"), "Hwasong-15, 28 Nov 2017": (13000.0, "more than")}
+
+
+def infer_figures() -> None:
+    """``thaadsim infer`` on each test: the boost-modelled range and its band, beside the Keplerian lower
+    bound and the published estimate (table ``infer_table.md``, figure ``infer_tests.png``)."""
+    rows = []
+    for label, _missile, apogee, rng, minutes, _ in LOFTED_TESTS:
+        stages = "1" if label.startswith("Hwasong-12") else "2"
+        text = thaadsim("infer", "--apogee-km", f"{apogee}", "--range-km", f"{rng}", "--flight-time-min",
+                        f"{minutes}", "--stages", stages, "--json")
+        rows.append((label, json.loads(text)))
+    thaadsim("infer", "--apogee-km", "4475", "--range-km", "950", "--flight-time-min", "53", "--from", PYONGYANG,
+             "--to", WASHINGTON, name="infer_hwasong15")
+    table = ["| test | `loft` lower bound km | `infer` km (band) | published km | infer vs published |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    for label, r in rows:
+        pub, kind = PUBLISHED_KM[label]
+        table.append(f"| {label} | {r['closed_form_lower_bound_km']:,.0f} | **{r['met_range_km']:,.0f}** "
+                     f"({r['met_range_km_low']:,.0f}–{r['met_range_km_high']:,.0f}) | "
+                     f"{'>' if kind == 'more than' else '~'}{pub:,.0f} | {100 * (r['met_range_km'] / pub - 1):+.1f} % |")
+    (FIGURES / "infer_table.md").write_text("\n".join(table) + "\n", "utf-8")
+
+    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
+    y = np.arange(len(rows))
+    met = np.array([r["met_range_km"] for _, r in rows])
+    lo = np.array([r["met_range_km_low"] for _, r in rows])
+    hi = np.array([r["met_range_km_high"] for _, r in rows])
+    ax.barh(y + 0.2, [r["closed_form_lower_bound_km"] for _, r in rows], height=0.35, color="C0",
+            label="`loft`: Keplerian lower bound")
+    ax.errorbar(met, y - 0.2, xerr=[met - lo, hi - met], fmt="o", color="C1", capsize=4,
+                label="`infer`: boost-modelled fit, band over its assumptions")
+    ax.plot([PUBLISHED_KM[lab][0] for lab, _ in rows], y, "D", color="k", label="published estimate")
+    ax.set_yticks(y, [lab.replace(", ", "\n") for lab, _ in rows], fontsize=8)
+    ax.set(xlabel="minimum-energy range, non-rotating Earth, km", title="What each 2017 test implies",
+           xlim=(0, 21000))
+    ax.legend(fontsize=7, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    save_figure(fig, "infer_tests.png")
 
 
 def main() -> None:
