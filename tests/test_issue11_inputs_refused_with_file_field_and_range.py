@@ -146,7 +146,7 @@ def test_cli_numbers_bounded_before_any_work(tmp_path, capsys, monkeypatch, argv
 
 def test_runs_times_threats_is_bounded(tmp_path, capsys):
     # issue 11 asks about 10,000 threats x 100,000 runs: no longer refused (the raid's memory is flat
-    # in runs), but one run more is, for time (~7 hours there), in one line before any work
+    # in runs), but one run more is, for time (~40 minutes there), in one line before any work
     from thaadsim.io.scenario_outputs import load_run_scenario
 
     path = scenario(tmp_path, "launch_time_s = 0.0", "launch_time_s = 0.0\ncount = 1000\nlaunch_interval_s = 1.0")

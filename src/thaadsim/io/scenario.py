@@ -130,10 +130,10 @@ MAX_THREATS_PER_SAMPLE_S = 10_000
 #: every fielded THAAD and Patriot inventory together is a few thousand rounds
 MAX_TOTAL_ROUNDS = 100_000
 #: at most this many runs x threats, for time, not memory: the raid keeps per-run totals and
-#: per-threat sums only (its peak memory is flat in runs: ~1.2 GB at 10,000 threats for 200 or
-#: 1,000 runs, benchmarks/bench_raid_memory.py), but its event loop walks every threat's decision
-#: slots once per chunk of runs, ~50 s a chunk of 197 runs at 10,000 threats on 2 busy cores: 1e9
-#: (issue 11's 10,000 threats x 100,000 runs) is ~7 hours, an overnight run; more would take days.
+#: per-threat sums only (its peak memory is flat in runs: 1.9 GB at 10,000 threats for 100,000
+#: runs, benchmarks/bench_raid_memory.py), but its event loop walks every threat's decision slots
+#: once per chunk of runs, ~40 s a chunk of 1,577 runs at 10,000 threats on 2 busy cores: 1e9
+#: (issue 11's 10,000 threats x 100,000 runs) took 42 minutes; more would take hours.
 #: (It was 1e8 while the raid kept ~26 bytes per run x threat: 1e9 would have been 26 GB.)
 MAX_RUN_THREAT_CELLS = 1_000_000_000
 
@@ -686,7 +686,7 @@ def check_monte_carlo_size(where: str, runs: int, n_threats: int) -> None:
         most = max(1, MAX_RUN_THREAT_CELLS // max(n_threats, 1))
         raise _RefError(where, f"{runs:,} runs x {n_threats:,} threats = {runs * n_threats:,.0f} threat-runs, above "
                         f"the limit of {MAX_RUN_THREAT_CELLS:,.0f} (the raid's time grows with it: 10,000 threats x "
-                        f"100,000 runs take ~7 hours)", f"give at most {most:,} runs for {n_threats:,} threats")
+                        f"100,000 runs take ~40 minutes)", f"give at most {most:,} runs for {n_threats:,} threats")
 
 
 def radar_ref_problem(ref: str) -> tuple[str, str] | None:
