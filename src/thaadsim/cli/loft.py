@@ -121,7 +121,9 @@ def loft(apogee_km, range_km, flight_time_min, burnout_altitude_km, boost_downra
         lines.append(f"rotating WGS84 Earth, J2, min-energy from {launch[0]:g},{launch[1]:g} at {v:.2f} km/s: "
                      f"eastward {_km(r['eastward_range_km'])}, westward {_km(r['westward_range_km'])}")
         if target is not None:
-            verdict = "reaches it" if r["reaches_target"] else "falls short"
+            # the lower bound falling short says nothing about the missile: `infer` models the boost
+            verdict = ("reaches it" if r["reaches_target"]
+                       else "this lower bound falls short (see `thaadsim infer` for the boost-modelled reach)")
             lines.append(f"  target {target[0]:g},{target[1]:g}: {r['target_distance_km']:,.0f} km away "
                          f"(bearing {r['target_azimuth_deg']:.1f} deg); reach along the real target line "
                          f"{_km(r['reach_toward_target_km'])} "
