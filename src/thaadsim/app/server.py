@@ -151,65 +151,45 @@ def create_app(session: AppSession, save_dir, report_dir):
         path = await run_in_threadpool(session.save, save_dir, data.get("name"))
         return ok({"path": str(path.resolve()), "toml": path.read_text(encoding="utf-8")})
 
-    def run_report(number: int) -> None:
+    def background_job(name: str, state: dict, busy: str, cleared: str, work):
+        """The POST (start) and GET (state) handlers of a job the page polls: ``work()`` runs in a
+        thread and returns the fields of its finished state; a user mistake or a bug ends it as one
+        line in ``error`` (a bug is also traced on the console)."""
+        def run() -> None:
+            try:
+                state.update(state="done", error=None, **work())
+            except ThaadsimError as exc:
+                state.update(state="error", error=str(exc))
+            except Exception as exc:   # noqa: BLE001 - shown in the page as one line, traced on the console
+                traceback.print_exc()
+                state.update(state="error", error=f"internal error ({type(exc).__name__}: {exc})")
+
+        async def start(_request):
+            if state["state"] == "running":
+                raise ThaadsimError(name, busy, "wait for it to finish")
+            state.update({"state": "running", cleared: None, "error": None})
+            threading.Thread(target=run, daemon=True, name=f"thaadsim-app-{name}").start()
+            return ok(state)
+
+        async def current(_request):
+            return ok(state)
+
+        return start, current
+
+    def write_report() -> dict:
+        number = next(report_numbers)
         out = report_dir / str(number)
-        try:
-            session.report(out)
-            reports.update(state="done", url=f"/reports/{number}/report.html", error=None, path=str(out.resolve()))
-        except ThaadsimError as exc:
-            reports.update(state="error", error=str(exc))
-        except Exception as exc:   # noqa: BLE001 - shown in the page as one line, traced on the console
-            traceback.print_exc()
-            reports.update(state="error", error=f"internal error ({type(exc).__name__}: {exc})")
+        session.report(out)
+        return {"url": f"/reports/{number}/report.html", "path": str(out.resolve())}
 
-    async def report_start(_request):
-        if reports["state"] == "running":
-            raise ThaadsimError("report", "a report is already being written", "wait for it to finish")
-        reports.update(state="running", url=None, error=None)
-        threading.Thread(target=run_report, args=(next(report_numbers),), daemon=True,
-                         name="thaadsim-app-report").start()
-        return ok(reports)
-
-    async def report_state(_request):
-        return ok(reports)
-
-    def run_footprint() -> None:
-        try:
-            footprints.update(state="done", result=session.footprint(), error=None)
-        except ThaadsimError as exc:
-            footprints.update(state="error", error=str(exc))
-        except Exception as exc:   # noqa: BLE001 - shown in the page as one line, traced on the console
-            traceback.print_exc()
-            footprints.update(state="error", error=f"internal error ({type(exc).__name__}: {exc})")
-
-    async def footprint_start(_request):
-        if footprints["state"] == "running":
-            raise ThaadsimError("footprint", "a footprint is already being computed", "wait for it to finish")
-        footprints.update(state="running", result=None, error=None)
-        threading.Thread(target=run_footprint, daemon=True, name="thaadsim-app-footprint").start()
-        return ok(footprints)
-
-    async def footprint_state(_request):
-        return ok(footprints)
-
-    def run_strategic() -> None:
-        try:
-            strategic.update(state="done", result=session.strategic(), error=None)
-        except ThaadsimError as exc:
-            strategic.update(state="error", error=str(exc))
-        except Exception as exc:   # noqa: BLE001 - shown in the page as one line, traced on the console
-            traceback.print_exc()
-            strategic.update(state="error", error=f"internal error ({type(exc).__name__}: {exc})")
-
-    async def strategic_start(_request):
-        if strategic["state"] == "running":
-            raise ThaadsimError("strategic", "the strategic table is already being computed", "wait for it to finish")
-        strategic.update(state="running", result=None, error=None)
-        threading.Thread(target=run_strategic, daemon=True, name="thaadsim-app-strategic").start()
-        return ok(strategic)
-
-    async def strategic_state(_request):
-        return ok(strategic)
+    report_start, report_state = background_job("report", reports, "a report is already being written", "url",
+                                                 write_report)
+    footprint_start, footprint_state = background_job(
+        "footprint", footprints, "a footprint is already being computed", "result",
+        lambda: {"result": session.footprint()})
+    strategic_start, strategic_state = background_job(
+        "strategic", strategic, "the strategic table is already being computed", "result",
+        lambda: {"result": session.strategic()})
 
     report_dir.mkdir(parents=True, exist_ok=True)
     routes = [
