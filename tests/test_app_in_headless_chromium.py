@@ -23,7 +23,6 @@ What a user does, checked against what must follow:
 import json
 import math
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -35,14 +34,9 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Polygon
 
-CHROMIUM = next((p for p in (os.environ.get("THAADSIM_CHROMIUM"), "/usr/bin/chromium",
-                             shutil.which("chromium"), shutil.which("chromium-browser")) if p and os.path.exists(p)),
-                None)
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+from _browser import CHROMIUM, LAUNCH_ARGS, requires_chromium
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found (apt-get install chromium); "
-                                "the browser test needs a real browser")
+pytestmark = requires_chromium
 
 SEONGJU = str(resources.files("thaadsim") / "data" / "examples" / "seongju.toml")
 

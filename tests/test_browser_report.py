@@ -6,25 +6,16 @@ request is aborted and counted), no console or page errors, the map has plotted 
 test's tmp dir and its path printed (``pytest -s`` shows it).
 """
 
-import os
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from _browser import CHROMIUM, LAUNCH_ARGS, requires_chromium
 from thaadsim.io.exports import Area, Site, Track
 from thaadsim.report.html import Figure, ReportContent, write_html
 
-CHROMIUM = next((p for p in (os.environ.get("THAADSIM_CHROMIUM"), "/usr/bin/chromium",
-                             shutil.which("chromium"), shutil.which("chromium-browser")) if p and os.path.exists(p)),
-                None)
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found (apt-get install chromium); "
-                                "the browser test needs a real browser")
+pytestmark = requires_chromium
 
 
 def synthetic_report() -> ReportContent:

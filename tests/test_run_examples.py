@@ -100,7 +100,8 @@ def test_seongju_thaad_covers_threats_aimed_within_its_reach(runs):
 
 
 def test_seongju_report_renders_in_a_browser(runs, tmp_path):
-    from test_browser_report import CHROMIUM, check_in_browser, nonbackground_fraction
+    from _browser import CHROMIUM
+    from test_browser_report import check_in_browser, nonbackground_fraction
 
     if CHROMIUM is None:
         pytest.skip("no Chromium found (apt-get install chromium); the browser check needs a real browser")
